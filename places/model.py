@@ -1,0 +1,115 @@
+"""The model shared by every stage: frozen dataclasses, never raw dicts across packages.
+
+Data flows one way: file -> :class:`Article` -> :class:`Mention` (each resolved to a
+:class:`Place`) -> :class:`GeoparsedArticle` -> map.  Several articles are the normal case
+(lessons, folders with a time slider), so everything downstream takes a sequence of
+:class:`GeoparsedArticle` and :func:`group_by_place` merges mentions across them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What sort of place a :class:`Place` is; decides its symbol on the map."""
+
+    COUNTRY = "country"
+    REGION = "region"  # first-level division: US state, province, oblast
+    COUNTY = "county"  # second-level division
+    CITY = "city"  # populated place of any size
+    FACILITY = "facility"  # spaceport, base, shipyard, building
+    WATER = "water"  # ocean, sea, strait, gulf, lake, river
+    LANDFORM = "landform"  # peninsula, island, mountain range, desert
+    AREA = "area"  # historical, disputed or informal region
+    CONTINENT = "continent"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One text a person opened. ``id`` is unique within a session (path-derived)."""
+
+    id: str
+    title: str
+    text: str
+    source: str = ""  # the path or URL it came from, shown in exports
+    published: str | None = None  # ISO 8601 date when known; for the time slider
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A point on Earth with a name. ``id`` is stable across runs and data sources.
+
+    Ids are namespaced: ``geonames:2013348``, ``country:RU``, ``curated:vostochny-cosmodrome``.
+    """
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: Kind
+    country: str = ""  # ISO 3166-1 alpha-2, "" where none applies (seas, continents)
+    country_name: str = ""
+    population: int = 0
+    source: str = ""  # where the coordinates come from: "GeoNames", or a curated entry's source
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of a place name in an article, resolved to a :class:`Place`.
+
+    ``text == article.text[start:end]``; ``excerpt`` is the sentence holding the mention
+    (with a neighbour when that sentence is very short) and begins at ``excerpt_start`` in
+    the article text, so the name sits at ``start - excerpt_start`` inside the excerpt.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    place: Place
+    excerpt: str
+    excerpt_start: int
+    confidence: float = 1.0
+    alternatives: tuple[Place, ...] = ()  # the next-best readings, best first
+
+    @property
+    def start_in_excerpt(self) -> int:
+        return self.start - self.excerpt_start
+
+    @property
+    def end_in_excerpt(self) -> int:
+        return self.end - self.excerpt_start
+
+
+@dataclass(frozen=True, slots=True)
+class GeoparsedArticle:
+    """An article with every place mention found in it, in text order."""
+
+    article: Article
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMentions:
+    """One place and every mention of it, across all the articles shown."""
+
+    place: Place
+    mentions: tuple[Mention, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+
+def group_by_place(docs: Sequence[GeoparsedArticle] | Iterable[GeoparsedArticle]) -> tuple[PlaceMentions, ...]:
+    """Merge mentions by place id, places ordered by their first mention."""
+    grouped: dict[str, list[Mention]] = {}
+    places: dict[str, Place] = {}
+    for doc in docs:
+        for mention in doc.mentions:
+            grouped.setdefault(mention.place.id, []).append(mention)
+            places.setdefault(mention.place.id, mention.place)
+    return tuple(PlaceMentions(places[pid], tuple(ms)) for pid, ms in grouped.items())
