@@ -1,0 +1,105 @@
+"""Sentence spans with character offsets, and the excerpt shown for a mention.
+
+A rule-based splitter is enough for news: a sentence ends at . ! ? (optionally followed by
+closing quotes or brackets) before whitespace and a capital, digit or opening quote, unless
+the dot ends a known abbreviation or an initial; a blank line or a line break before a
+capital letter always ends a sentence (headlines, captions and list items carry no stop).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+# Dots that do not end a sentence: titles, US state and month abbreviations, initials.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
+    no vs etc inc ltd co corp dept univ est approx fig al
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo mont
+    neb nev okla ore pa penn tenn tex va vt wash wis wyo
+    u.s u.k u.n d.c e.g i.e a.m p.m""".split()
+)
+
+_BOUNDARY = re.compile(
+    r"""(?:
+        [.!?…]+["'”’»)\]]*            # terminal punctuation, then closing quotes/brackets
+        (?=\s+["'“‘«(\[]?[A-Z0-9À-Þ])  # then a space and something that can start a sentence
+      | \n[ \t]*\n\s*                # a blank line
+      | \n(?=[ \t]*["'“‘«(\[]?[A-Z0-9À-Þ])  # a line break before a capital (captions, headlines)
+    )""",
+    re.VERBOSE,
+)
+_WORD_BEFORE_DOT = re.compile(r"([\w.]+)\.$")
+
+# A sentence shorter than this many characters gets its neighbour as context.
+SHORT_SENTENCE = 40
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    match = _WORD_BEFORE_DOT.search(chunk)
+    if not match:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return True  # an initial: "John F. Kennedy"
+    return word.lower() in _ABBREVIATIONS
+
+
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Return (start, end) of every sentence, whitespace trimmed, in order."""
+    return _sentence_spans_cached(text)
+
+
+@lru_cache(maxsize=8)
+def _sentence_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for boundary in _BOUNDARY.finditer(text):
+        end = boundary.end()
+        piece_end = boundary.start() + len(boundary.group(0).rstrip())
+        if text[boundary.start()] in ".!?…" or text[boundary.start()] in "\"'”’»)]":
+            if text[boundary.start()] == "." and _ends_with_abbreviation(text[start : boundary.start() + 1]):
+                continue
+        _append_trimmed(text, start, piece_end, spans)
+        start = end
+    _append_trimmed(text, start, len(text), spans)
+    return tuple(spans)
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def excerpt_for(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence holding ``text[start:end]`` and where it begins in ``text``.
+
+    A very short sentence (a caption, "Moscow denied it.") is joined with the following one
+    (or the preceding one at the end of the text) so that the excerpt says something.
+    The returned excerpt always contains the whole mention.
+    """
+    spans = sentence_spans(text)
+    if not spans:
+        return text[start:end], start
+    starts = [s for s, _ in spans]
+    i = max(0, bisect.bisect_right(starts, start) - 1)
+    s_start, s_end = spans[i]
+    # A mention straddling a boundary (rare: a split inside a name) widens the excerpt.
+    j = i
+    while j + 1 < len(spans) and spans[j][1] < end:
+        j += 1
+    s_end = max(s_end, spans[j][1])
+    if s_end - s_start < SHORT_SENTENCE:
+        if j + 1 < len(spans) and "\n\n" not in text[s_end : spans[j + 1][0]]:
+            s_end = spans[j + 1][1]
+        elif i > 0 and "\n\n" not in text[spans[i - 1][1] : s_start]:
+            s_start = spans[i - 1][0]
+    s_start = min(s_start, start)
+    s_end = max(s_end, end)
+    return text[s_start:s_end], s_start
