@@ -1,0 +1,43 @@
+"""Shared test set-up: Qt environment, the gazette:// scheme, and ``shared_path``.
+
+The Qt environment variables must be set before any QApplication exists, so they are
+set at import time; the scheme is registered when pytest-qt first asks for the app class.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_ROOT = REPO_ROOT.parent / "shared"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--no-sandbox" not in _flags.split():
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (_flags + " --no-sandbox").strip()
+
+
+def shared_path(*parts: str) -> Path:
+    """Path under ../shared; skip the test when absent, or fail when GAZETTE_REQUIRE_SHARED=1."""
+    path = SHARED_ROOT.joinpath(*parts)
+    if not path.exists():
+        message = f"shared test data not found: {path}"
+        if os.environ.get("GAZETTE_REQUIRE_SHARED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """Register the gazette:// scheme before pytest-qt creates the QApplication."""
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.webengine import register_scheme
+
+    register_scheme()
+    return QApplication
