@@ -1,0 +1,98 @@
+"""Atomic file writes: a save either lands whole or leaves the previous file untouched.
+
+Write to a temporary file in the target's directory, flush and fsync it, ``os.replace`` it over
+the target, then fsync the directory so the rename itself survives a crash.  Any failure removes
+the temporary file and raises :class:`~places.errors.SaveError` naming the path and the reason.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from places.errors import SaveError
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "the path is a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+}
+
+
+def _reason(err: OSError) -> str:
+    return _REASONS.get(err.errno or 0, err.strerror or str(err) or type(err).__name__)
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; raise SaveError (old file intact) on failure."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise SaveError(f"Could not save {target}: the path is a folder.")
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise SaveError(f"Could not save {target}: {_reason(err)}.") from err
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if mode is not None:
+                os.fchmod(fd, mode)
+            else:
+                # mkstemp creates 0600; a new file should get the usual umask-derived mode.
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(fd, 0o666 & ~umask)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp_name, target)
+        tmp_name = None
+        _fsync_directory(directory)
+    except OSError as err:
+        raise SaveError(f"Could not save {target}: {_reason(err)}.") from err
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+    """Like :func:`atomic_write_bytes` for text (no newline translation)."""
+    try:
+        data = text.encode(encoding)
+    except (UnicodeError, LookupError) as err:
+        raise SaveError(f"Could not save {path}: the text cannot be written as {encoding}.") from err
+    atomic_write_bytes(path, data)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # some platforms/file systems cannot open directories; the data is already safe
+    try:
+        os.fsync(dir_fd)
+    except OSError as err:
+        if err.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(dir_fd)
