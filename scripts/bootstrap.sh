@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Set up everything Gazette needs, idempotently: .venv with the Python dependencies from
+# pyproject.toml, and the web dependencies from assets/package-lock.json (npm ci).
+#   scripts/bootstrap.sh           runtime dependencies
+#   scripts/bootstrap.sh --test    plus test dependencies and the system packages the tests need
+#                                  (Debian's chromium for the browser tests, fonts, Qt's runtime libraries)
+# Each step is skipped when a stamp says its inputs have not changed since it last ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+say() { printf 'gazette setup: %s\n' "$*" >&2; }
+
+python_bin=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python_bin" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || { say "Python 3.11 or newer is needed (found $("$python_bin" --version 2>&1))"; exit 1; }
+  say "creating .venv"
+  "$python_bin" -m venv .venv
+fi
+
+extras=""
+[ $want_test = 1 ] && extras="test"
+deps_stamp=.venv/.gazette-deps
+deps_key="$(sha256sum pyproject.toml | cut -c1-16)-$extras"
+if [ "$(cat "$deps_stamp" 2>/dev/null || true)" != "$deps_key" ] \
+   && ! { [ -z "$extras" ] && grep -q -- "^${deps_key}test$" "$deps_stamp" 2>/dev/null; }; then
+  say "installing Python dependencies${extras:+ (with $extras extras)}"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python - "$extras" >.venv/.gazette-requirements <<'PY'
+import sys, tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+deps = list(project["dependencies"])
+for extra in filter(None, sys.argv[1].split(",")):
+    deps += project["optional-dependencies"][extra]
+print("\n".join(deps))
+PY
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r .venv/.gazette-requirements
+  echo "$deps_key" >"$deps_stamp"
+fi
+
+npm_stamp=assets/node_modules/.gazette-lock
+npm_key="$(sha256sum assets/package-lock.json | cut -c1-16)"
+if [ "$(cat "$npm_stamp" 2>/dev/null || true)" != "$npm_key" ]; then
+  command -v npm >/dev/null || { say "npm is needed to install the map's web dependencies (Node.js 18+)"; exit 1; }
+  say "installing web dependencies (npm ci)"
+  npm ci --prefix assets --no-audit --no-fund --loglevel=error >&2
+  echo "$npm_key" >"$npm_stamp"
+fi
+
+if [ $want_test = 1 ]; then
+  # Debian's chromium drives the browser tests; Qt WebEngine needs fonts and a few X/GL libraries.
+  pkgs="chromium fonts-dejavu-core fonts-liberation libnss3 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1 libxcb-cursor0 libasound2 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libgbm1"
+  missing=""
+  for p in $pkgs; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing system packages:$missing"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -q >&2
+      apt-get install -y -q --no-install-recommends $missing >&2
+    else
+      say "the tests need these Debian packages:$missing — run: sudo apt-get install$missing"
+      exit 1
+    fi
+  fi
+fi
