@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QObject, QUrl
 from PySide6.QtWebEngineCore import (
@@ -34,13 +33,6 @@ APP_URL = QUrl(f"{SCHEME}://{HOST}/{PAGE_NAME}")
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 QWEBCHANNEL_RESOURCE = ":/qtwebchannel/qwebchannel.js"
 LOCAL_SCHEMES = frozenset({SCHEME, "data", "blob", "qrc"})
-
-# Tile URL templates of the online basemaps (xyzservices names, as viewer.mapbuilder uses them).
-_BASEMAP_PROVIDERS = {
-    "osm": ("OpenStreetMap", "Mapnik"),
-    "positron": ("CartoDB", "Positron"),
-    "imagery": ("Esri", "WorldImagery"),
-}
 
 _MIME_OVERRIDES = {
     ".js": "application/javascript",
@@ -166,25 +158,17 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         job.reply(mime.encode(), buffer)
 
 
-def tile_hosts(basemap: str) -> frozenset[str]:
-    """Host names an online basemap loads tiles from; empty for ``offline`` or unknown names."""
-    names = _BASEMAP_PROVIDERS.get(basemap)
-    if names is None:
-        return frozenset()
-    import xyzservices.providers as providers
+def tile_origins(basemap: str) -> frozenset[str]:
+    """``scheme://host[:port]`` of every tile server a basemap contacts; empty when offline."""
+    from viewer.mapbuilder import tile_spec
 
-    tiles = providers[names[0]][names[1]]
-    return hosts_for_template(tiles.url, subdomains=tiles.get("subdomains") or "abc")
+    spec = tile_spec(basemap)
+    return frozenset() if spec is None else frozenset(o.lower() for o in spec.origins)
 
 
-def hosts_for_template(template: str, *, subdomains: Iterable[str] | str = "abc") -> frozenset[str]:
-    """Expand a Leaflet tile URL template's ``{s}`` into the host names it can reach."""
-    host = urlsplit(template.replace("{s}", "SUBDOMAIN")).hostname or ""
-    if not host:
-        return frozenset()
-    if "subdomain" in host:
-        return frozenset(host.replace("subdomain", s) for s in subdomains)
-    return frozenset({host})
+def url_origin(url: QUrl) -> str:
+    port = url.port()
+    return f"{url.scheme().lower()}://{url.host().lower()}" + (f":{port}" if port != -1 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,13 +185,13 @@ class RequestInterceptor(QWebEngineUrlRequestInterceptor):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lock = threading.Lock()
-        self._allowed_hosts: frozenset[str] = frozenset()
+        self._allowed_origins: frozenset[str] = frozenset()
         self._seen: list[InterceptedRequest] = []
 
-    def set_allowed_hosts(self, hosts: Iterable[str]) -> None:
-        """Hosts reachable over http(s), e.g. :func:`tile_hosts` of an online basemap."""
+    def set_allowed_origins(self, origins: Iterable[str]) -> None:
+        """Origins reachable over http(s), e.g. :func:`tile_origins` of an online basemap."""
         with self._lock:
-            self._allowed_hosts = frozenset(h.lower() for h in hosts)
+            self._allowed_origins = frozenset(o.lower() for o in origins)
 
     def is_allowed(self, url: QUrl) -> bool:
         scheme = url.scheme().lower()
@@ -215,7 +199,7 @@ class RequestInterceptor(QWebEngineUrlRequestInterceptor):
             return True
         if scheme in ("http", "https"):
             with self._lock:
-                return url.host().lower() in self._allowed_hosts
+                return url_origin(url) in self._allowed_origins
         return False
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt override)
@@ -290,8 +274,8 @@ class WebEngine(QObject):
         configure_settings(page.settings(), online=False)
         return page
 
-    def set_online_hosts(self, page: QWebEnginePage, hosts: Iterable[str]) -> None:
-        """Allow tiles from ``hosts`` (empty: fully offline)."""
-        hosts = frozenset(hosts)
-        self.interceptor.set_allowed_hosts(hosts)
-        page.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, bool(hosts))
+    def set_online_origins(self, page: QWebEnginePage, origins: Iterable[str]) -> None:
+        """Allow tiles from ``origins`` (empty: fully offline)."""
+        origins = frozenset(origins)
+        self.interceptor.set_allowed_origins(origins)
+        page.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, bool(origins))

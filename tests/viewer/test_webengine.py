@@ -16,10 +16,9 @@ from viewer.webengine import (
     APP_URL,
     RequestInterceptor,
     WebEngine,
-    hosts_for_template,
     mime_type,
     resolve_asset,
-    tile_hosts,
+    tile_origins,
 )
 
 TINY_PAGE = """<!doctype html><html><head><meta charset="utf-8">
@@ -175,14 +174,17 @@ def test_resolve_asset_and_mime(tmp_path: Path):
     assert mime_type("x.json") == "application/json;charset=utf-8"
 
 
-def test_tile_hosts():
-    assert tile_hosts("offline") == frozenset()
-    assert tile_hosts("osm") == {"tile.openstreetmap.org"}
-    assert tile_hosts("positron") == {f"{s}.basemaps.cartocdn.com" for s in "abcd"}
-    assert hosts_for_template("http://127.0.0.1:9/{z}/{x}/{y}.png") == {"127.0.0.1"}
+def test_tile_origins():
+    assert tile_origins("offline") == frozenset()
+    assert tile_origins("osm") == {"https://tile.openstreetmap.org"}
+    assert tile_origins("positron") == {f"https://{s}.basemaps.cartocdn.com" for s in "abcd"}
+    assert tile_origins("http://127.0.0.1:9/{z}/{x}/{y}.png") == {"http://127.0.0.1:9"}
     interceptor = RequestInterceptor()
-    interceptor.set_allowed_hosts({"tile.openstreetmap.org"})
+    interceptor.set_allowed_origins({"https://tile.openstreetmap.org", "http://127.0.0.1:9"})
     assert interceptor.is_allowed(QUrl("https://tile.openstreetmap.org/1/1/1.png"))
+    assert interceptor.is_allowed(QUrl("http://127.0.0.1:9/1/1/1.png"))
+    assert not interceptor.is_allowed(QUrl("http://127.0.0.1:10/1/1/1.png"))
+    assert not interceptor.is_allowed(QUrl("http://tile.openstreetmap.org/1/1/1.png"))
     assert not interceptor.is_allowed(QUrl("https://evil.example/1.png"))
     assert not interceptor.is_allowed(QUrl("file:///etc/passwd"))
     assert interceptor.is_allowed(QUrl("gazette://app/map.html"))
