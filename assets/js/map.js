@@ -1,0 +1,492 @@
+/* Gazette map page: builds the map from data the Python map builder passes in.
+ *
+ * The templates in viewer/elements.py only call the functions below with JSON data.
+ * Article text and place names are untrusted: every piece of them reaches the DOM through
+ * textContent, never innerHTML. Contract with the Qt window (viewer/window.py):
+ *   window.gazette.focusPlace(id), window.gazette.ready, the "gazette:ready" document event,
+ *   and messages sent through window.gazetteBridge.send({type: ...}).
+ */
+(function () {
+  "use strict";
+
+  var SEA = "#cfe0ea";
+  var LAND = { fillColor: "#f6f3ec", color: "#a9a293", weight: 0.6, fillOpacity: 1, opacity: 1 };
+  // Shades for mentioned countries, by number of mentions (upper bound inclusive).
+  var SHADES = [
+    { max: 1, color: "#fbd7a8", label: "1 mention" },
+    { max: 3, color: "#f6ad6a", label: "2–3 mentions" },
+    { max: 7, color: "#ea7a3a", label: "4–7 mentions" },
+    { max: Infinity, color: "#c4461c", label: "8 or more mentions" }
+  ];
+  var KIND_LABELS = {
+    city: "City or town", facility: "Facility", water: "Sea, strait or lake",
+    region: "Region", landform: "Landform", country: "Country (no outline)"
+  };
+  var TILE_TIMEOUT_MS = 4000;
+
+  var state = {
+    map: null,
+    world: null,
+    worldById: {},
+    worldByName: {},
+    offline: null,
+    labels: null,
+    labelInfo: [],
+    tiles: null,
+    tileName: null,
+    fellBack: false,
+    cluster: null,
+    places: {},
+    order: [],
+    kindsUsed: {},
+    shadesUsed: {},
+    attributions: {}
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function send(message) {
+    try {
+      if (window.gazetteBridge && typeof window.gazetteBridge.send === "function") {
+        window.gazetteBridge.send(message);
+      }
+    } catch (err) {
+      if (window.console) console.warn("gazette: bridge send failed", err);
+    }
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function addAttribution(text) {
+    if (!text || state.attributions[text]) return;
+    state.attributions[text] = true;
+    // Leaflet's attribution control takes HTML; ours are plain text.
+    state.map.attributionControl.addAttribution(escapeHtml(text));
+  }
+
+  function shadeFor(count) {
+    for (var i = 0; i < SHADES.length; i++) {
+      if (count <= SHADES[i].max) return SHADES[i];
+    }
+    return SHADES[SHADES.length - 1];
+  }
+
+  function ensurePane(name, zIndex, interactive) {
+    var pane = state.map.getPane(name) || state.map.createPane(name);
+    pane.style.zIndex = String(zIndex);
+    if (!interactive) pane.style.pointerEvents = "none";
+    return pane;
+  }
+
+  // Largest outer ring of a (Multi)Polygon, for labels and for fitting a country: fitting
+  // Russia to all of its parts would show the whole globe (Chukotka crosses 180°).
+  function largestRing(geometry) {
+    var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    var best = null, bestArea = -1;
+    for (var i = 0; i < polys.length; i++) {
+      var ring = polys[i][0];
+      var a = Math.abs(ringArea(ring));
+      if (a > bestArea) { bestArea = a; best = ring; }
+    }
+    return best;
+  }
+
+  function ringArea(ring) {
+    var sum = 0;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      sum += (ring[j][0] * ring[i][1]) - (ring[i][0] * ring[j][1]);
+    }
+    return sum / 2;
+  }
+
+  function ringCentroid(ring) {
+    var a = ringArea(ring), cx = 0, cy = 0;
+    if (Math.abs(a) < 1e-9) return [ring[0][1], ring[0][0]];
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      cx += (ring[j][0] + ring[i][0]) * f;
+      cy += (ring[j][1] + ring[i][1]) * f;
+    }
+    return [cy / (6 * a), cx / (6 * a)];
+  }
+
+  function ringBounds(ring) {
+    return L.latLngBounds(ring.map(function (p) { return [p[1], p[0]]; }));
+  }
+
+  // ---------------------------------------------------------------- basemap
+
+  // Rings that cross 180° (eastern Russia, Fiji) jump from +180 to -180 and would be drawn
+  // as bands across the whole map; move their western points east of 180° instead.
+  // Antarctica's ring runs along the whole parallel and is left alone.
+  function unwrapAntimeridian(geometry) {
+    if (!geometry) return;
+    var polys = geometry.type === "Polygon" ? [geometry.coordinates]
+      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    polys.forEach(function (poly) {
+      poly.forEach(function (ring) {
+        var jumps = 0, minLat = 90;
+        for (var i = 1; i < ring.length; i++) {
+          if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) jumps += 1;
+          minLat = Math.min(minLat, ring[i][1]);
+        }
+        if (jumps === 0 || minLat < -60) return;
+        for (var j = 0; j < ring.length; j++) {
+          if (ring[j][0] < 0) ring[j][0] += 360;
+        }
+      });
+    });
+  }
+
+  function setWorld(map, elementId) {
+    state.map = map;
+    var node = document.getElementById(elementId);
+    if (!node || typeof topojson === "undefined") return;
+    var topo = JSON.parse(node.textContent);
+    var objectName = Object.keys(topo.objects)[0];
+    state.world = topojson.feature(topo, topo.objects[objectName]);
+    state.world.features.forEach(function (f) {
+      unwrapAntimeridian(f.geometry);
+      if (f.id !== undefined && f.id !== null) state.worldById[String(f.id)] = f;
+      if (f.properties && f.properties.name) state.worldByName[f.properties.name.toLowerCase()] = f;
+    });
+  }
+
+  function addOfflineBasemap(map, options) {
+    state.map = map;
+    if (state.offline || !state.world) return;
+    ensurePane("gzBasemap", 150, false);
+    ensurePane("gzLabels", 390, false);
+    map.getContainer().classList.add("gz-offline");
+    map.getContainer().style.background = SEA;
+    state.offline = L.geoJSON(state.world, {
+      pane: "gzBasemap", interactive: false, style: function () { return LAND; }
+    }).addTo(map);
+    state.labelInfo = state.world.features.map(function (f) {
+      var ring = largestRing(f.geometry);
+      return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
+    });
+    state.labels = L.layerGroup([], { pane: "gzLabels" }).addTo(map);
+    map.on("zoomend", updateLabels);
+    updateLabels();
+    addAttribution((options && options.attribution) || "Natural Earth");
+  }
+
+  function updateLabels() {
+    if (!state.labels) return;
+    var map = state.map, zoom = map.getZoom();
+    state.labels.clearLayers();
+    if (zoom < 2) return;
+    state.labelInfo.forEach(function (info) {
+      var nw = map.project(info.bounds.getNorthWest(), zoom);
+      var se = map.project(info.bounds.getSouthEast(), zoom);
+      var width = Math.abs(se.x - nw.x), height = Math.abs(se.y - nw.y);
+      if (width < info.name.length * 6.2 + 6 || height < 14) return;
+      var label = el("span", null, info.name);
+      L.marker(info.at, {
+        pane: "gzLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "gz-country-label", html: label, iconSize: null })
+      }).addTo(state.labels);
+    });
+  }
+
+  function addTiles(map, spec) {
+    state.map = map;
+    state.tileName = spec.name;
+    var loaded = 0, errors = 0;
+    var layer = L.tileLayer(spec.url, {
+      attribution: spec.attribution,  // from xyzservices (trusted package data), HTML
+      subdomains: spec.subdomains || "abc",
+      maxZoom: spec.maxZoom || 19,
+      crossOrigin: false
+    });
+    state.tiles = layer;
+    layer.on("tileload", function () { loaded += 1; });
+    layer.on("tileerror", function () {
+      errors += 1;
+      if ((loaded === 0 && errors >= 2) || errors >= 8) fallBack("tiles failed to load");
+    });
+    layer.addTo(map);
+    window.setTimeout(function () {
+      if (loaded === 0 && !state.fellBack && state.tiles) fallBack("no tile loaded within 4 s");
+    }, spec.timeoutMs || TILE_TIMEOUT_MS);
+  }
+
+  function fallBack(reason) {
+    if (state.fellBack) return;
+    state.fellBack = true;
+    var map = state.map;
+    if (state.tiles) {
+      map.removeLayer(state.tiles);
+      state.tiles = null;
+    }
+    addOfflineBasemap(map, null);
+    var notice = L.control({ position: "bottomleft" });
+    notice.onAdd = function () {
+      var box = el("div", "gz-notice",
+        "Online map tiles (" + state.tileName + ") are unavailable: " + reason + ". Showing the offline map.");
+      box.setAttribute("role", "status");
+      return box;
+    };
+    notice.addTo(map);
+    send({ type: "basemap-fallback", basemap: state.tileName, reason: reason });
+  }
+
+  // ---------------------------------------------------------------- places
+
+  var PinIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      var node = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      node.setAttribute("data-place-id", this.options.placeId);
+      node.setAttribute("aria-label", this.options.placeName);
+      return node;
+    }
+  });
+
+  function excerptNode(segments) {
+    var li = el("li", "gz-excerpt");
+    segments.forEach(function (seg) {
+      if (seg[1]) li.appendChild(el("mark", null, seg[0]));
+      else li.appendChild(document.createTextNode(seg[0]));
+    });
+    return li;
+  }
+
+  function popupContent(place) {
+    var box = el("div", "gz-popup");
+    box.setAttribute("data-place-id", place.id);
+    box.appendChild(el("h3", "gz-popup-title", place.name));
+    var meta = [place.kindLabel];
+    if (place.countryName && place.countryName !== place.name) meta.push(place.countryName);
+    meta.push(place.count === 1 ? "1 mention" : place.count + " mentions");
+    box.appendChild(el("div", "gz-popup-meta", meta.join(" · ")));
+    place.articles.forEach(function (article) {
+      var section = el("div", "gz-popup-article");
+      if (place.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", article.title));
+      var list = el("ul", "gz-excerpts");
+      article.excerpts.forEach(function (segments) { list.appendChild(excerptNode(segments)); });
+      section.appendChild(list);
+      box.appendChild(section);
+    });
+    return box;
+  }
+
+  function tooltipContent(text) {
+    return el("span", null, text);
+  }
+
+  function findShape(place) {
+    if (place.kind !== "country") return null;
+    if (place.isoNumeric && state.worldById[place.isoNumeric]) return state.worldById[place.isoNumeric];
+    return state.worldByName[String(place.name).toLowerCase()] || null;
+  }
+
+  function addCountryShape(map, place, feature) {
+    ensurePane("gzCountries", 380, true);
+    var shade = shadeFor(place.count);
+    state.shadesUsed[shade.label] = shade;
+    var layer = L.geoJSON(feature, {
+      pane: "gzCountries",
+      style: function () {
+        return {
+          fillColor: shade.color, fillOpacity: state.tiles ? 0.55 : 0.85,
+          color: "#8a4b26", weight: 1, opacity: 0.9,
+          className: "gz-country gz-country-" + place.country
+        };
+      }
+    });
+    layer.bindTooltip(tooltipContent(place.name), { sticky: true, className: "gz-tooltip" });
+    layer.bindPopup(function () { return popupContent(place); }, { maxWidth: 360, className: "gz-popup-wrap" });
+    layer.on("click", function () { send({ type: "place-clicked", id: place.id }); });
+    layer.addTo(map);
+    layer.eachLayer(function (path) {
+      var node = path.getElement && path.getElement();
+      if (node) node.setAttribute("data-place-id", place.id);
+    });
+    var ring = largestRing(feature.geometry);
+    return { layer: layer, bounds: ringBounds(ring), center: ringCentroid(ring) };
+  }
+
+  function addMarker(place, permanentLabels) {
+    var marker = L.marker([place.lat, place.lon], {
+      icon: new PinIcon({
+        className: "gz-pin gz-pin-" + place.symbol, iconSize: [18, 18], iconAnchor: [9, 9],
+        popupAnchor: [0, -8], tooltipAnchor: [9, 0], placeId: place.id, placeName: place.name
+      }),
+      keyboard: true,
+      riseOnHover: true
+    });
+    marker.bindTooltip(tooltipContent(place.name), {
+      permanent: permanentLabels, direction: "right", className: "gz-tooltip gz-pin-label"
+    });
+    marker.bindPopup(function () { return popupContent(place); }, { maxWidth: 360, className: "gz-popup-wrap" });
+    marker.on("click", function () { send({ type: "place-clicked", id: place.id }); });
+    state.cluster.addLayer(marker);
+    return marker;
+  }
+
+  function addPlaces(map, payload) {
+    state.map = map;
+    state.cluster = L.markerClusterGroup({
+      maxClusterRadius: payload.clusterRadius || 20,
+      disableClusteringAtZoom: payload.disableClusteringAtZoom || 7,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: function (cluster) {
+        var n = el("span", null, String(cluster.getChildCount()));
+        return L.divIcon({ className: "gz-cluster", html: n, iconSize: [30, 30] });
+      }
+    });
+    var pointBounds = [];
+    var permanent = payload.places.length <= (payload.permanentLabelLimit || 25);
+    payload.places.forEach(function (place) {
+      var entry = { place: place, marker: null, shape: null };
+      var feature = findShape(place);
+      if (feature) {
+        entry.shape = addCountryShape(map, place, feature);
+      } else {
+        entry.marker = addMarker(place, permanent);
+        state.kindsUsed[place.symbol] = true;
+      }
+      state.places[place.id] = entry;
+      state.order.push(place.id);
+      pointBounds.push([place.lat, place.lon]);
+    });
+    map.addLayer(state.cluster);
+    (payload.attributions || []).forEach(addAttribution);
+    fitAll(map, pointBounds);
+  }
+
+  function fitAll(map, points) {
+    if (points.length === 0) {
+      map.setView([25, 10], 2);
+    } else if (points.length === 1) {
+      map.setView(points[0], 5);
+    } else {
+      map.fitBounds(L.latLngBounds(points), { padding: [40, 40], maxZoom: 7, animate: false });
+    }
+  }
+
+  function addConnections(map, links) {
+    links.forEach(function (link) {
+      var line = L.polyline([link.from, link.to], {
+        color: "#4b4f5c", weight: 1.5, opacity: 0.65, dashArray: "5 4", className: "gz-connection"
+      });
+      var tip = el("div", "gz-connection-tip");
+      tip.appendChild(el("div", "gz-connection-names", link.names.join(" — ")));
+      link.sentences.forEach(function (s) { tip.appendChild(el("div", "gz-connection-sentence", s)); });
+      line.bindTooltip(tip, { sticky: true, className: "gz-tooltip" });
+      line.addTo(map);
+    });
+  }
+
+  // ---------------------------------------------------------------- info and legend
+
+  function addInfo(map, info) {
+    var box = L.control({ position: "topright" });
+    box.onAdd = function () {
+      var node = el("div", "gz-info");
+      node.appendChild(el("h1", "gz-title", info.title));
+      if (info.sources.length) {
+        var list = el("ul", "gz-sources");
+        info.sources.forEach(function (src) {
+          var item = el("li", null, src.title);
+          if (src.source) item.appendChild(el("div", "gz-source-path", src.source));
+          if (src.published) item.appendChild(el("div", "gz-source-date", src.published));
+          list.appendChild(item);
+        });
+        node.appendChild(list);
+      }
+      node.appendChild(el("div", "gz-summary", info.summary));
+      L.DomEvent.disableClickPropagation(node);
+      L.DomEvent.disableScrollPropagation(node);
+      return node;
+    };
+    box.addTo(map);
+  }
+
+  function addLegend(map) {
+    var kinds = Object.keys(state.kindsUsed);
+    var shades = SHADES.filter(function (s) { return state.shadesUsed[s.label]; });
+    if (!kinds.length && !shades.length) return;
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var node = el("div", "gz-legend");
+      node.appendChild(el("div", "gz-legend-title", "Legend"));
+      kinds.sort().forEach(function (kind) {
+        var row = el("div", "gz-legend-row");
+        row.appendChild(el("span", "gz-legend-sym gz-pin gz-pin-" + kind));
+        row.appendChild(el("span", null, KIND_LABELS[kind] || kind));
+        node.appendChild(row);
+      });
+      if (shades.length) node.appendChild(el("div", "gz-legend-sub", "Countries, by mentions"));
+      shades.forEach(function (shade) {
+        var row = el("div", "gz-legend-row");
+        var sw = el("span", "gz-legend-swatch");
+        sw.style.background = shade.color;
+        row.appendChild(sw);
+        row.appendChild(el("span", null, shade.label));
+        node.appendChild(row);
+      });
+      return node;
+    };
+    legend.addTo(map);
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  function focusPlace(id) {
+    var entry = state.places[id], map = state.map;
+    if (!entry || !map) return false;
+    if (entry.shape) {
+      map.fitBounds(entry.shape.bounds, { padding: [30, 30], maxZoom: 6 });
+      entry.shape.layer.openPopup(entry.shape.center);
+      return true;
+    }
+    var marker = entry.marker;
+    var target = marker.getLatLng();
+    var zoom = Math.max(map.getZoom(), 5);
+    var open = function () {
+      state.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+    };
+    if (map.getBounds().contains(target) && map.getZoom() >= zoom) {
+      open();
+    } else {
+      map.once("moveend", open);
+      map.flyTo(target, zoom, { duration: 0.6 });
+    }
+    return true;
+  }
+
+  function finish(map) {
+    addLegend(map);
+    window.gazette.ready = true;
+    document.dispatchEvent(new CustomEvent("gazette:ready"));
+  }
+
+  window.gazette = {
+    ready: false,
+    focusPlace: focusPlace,
+    places: function () { return state.order.slice(); },
+    fallBack: fallBack,
+    // Called by the page templates, in this order.
+    setWorld: setWorld,
+    addOfflineBasemap: addOfflineBasemap,
+    addTiles: addTiles,
+    addPlaces: addPlaces,
+    addConnections: addConnections,
+    addInfo: addInfo,
+    finish: finish
+  };
+})();

@@ -1,0 +1,253 @@
+"""Gazette's folium/branca elements: each owns its template and composes into the map.
+
+Templates only pass data to functions defined in ``assets/js/map.js``; they hold no logic.
+Data is serialised with :func:`script_json`, safe inside an inline ``<script>``.
+
+branca's ``MacroElement.render`` feeds each macro's *output* back through Jinja as a new
+template, so text containing ``{{`` or ``{%`` (article text can) would be evaluated. Our
+elements therefore add their rendered output to the page verbatim (:class:`RawHTML`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any, Literal
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from viewer import webassets
+
+Mode = Literal["app", "standalone"]
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(value: Any) -> str:
+    """JSON for a value, safe to place inside an inline ``<script>`` (and valid JS)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+class RawHTML(Element):
+    """Markup added to a page as is (never re-read as a template)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self._name = "RawHTML"
+        self.markup = markup
+
+    def render(self, **kwargs: Any) -> str:
+        return self.markup
+
+
+class _Verbatim:
+    """Mixin: render macros into the figure as RawHTML instead of as new templates."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()  # type: ignore[attr-defined]
+        if not isinstance(figure, Figure):
+            raise TypeError("A Gazette element can only be rendered inside a page.")
+        module = self._template.module  # type: ignore[attr-defined]
+        for section in ("header", "html", "script"):
+            macro = getattr(module, section, None)
+            if macro is not None:
+                getattr(figure, section).add_child(RawHTML(str(macro(self, kwargs))), name=self.get_name())  # type: ignore[attr-defined]
+        for child in self._children.values():  # type: ignore[attr-defined]
+            child.render(**kwargs)
+
+
+class GazettePage(Figure):
+    """The whole HTML document: charset, optional Content-Security-Policy, title."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "{% if this.csp %}"
+        '<meta http-equiv="Content-Security-Policy" content="{{ this.csp|e }}">\n'
+        "{% endif %}"
+        "<title>{{ this.page_title|e }}</title>\n"
+        "{{ this.header.render(**kwargs) }}\n"
+        "</head>\n"
+        "<body>\n"
+        "{{ this.html.render(**kwargs) }}\n"
+        "<script>\n"
+        "{{ this.script.render(**kwargs) }}\n"
+        "</script>\n"
+        "</body>\n"
+        "</html>\n"
+    )
+
+    def __init__(self, *, title: str, csp: str | None = None) -> None:
+        super().__init__()
+        self._name = "GazettePage"
+        self.header._children.pop("meta_http", None)  # we write <meta charset> ourselves
+        self.page_title = title
+        self.csp = csp
+
+
+class GazetteMap(_Verbatim, folium.Map):
+    """A Leaflet map whose scripts and styles are our local assets, never folium's CDN list."""
+
+    # (name, URL relative to the page at gazette://app/); standalone export inlines them.
+    default_js = [(f"js:{rel}", webassets.asset_url(rel)) for rel in webassets.PAGE_JS]
+    default_css = [(f"css:{rel}", webassets.asset_url(rel)) for rel in webassets.PAGE_CSS]
+    app_js = [(f"app:{url}", url) for url in webassets.APP_ONLY_JS]
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <meta name="viewport" content="width=device-width, initial-scale=1.0">
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div class="gz-map" id="{{ this.get_name() }}"></div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {{ this.leaflet_options_js }});
+        L.control.scale({ position: "bottomleft" }).addTo({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, title: str) -> None:
+        super().__init__(location=None, tiles=None, zoom_start=2)
+        self._name = "GazetteMap"
+        self.title = title
+        self.leaflet_options = {
+            "center": [25, 10],
+            "zoom": 2,
+            "minZoom": 1,
+            "maxZoom": 18,
+            "zoomSnap": 0.25,
+            "worldCopyJump": False,
+            "preferCanvas": False,  # SVG paths, so country shapes carry data-place-id
+        }
+
+    @property
+    def leaflet_options_js(self) -> str:
+        return script_json(self.leaflet_options)
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        mode: Mode = kwargs.get("mode", "app")
+        links: list[tuple[str, Element]] = []
+        if mode == "app":
+            links += [(name, RawHTML(f'<script src="{html.escape(url)}"></script>')) for name, url in self.app_js]
+        for name, url in self.default_css:
+            links.append((name, RawHTML(_css_tag(url, inline=mode == "standalone"))))
+        for name, url in self.default_js:
+            links.append((name, RawHTML(_js_tag(url, inline=mode == "standalone"))))
+        for name, element in links:
+            figure.header.add_child(element, name=name)
+        super().render(**kwargs)
+
+
+def _rel(url: str) -> str:
+    return url.removeprefix("assets/")
+
+
+def _js_tag(url: str, *, inline: bool) -> str:
+    if inline:
+        return f"<script>{webassets.script_text(_rel(url))}</script>"
+    return f'<script src="{html.escape(url)}"></script>'
+
+
+def _css_tag(url: str, *, inline: bool) -> str:
+    if inline:
+        return f"<style>{webassets.style_text(_rel(url))}</style>"
+    return f'<link rel="stylesheet" href="{html.escape(url)}">'
+
+
+class _MapCall(_Verbatim, MacroElement):
+    """An element that calls one ``gazette.<function>(map, data)`` of map.js."""
+
+    js_function = ""
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        gazette.{{ this.js_function }}({{ this._parent.get_name() }}, {{ this.data_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Any = None) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self.data = data
+
+    @property
+    def data_js(self) -> str:
+        return script_json(self.data)
+
+
+class WorldData(_Verbatim, MacroElement):
+    """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once."""
+
+    element_id = "gz-world"
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.element_id }}">{{ this.topojson_text }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        gazette.setWorld({{ this._parent.get_name() }}, {{ this.element_id|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "WorldData"
+
+    @property
+    def topojson_text(self) -> str:
+        # "<" can only occur inside JSON strings, where \u003c means the same.
+        return webassets.read_text(webassets.BASEMAP_TOPOJSON).replace("<", "\\u003c")
+
+
+class OfflineBasemap(_MapCall):
+    """Countries on a sea-coloured background, with labels; no tiles, no network."""
+
+    js_function = "addOfflineBasemap"
+
+
+class TileBasemap(_MapCall):
+    """An online tile layer (xyzservices provider); map.js falls back to offline on failure."""
+
+    js_function = "addTiles"
+
+
+class PlacesLayer(_MapCall):
+    """Pins (clustered where they crowd) and shaded country shapes, with popups."""
+
+    js_function = "addPlaces"
+
+
+class Connections(_MapCall):
+    """Lines between places named in the same sentence."""
+
+    js_function = "addConnections"
+
+
+class InfoBox(_MapCall):
+    """Title and the article source(s)."""
+
+    js_function = "addInfo"
+
+
+class Ready(_MapCall):
+    """Adds the legend, sets ``gazette.ready`` and dispatches ``gazette:ready``; goes last."""
+
+    js_function = "finish"

