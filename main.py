@@ -1,0 +1,248 @@
+"""Gazette's command line: open the window, geoparse to JSON, or export a map.
+
+    python main.py [FILE ...] [--basemap NAME] [--online] [--screenshot PNG]
+    python main.py geoparse FILE ...            places per article, as JSON
+    python main.py geoparse --jsonl IN.jsonl    one {"id", "places"} line per {"id", "text"} line ("-": stdin)
+    python main.py export FILE ... -o OUT [--format html|geojson|kml|csv|png] [--connections] [--size WxH]
+
+FILE may be an article (.txt, .md, .html) or a lesson (.yaml).  Errors meant for a person print as
+``gazette: <message>`` with exit status 2.  Qt is imported only to open the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from places.errors import GazetteError
+
+REPO_ROOT = Path(__file__).resolve().parent
+SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
+BASEMAPS = ("offline", "osm", "positron", "imagery")
+EXPORT_FORMATS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
+                  ".kml": "kml", ".csv": "csv", ".png": "png"}  # fmt: skip
+LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "geoparse":
+            return _geoparse_command(args[1:])
+        if args and args[0] == "export":
+            return _export_command(args[1:])
+        return _window_command(args)
+    except GazetteError as err:
+        print(f"gazette: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``); stop quietly and keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+# --- window -------------------------------------------------------------------------------
+
+
+def _window_command(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="gazette",
+        description="See where the news happens: the places an article names, on an offline map.",
+        epilog="Other commands: 'gazette geoparse --help', 'gazette export --help'.",
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    _add_map_options(parser)
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save a picture of the window once the map is ready, then quit")
+    opts = parser.parse_args(args)
+    paths = [str(p) for p in _expand_lessons(opts.files)] if opts.files else [str(SAMPLE_ARTICLE)]
+    from viewer.app import run  # Qt is heavy; only the window needs it
+
+    extra: dict[str, Any] = {"screenshot": opts.screenshot} if opts.screenshot else {}
+    return run(paths, basemap=opts.basemap, online=opts.online, **extra)
+
+
+def _add_map_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--basemap", choices=BASEMAPS, default="offline", help="map background (default: offline; the others need the network)")
+    parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
+
+
+# --- geoparse -----------------------------------------------------------------------------
+
+
+def _geoparse_command(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="gazette geoparse", description="Print the places each article names, as JSON.")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("--jsonl", metavar="IN", help='read {"id", "text"} objects one a line ("-": standard input) and write {"id", "places"} lines')
+    parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
+    opts = parser.parse_args(args)
+    if bool(opts.jsonl) == bool(opts.files):
+        parser.error("give either FILE ... or --jsonl IN")
+    if opts.jsonl:
+        _geoparse_jsonl(opts.jsonl, _geoparser(online=opts.online), out=sys.stdout)
+        return 0
+    articles = _load_articles(opts.files)  # before the geoparser: a bad file is reported at once
+    geoparser = _geoparser(online=opts.online)
+    results = []
+    for article in articles:
+        doc = geoparser.parse(article)
+        if not doc.mentions:
+            print(f"No places found in {article.title}", file=sys.stderr)
+        results.append(
+            {"id": article.id, "title": article.title, "source": article.source,
+             "places": [_mention_json(m, confidence=True) for m in doc.mentions]}
+        )  # fmt: skip
+    json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _geoparse_jsonl(source: str, geoparser: Any, *, out: IO[str]) -> None:
+    from places.model import Article
+
+    name = "standard input" if source == "-" else source
+    for number, record in _jsonl_records(source, name):
+        # Article is built directly, not via article_from_text: the corpus offsets refer to
+        # the text exactly as given, so it must not be normalised.
+        article = Article(id=str(record["id"]), title=str(record.get("title") or record["id"]), text=record["text"])
+        doc = geoparser.parse(article)
+        out.write(json.dumps({"id": record["id"], "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False))
+        out.write("\n")
+        out.flush()
+
+
+def _jsonl_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    except OSError as err:
+        raise GazetteError(f"Cannot open {name}: {err.strerror or err}.") from err
+    try:
+        if source == "-" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+        number = 0
+        while True:
+            try:
+                line = stream.readline()
+            except UnicodeDecodeError as err:
+                raise GazetteError(f"{name}, line {number + 1}: not UTF-8 text.") from err
+            except OSError as err:
+                raise GazetteError(f"Cannot read {name}: {err.strerror or err}.") from err
+            if not line:
+                return
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise GazetteError(f"{name}, line {number}: not valid JSON ({err.msg}, column {err.colno}).") from err
+            if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+                raise GazetteError(f'{name}, line {number}: expected an object with "id" and a "text" string.')
+            yield number, record
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
+    place = mention.place
+    row = {"start": mention.start, "end": mention.end, "text": mention.text, "name": place.name,
+           "lat": place.lat, "lon": place.lon, "kind": str(place.kind), "country": place.country}  # fmt: skip
+    if confidence:
+        row["confidence"] = round(mention.confidence, 3)
+    return row
+
+
+def _geoparser(*, online: bool) -> Any:
+    try:
+        from places.geoparse import Geoparser, default_geoparser
+    except ImportError as err:
+        raise GazetteError("The geoparser (places/geoparse.py) is not available in this copy of Gazette.") from err
+    if not online:
+        return default_geoparser()
+    try:
+        from places.online import online_geocoder
+    except ImportError as err:
+        raise GazetteError("Online geocoding is not available in this copy of Gazette.") from err
+    return Geoparser(fallback=online_geocoder())
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _export_command(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="gazette export", description="Export the map of one or more articles.")
+    parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")
+    parser.add_argument("--format", choices=sorted(set(EXPORT_FORMATS.values())), help="default: from OUT's suffix")
+    parser.add_argument("--connections", action="store_true", help="draw lines between places named in the same sentence")
+    parser.add_argument("--size", type=_size, metavar="WxH", help="image size for png (e.g. 1600x1000)")
+    _add_map_options(parser)
+    opts = parser.parse_args(args)
+    fmt = opts.format or EXPORT_FORMATS.get(opts.output.suffix.lower())
+    if fmt is None:
+        parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
+    articles = _load_articles(opts.files)
+    geoparser = _geoparser(online=opts.online)
+    docs = [geoparser.parse(article) for article in articles]
+    for doc in docs:
+        if not doc.mentions:
+            print(f"No places found in {doc.article.title}", file=sys.stderr)
+    from viewer.export import export_map
+
+    export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size)
+    places = len({m.place.id for doc in docs for m in doc.mentions})
+    print(f"Wrote {opts.output} ({fmt}): {places} places from {len(docs)} article{'s' if len(docs) != 1 else ''}.")
+    return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        size = (0, 0)
+    if not sep or not (100 <= size[0] <= 10000 and 100 <= size[1] <= 10000):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT between 100 and 10000 pixels, like 1600x1000, not {text!r}")
+    return size
+
+
+# --- shared -------------------------------------------------------------------------------
+
+
+def _expand_lessons(files: Sequence[str]) -> list[Path]:
+    """Article paths, with each lesson file replaced by the articles it lists."""
+    paths: list[Path] = []
+    for name in files:
+        if name.lower().endswith(LESSON_SUFFIXES):
+            from places.lessons import load_lesson
+
+            paths.extend(Path(a.source) for a in load_lesson(name).articles)
+        else:
+            paths.append(Path(name))
+    return paths
+
+
+def _load_articles(files: Sequence[str]) -> list[Any]:
+    from places.articles import load_article
+
+    articles = []
+    for name in files:
+        if name.lower().endswith(LESSON_SUFFIXES):
+            from places.lessons import load_lesson
+
+            articles.extend(load_lesson(name).articles)
+        else:
+            articles.append(load_article(name))
+    return articles
+
+
+if __name__ == "__main__":
+    sys.exit(main())
