@@ -366,6 +366,36 @@
     map.addLayer(state.cluster);
     (payload.attributions || []).forEach(addAttribution);
     fitAll(map, pointBounds);
+    if (permanent) {
+      map.on("zoomend moveend", declutterLabels);
+      state.cluster.on("animationend", declutterLabels);
+      declutterLabels();
+    }
+  }
+
+  // Permanent pin labels: the most-mentioned place keeps its label where labels collide.
+  function declutterLabels() {
+    var kept = [];
+    var entries = state.order.map(function (id) { return state.places[id]; })
+      .filter(function (e) { return e.marker; })
+      .sort(function (a, b) { return b.place.count - a.place.count; });
+    // Pins are obstacles too: a label must not hide another place's pin.
+    entries.forEach(function (entry) {
+      var icon = entry.marker.getElement && entry.marker.getElement();
+      if (icon && icon.isConnected) kept.push(icon.getBoundingClientRect());
+    });
+    entries.forEach(function (entry) {
+      var tip = entry.marker.getTooltip();
+      var node = tip && tip.getElement && tip.getElement();
+      if (!node || !node.isConnected) return;
+      node.style.visibility = "";
+      var r = node.getBoundingClientRect();
+      var clash = kept.some(function (k) {
+        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
+      });
+      if (clash) node.style.visibility = "hidden";
+      else kept.push(r);
+    });
   }
 
   function fitAll(map, points) {
@@ -374,7 +404,10 @@
     } else if (points.length === 1) {
       map.setView(points[0], 5);
     } else {
-      map.fitBounds(L.latLngBounds(points), { padding: [40, 40], maxZoom: 7, animate: false });
+      // Extra room on the right for pin labels and the title box.
+      map.fitBounds(L.latLngBounds(points), {
+        paddingTopLeft: [40, 60], paddingBottomRight: [150, 40], maxZoom: 7, animate: false
+      });
     }
   }
 

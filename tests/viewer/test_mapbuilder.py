@@ -1,0 +1,232 @@
+"""The map builder without Qt: page structure, local assets only, data safety."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from places.model import Article, GeoparsedArticle, Kind, Mention, Place
+from places.sentences import excerpt_for
+from viewer import elements, mapbuilder, webassets
+from viewer.mapbuilder import BasemapError, build_map, excerpt_segments, render_page
+
+CDN_HOSTS = ("jsdelivr", "unpkg", "cdnjs", "code.jquery.com", "bootstrapcdn", "googleapis")
+
+ODESA = Place("geonames:698740", "Odesa", 46.48, 30.73, Kind.CITY, "UA", "Ukraine", 1_000_000, "GeoNames")
+ISTANBUL = Place("geonames:745044", "Istanbul", 41.01, 28.95, Kind.CITY, "TR", "Turkey", 14_000_000, "GeoNames")
+BLACK_SEA = Place("curated:black-sea", "Black Sea", 43.0, 34.0, Kind.WATER, "", "", 0, "Natural Earth")
+TURKEY = Place("country:TR", "Turkey", 39.0, 35.0, Kind.COUNTRY, "TR", "Turkey", 0, "GeoNames")
+TUVALU = Place("country:TV", "Tuvalu", -8.5, 179.2, Kind.COUNTRY, "TV", "Tuvalu", 0, "GeoNames")
+
+# Our own words.
+TEXT = (
+    "Grain ships left Odesa on Monday. The convoy crossed the Black Sea towards Istanbul, "
+    "where Turkey inspects every hull. Officials in Istanbul said the checks take a day. "
+    "Tuvalu sent no ships."
+)
+
+
+def _doc(text: str = TEXT, places: tuple[Place, ...] = (ODESA, BLACK_SEA, ISTANBUL, TURKEY, TUVALU), *, article_id: str = "grain") -> GeoparsedArticle:
+    mentions = []
+    for place in places:
+        for match in re.finditer(re.escape(place.name), text):
+            excerpt, start = excerpt_for(text, match.start(), match.end())
+            mentions.append(Mention(article_id, match.start(), match.end(), match.group(), place, excerpt, start))
+    mentions.sort(key=lambda m: m.start)
+    return GeoparsedArticle(Article(article_id, "Grain corridor", text, source="grain.txt"), tuple(mentions))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+def _payload(page: str, function: str) -> object:
+    match = re.search(r"gazette\." + function + r"\([A-Za-z0-9_]+, (.*)\);\n", page)
+    assert match, f"no call to gazette.{function} in the page"
+    return json.loads(match.group(1))
+
+
+def test_app_page_loads_local_assets_bridge_and_no_cdn() -> None:
+    page = render_page(build_map([_doc()]), mode="app")
+    srcs = [a["src"] for t, a in _tags(page) if t == "script" and a.get("src")]
+    hrefs = [a["href"] for t, a in _tags(page) if t == "link"]
+    assert srcs[:2] == ["qwebchannel.js", "assets/js/bridge.js"]
+    assert "assets/node_modules/leaflet/dist/leaflet.js" in srcs and srcs[-1] == "assets/js/map.js"
+    for url in srcs[2:] + hrefs:
+        assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
+    assert not any(host in page for host in CDN_HOSTS)
+    assert "Content-Security-Policy" not in page
+
+
+def test_standalone_page_inlines_everything_under_a_csp() -> None:
+    page = render_page(build_map([_doc()]), mode="standalone")
+    tags = _tags(page)
+    assert not [a for t, a in tags if t == "script" and a.get("src")]
+    assert not [t for t, _ in tags if t == "link"]
+    assert not any(host in page for host in CDN_HOSTS)
+    assert "bridge.js" not in page and "qwebchannel" not in page
+    csp = next(a["content"] for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "img-src data:" in csp and "http" not in csp
+    # icons and Leaflet's own images became data: URIs; the basemap is inline
+    assert "url(../icons/" not in page and "url(images/" not in page
+    assert page.count("data:image/svg+xml;base64,") >= 6
+    assert '<script type="application/json" id="gz-world">{"type":"Topology"' in page
+    assert "L.Marker" in page or "Marker" in page  # Leaflet itself is in the file
+
+
+def test_folium_cdn_defaults_are_replaced_by_local_assets() -> None:
+    fmap = build_map([_doc()])
+    for _, url in fmap.default_js + fmap.default_css:
+        assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
+
+
+def test_places_payload_carries_every_place_and_excerpt() -> None:
+    doc = _doc()
+    page = render_page(build_map([doc]), mode="app")
+    places = _payload(page, "addPlaces")["places"]  # type: ignore[index]
+    assert [p["id"] for p in places] == ["geonames:698740", "curated:black-sea", "geonames:745044", "country:TR", "country:TV"]
+    istanbul = next(p for p in places if p["name"] == "Istanbul")
+    assert istanbul["count"] == 2 and istanbul["symbol"] == "city"
+    excerpts = istanbul["articles"][0]["excerpts"]
+    assert len(excerpts) == 2
+    assert ["Istanbul", True] in excerpts[0] and "".join(s for s, _ in excerpts[0]).startswith("The convoy")
+    turkey = next(p for p in places if p["id"] == "country:TR")
+    assert turkey["isoNumeric"] == "792" and turkey["symbol"] == "country"
+    assert next(p for p in places if p["name"] == "Black Sea")["symbol"] == "water"
+    info = _payload(page, "addInfo")
+    assert info["title"] == "Grain corridor" and info["sources"][0]["source"] == "grain.txt"  # type: ignore[index]
+    assert "Natural Earth" in _payload(page, "addPlaces")["attributions"]  # type: ignore[index]
+
+
+def test_connections_join_places_named_in_one_sentence() -> None:
+    page = render_page(build_map([_doc()], connections=True), mode="app")
+    links = _payload(page, "addConnections")
+    pairs = {frozenset(link["ids"]) for link in links}  # type: ignore[union-attr]
+    assert frozenset({"curated:black-sea", "geonames:745044"}) in pairs
+    assert frozenset({"geonames:698740", "geonames:745044"}) not in pairs
+    assert "gazette.addConnections" not in render_page(build_map([_doc()]), mode="app")
+
+
+def test_basemaps_by_name_and_custom_template() -> None:
+    osm = mapbuilder.tile_spec("osm")
+    assert osm is not None and osm.origins == ("https://tile.openstreetmap.org",)
+    assert "OpenStreetMap" in osm.attribution
+    carto = mapbuilder.tile_spec("positron")
+    assert carto is not None and len(carto.origins) == 4 and "CARTO" in carto.attribution
+    assert mapbuilder.tile_spec("offline") is None
+    custom = mapbuilder.tile_spec("http://127.0.0.1:9/{z}/{x}/{y}.png")
+    assert custom is not None and custom.origins == ("http://127.0.0.1:9",)
+    with pytest.raises(BasemapError, match="osm"):
+        mapbuilder.tile_spec("google")
+    page = render_page(build_map([_doc()], basemap="imagery"), mode="standalone")
+    assert "https://server.arcgisonline.com" in page.split("<title>")[0]  # in the CSP
+    tiles = _payload(page, "addTiles")
+    assert tiles["name"] == "imagery" and "Esri" in tiles["attribution"]  # type: ignore[index]
+    assert "gazette.addOfflineBasemap" not in page
+
+
+HOSTILE = [
+    "</script><script>window.__gazette_pwned=1</script>",
+    '<img src=x onerror="window.__gazette_pwned=2">',
+    "{{ 7*7 }} {% if true %}jinja{% endif %}",
+    "`${window.__gazette_pwned=3}` \u2028\u2029 \u202etxt.exe <!-- x",
+    "javascript:alert(1) 'single' \"double\" & &amp;",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+@pytest.mark.parametrize("mode", ["app", "standalone"])
+def test_hostile_text_stays_data(payload: str, mode: str) -> None:
+    text = f"Talks in Odesa ended. {payload} was posted from Odesa."
+    evil = Place("curated:evil", payload, 10.0, 10.0, Kind.LANDFORM, "", "", 0, payload)
+    doc = _doc(text, (ODESA,))
+    doc = GeoparsedArticle(
+        Article("evil", payload, text, source=payload),
+        doc.mentions + (Mention("evil", 0, 5, "Talks", evil, payload, 0),),
+    )
+    page = render_page(build_map([doc], title=payload), mode=mode)  # type: ignore[arg-type]
+    if "<" in payload:
+        assert payload not in page  # never as markup, anywhere
+    assert "\u2028" not in page.split("</title>")[1]
+    # the text arrives in the page data unchanged
+    places = _payload(page, "addPlaces")["places"]  # type: ignore[index]
+    assert places[-1]["name"] == payload
+    excerpt = "".join(s for s, _ in places[0]["articles"][0]["excerpts"][-1])
+    assert payload in excerpt
+    assert _payload(page, "addInfo")["title"] == payload  # type: ignore[index]
+    script_tags = [t for t, _ in _tags(page) if t == "script"]
+    baseline = [t for t, _ in _tags(render_page(build_map([_doc(text, (ODESA,))]), mode=mode)) if t == "script"]  # type: ignore[arg-type]
+    assert len(script_tags) == len(baseline)
+
+
+def test_script_json_escapes_everything_that_could_end_a_script() -> None:
+    out = elements.script_json({"a": "</script><!--&\u2028\u2029"})
+    assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
+    assert json.loads(out) == {"a": "</script><!--&\u2028\u2029"}
+
+
+@given(st.text(max_size=60), st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=4))
+def test_excerpt_segments_cover_the_excerpt(excerpt: str, ranges: list[tuple[int, int]]) -> None:
+    segments = excerpt_segments(excerpt, ranges)
+    assert "".join(text for text, _ in segments) == excerpt
+    marked = [text for text, is_mark in segments if is_mark]
+    assert all(marked)
+    assert all(not (a[1] and b[1]) for a, b in zip(segments, segments[1:]))
+
+
+def test_excerpt_segments_marks_the_mention() -> None:
+    assert excerpt_segments("Ships left Odesa today.", [(11, 16)]) == [
+        ("Ships left ", False), ("Odesa", True), (" today.", False)
+    ]
+
+
+def test_iso_numeric_matches_world_atlas_ids() -> None:
+    topo = json.loads(webassets.read_text(webassets.BASEMAP_TOPOJSON))
+    ids = {g.get("id"): g["properties"]["name"] for g in topo["objects"]["countries"]["geometries"]}
+    assert ids[mapbuilder.iso_numeric("KP")] == "North Korea"
+    assert ids[mapbuilder.iso_numeric("ru")] == "Russia"
+    assert mapbuilder.iso_numeric("AL") == "008" and ids["008"] == "Albania"
+    assert mapbuilder.iso_numeric("ZZ") == ""
+
+
+def test_missing_node_modules_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(webassets, "ASSETS_DIR", tmp_path)
+    with pytest.raises(webassets.AssetError, match="bootstrap.sh"):
+        render_page(build_map([_doc()]), mode="standalone")
+
+
+def test_asset_path_rejects_traversal() -> None:
+    with pytest.raises(webassets.AssetError):
+        webassets.asset_path("../pyproject.toml")
+    with pytest.raises(webassets.AssetError):
+        webassets.asset_path("/etc/passwd")
+
+
+def test_no_docs_and_many_docs() -> None:
+    assert "gazette.finish" in render_page(build_map([]), mode="app")
+    two = [_doc(), _doc(article_id="grain-2")]
+    page = render_page(build_map(two), mode="app")
+    assert _payload(page, "addInfo")["title"] == "2 articles"  # type: ignore[index]
+    odesa = _payload(page, "addPlaces")["places"][0]  # type: ignore[index]
+    assert odesa["count"] == 2 and [a["id"] for a in odesa["articles"]] == ["grain", "grain-2"]
+
+
+def test_render_page_rejects_unknown_mode() -> None:
+    with pytest.raises(ValueError):
+        render_page(build_map([_doc()]), mode="pdf")  # type: ignore[arg-type]
