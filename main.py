@@ -86,7 +86,7 @@ def _geoparse_command(args: list[str]) -> int:
     if bool(opts.jsonl) == bool(opts.files):
         parser.error("give either FILE ... or --jsonl IN")
     if opts.jsonl:
-        _geoparse_jsonl(opts.jsonl, _geoparser(online=opts.online), out=sys.stdout)
+        _geoparse_jsonl(opts.jsonl, online=opts.online, out=sys.stdout)
         return 0
     articles = _load_articles(opts.files)  # before the geoparser: a bad file is reported at once
     geoparser = _geoparser(online=opts.online)
@@ -104,11 +104,14 @@ def _geoparse_command(args: list[str]) -> int:
     return 0
 
 
-def _geoparse_jsonl(source: str, geoparser: Any, *, out: IO[str]) -> None:
+def _geoparse_jsonl(source: str, *, online: bool, out: IO[str]) -> None:
     from places.model import Article
 
     name = "standard input" if source == "-" else source
-    for number, record in _jsonl_records(source, name):
+    geoparser = None  # built at the first record: a bad first line is reported without loading the index
+    for _, record in _jsonl_records(source, name):
+        if geoparser is None:
+            geoparser = _geoparser(online=online)
         # Article is built directly, not via article_from_text: the corpus offsets refer to
         # the text exactly as given, so it must not be normalised.
         article = Article(id=str(record["id"]), title=str(record.get("title") or record["id"]), text=record["text"])

@@ -1,0 +1,188 @@
+"""main.py as a user runs it: a subprocess, its exit code, its stdout and stderr."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT, shared_path
+from tests.data.bad_files import BAD_FILES
+
+MAIN = str(REPO_ROOT / "main.py")
+HAVE_GEOPARSER = importlib.util.find_spec("places.geoparse") is not None
+needs_geoparser = pytest.mark.skipif(not HAVE_GEOPARSER, reason="places/geoparse.py (the geoparser helper's) is not there yet")
+
+
+def gazette(*args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, MAIN, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO_ROOT, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
+@pytest.mark.parametrize("command", ["geoparse", "export"])
+def test_bad_file_is_one_message_and_exit_2(tmp_path, case, command):
+    path = case.make(tmp_path)
+    args = [command, str(path)] + (["-o", str(tmp_path / "out.html")] if command == "export" else [])
+    result = gazette(*args)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"gazette: Cannot open {path}")
+    assert re.search(case.message, lines[0]), lines[0]
+    assert result.stdout == ""
+    assert not (tmp_path / "out.html").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["geoparse"], ["export", "a.txt"], ["export", "a.txt", "-o", "x.png", "--size", "big"],
+     ["export", "a.txt", "-o", "x.png", "--size", "10x10"], ["--basemap", "google"], ["geoparse", "--bogus"]],
+)  # fmt: skip
+def test_usage_errors_exit_2_without_traceback(args):
+    result = gazette(*args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_format_must_be_known(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Ships left Odesa.", encoding="utf-8")
+    result = gazette("export", str(article), "-o", str(tmp_path / "map.docx"))
+    assert result.returncode == 2
+    assert "cannot tell the format from 'map.docx'; give --format" in result.stderr
+
+
+def test_missing_lesson_is_one_message(tmp_path):
+    result = gazette("geoparse", str(tmp_path / "class.yaml"))
+    assert result.returncode == 2
+    assert result.stderr == f"gazette: Cannot open lesson {tmp_path / 'class.yaml'}: there is no such file.\n"
+
+
+def test_bad_jsonl_line_is_named():
+    result = gazette("geoparse", "--jsonl", "-", stdin='{"id": "a", "text": \n')
+    assert result.returncode == 2
+    assert result.stderr.startswith("gazette: standard input, line 1: not valid JSON (")
+    result = gazette("geoparse", "--jsonl", "-", stdin='\n["not", "an", "object"]\n')
+    assert result.returncode == 2
+    assert result.stderr == 'gazette: standard input, line 2: expected an object with "id" and a "text" string.\n'
+
+
+def test_missing_jsonl_file(tmp_path):
+    result = gazette("geoparse", "--jsonl", str(tmp_path / "in.jsonl"))
+    assert result.returncode == 2
+    assert result.stderr == f"gazette: Cannot open {tmp_path / 'in.jsonl'}: No such file or directory.\n"
+
+
+def test_interrupt_exits_130_quietly():
+    proc = subprocess.Popen(
+        [sys.executable, MAIN, "geoparse", "--jsonl", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT,
+    )  # fmt: skip
+    try:
+        time.sleep(1.5)  # let it reach the blocking read of standard input
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+
+
+def test_geoparse_does_not_import_qt(tmp_path):
+    code = (
+        "import sys, main\n"
+        f"rc = main.main(['geoparse', {str(tmp_path / 'nope.txt')!r}])\n"
+        "assert rc == 2, rc\n"
+        "assert not any(m.startswith(('PySide6', 'viewer')) for m in sys.modules), sorted(sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+# --- with the geoparser -------------------------------------------------------------------
+
+
+@needs_geoparser
+def test_geoparse_seed_article_prints_places_as_json():
+    path = shared_path("articles", "putin-kim-vostochny.txt")
+    result = gazette("geoparse", str(path))
+    assert result.returncode == 0, result.stderr
+    (doc,) = json.loads(result.stdout)
+    assert doc["title"].startswith("Vladimir Putin")
+    text = path.read_text(encoding="utf-8")
+    names = {p["text"] for p in doc["places"]}
+    assert {"North Korea", "Vostochny"} & names or any("Vostochny" in n for n in names)
+    for place in doc["places"]:
+        assert set(place) == {"start", "end", "text", "name", "lat", "lon", "kind", "country", "confidence"}
+        assert text.strip("\n")[place["start"] : place["end"]] == place["text"]
+        assert -90 <= place["lat"] <= 90 and -180 <= place["lon"] <= 180
+
+
+@needs_geoparser
+def test_no_places_is_said_not_an_error(tmp_path):
+    path = tmp_path / "weather.txt"
+    path.write_text("It rained all day and nobody went out.\n", encoding="utf-8")
+    result = gazette("geoparse", str(path))
+    assert result.returncode == 0
+    assert result.stderr == "No places found in It rained all day and nobody went out.\n"
+    assert json.loads(result.stdout)[0]["places"] == []
+
+
+@needs_geoparser
+def test_jsonl_round_trip_scored_by_the_real_scorer(tmp_path):
+    gold = shared_path("articles", "putin-kim-vostochny.gold.jsonl")
+    scorer = shared_path("tools", "geoparse_score.py")
+    result = gazette("geoparse", "--jsonl", str(gold))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    gold_ids = [json.loads(line)["id"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [json.loads(line)["id"] for line in lines] == gold_ids
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(result.stdout, encoding="utf-8")
+    scored = subprocess.run([sys.executable, str(scorer), str(gold), str(pred)], capture_output=True, text=True, check=True)
+    figures = json.loads(scored.stdout)
+    assert figures["docs_missing_in_pred"] == 0
+    assert figures["pred"] > 0
+    assert figures["F1_161"] >= 0.5, figures
+
+
+@needs_geoparser
+def test_jsonl_streams_line_by_line():
+    """An answer comes out for each line while standard input is still open."""
+    proc = subprocess.Popen(
+        [sys.executable, MAIN, "geoparse", "--jsonl", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT, encoding="utf-8",
+    )  # fmt: skip
+    try:
+        assert proc.stdin and proc.stdout
+        proc.stdin.write(json.dumps({"id": 7, "text": "Ships left Odesa for Istanbul.", "places": []}) + "\n")
+        proc.stdin.flush()
+        first = json.loads(proc.stdout.readline())  # would block forever without a flush per line
+        assert first["id"] == 7
+        assert [p["text"] for p in first["places"]] == ["Odesa", "Istanbul"]
+        proc.stdin.write(json.dumps({"id": "b", "text": "Nothing here."}) + "\n")
+        proc.stdin.close()
+        assert json.loads(proc.stdout.readline()) == {"id": "b", "places": []}
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+
+
+@needs_geoparser
+def test_jsonl_offsets_refer_to_the_text_as_given():
+    text = "Odesa\r\n\x00Istanbul"  # no normalising: the corpus offsets must stay valid
+    result = gazette("geoparse", "--jsonl", "-", stdin=json.dumps({"id": "x", "text": text}) + "\n")
+    assert result.returncode == 0, result.stderr
+    for place in json.loads(result.stdout)["places"]:
+        assert text[place["start"] : place["end"]] == place["text"]
