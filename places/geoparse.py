@@ -1,0 +1,125 @@
+"""The one pipeline everything calls: Article -> GeoparsedArticle.
+
+Recognition (:mod:`places.recognize`) finds candidate spans, resolution (:mod:`places.resolve`)
+picks a place for each; an optional geopy geocoder (opt-in, online) is asked only about
+capitalised names that look like places from their context but are unknown to the gazetteer.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from places.errors import GazetteError
+from places.gazetteer import Gazetteer
+from places.model import Article, GeoparsedArticle, Kind, Mention, Place
+from places.recognize import Candidate, RecognizeOptions, recognize
+from places.resolve import ResolveOptions, resolve
+from places.sentences import excerpt_for
+
+if TYPE_CHECKING:
+    from geopy.geocoders.base import Geocoder
+
+_KIND_FROM_OSM = {
+    "country": Kind.COUNTRY, "state": Kind.REGION, "province": Kind.REGION, "region": Kind.REGION,
+    "county": Kind.COUNTY, "city": Kind.CITY, "town": Kind.CITY, "village": Kind.CITY, "hamlet": Kind.CITY,
+    "suburb": Kind.CITY, "aeroway": Kind.FACILITY, "building": Kind.FACILITY, "amenity": Kind.FACILITY,
+    "military": Kind.FACILITY, "man_made": Kind.FACILITY, "landuse": Kind.FACILITY, "water": Kind.WATER,
+    "waterway": Kind.WATER, "bay": Kind.WATER, "strait": Kind.WATER, "natural": Kind.LANDFORM,
+    "peninsula": Kind.LANDFORM, "island": Kind.LANDFORM, "continent": Kind.CONTINENT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GeoparseOptions:
+    recognize: RecognizeOptions = RecognizeOptions()
+    resolve: ResolveOptions = ResolveOptions()
+
+
+class Geoparser:
+    """Finds and resolves the places an article names, offline unless given a ``fallback``."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, fallback: Geocoder | None = None,
+                 options: GeoparseOptions = GeoparseOptions()) -> None:
+        self._gazetteer = gazetteer
+        self._fallback = fallback
+        self._options = options
+        self._fallback_cache: dict[str, Place | None] = {}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.load()
+        return self._gazetteer
+
+    def parse(self, article: Article) -> GeoparsedArticle:
+        """Mentions in text order, each with its sentence excerpt."""
+        gaz = self.gazetteer
+        text = article.text
+        cands = recognize(text, gaz, options=self._options.recognize)
+        resolved = resolve(cands, gaz, options=self._options.resolve)
+        items: list[tuple[int, int, str, Place, float, tuple[Place, ...]]] = []
+        for r in resolved:
+            c = r.candidate
+            items.append((c.start, c.end, c.text, gaz.place(r.row), r.confidence,
+                          tuple(gaz.place(x) for x in r.alternatives)))
+        if self._fallback is not None:
+            for c in cands:
+                if c.unknown:
+                    place = self._ask_fallback(c)
+                    if place is not None:
+                        items.append((c.start, c.end, c.text, place, 0.5, ()))
+        items.sort(key=lambda it: (it[0], it[1]))
+        mentions = []
+        for start, end, surface, place, conf, alts in items:
+            excerpt, excerpt_start = excerpt_for(text, start, end)
+            mentions.append(Mention(article.id, start, end, surface, place, excerpt, excerpt_start,
+                                    confidence=conf, alternatives=alts))
+        return GeoparsedArticle(article, tuple(mentions))
+
+    def _ask_fallback(self, cand: Candidate) -> Place | None:
+        query = cand.text
+        if query in self._fallback_cache:
+            return self._fallback_cache[query]
+        place: Place | None = None
+        try:
+            loc = self._fallback.geocode(query, exactly_one=True)  # type: ignore[union-attr]
+        except (GazetteError, Exception):  # noqa: BLE001 - any geocoder failure only skips this name
+            loc = None
+        if loc is not None:
+            place = _place_from_location(query, loc)
+        self._fallback_cache[query] = place
+        return place
+
+
+def _place_from_location(query: str, loc: Any) -> Place | None:
+    try:
+        lat, lon = float(loc.latitude), float(loc.longitude)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    raw = getattr(loc, "raw", None) or {}
+    if not isinstance(raw, dict):
+        raw = {}
+    if raw.get("osm_type") and raw.get("osm_id"):
+        pid = f"geocoder:{raw['osm_type']}/{raw['osm_id']}"
+    else:
+        pid = f"geocoder:{lat:.5f},{lon:.5f}"
+    kind = _KIND_FROM_OSM.get(str(raw.get("type", "")), _KIND_FROM_OSM.get(str(raw.get("class", "")), Kind.FACILITY))
+    address = raw.get("address") if isinstance(raw.get("address"), dict) else {}
+    country = str(address.get("country_code", "")).upper()[:2]
+    return Place(id=pid, name=query, lat=lat, lon=lon, kind=kind, country=country,
+                 country_name=str(address.get("country", "")), source="OpenStreetMap Nominatim")
+
+
+_default: Geoparser | None = None
+_lock = threading.Lock()
+
+
+def default_geoparser() -> Geoparser:
+    """The process-wide geoparser; its index is loaded once, on first use."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Geoparser(Gazetteer.load())
+        return _default

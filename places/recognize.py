@@ -1,0 +1,376 @@
+"""Text -> candidate place-name spans: longest match over the gazetteer's names, then rules.
+
+A span starts and ends on a capitalised token (or an all-caps abbreviation such as US, UAE,
+D.C.); inside it only connectors ("of", "on", "upon", "de", ...) may be lower case, which keeps
+"Komsomolsk-on-Amur" whole while "Moscow-Pyongyang" splits into two names. Rules then drop
+person names (titles, first names, "Kim Jong-un", a name already seen as a person), weekdays,
+months, demonyms, and names that head an organisation or a street ("Washington Post",
+"Oxford Street"). Candidates whose reading is doubtful (a common English word, a name glued to
+another capitalised word) are marked ``weak`` and kept by the resolver only with support
+from the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from places.gazetteer import P_KIND, TOKEN_RE, Gazetteer, fold, token_key
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizeOptions:
+    """Switches for the rules (all on by default); used by ablation runs."""
+
+    person_rules: bool = True
+    org_rules: bool = True
+    stopwords: bool = True
+    state_patterns: bool = True
+    fallback_cues: bool = True
+    demonyms: bool = False  # map "Russian" to Russia (some corpora annotate demonyms; the seed does not)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span that may name a place; ``indices`` are gazetteer rows, best prior first."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    indices: tuple[int, ...]
+    weak: bool = False
+    region_hint: int | None = None  # the state/province row of "City, State"
+    country_hint: str = ""  # ISO2 when the name is a demonym mapped to its country
+    unknown: bool = False  # not in the gazetteer; only for the online fallback
+    cue: str = ""
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    key: str
+    cap: bool
+    caps: bool  # all-caps abbreviation
+    sent_start: bool
+    sep: str = field(default="")  # the characters between the previous token and this one
+
+
+CONNECTORS = frozenset(
+    "of on upon de del della der des di da do du la le les los las el al am an and the y en sur sous "
+    "im in au aux s".split()
+)
+TITLES = frozenset(
+    """mr mrs ms miss dr prof sir dame lord lady king queen prince princess president vice premier
+    chancellor minister secretary gov governor sen senator rep representative congressman congresswoman
+    mayor judge justice sheriff deputy officer sgt sergeant lt lieutenant capt captain col colonel gen general
+    adm admiral cpl corporal pvt private det detective chief coach pastor rev reverend father bishop pope
+    saint st. mrs. mr. ms. dr. commissioner councilman councilwoman councilor trooper agent attorney
+    spokesman spokeswoman spokesperson professor principal superintendent director dean chairman
+    chairwoman ceo pres sen. rep. gov. uncle aunt brother sister mother grandmother grandfather""".split()
+)
+WEEKDAYS_MONTHS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    mon tue tues wed thu thur thurs fri sat sun""".split()
+)
+# Common first names (our own list): a place-looking word right after one is a surname.
+FIRST_NAMES = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher daniel matthew
+    anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason
+    jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel
+    gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas
+    zachary peter kyle ethan walter noah jeremy christian keith roger terry gerald harold sean austin carl
+    arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne
+    elijah randy roy vincent ralph eugene russell bobby mason philip louis mary patricia jennifer linda
+    elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra ashley kimberly emily
+    donna michelle carol amanda dorothy melissa deborah stephanie rebecca sharon laura cynthia kathleen
+    amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel
+    carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria kelly lauren
+    christina joan evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara
+    madison frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn
+    danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori
+    vladimir dmitry sergei sergey igor boris mikhail alexei nikolai ivan viktor yuri oleg dmitri
+    barack hillary bill hilary ted newt mitt rick jeb rand tim nancy harry gordon tony nick jim tom bob
+    mike dave steve chris ben dan sam ken ron don joe jon rob greg jeff matt andy pat ray fred ed al
+    kim jong xi hu li wang mohammed muhammad ahmed ali hassan omar abdul""".split()
+)
+# Words before a name that do not make it the tail of a longer proper noun.
+LEADS = frozenset("the in at of from to for and or but near by a an".split())
+# Organisations whose names are also towns somewhere (our own list).
+ORGANISATIONS = frozenset(
+    """hamas hezbollah hizbollah fatah taliban nato opec interpol isis isil reuters bloomberg
+    walmart wal mart target amazon apple google microsoft facebook twitter""".split()
+)
+# Words after a place name that make the whole an organisation, street or title, not a place.
+ORG_HEADS = frozenset(
+    """street st avenue ave road rd boulevard blvd drive dr lane ln way court ct place pl parkway pkwy
+    highway hwy school college university univ academy institute hospital clinic church cathedral
+    post times herald journal tribune gazette news daily chronicle observer telegraph sun star record
+    press register inquirer examiner review magazine bee globe citizen bulletin standard mirror express
+    airlines airways railway railroad company co corp corporation inc ltd group bank bancorp
+    hotel mall center centre plaza stadium arena park square bridge dam hall building tower
+    club team fc united rangers city's braves falcons bulldogs tigers state's""".split()
+)
+# Capitalised common English words that are also town names; kept only with support.
+COMMON_WORDS = frozenset(
+    """the a an this that these those it its he she they we you i his her their our my your
+    in on at by for from with of to as or and but if so no not all any each every some many most more
+    new old good best great big little long high low early late first last next north south east west
+    central western eastern northern southern upper lower middle
+    will may can could would should must might shall do does did done is are was were be been being
+    have has had here there where when what who whom which why how
+    after before during since until while about above across against along among around behind below
+    beneath beside between beyond down inside near off out outside over past through under up within
+    without also just only even still then once again already always never ever very much such
+    home house office city town county state country nation world time day week year today tonight
+    police fire court school church hospital center park lake river mountain valley beach bay island
+    union liberty independence freedom hope faith unity victory justice peace friendship harmony
+    providence concord commerce industry enterprise progress opportunity mission reform republic
+    royal prince king queen bishop cardinal pope
+    man woman boy girl family friend people children child baby
+    black white green brown gray grey red blue orange gold silver golden pink rose
+    mobile reading bath nice orange eagle buffalo beaver bear wolf fox deer lion
+    energy power water oil gas coal steel iron
+    march may june august christmas easter
+    sunday monday
+    government council department committee board agency service services authority association
+    democrat democrats democratic republican republicans party senate congress house
+    god lord jesus christ
+    ok okay yes please thanks thank
+    star sun moon
+    university college academy institute
+    justice
+    sales marketing media
+    many several few both either neither
+    according however meanwhile moreover
+    today yesterday tomorrow
+    said says say tell told
+    jobs job
+    mercy grace charity
+    paradise eden
+    salem bethel canaan goshen shiloh zion""".split()
+)
+# Place-name suffixes that may follow a name without making it an organisation.
+PLACE_FOLLOWERS = frozenset(
+    """police sheriff sheriff's city department fire mayor state public community district council town
+    county parish area regional metro metropolitan township village borough municipal""".split()
+)
+# Words after an unknown capitalised name that mark a facility worth asking the fallback about.
+FACILITY_CUES = frozenset(
+    """cosmodrome spaceport airport airfield air base naval shipyard port harbour harbor station
+    reactor plant mine dam canal strait island islands peninsula bay gulf sea lake river mountains""".split()
+)
+
+
+def tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(text):
+        s, e = m.start(), m.end()
+        word = m.group(0)
+        sep = text[prev_end:s]
+        first = word[0]
+        caps = len(word) >= 2 and word.replace(".", "").isupper() and word.replace(".", "").isalpha()
+        cap = first.isupper()
+        stripped = text[:s].rstrip(" \t\"'“‘(")
+        sent_start = not stripped or stripped[-1] in ".!?:\n\u2014" or "\n" in text[len(stripped):s]
+        toks.append(_Tok(s, e, word, token_key(word), cap, caps, sent_start, sep))
+        prev_end = e
+    return toks
+
+
+def _joinable(sep: str) -> bool:
+    """May two tokens with this separator belong to one name?"""
+    return sep in (" ", "-", "'", "’", ". ", ".", "-", "–") or sep == "' " and False
+
+
+def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = RecognizeOptions()) -> list[Candidate]:
+    """Candidate place names in ``text``, in text order, non-overlapping."""
+    toks = tokenize(text)
+    n = len(toks)
+    out: list[Candidate] = []
+    persons: set[str] = set()
+    max_tokens = gazetteer.max_tokens
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not t.cap:
+            i += 1
+            continue
+        # Title or first name before: a person; remember the surname for the rest of the text.
+        if options.person_rules and i > 0 and toks[i].sep in (" ", ". ") and _is_person_lead(toks[i - 1]):
+            j = i
+            while j < n and toks[j].cap and (j == i or toks[j].sep in (" ", "-")):
+                persons.add(toks[j].key)
+                j += 1
+            i = j
+            continue
+        match_len = 0
+        key = ""
+        for length in range(min(max_tokens, n - i), 0, -1):
+            span = toks[i : i + length]
+            if length > 1 and not all(_joinable(span[k].sep) for k in range(1, length)):
+                continue
+            last = span[-1]
+            if not last.cap:
+                continue
+            if any(not (tk.cap or tk.key in CONNECTORS) for tk in span[1:-1]):
+                continue
+            k = " ".join(tk.key for tk in span)
+            if gazetteer.has_key(k):
+                match_len, key = length, k
+                break
+        if not match_len:
+            cand = _demonym(t, gazetteer, options) or (_unknown(toks, i, text) if options.fallback_cues else None)
+            if cand is not None:
+                out.append(cand)
+                i += cand_len(cand, toks, i)
+                continue
+            i += 1
+            continue
+        first, last = toks[i], toks[i + match_len - 1]
+        j = i + match_len
+        nxt = toks[j] if j < n else None
+        indices = gazetteer.candidates(key)
+        weak = False
+        drop = False
+        if options.stopwords and match_len == 1 and t.key in WEEKDAYS_MONTHS:
+            drop = True
+        if options.stopwords and match_len == 1 and t.key in TITLES and nxt is not None and nxt.cap and nxt.sep == " ":
+            drop = True
+        if options.person_rules and key in persons:
+            drop = True
+        if match_len == 1 and t.caps and len(t.key) <= 4:
+            # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
+            indices = tuple(x for x in indices if gazetteer.row(x)[P_KIND] not in ("city", "county"))
+            if not indices:
+                drop = True
+        if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
+            drop = True
+        if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
+            drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
+        if options.org_rules and key in ORGANISATIONS:
+            drop = True
+        prev = toks[i - 1] if i > 0 else None
+        after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
+                     and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
+        if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
+            drop = True  # "Main Street", "Town Hall", "Civic Center"
+        elif after_cap:
+            weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
+        glued = nxt is not None and nxt.cap and nxt.sep == " " and not _in_same_line_break(text, last.end, nxt.start)
+        if glued and options.org_rules and nxt.key in ORG_HEADS:
+            drop = True
+        elif glued and nxt.key not in PLACE_FOLLOWERS and not _starts_name(gazetteer, toks, j):
+            if options.person_rules and match_len == 1 and key in FIRST_NAMES:
+                drop = True  # "Vladimir Putin"
+            elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
+                persons.add(key)  # "Kim Jong-un"
+                drop = True
+            else:
+                weak = True
+        if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
+            if t.sent_start:
+                drop = True
+            weak = True
+        if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
+            weak = True
+        if drop:
+            i += match_len
+            continue
+        region_hint = None
+        extra: Candidate | None = None
+        if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
+            region_hint, extra, used = _state_after(toks, j, text, gazetteer)
+        cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
+                         region_hint=region_hint)
+        out.append(cand)
+        i += match_len
+        if extra is not None:
+            out.append(extra)
+            i = used
+    return out
+
+
+def cand_len(cand: Candidate, toks: list[_Tok], i: int) -> int:
+    j = i
+    while j < len(toks) and toks[j].start < cand.end:
+        j += 1
+    return max(1, j - i)
+
+
+def _is_person_lead(tok: _Tok) -> bool:
+    return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES)
+
+
+def _in_same_line_break(text: str, a: int, b: int) -> bool:
+    return "\n" in text[a:b]
+
+
+def _starts_name(gazetteer: Gazetteer, toks: list[_Tok], j: int) -> bool:
+    return gazetteer.has_key(toks[j].key)
+
+
+def _state_after(toks: list[_Tok], j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
+    """'City, State' / 'City, Ga.' / 'City, TX': the state's row, a candidate for it, next token."""
+    n = len(toks)
+    for length in (3, 2, 1):
+        if j + length > n:
+            continue
+        span = toks[j : j + length]
+        if not all(tk.cap or tk.key in CONNECTORS for tk in span) or not all(tk.sep in (" ", ". ", ".") for tk in span[1:]):
+            continue
+        k = " ".join(tk.key for tk in span)
+        end = span[-1].end
+        if end < len(text) and text[end] == "." and not span[-1].text.endswith("."):
+            abbr = gazetteer_region_abbr(gazetteer, k)
+            if abbr is not None:
+                end += 1
+        row = None
+        for x in gazetteer.candidates(k):
+            if gazetteer.row(x)[P_KIND] in ("region", "country"):
+                row = x
+                break
+        if row is None:
+            row = gazetteer_region_abbr(gazetteer, k)
+        if row is not None:
+            start = span[0].start
+            cand = Candidate(start, end, text[start:end], k, (row,))
+            return row, cand, j + length
+    return None, None, j
+
+
+def gazetteer_region_abbr(gazetteer: Gazetteer, key: str) -> int | None:
+    return gazetteer._ix.regions.get(f"abbr:{key}")
+
+
+def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candidate | None:
+    if not options.demonyms:
+        return None
+    cc = gazetteer.demonym_country(t.text)
+    if not cc:
+        return None
+    row = gazetteer.country_index(cc)
+    if row is None:
+        return None
+    return Candidate(t.start, t.end, t.text, t.key, (row,), country_hint=cc)
+
+
+def _unknown(toks: list[_Tok], i: int, text: str) -> Candidate | None:
+    """An unknown capitalised name followed by a facility word ("Vostochny Cosmodrome")."""
+    j = i
+    while j < len(toks) and toks[j].cap and (j == i or toks[j].sep == " "):
+        j += 1
+    if j == i or j - i > 5:
+        return None
+    names = toks[i:j]
+    if names[-1].key in FACILITY_CUES and len(names) >= 2 and names[0].key not in COMMON_WORDS:
+        s, e = names[0].start, names[-1].end
+        return Candidate(s, e, text[s:e], " ".join(tk.key for tk in names), (), unknown=True, cue="facility")
+    return None
+
+
+__all__ = ["Candidate", "RecognizeOptions", "recognize", "tokenize", "fold"]
