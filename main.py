@@ -65,13 +65,13 @@ def _window_command(args: list[str]) -> int:
     paths = [str(p) for p in _expand_lessons(opts.files)] if opts.files else [str(SAMPLE_ARTICLE)]
     from viewer.app import run  # Qt is heavy; only the window needs it
 
-    extra: dict[str, Any] = {"screenshot": opts.screenshot} if opts.screenshot else {}
-    return run(paths, basemap=opts.basemap, online=opts.online, **extra)
+    return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)
 
 
 def _add_map_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--basemap", choices=BASEMAPS, default="offline", help="map background (default: offline; the others need the network)")
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
+    parser.add_argument("--connections", action="store_true", help="draw lines between places named in the same sentence")
 
 
 # --- geoparse -----------------------------------------------------------------------------
@@ -185,7 +185,6 @@ def _export_command(args: list[str]) -> int:
     parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")
     parser.add_argument("--format", choices=sorted(set(EXPORT_FORMATS.values())), help="default: from OUT's suffix")
-    parser.add_argument("--connections", action="store_true", help="draw lines between places named in the same sentence")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size for png (e.g. 1600x1000)")
     _add_map_options(parser)
     opts = parser.parse_args(args)

@@ -186,3 +186,37 @@ def test_jsonl_offsets_refer_to_the_text_as_given():
     assert result.returncode == 0, result.stderr
     for place in json.loads(result.stdout)["places"]:
         assert text[place["start"] : place["end"]] == place["text"]
+
+
+def test_bundled_sample_is_there_and_loads():
+    from main import SAMPLE_ARTICLE
+    from places.articles import load_article
+
+    article = load_article(SAMPLE_ARTICLE)
+    assert 400 <= len(article.text.split()) <= 600
+    assert article.text.endswith("Sample text written for Gazette; not a real news report.")
+
+
+@needs_geoparser
+def test_geoparse_a_lesson(tmp_path):
+    for name, text in [("a.txt", "Ships left Odesa."), ("b.md", "# Varna\n\nPatrols off Varna.")]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "lesson.yaml").write_text("title: Ports\narticles: [a.txt, {path: b.md, title: Patrols}]\n", encoding="utf-8")
+    result = gazette("geoparse", str(tmp_path / "lesson.yaml"))
+    assert result.returncode == 0, result.stderr
+    docs = json.loads(result.stdout)
+    assert [d["title"] for d in docs] == ["Ships left Odesa.", "Patrols"]
+    assert [p["text"] for p in docs[0]["places"]] == ["Odesa"]
+
+
+@needs_geoparser
+@pytest.mark.skipif(importlib.util.find_spec("viewer.export") is None, reason="viewer/export.py (the map helper's) is not there yet")
+def test_export_geojson_of_the_sample(tmp_path):
+    from main import SAMPLE_ARTICLE
+
+    out = tmp_path / "corridor.geojson"
+    result = gazette("export", str(SAMPLE_ARTICLE), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Wrote {out} (geojson): ")
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert len(features) >= 15
