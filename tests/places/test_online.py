@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import socket
 import sqlite3
 import time
@@ -214,8 +215,38 @@ def test_cache_path_follows_gazette_cache_dir(monkeypatch, tmp_path):
     assert geocoder.cache.path.exists()
 
 
-def test_nothing_in_places_calls_the_online_geocoder_by_itself():
+def test_nothing_in_places_imports_the_online_geocoder():
     root = Path(__file__).resolve().parents[2] / "places"
-    users = [p.name for p in root.glob("*.py") if p.name != "online.py" and "online" in p.read_text(encoding="utf-8")
-             and ("import online" in p.read_text(encoding="utf-8") or "places.online" in p.read_text(encoding="utf-8"))]
-    assert users == []
+    importers = []
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module or ""]
+            if any(n == "places.online" or n.startswith("places.online.") for n in names):
+                importers.append(path.name)
+    assert importers == []
+
+
+def test_geoparser_fallback_plots_a_name_the_gazetteer_lacks(server, tmp_path):
+    from places.articles import article_from_text
+    from places.geoparse import Geoparser
+
+    text = "Rockets left Kvorthal Spaceport on Monday, and crews flew on to Odesa."
+    article = article_from_text(text, id="fallback-test")
+    offline = Geoparser().parse(article)
+    assert "Kvorthal Spaceport" not in [m.text for m in offline.mentions]
+    assert server.count == 0
+
+    online = Geoparser(fallback=local(server, tmp_path)).parse(article)
+    found = [m for m in online.mentions if m.text == "Kvorthal Spaceport"]
+    assert len(found) == 1
+    place = found[0].place
+    assert (place.lat, place.lon) == (pytest.approx(-12.3456), pytest.approx(45.6789))
+    assert "Nominatim" in place.source
+    assert found[0].excerpt.startswith("Rockets left Kvorthal Spaceport")
+    # Only the unknown name went online; Odesa came from the offline gazetteer.
+    assert [r.params["q"] for r in server.requests] == ["Kvorthal Spaceport"]
+    assert any(m.text == "Odesa" and "Nominatim" not in m.place.source for m in online.mentions)

@@ -25,6 +25,8 @@ PLACES: dict[str, tuple[float, float, str, str, str, int]] = {
     "zvezdny gorodok": (55.8800, 38.1100, "Zvezdny Gorodok, Moscow Oblast, Russia", "place", "town", 1003),
     "kyiv": (50.4501, 30.5234, "Kyiv, Ukraine", "place", "city", 1004),
     "odesa": (46.4825, 30.7233, "Odesa, Odesa Oblast, Ukraine", "place", "city", 1005),
+    # Fictional, so that no offline gazetteer knows it: only this server can place it.
+    "kvorthal spaceport": (-12.3456, 45.6789, "Kvorthal Spaceport, Nowhere", "aeroway", "spaceport", 1006),
 }
 
 
