@@ -493,7 +493,9 @@
     var open = function () {
       state.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
     };
-    if (map.getBounds().contains(target) && map.getZoom() >= zoom) {
+    var parent = state.cluster.getVisibleParent(marker);
+    if ((parent && parent !== marker) || (map.getBounds().contains(target) && map.getZoom() >= zoom)) {
+      // In a cluster: markercluster zooms in just far enough to show it.
       open();
     } else {
       map.once("moveend", open);
