@@ -213,6 +213,9 @@ def _attributions(groups: Sequence[PlaceMentions]) -> list[str]:
     sources: list[str] = []
     for group in groups:
         source = group.place.source.strip()
+        if source.startswith(("http://", "https://")):
+            # A curated entry's source page: credit the site, the page is in the exports.
+            source = urlsplit(source).netloc.removeprefix("www.").removeprefix("en.")
         if source and source not in sources:
             sources.append(source)
     return sources
