@@ -1,0 +1,317 @@
+"""The main window end to end: real page, real bridge, real DOM events (pytest-qt)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from places.articles import load_article
+from places.model import Article, GeoparsedArticle, Kind, Mention, Place
+from places.sentences import excerpt_for
+from tests.conftest import shared_path
+from viewer.window import FALLBACK_NOTICE, MainWindow
+
+SEED = ("articles", "putin-kim-vostochny.txt")
+
+
+def _geoparser():
+    try:
+        from places.geoparse import default_geoparser
+    except ImportError:
+        return None
+    return default_geoparser()
+
+
+# A small hand-made gazetteer, used only while places.geoparse is not available.
+# Coordinates: GeoNames (rounded).
+_KNOWN = {
+    "Vladivostok": Place("geonames:2013348", "Vladivostok", 43.1056, 131.8735, Kind.CITY, "RU", "Russia", 604901, "GeoNames"),
+    "Pyongyang": Place("geonames:1871859", "Pyongyang", 39.0339, 125.7543, Kind.CITY, "KP", "North Korea", 3222000, "GeoNames"),
+    "Moscow": Place("geonames:524901", "Moscow", 55.7522, 37.6156, Kind.CITY, "RU", "Russia", 10381222, "GeoNames"),
+    "Komsomolsk-on-Amur": Place("geonames:2021851", "Komsomolsk-on-Amur", 50.55, 137.0, Kind.CITY, "RU", "Russia", 263906, "GeoNames"),
+    "North Korea": Place("country:KP", "North Korea", 40.0, 127.0, Kind.COUNTRY, "KP", "North Korea", 0, "GeoNames"),
+    "Ukraine": Place("country:UA", "Ukraine", 49.0, 32.0, Kind.COUNTRY, "UA", "Ukraine", 0, "GeoNames"),
+}
+
+
+def _hand_parse(path: Path) -> GeoparsedArticle:
+    article = load_article(path)
+    mentions = []
+    for name, place in _KNOWN.items():
+        start = article.text.find(name)
+        while start != -1:
+            end = start + len(name)
+            excerpt, excerpt_start = excerpt_for(article.text, start, end)
+            mentions.append(Mention(article.id, start, end, name, place, excerpt, excerpt_start))
+            start = article.text.find(name, end)
+    mentions.sort(key=lambda m: m.start)
+    return GeoparsedArticle(article, tuple(mentions))
+
+
+@pytest.fixture(scope="session")
+def parse_one():
+    geoparser = _geoparser()
+    if geoparser is None:
+        return _hand_parse
+    return lambda path: geoparser.parse(load_article(path))
+
+
+@pytest.fixture
+def make_window(qtbot, parse_one):
+    windows = []
+
+    def make(**options) -> MainWindow:
+        options.setdefault("parse_one", parse_one)
+        window = MainWindow(**options)
+        window.resize(1200, 800)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.dispose()
+
+
+def run_js(qtbot, window: MainWindow, script: str):
+    box = {}
+    window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+    qtbot.waitUntil(lambda: "value" in box, timeout=5000)
+    return box["value"]
+
+
+def open_and_wait(qtbot, window: MainWindow, *paths: Path, timeout: int = 60000) -> None:
+    with qtbot.waitSignal(window.mapReady, timeout=timeout):
+        window.open_paths(paths)
+
+
+def place_id_named(window: MainWindow, name: str) -> str:
+    ids = [g.place.id for g in window._groups.values() if g.place.name == name]
+    assert ids, f"{name} not among {[g.place.name for g in window._groups.values()]}"
+    return ids[0]
+
+
+LEAFLET_MAP = (
+    "window[Object.keys(window).find(k => { try { return window[k] instanceof L.Map; } catch (e) { return false; } })]"
+)
+
+
+@pytest.fixture
+def seed_window(qtbot, make_window):
+    window = make_window()
+    open_and_wait(qtbot, window, shared_path(*SEED))
+    return window
+
+
+def test_marker_click_shows_its_excerpts(qtbot, seed_window):
+    window = seed_window
+    vlad = place_id_named(window, "Vladivostok")
+    selector = json.dumps(f'[data-place-id="{vlad}"].leaflet-marker-icon')
+    with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+        found = run_js(
+            qtbot,
+            window,
+            f"(() => {{ const el = document.querySelector({selector}); if (!el) return false;"
+            " el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window})); return true; })()",
+        )
+        assert found, "no marker icon for Vladivostok in the page"
+    assert clicked.args == [vlad]
+    assert window.selected_place_ids() == [vlad]
+    text = window.excerpt_text()
+    assert "Pacific fleet in Vladivostok" in text
+    assert "Vladivostok" in window.excerpts.toHtml()
+
+
+def test_list_selection_centres_the_map_and_opens_popup(qtbot, seed_window):
+    window = seed_window
+    pyongyang = place_id_named(window, "Pyongyang")
+    place = window._groups[pyongyang].place
+    assert window.select_place(pyongyang)
+    assert "Pyongyang" in window.excerpt_text()
+
+    def centred_with_popup() -> bool:
+        state = run_js(
+            qtbot,
+            window,
+            f"(() => {{ try {{ const m = {LEAFLET_MAP}; const c = m.getCenter();"
+            f" const popup = document.querySelector('.leaflet-popup [data-place-id=\"' + {json.dumps(pyongyang)} + '\"]');"
+            " return JSON.stringify([c.lat, c.lng, !!popup]); } catch (e) { return String(e); } })()",
+        )
+        lat, lon, popup = json.loads(state)
+        return popup and abs(lat - place.lat) < 1.5 and abs(lon - place.lon) < 1.5
+
+    qtbot.waitUntil(centred_with_popup, timeout=8000)
+
+
+def test_two_places_show_their_distance(qtbot, seed_window):
+    from PySide6.QtCore import QItemSelectionModel
+
+    window = seed_window
+    moscow, vlad = place_id_named(window, "Moscow"), place_id_named(window, "Vladivostok")
+    window.select_place(moscow)
+    index = window._row_of(vlad)
+    window.places_view.selectionModel().select(
+        index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    )
+    text = window.excerpt_text()
+    assert "Distance from" in text
+    km = int(text.split(": ", 1)[1].split(" km")[0].replace(",", ""))
+    assert 6300 < km < 6500  # Moscow-Vladivostok great circle is about 6,400 km
+
+
+def test_offline_map_makes_no_remote_request(qtbot, seed_window):
+    window = seed_window
+    seen = window.engine.interceptor.seen
+    assert seen, "the interceptor saw no request at all"
+    not_local = [r.url for r in seen if not r.url.startswith(("gazette:", "data:", "blob:", "qrc:"))]
+    assert not_local == []
+    assert window.engine.interceptor.blocked == ()
+    assert window.engine.scheme_handler.failed == []
+    paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
+    assert paths > 100  # the Natural Earth countries were drawn
+    assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-marker-icon[data-place-id]').length") >= 3
+    assert "places found in" in window.status_text()
+
+
+class _DroppingServer:
+    """Accepts TCP connections and closes them at once: a tile server that never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+def test_tile_failure_falls_back_to_offline_basemap(qtbot, make_window):
+    server = _DroppingServer()
+    try:
+        window = make_window(basemap=f"http://127.0.0.1:{server.port}/{{z}}/{{x}}/{{y}}.png")
+        started = time.monotonic()
+        open_and_wait(qtbot, window, shared_path(*SEED))
+        qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_text(), timeout=5000)
+        assert time.monotonic() - started < 5 + 10  # parse + page load + fallback
+        assert server.accepted > 0, "the page never tried the tile server"
+        paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
+        assert paths > 100
+    finally:
+        server.close()
+
+
+def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
+    open_and_wait(qtbot, window, shared_path(*SEED))
+    before = (window.paths, window.docs, window.windowTitle(), window.places_model.rowCount())
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    bad = tmp_path / "photo.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    window.open_paths([bad])
+    qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=20000)
+    assert "photo.txt" in shown[0]
+    assert (window.paths, window.docs, window.windowTitle(), window.places_model.rowCount()) == before
+    missing = tmp_path / "nope.txt"
+    window.open_paths([missing])
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
+    assert window.paths == before[0]
+
+
+def test_undo_restores_previous_articles(qtbot, make_window, tmp_path):
+    window = make_window()
+    first = shared_path(*SEED)
+    open_and_wait(qtbot, window, first)
+    second = tmp_path / "second.txt"
+    second.write_text("Ships left Vladivostok for Pyongyang on Monday.\n", encoding="utf-8")
+    open_and_wait(qtbot, window, second)
+    assert window.paths == (second,)
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert window.paths == (first,)
+    assert not window.undo_action.isEnabled()
+
+
+def test_title_is_plain_text(qtbot, make_window, tmp_path):
+    window = make_window()
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text("Vladivostok & <i>Pyongyang</i> [*] talks\n\nShips left Vladivostok for Pyongyang.\n", encoding="utf-8")
+    open_and_wait(qtbot, window, hostile)
+    title = window.docs[0].article.title
+    assert "[*]" in title and "&" in title
+    assert window.windowTitle() == title.replace("[*]", "[*][*]") + " — Gazette"
+
+
+def test_event_loop_turns_during_a_long_parse(qtbot, make_window, parse_one, tmp_path):
+    seed = shared_path(*SEED).read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
+    assert big.stat().st_size > 2_000_000
+    window = make_window()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    started = time.perf_counter()
+    window.open_paths([big])
+    qtbot.waitUntil(lambda: not window.busy, timeout=300000)
+    parse_seconds = time.perf_counter() - started
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    print(f"parse of {big.stat().st_size} bytes: {parse_seconds:.2f} s, {len(ticks)} ticks, max gap {max(gaps) * 1000:.0f} ms")
+    assert len(ticks) > parse_seconds * 20
+    assert max(gaps) < 0.2
+
+
+def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
+    import viewer.worker
+
+    window = make_window()
+    first = shared_path(*SEED)
+    open_and_wait(qtbot, window, first)
+    release = threading.Event()
+    slow_parse = window._parse_one
+
+    def blocking(path: Path):
+        release.wait(10)
+        return slow_parse(path)
+
+    window._parse_one = blocking
+    other = tmp_path / "other.txt"
+    other.write_text("Ships left Vladivostok for Pyongyang.\n", encoding="utf-8")
+    window.open_paths([other])
+    assert window.busy and window.cancel_button.isVisible()
+    window.cancel_button.click()
+    assert not window.busy
+    release.set()
+    qtbot.wait(300)
+    assert window.paths == (first,)
+    assert not window.cancel_button.isVisible()
+    del viewer.worker

@@ -1,0 +1,103 @@
+"""Application set-up: environment and scheme registration before the QApplication exists."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
+MAP_READY_TIMEOUT_S = 60.0
+
+
+def prepare_environment() -> None:
+    """Env vars QtWebEngine reads at start-up, and the gazette:// scheme; before any QApplication."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags.split():
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    from viewer.webengine import register_scheme
+
+    register_scheme()
+
+
+def application():
+    """The QApplication, created (after :func:`prepare_environment`) when there is none yet."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QCoreApplication.instance()
+    if app is None:
+        prepare_environment()
+        app = QApplication([sys.argv[0] if sys.argv else "gazette"])
+        app.setApplicationName("Gazette")
+        app.setOrganizationName("Gazette")
+    return app
+
+
+def sample_paths() -> list[Path]:
+    return sorted(SAMPLE_DIR.glob("*.md"))
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    basemap: str = "offline",
+    online: bool = False,
+    connections: bool = False,
+    screenshot: Path | None = None,
+) -> int:
+    """Open the window on ``paths`` (the bundled sample when empty); returns the exit code.
+
+    With ``screenshot``, wait for the map, save the whole window as PNG, print the time to
+    "map ready" and quit (exit 2 if the article cannot be shown or the map never gets ready).
+    """
+    started = time.perf_counter()
+    app = application()
+    from viewer.window import MainWindow, save_widget_png
+
+    files = [Path(p) for p in paths] or sample_paths()
+    window = MainWindow(basemap=basemap, connections=connections, online=online)
+    window.show()
+    outcome: dict[str, object] = {}
+
+    if screenshot is not None:
+        from PySide6.QtCore import QTimer
+
+        def fail(message: str) -> None:
+            outcome.setdefault("error", message)
+            app.exit(2)
+
+        window.show_error = fail  # type: ignore[method-assign]  # no dialog in batch mode
+
+        def on_ready() -> None:
+            outcome.setdefault("ready", time.perf_counter() - started)
+            QTimer.singleShot(400, shoot)  # let tiles/labels settle
+
+        def shoot() -> None:
+            from places.errors import GazetteError
+
+            try:
+                save_widget_png(window, Path(screenshot))
+            except GazetteError as err:
+                fail(str(err))
+                return
+            app.exit(0)
+
+        window.mapReady.connect(on_ready)
+        QTimer.singleShot(int(MAP_READY_TIMEOUT_S * 1000), lambda: fail("The map did not finish loading."))
+
+    if files:
+        window.open_paths(files)
+    code = app.exec()
+    if screenshot is not None:
+        if "ready" in outcome:
+            print(f"map ready in {outcome['ready']:.3f} s", flush=True)
+        if "error" in outcome:
+            print(f"gazette: {outcome['error']}", file=sys.stderr)
+    window.dispose()
+    return code
