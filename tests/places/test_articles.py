@@ -247,3 +247,18 @@ def test_reference_article_loads_unchanged():
     article = load_article(path)
     assert article.text == gold_text.strip("\n")
     assert article.title.startswith("Vladimir Putin")
+
+
+def test_markdown_code_spans_and_fences_keep_their_text(tmp_path):
+    path = tmp_path / "code.md"
+    path.write_text("Run `route --from Odesa\\*` now.\n\n```\n**not bold** [x](y)\n```\nEnd *here*.", encoding="utf-8")
+    assert load_article(path).text == "Run route --from Odesa\\* now.\n\n**not bold** [x](y)\nEnd here."
+
+
+def test_five_megabytes_of_markdown_load(tmp_path):
+    para = "Ships sailed from **Odesa** to [Istanbul](https://example.org) via the *Bosporus*.\n\n"
+    path = tmp_path / "big.md"
+    path.write_text(para * (5_000_000 // len(para) + 1), encoding="utf-8")
+    text = load_article(path).text
+    assert text.startswith("Ships sailed from Odesa to Istanbul via the Bosporus.\n\nShips")
+    assert "*" not in text[:100_000] and "](" not in text[-100_000:]
