@@ -56,9 +56,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
                 os.fchmod(fd, mode)
             else:
                 # mkstemp creates 0600; a new file should get the usual umask-derived mode.
-                umask = os.umask(0)
-                os.umask(umask)
-                os.fchmod(fd, 0o666 & ~umask)
+                os.fchmod(fd, 0o666 & ~_umask())
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -82,6 +80,20 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str 
     except (UnicodeError, LookupError) as err:
         raise SaveError(f"Could not save {path}: the text cannot be written as {encoding}.") from err
     atomic_write_bytes(path, data)
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (setting it races threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_directory(directory: Path) -> None:
