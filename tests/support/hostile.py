@@ -23,7 +23,7 @@ SENTINEL_JS = """(() => {
   for (const name of ['__gazette_pwned', 'gazette_pwned']) {
     if (typeof window[name] !== 'undefined') hit.push(name + '=' + String(window[name]));
   }
-  if (String(document.title).includes('PWNED')) hit.push('title=' + document.title);
+  if (String(document.title).trim() === 'PWNED') hit.push('title=' + document.title);
   if (document.body && getComputedStyle(document.body).display === 'none') hit.push('style injected');
   return hit;
 })()"""
