@@ -7,6 +7,7 @@ lines and writes OUT atomically. The big GeoNames JSON lives only in this proces
 from __future__ import annotations
 
 import csv
+from array import array
 import json
 import marshal
 import re
@@ -273,8 +274,41 @@ def build(out: Path, version: str) -> None:
         final_names[key] = tuple(idxs)
         max_tokens = max(max_tokens, key.count(" ") + 1)
     max_tokens = min(max_tokens, 8)
-    rows = [tuple(r) for r in places]
-    payload = (version, rows, final_names, demonyms, countries, regions, max_tokens)
+    kinds = {k.value: n for n, k in enumerate(Kind)}
+    admin1_names: dict[str, int] = {}
+    sources: dict[str, int] = {}
+    ids: dict[int, str] = {}
+    gid = array("q")
+    for n, r in enumerate(places):
+        if r[0].startswith("geonames:"):
+            gid.append(int(r[0][9:]))
+        else:
+            gid.append(-1)
+            ids[n] = r[0]
+    cols = {
+        "names": "\n".join(r[1].replace("\n", " ") for r in places),
+        "ids": ids,
+        "gid": gid.tobytes(),
+        "lat": array("d", (r[2] for r in places)).tobytes(),
+        "lon": array("d", (r[3] for r in places)).tobytes(),
+        "pop": array("q", (int(r[6]) for r in places)).tobytes(),
+        "prior": array("d", (float(r[9]) for r in places)).tobytes(),
+        "kind": bytes(kinds[r[4]] for r in places),
+        "cc": "".join((r[5] or "").ljust(2)[:2] for r in places).encode("ascii"),
+        "admin1": array("i", (admin1_names.setdefault(r[8], len(admin1_names)) for r in places)).tobytes(),
+        "source": array("i", (sources.setdefault(r[7], len(sources)) for r in places)).tobytes(),
+    }
+    cols["admin1_names"] = list(admin1_names)
+    cols["sources"] = list(sources)
+    keys = sorted(final_names)
+    offsets = array("i", [0])
+    flat = array("i")
+    for k in keys:
+        flat.extend(final_names[k])
+        offsets.append(len(flat))
+    payload = {"version": version, "cols": cols, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
+               "flat": flat.tobytes(), "demonyms": demonyms, "countries": countries, "regions": regions,
+               "max_tokens": max_tokens}
     data = _MAGIC + marshal.dumps(payload)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -285,7 +319,7 @@ def build(out: Path, version: str) -> None:
         tmp.replace(out)
     else:
         atomic_write_bytes(out, data)
-    _progress(1.0, f"Indexed {len(rows):,} places under {len(final_names):,} names")
+    _progress(1.0, f"Indexed {len(places):,} places under {len(final_names):,} names")
 
 
 def main(argv: list[str]) -> int:

@@ -27,6 +27,7 @@ process so the big JSON objects never stay in the viewer's memory, when stale or
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import marshal
@@ -37,14 +38,16 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
+from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from places.errors import GazetteerError
 from places.model import Kind, Place
 
-INDEX_VERSION = 7
+INDEX_VERSION = 9
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURATED_PATH = DATA_DIR / "curated.yaml"
 _MAGIC = b"GZTIDX1\n"
@@ -65,6 +68,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=200_000)
 def token_key(token: str) -> str:
     """The index key of one token: folded, dots of abbreviations dropped."""
     return fold(token).replace(".", "")
@@ -77,8 +81,8 @@ def name_key(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    places: list[tuple]
-    names: dict[str, tuple[int, ...]]
+    places: _Rows
+    names: _Names
     demonyms: dict[str, str]  # folded demonym -> ISO2
     countries: dict[str, int]  # ISO2 -> place index
     regions: dict[str, int]  # "US.Texas" -> place index
@@ -142,6 +146,13 @@ class Gazetteer:
             )
             self._cache[i] = cached
         return cached
+
+    def region_of(self, place: Place) -> str:
+        """The first-level division's name of a place from the index ("" when unknown)."""
+        for i in self.candidates(name_key(place.name)):
+            if self._ix.places[i][P_ID] == place.id:
+                return self._ix.places[i][P_ADMIN1]
+        return ""
 
     def lookup(self, name: str) -> list[Place]:
         """Candidates for a name, best first (population and feature-type prior)."""
@@ -223,6 +234,78 @@ def data_version() -> str:
     return h.hexdigest()[:20]
 
 
+class _Rows:
+    """The places as columns (arrays and string tables); a row tuple is made on demand."""
+
+    def __init__(self, cols: dict) -> None:
+        self._names: list[str] = cols["names"].split("\n")
+        self._ids: dict[int, str] = cols["ids"]
+        self._gid = array("q", cols["gid"])
+        self._lat = array("d", cols["lat"])
+        self._lon = array("d", cols["lon"])
+        self._pop = array("q", cols["pop"])
+        self._prior = array("d", cols["prior"])
+        self._kind: bytes = cols["kind"]
+        self._cc: bytes = cols["cc"]
+        self._admin1 = array("i", cols["admin1"])
+        self._admin1_names: list[str] = cols["admin1_names"]
+        self._source = array("i", cols["source"])
+        self._sources: list[str] = cols["sources"]
+        self._cache: dict[int, tuple] = {}
+        if not (len(self._names) == len(self._lat) == len(self._lon) == len(self._pop) == len(self._prior)
+                == len(self._kind) == len(self._cc) // 2 == len(self._admin1) == len(self._source) == len(self._gid)):
+            raise ValueError("column lengths differ")
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, i: int) -> tuple:
+        row = self._cache.get(i)
+        if row is None:
+            gid = self._gid[i]
+            pid = f"geonames:{gid}" if gid >= 0 else self._ids[i]
+            row = (pid, self._names[i], self._lat[i], self._lon[i], _KIND_NAMES[self._kind[i]],
+                   self._cc[2 * i : 2 * i + 2].decode("ascii").strip(), self._pop[i],
+                   self._sources[self._source[i]], self._admin1_names[self._admin1[i]], self._prior[i])
+            self._cache[i] = row
+        return row
+
+
+class _Names:
+    """Name key -> candidate rows, from a sorted key table and a flat array of rows."""
+
+    # A sorted list searched by bisection: building a 500,000-key dict would cost more load
+    # time than all the lookups of a long session.
+    def __init__(self, keys: str, offsets: bytes, flat: bytes) -> None:
+        self._keys = keys.split("\n")
+        self._off = array("i", offsets)
+        self._flat = array("i", flat)
+        if len(self._off) != len(self._keys) + 1:
+            raise ValueError("name table damaged")
+
+    def _find(self, key: str) -> int:
+        k = bisect.bisect_left(self._keys, key)
+        return k if k < len(self._keys) and self._keys[k] == key else -1
+
+    def get(self, key: str, default: tuple = ()) -> tuple[int, ...]:
+        k = self._find(key)
+        if k < 0:
+            return default
+        return tuple(self._flat[self._off[k] : self._off[k + 1]])
+
+    def __contains__(self, key: str) -> bool:
+        return self._find(key) >= 0
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+_KIND_NAMES = tuple(k.value for k in Kind)
+
+
 def _read_index(path: Path, version: str) -> _Index | None:
     try:
         data = path.read_bytes()
@@ -232,13 +315,13 @@ def _read_index(path: Path, version: str) -> _Index | None:
         return None
     try:
         payload = marshal.loads(data[len(_MAGIC):])
-        if not isinstance(payload, tuple) or len(payload) != 7 or payload[0] != version:
+        if not isinstance(payload, dict) or payload.get("version") != version:
             return None
-        _, places, names, demonyms, countries, regions, max_tokens = payload
-        if not (isinstance(places, list) and isinstance(names, dict)):
-            return None
-        return _Index(places, names, demonyms, countries, regions, max_tokens)
-    except (EOFError, ValueError, TypeError):
+        rows = _Rows(payload["cols"])
+        names = _Names(payload["keys"], payload["offsets"], payload["flat"])
+        return _Index(rows, names, payload["demonyms"], payload["countries"], payload["regions"],
+                      payload["max_tokens"])
+    except (EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
 
 

@@ -151,7 +151,8 @@ COMMON_WORDS = frozenset(
     jobs job
     mercy grace charity
     paradise eden
-    salem bethel canaan goshen shiloh zion""".split()
+    salem bethel canaan goshen shiloh zion
+    pacific atlantic arctic tropical coastal federal national international global""".split()
 )
 # Place-name suffixes that may follow a name without making it an organisation.
 PLACE_FOLLOWERS = frozenset(
@@ -165,6 +166,10 @@ FACILITY_CUES = frozenset(
 )
 
 
+_OPENERS = " \t\"'“‘(«["
+_ENDERS = ".!?:\n\u2014"
+
+
 def tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     prev_end = 0
@@ -172,19 +177,20 @@ def tokenize(text: str) -> list[_Tok]:
         s, e = m.start(), m.end()
         word = m.group(0)
         sep = text[prev_end:s]
-        first = word[0]
-        caps = len(word) >= 2 and word.replace(".", "").isupper() and word.replace(".", "").isalpha()
-        cap = first.isupper()
-        stripped = text[:s].rstrip(" \t\"'“‘(")
-        sent_start = not stripped or stripped[-1] in ".!?:\n\u2014" or "\n" in text[len(stripped):s]
-        toks.append(_Tok(s, e, word, token_key(word), cap, caps, sent_start, sep))
+        caps = len(word) >= 2 and word.isupper()
+        core = sep.rstrip(_OPENERS)
+        sent_start = not toks or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
+        toks.append(_Tok(s, e, word, token_key(word), word[0].isupper(), caps, sent_start, sep))
         prev_end = e
     return toks
 
 
+_JOINERS = frozenset((" ", "-", "'", "’", ". ", ".", "–"))
+
+
 def _joinable(sep: str) -> bool:
     """May two tokens with this separator belong to one name?"""
-    return sep in (" ", "-", "'", "’", ". ", ".", "-", "–") or sep == "' " and False
+    return sep in _JOINERS
 
 
 def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = RecognizeOptions()) -> list[Candidate]:
@@ -210,16 +216,15 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
             continue
         match_len = 0
         key = ""
-        for length in range(min(max_tokens, n - i), 0, -1):
-            span = toks[i : i + length]
-            if length > 1 and not all(_joinable(span[k].sep) for k in range(1, length)):
+        # The longest span that could be a name: joinable separators, capitalised or connector words.
+        limit = 1
+        while (limit < max_tokens and i + limit < n and _joinable(toks[i + limit].sep)
+               and (toks[i + limit].cap or toks[i + limit].key in CONNECTORS)):
+            limit += 1
+        for length in range(limit, 0, -1):
+            if not toks[i + length - 1].cap:
                 continue
-            last = span[-1]
-            if not last.cap:
-                continue
-            if any(not (tk.cap or tk.key in CONNECTORS) for tk in span[1:-1]):
-                continue
-            k = " ".join(tk.key for tk in span)
+            k = " ".join([tk.key for tk in toks[i : i + length]])
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break

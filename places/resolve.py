@@ -87,6 +87,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
         cc = row[P_CC]
         if cc and countries.get(cc) and row[P_KIND] != "country":
             s += options.country_bonus
+            if row[P_KIND] == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
+                s += options.country_bonus / 2  # Georgia the state in a US story, not the country
         if row[P_KIND] in ("city", "county", "facility") and regions.get((cc, row[P_ADMIN1])):
             s += options.region_bonus
             local += options.region_bonus
@@ -100,7 +102,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
                 local += options.hint_bonus
         if anchors and row[P_KIND] in ("city", "county", "facility"):
             lat, lon = row[P_LAT], row[P_LON]
-            if any(haversine_km(lat, lon, a, b) < options.near_km for a, b in anchors[:20]):
+            deg = options.near_km / 111.0
+            if any(abs(lat - a) < deg and haversine_km(lat, lon, a, b) < options.near_km for a, b in anchors[:20]):
                 s += options.near_bonus
                 local += options.near_bonus
         return s, local

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from places.gazetteer import haversine_km
+from places.geoparse import Geoparser
+from places.model import Article, Kind
+from tests.conftest import shared_path
+from tests.places._gazetteer_fixture import shared_gazetteer
+
+
+@pytest.fixture(scope="module")
+def parser() -> Geoparser:
+    return Geoparser(shared_gazetteer())
+
+
+def _parse(parser: Geoparser, text: str):
+    return parser.parse(Article(id="t", title="", text=text)).mentions
+
+
+def test_mentions_are_in_text_order_with_excerpts(parser):
+    text = "Talks were held in Moscow. Later the delegation flew to Pyongyang and then to Vladivostok."
+    ms = _parse(parser, text)
+    assert [m.text for m in ms] == ["Moscow", "Pyongyang", "Vladivostok"]
+    for m in ms:
+        assert text[m.start : m.end] == m.text
+        assert m.excerpt[m.start_in_excerpt : m.end_in_excerpt] == m.text
+        assert 0 < m.confidence <= 1
+
+
+def test_seed_article_meets_the_bar(parser):
+    text = shared_path("articles", "putin-kim-vostochny.txt").read_text(encoding="utf-8")
+    ms = parser.parse(Article(id="seed", title="", text=text)).mentions
+    by_text = {}
+    for m in ms:
+        by_text.setdefault(m.text, m.place)
+    for name in ["Vostochny Cosmodrome", "Komsomolsk-on-Amur", "Vladivostok", "Pyongyang", "Moscow", "Washington",
+                 "Russia", "North Korea", "South Korea", "Ukraine", "US", "Kremlin"]:
+        assert name in by_text, name
+    v = by_text["Vostochny Cosmodrome"]
+    assert haversine_km(v.lat, v.lon, 51.884, 128.334) < 10
+    p = by_text["Pyongyang"]
+    assert haversine_km(p.lat, p.lon, 39.03385, 125.75432) < 15
+    w = by_text["Washington"]
+    assert haversine_km(w.lat, w.lon, 38.895, -77.036) < 20
+    texts = {m.text for m in ms}
+    for never in ["Kim", "Putin", "Peskov", "Mr Kim", "KCNA", "AFP", "UN Security Council", "Russian",
+                  "North Korean", "Wednesday", "Pacific"]:
+        assert never not in texts, never
+    gold = json.loads(shared_path("articles", "putin-kim-vostochny.gold.jsonl").read_text(encoding="utf-8"))
+    assert {(g["start"], g["end"]) for g in gold["places"]} <= {(m.start, m.end) for m in ms}
+
+
+def test_fallback_is_asked_only_about_unknown_facility_names_and_failures_are_swallowed(parser):
+    from places.errors import GeocodingError
+
+    asked: list[str] = []
+
+    class Flaky:
+        def geocode(self, query, exactly_one=True):
+            asked.append(query)
+            if "Zorbek" in query:
+                raise GeocodingError("offline")
+            from geopy.location import Location
+            from geopy.point import Point
+
+            return Location(query, Point(10.0, 20.0), {"osm_type": "way", "osm_id": 42, "class": "aeroway"})
+
+    fp = Geoparser(shared_gazetteer(), fallback=Flaky())
+    text = "The jets left Qarlutsk Air Base for Zorbek Cosmodrome, not Moscow."
+    ms = fp.parse(Article(id="f", title="", text=text)).mentions
+    assert sorted(asked) == ["Qarlutsk Air Base", "Zorbek Cosmodrome"]
+    got = {m.text: m.place for m in ms}
+    assert got["Qarlutsk Air Base"].id == "geocoder:way/42"
+    assert got["Qarlutsk Air Base"].kind is Kind.FACILITY
+    assert got["Qarlutsk Air Base"].source == "OpenStreetMap Nominatim"
+    assert "Zorbek Cosmodrome" not in got and "Moscow" in got
+
+
+def test_default_geoparser_is_one_instance(monkeypatch, tmp_path):
+    from places import geoparse
+    from tests.places._gazetteer_fixture import INDEX_DIR
+
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
+    monkeypatch.setattr(geoparse, "_default", None)
+    assert geoparse.default_geoparser() is geoparse.default_geoparser()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from places.recognize import recognize
+from tests.places._gazetteer_fixture import shared_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return shared_gazetteer()
+
+
+def spans(gaz, text: str) -> list[str]:
+    return [c.text for c in recognize(text, gaz) if c.indices]
+
+
+def test_possessives_and_hyphenated_pairs(gaz):
+    assert spans(gaz, "Russia’s war and a Moscow-Pyongyang alliance") == ["Russia", "Moscow", "Pyongyang"]
+    assert spans(gaz, "They sailed from Komsomolsk-on-Amur.") == ["Komsomolsk-on-Amur"]
+
+
+def test_abbreviations_and_lower_case(gaz):
+    assert spans(gaz, "Troops of the US and the U.K. met in Paris.") == ["US", "U.K.", "Paris"]
+    assert spans(gaz, "let us go to paris") == []
+
+
+def test_persons_titles_weekdays(gaz):
+    text = "Kim Jong-un met Vladimir Putin on Wednesday. Mr Kim later left. President Lincoln spoke."
+    assert spans(gaz, text) == []
+
+
+def test_organisation_heads_and_streets(gaz):
+    assert "Washington" not in spans(gaz, "He wrote for the Washington Post from Main Street.")
+
+
+def test_city_state_pattern_gives_a_hint_and_the_state(gaz):
+    cands = [c for c in recognize("The plant in Alexandria, La. closed.", gaz) if c.indices]
+    assert [c.text for c in cands] == ["Alexandria", "La."]
+    assert cands[0].region_hint == cands[1].indices[0]
+
+
+def test_unknown_facility_names_are_marked_for_the_fallback(gaz):
+    cands = recognize("Jets left Qarlutsk Air Base at dawn.", gaz)
+    assert [(c.text, c.unknown) for c in cands] == [("Qarlutsk Air Base", True)]
