@@ -260,9 +260,16 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         self.cancel_open()
-        job = ParseJob(paths, parse_one=self._parse_one, parent=self)
+        basemap, connections = self.basemap, self.connections
+        job = ParseJob(
+            paths,
+            parse_one=self._parse_one,
+            render=lambda docs: self._render(docs, basemap=basemap, connections=connections),
+            parent=self,
+        )
+        job.setProperty("view_options", f"{basemap}\n{connections}")
         job.progressed.connect(self._on_progress)
-        job.succeeded.connect(lambda docs, job=job: self._on_parsed(job, docs))
+        job.succeeded.connect(lambda result, job=job: self._on_parsed(job, *result))
         job.failed.connect(lambda message, job=job: self._on_parse_failed(job, message))
         job.finished.connect(job.deleteLater)
         self._job = job
@@ -292,13 +299,15 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
 
-    def _on_parsed(self, job: ParseJob, docs: tuple[GeoparsedArticle, ...]) -> None:
+    def _on_parsed(self, job: ParseJob, docs: tuple[GeoparsedArticle, ...], page: str) -> None:
         if job is not self._job:
             return  # cancelled or superseded
         self._job = None
         self._end_progress()
         previous = self._shown
-        if self._show(Shown(job.paths, docs)) and previous.paths:
+        if job.property("view_options") != f"{self.basemap}\n{self.connections}":
+            page = ""  # the view options changed while parsing: render again
+        if self._show(Shown(job.paths, docs), page=page or None) and previous.paths:
             self._history.append(previous)
         self._update_actions()
 
@@ -319,13 +328,15 @@ class MainWindow(QMainWindow):
             self._history.pop()
         self._update_actions()
 
-    def _show(self, shown: Shown) -> bool:
-        """Rebuild the page for ``shown``; on failure keep the current state and say why."""
-        try:
-            html_page = self._render(shown.docs, basemap=self.basemap, connections=self.connections)
-        except GazetteError as err:
-            self.show_error(str(err))
-            return False
+    def _show(self, shown: Shown, *, page: str | None = None) -> bool:
+        """Show ``shown`` (rendering its page unless given); on failure keep the current state."""
+        html_page = page
+        if html_page is None:
+            try:
+                html_page = self._render(shown.docs, basemap=self.basemap, connections=self.connections)
+            except GazetteError as err:
+                self.show_error(str(err))
+                return False
         self._shown = shown
         self._groups = {g.place.id: g for g in group_by_place(shown.docs)}
         self._fill_places()

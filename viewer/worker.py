@@ -51,18 +51,27 @@ def _shared_geoparser(*, online: bool):
         return _geoparser
 
 
+Render = Callable[[Sequence[GeoparsedArticle]], str]
+
+
 class ParseJob(QThread):
-    """Parses ``paths`` in order; emits ``succeeded(tuple[GeoparsedArticle, ...])`` or ``failed(message)``."""
+    """Parses ``paths`` in order, then renders the map page from them (both off the GUI thread).
+
+    Emits ``succeeded((docs, page_html))`` or ``failed(message)``; ``page_html`` is "" without ``render``.
+    """
 
     progressed = Signal(int, int, str)
     """(files done, files in total, name of the file being read)."""
     succeeded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, paths: Sequence[Path], *, parse_one: ParseOne, parent: QObject | None = None) -> None:
+    def __init__(
+        self, paths: Sequence[Path], *, parse_one: ParseOne, render: Render | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.paths = tuple(paths)
         self._parse_one = parse_one
+        self._render = render
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -82,6 +91,7 @@ class ParseJob(QThread):
                     return
                 self.progressed.emit(done, total, path.name)
                 docs.append(self._parse_one(path))
+            page = self._render(docs) if self._render is not None and not self._cancel.is_set() else ""
         except GazetteError as err:
             if not self._cancel.is_set():
                 self.failed.emit(str(err))
@@ -93,4 +103,4 @@ class ParseJob(QThread):
             return
         if not self._cancel.is_set():
             self.progressed.emit(total, total, "")
-            self.succeeded.emit(tuple(docs))
+            self.succeeded.emit((tuple(docs), page))

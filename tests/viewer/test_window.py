@@ -268,12 +268,13 @@ def test_title_is_plain_text(qtbot, make_window, tmp_path):
     assert window.windowTitle() == title.replace("[*]", "[*][*]") + " — Gazette"
 
 
-def test_event_loop_turns_during_a_long_parse(qtbot, make_window, parse_one, tmp_path):
+def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monkeypatch):
     seed = shared_path(*SEED).read_text(encoding="utf-8")
     big = tmp_path / "big.txt"
     big.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
     assert big.stat().st_size > 2_000_000
     window = make_window()
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(10)
@@ -281,13 +282,20 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, parse_one, tmp
     timer.start()
     started = time.perf_counter()
     window.open_paths([big])
-    qtbot.waitUntil(lambda: not window.busy, timeout=300000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=600000)
     parse_seconds = time.perf_counter() - started
     timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    print(f"parse of {big.stat().st_size} bytes: {parse_seconds:.2f} s, {len(ticks)} ticks, max gap {max(gaps) * 1000:.0f} ms")
+    gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
+    p99 = gaps[int(len(gaps) * 0.99)]
+    print(
+        f"parse of {big.stat().st_size} bytes: {parse_seconds:.2f} s, {len(ticks)} ticks,"
+        f" p99 gap {p99 * 1000:.0f} ms, max gap {gaps[-1] * 1000:.0f} ms"
+    )
+    assert window.docs and len(window.docs[0].mentions) > 1000
     assert len(ticks) > parse_seconds * 20
-    assert max(gaps) < 0.2
+    assert p99 < 0.1
+    # The bound is loose because the CI machine is shared; an unthreaded parse gaps for seconds.
+    assert gaps[-1] < 0.3
 
 
 def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
