@@ -154,6 +154,13 @@ COMMON_WORDS = frozenset(
     salem bethel canaan goshen shiloh zion
     pacific atlantic arctic tropical coastal federal national international global""".split()
 )
+# Words that are never a place on their own, though some town somewhere bears the name.
+NEVER_ALONE = frozenset(
+    """one two three four five six seven eight nine ten hundred thousand none earth war law leader section
+    pack chamber market trail wilderness area olympic olympics continental english french spanish german
+    christian passover rodeo titan grand metro northeast northwest southeast southwest midtown downtown
+    uptown city town village county state province district region north south east west""".split()
+)
 # Place-name suffixes that may follow a name without making it an organisation.
 PLACE_FOLLOWERS = frozenset(
     """police sheriff sheriff's city department fire mayor state public community district council town
@@ -198,7 +205,7 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
     toks = tokenize(text)
     n = len(toks)
     out: list[Candidate] = []
-    persons: set[str] = set()
+    persons: set[str] = _surnames(toks, gazetteer) if options.person_rules else set()
     max_tokens = gazetteer.max_tokens
     i = 0
     while i < n:
@@ -228,6 +235,12 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break
+        if not match_len and options.state_patterns and t.sep.startswith(",") and i > 0 and toks[i - 1].cap:
+            _, state, used = _state_after(toks, i, text, gazetteer)
+            if state is not None:
+                out.append(state)
+                i = used
+                continue
         if not match_len:
             cand = _demonym(t, gazetteer, options) or (_unknown(toks, i, text) if options.fallback_cues else None)
             if cand is not None:
@@ -258,6 +271,8 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
             drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
         if options.org_rules and key in ORGANISATIONS:
+            drop = True
+        if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS):
             drop = True
         prev = toks[i - 1] if i > 0 else None
         after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
@@ -297,6 +312,21 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         if extra is not None:
             out.append(extra)
             i = used
+    return out
+
+
+def _surnames(toks: list[_Tok], gazetteer: Gazetteer) -> set[str]:
+    """Keys of words used as surnames in this text: "Kristina Flores", "John Ripley", "Gov. Perry"."""
+    out: set[str] = set()
+    for a, b in zip(toks, toks[1:]):
+        if not (a.cap and b.cap and b.sep in (" ", ". ")) or b.caps:
+            continue
+        if a.key in FIRST_NAMES or a.key in TITLES:
+            out.add(b.key)
+        elif (b.sep == " " and not a.caps and len(a.key) > 2 and a.key not in LEADS and a.key not in COMMON_WORDS
+              and a.key not in NEVER_ALONE and not gazetteer.has_key(a.key)
+              and not gazetteer.has_key(f"{a.key} {b.key}")):
+            out.add(b.key)
     return out
 
 

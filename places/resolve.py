@@ -2,19 +2,25 @@
 
 Score of a reading = log10(prior) + bonuses: its country is named in the document (or is the
 country of the document's unambiguous places), its state/province is named, an explicit
-"City, State" says so, or it lies near the document's other places. Two passes: the first
-reads the unambiguous names (countries, states, big cities) to learn the context, the second
-resolves everything with it. One sense per name per document. Weak candidates (common words,
-names glued to other capitalised words) survive only with support from the context.
+"City, State" says so, or it lies near the document's other places. A name never supports
+itself ("Minnesota" the state does not vouch for a town whose alternate name is Minnesota).
+Three passes: the prior alone gives a first context (countries, states, unambiguous towns);
+a second resolves everything with it; a third re-resolves with the second's places as
+context (local news names towns near each other). One sense per name per document. Weak
+candidates (common words, names glued to other capitalised words) survive only with local
+support (state, "City, State" or proximity).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from places.gazetteer import P_ADMIN1, P_CC, P_KIND, P_LAT, P_LON, P_POP, P_PRIOR, Gazetteer, haversine_km
+from places.gazetteer import (
+    P_ADMIN1, P_CC, P_KIND, P_LAT, P_LON, P_NAME, P_POP, P_PRIOR, Gazetteer, haversine_km, name_key,
+)
 from places.recognize import Candidate
 
 
@@ -23,13 +29,15 @@ class ResolveOptions:
     """Weights and switches; exposed for ablation runs."""
 
     context: bool = True
+    coherence: bool = True  # the third pass
     country_bonus: float = 1.6
     region_bonus: float = 2.2
     near_bonus: float = 1.0
     near_km: float = 250.0
     hint_bonus: float = 8.0
+    alias_penalty: float = 1.0  # a town matched by an alternate name, not its own
     one_sense: bool = True
-    min_weak_score: float = 6.5  # a weak candidate needs this (≈ a city of 3M, or context)
+    min_weak_score: float = 6.5  # a weak candidate without local support needs a big place
     min_score: float = 2.0
 
 
@@ -43,69 +51,95 @@ class Resolution:
     confidence: float
 
 
-def _base(row: tuple) -> float:
-    return math.log10(row[P_PRIOR] + 10.0)
+@lru_cache(maxsize=100_000)
+def _key_of(name: str) -> str:
+    return name_key(name)
+
+
+class _Context:
+    """What the document says about where it is: countries, states, points; each with its source names."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, set[str]] = defaultdict(set)
+        self.regions: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.points: list[tuple[float, float, str]] = []
+
+    def add(self, row: tuple, key: str, *, point: bool) -> None:
+        kind = row[P_KIND]
+        if row[P_CC]:
+            self.countries[row[P_CC]].add(key)
+        if kind == "region":
+            self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
+        elif kind in ("city", "county", "facility") and row[P_ADMIN1]:
+            self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
+        if point and kind in ("city", "county", "facility"):
+            self.points.append((row[P_LAT], row[P_LON], key))
+
+
+def _supports(sources: set[str] | None, key: str) -> bool:
+    return bool(sources) and (len(sources) > 1 or key not in sources)
 
 
 def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOptions = ResolveOptions()) -> list[Resolution]:
     """Resolve candidates (text order) to gazetteer rows; unresolvable ones are left out."""
     known = [c for c in cands if c.indices]
-    # Pass 1: context from the prior alone.
-    countries: Counter = Counter()
-    regions: Counter = Counter()
-    anchors: list[tuple[float, float]] = []
+    ctx = _Context()
     if options.context:
         for c in known:
             if c.weak:
                 continue
             row = gazetteer.row(c.indices[0])
             kind = row[P_KIND]
-            if kind == "country":
-                countries[row[P_CC]] += 2
-            elif kind == "region":
-                regions[(row[P_CC], row[P_ADMIN1])] += 1
-                countries[row[P_CC]] += 1
-            elif kind in ("city", "county") and (len(c.indices) == 1 or row[P_PRIOR] > 20 * gazetteer.row(c.indices[1])[P_PRIOR]):
-                countries[row[P_CC]] += 1
-                if row[P_POP] > 100000 or len(c.indices) == 1:
-                    anchors.append((row[P_LAT], row[P_LON]))
+            unambiguous = len(c.indices) == 1 or row[P_PRIOR] > 20 * gazetteer.row(c.indices[1])[P_PRIOR]
+            if kind in ("country", "region") or (kind in ("city", "county") and unambiguous):
+                ctx.add(row, c.key, point=row[P_POP] > 100000 or len(c.indices) == 1)
             if c.region_hint is not None:
-                hrow = gazetteer.row(c.region_hint)
-                regions[(hrow[P_CC], hrow[P_ADMIN1])] += 2
-                countries[hrow[P_CC]] += 1
+                ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
+    out = _pass(known, gazetteer, ctx, options)
+    if options.context and options.coherence:
+        ctx2 = _Context()
+        for r in out:
+            ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
+            if r.candidate.region_hint is not None:
+                ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
+        out = _pass(known, gazetteer, ctx2, options)
+    return out
 
-    def score(c: Candidate, idx: int) -> float:
-        return _score(c, idx)[0]
 
-    def _score(c: Candidate, idx: int) -> tuple[float, float]:
+def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions) -> list[Resolution]:
+    def score(c: Candidate, idx: int) -> tuple[float, float]:
         """(score, local support): support counts only state, hint and proximity evidence."""
         row = gazetteer.row(idx)
-        s = _base(row)
+        kind = row[P_KIND]
+        s = math.log10(row[P_PRIOR] + 10.0)
         local = 0.0
+        if kind == "city" and _key_of(row[P_NAME]) != c.key:
+            s -= options.alias_penalty
         if not options.context:
             return s, local
         cc = row[P_CC]
-        if cc and countries.get(cc) and row[P_KIND] != "country":
+        if cc and kind != "country" and _supports(ctx.countries.get(cc), c.key):
             s += options.country_bonus
-            if row[P_KIND] == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
+            if kind == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
                 s += options.country_bonus / 2  # Georgia the state in a US story, not the country
-        if row[P_KIND] in ("city", "county", "facility") and regions.get((cc, row[P_ADMIN1])):
+        if kind in ("city", "county", "facility") and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
             s += options.region_bonus
             local += options.region_bonus
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
-            if hrow[P_KIND] == "region" and (cc, row[P_ADMIN1]) == (hrow[P_CC], hrow[P_ADMIN1]):
+            if (hrow[P_KIND] == "region" and (cc, row[P_ADMIN1]) == (hrow[P_CC], hrow[P_ADMIN1])) or (
+                hrow[P_KIND] == "country" and cc == hrow[P_CC]
+            ):
                 s += options.hint_bonus
                 local += options.hint_bonus
-            elif hrow[P_KIND] == "country" and cc == hrow[P_CC]:
-                s += options.hint_bonus
-                local += options.hint_bonus
-        if anchors and row[P_KIND] in ("city", "county", "facility"):
+        if ctx.points and kind in ("city", "county", "facility"):
             lat, lon = row[P_LAT], row[P_LON]
             deg = options.near_km / 111.0
-            if any(abs(lat - a) < deg and haversine_km(lat, lon, a, b) < options.near_km for a, b in anchors[:20]):
-                s += options.near_bonus
-                local += options.near_bonus
+            for a, b, k in ctx.points[:30]:
+                if k != c.key and abs(lat - a) < deg and haversine_km(lat, lon, a, b) < options.near_km:
+                    s += options.near_bonus
+                    local += options.near_bonus
+                    break
         return s, local
 
     out: list[Resolution] = []
@@ -116,15 +150,13 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
             ranked = [best] + [x for x in c.indices if x != best]
             out.append(Resolution(c, best, tuple(ranked[1:4]), 0.9))
             continue
-        scored = sorted(((score(c, x), x) for x in c.indices[:40]), key=lambda p: -p[0])
-        best_score, best = scored[0]
-        supported = _score(c, best)[1] > 0.5
-        if c.weak and best_score < options.min_weak_score and not supported:
+        scored = sorted(((score(c, x), x) for x in c.indices[:40]), key=lambda p: -p[0][0])
+        (best_score, support), best = scored[0]
+        if c.weak and best_score < options.min_weak_score and support < 0.5:
             continue
         if best_score < options.min_score:
             continue
-        total = sum(math.exp(min(50.0, s - best_score)) for s, _ in scored[:10])
-        conf = 1.0 / total
+        total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[c.key] = best
-        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), round(conf, 3)))
+        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), round(1.0 / total, 3)))
     return out
