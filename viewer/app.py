@@ -75,7 +75,10 @@ def run(
         window.show_error = fail  # type: ignore[method-assign]  # no dialog in batch mode
 
         def on_ready() -> None:
-            outcome.setdefault("ready", time.perf_counter() - started)
+            if "ready" in outcome:
+                return
+            outcome["ready"] = time.perf_counter() - started
+            print(f"map ready in {outcome['ready']:.3f} s", flush=True)  # bench/cold_start.py reads this
             QTimer.singleShot(400, shoot)  # let tiles/labels settle
 
         def shoot() -> None:
@@ -95,8 +98,6 @@ def run(
         window.open_paths(files)
     code = app.exec()
     if screenshot is not None:
-        if "ready" in outcome:
-            print(f"map ready in {outcome['ready']:.3f} s", flush=True)
         if "error" in outcome:
             print(f"gazette: {outcome['error']}", file=sys.stderr)
     window.dispose()

@@ -21,6 +21,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -411,6 +412,7 @@ class MainWindow(QMainWindow):
         self.places_view.setSortingEnabled(True)
         self.places_view.sortByColumn(COL_MENTIONS, Qt.SortOrder.DescendingOrder)
         self.places_view.resizeColumnsToContents()
+        self.places_view.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.excerpts.clear()
 
     def selected_place_ids(self) -> list[str]:
