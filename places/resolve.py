@@ -35,7 +35,7 @@ class ResolveOptions:
     near_bonus: float = 1.0
     near_km: float = 250.0
     hint_bonus: float = 8.0
-    alias_penalty: float = 1.0  # a town matched by an alternate name, not its own
+    alias_penalty: float = 2.5  # a town matched by an alternate name, not its own
     one_sense: bool = True
     min_weak_score: float = 6.5  # a weak candidate without local support needs a big place
     min_score: float = 2.0
