@@ -178,18 +178,30 @@ _OPENERS = " \t\"'“‘(«["
 _ENDERS = ".!?:\n\u2014"
 
 
+_SEP_TOKEN_RE = re.compile(r"([\W_]*)(" + TOKEN_RE.pattern + ")", re.UNICODE)
+
+
 def tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
-    prev_end = 0
-    for m in TOKEN_RE.finditer(text):
-        s, e = m.start(), m.end()
-        word = m.group(0)
-        sep = text[prev_end:s]
-        caps = len(word) >= 2 and word.isupper()
-        core = sep.rstrip(_OPENERS)
-        sent_start = not toks or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
-        toks.append(_Tok(s, e, word, token_key(word), word[0].isupper(), caps, sent_start, sep))
-        prev_end = e
+    pos = 0
+    append = toks.append
+    for sep, word in _SEP_TOKEN_RE.findall(text):
+        s = pos + len(sep)
+        pos = s + len(word)
+        first = word[0]
+        if first.isupper():
+            caps = len(word) >= 2 and word.isupper()
+            key = token_key(word)
+            cap = True
+        else:
+            caps = cap = False
+            key = word if word.islower() and word.isascii() else token_key(word)
+        if toks:
+            core = sep.rstrip(_OPENERS)
+            sent_start = "\n" in sep or (bool(core) and core[-1] in _ENDERS)
+        else:
+            sent_start = True
+        append(_Tok(s, pos, word, key, cap, caps, sent_start, sep))
     return toks
 
 

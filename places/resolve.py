@@ -51,6 +51,8 @@ class Resolution:
     confidence: float
 
 
+MAX_READINGS = 25  # readings scored per name; the prior order makes the rest hopeless
+
 @lru_cache(maxsize=100_000)
 def _key_of(name: str) -> str:
     return name_key(name)
@@ -150,7 +152,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             ranked = [best] + [x for x in c.indices if x != best]
             out.append(Resolution(c, best, tuple(ranked[1:4]), 0.9))
             continue
-        scored = sorted(((score(c, x), x) for x in c.indices[:40]), key=lambda p: -p[0][0])
+        scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
         (best_score, support), best = scored[0]
         if c.weak and best_score < options.min_weak_score and support < 0.5:
             continue
