@@ -12,7 +12,9 @@ from the document.
 
 from __future__ import annotations
 
+import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from places.gazetteer import P_KIND, TOKEN_RE, Gazetteer, fold, token_key
@@ -181,28 +183,48 @@ _ENDERS = ".!?:\n\u2014"
 _SEP_TOKEN_RE = re.compile(r"([\W_]*)(" + TOKEN_RE.pattern + ")", re.UNICODE)
 
 
-def tokenize(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    pos = 0
-    append = toks.append
-    for sep, word in _SEP_TOKEN_RE.findall(text):
-        s = pos + len(sep)
-        pos = s + len(word)
-        first = word[0]
-        if first.isupper():
-            caps = len(word) >= 2 and word.isupper()
-            key = token_key(word)
-            cap = True
-        else:
-            caps = cap = False
-            key = word if word.islower() and word.isascii() else token_key(word)
-        if toks:
-            core = sep.rstrip(_OPENERS)
-            sent_start = "\n" in sep or (bool(core) and core[-1] in _ENDERS)
-        else:
-            sent_start = True
-        append(_Tok(s, pos, word, key, cap, caps, sent_start, sep))
-    return toks
+class Tokens:
+    """The text's tokens; a :class:`_Tok` is built only when asked for (most are never needed:
+    recognition visits capitalised words and their neighbours)."""
+
+    __slots__ = ("_seps", "_words", "_ends", "_cache", "caps", "n")
+
+    def __init__(self, text: str) -> None:
+        pairs = _SEP_TOKEN_RE.findall(text)
+        self._seps = [p[0] for p in pairs]
+        self._words = [p[1] for p in pairs]
+        self._ends = list(accumulate(len(a) + len(b) for a, b in pairs))
+        self._cache: dict[int, _Tok] = {}
+        self.caps = [i for i, w in enumerate(self._words) if w[0].isupper()]
+        self.n = len(pairs)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.n))]
+        tok = self._cache.get(i)
+        if tok is None:
+            if i < 0 or i >= self.n:
+                raise IndexError(i)
+            word, sep, end = self._words[i], self._seps[i], self._ends[i]
+            if word[0].isupper():
+                core = sep.rstrip(_OPENERS)
+                sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
+                tok = _Tok(end - len(word), end, word, token_key(word), True, len(word) >= 2 and word.isupper(),
+                           sent_start, sep)
+            else:
+                tok = _Tok(end - len(word), end, word, word.lower(), False, False, False, sep)
+            self._cache[i] = tok
+        return tok
+
+    def __iter__(self):
+        return (self[i] for i in range(self.n))
+
+
+def tokenize(text: str) -> Tokens:
+    return Tokens(text)
 
 
 _JOINERS = frozenset((" ", "-", "'", "’", ". ", ".", "–"))
@@ -221,11 +243,14 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
     persons: set[str] = _surnames(toks, gazetteer) if options.person_rules else set()
     max_tokens = gazetteer.max_tokens
     i = 0
+    caps = toks.caps
     while i < n:
+        if i not in toks._cache or not toks[i].cap:
+            k = bisect.bisect_left(caps, i)
+            if k == len(caps):
+                break
+            i = caps[k]
         t = toks[i]
-        if not t.cap:
-            i += 1
-            continue
         # Title or first name before: a person; remember the surname for the rest of the text.
         if options.person_rules and i > 0 and toks[i].sep in (" ", ". ") and _is_person_lead(toks[i - 1]):
             j = i
@@ -330,10 +355,14 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
     return out
 
 
-def _surnames(toks: list[_Tok], gazetteer: Gazetteer) -> set[str]:
+def _surnames(toks: Tokens, gazetteer: Gazetteer) -> set[str]:
     """Keys of words used as surnames in this text: "Kristina Flores", "John Ripley", "Gov. Perry"."""
     out: set[str] = set()
-    for a, b in zip(toks, toks[1:]):
+    caps = toks.caps
+    for x, y in zip(caps, caps[1:]):
+        if y != x + 1:
+            continue
+        a, b = toks[x], toks[y]
         if not (a.cap and b.cap and b.sep in (" ", ". ")) or b.caps:
             continue
         if a.key in FIRST_NAMES or a.key in TITLES:
@@ -345,7 +374,7 @@ def _surnames(toks: list[_Tok], gazetteer: Gazetteer) -> set[str]:
     return out
 
 
-def cand_len(cand: Candidate, toks: list[_Tok], i: int) -> int:
+def cand_len(cand: Candidate, toks: Tokens, i: int) -> int:
     j = i
     while j < len(toks) and toks[j].start < cand.end:
         j += 1
@@ -360,11 +389,11 @@ def _in_same_line_break(text: str, a: int, b: int) -> bool:
     return "\n" in text[a:b]
 
 
-def _starts_name(gazetteer: Gazetteer, toks: list[_Tok], j: int) -> bool:
+def _starts_name(gazetteer: Gazetteer, toks: Tokens, j: int) -> bool:
     return gazetteer.has_key(toks[j].key)
 
 
-def _state_after(toks: list[_Tok], j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
+def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
     """'City, State' / 'City, Ga.' / 'City, TX': the state's row, a candidate for it, next token."""
     n = len(toks)
     for length in (3, 2, 1):
@@ -409,7 +438,7 @@ def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candid
     return Candidate(t.start, t.end, t.text, t.key, (row,), country_hint=cc)
 
 
-def _unknown(toks: list[_Tok], i: int, text: str) -> Candidate | None:
+def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
     """An unknown capitalised name followed by a facility word ("Vostochny Cosmodrome")."""
     j = i
     while j < len(toks) and toks[j].cap and (j == i or toks[j].sep == " "):
