@@ -41,12 +41,46 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
     "context": ("resolve", {"context": False}),
     "one_sense": ("resolve", {"one_sense": False}),
     "weak_filter": ("resolve", {"min_weak_score": 0.0}),
+    "coherence": ("resolve", {"coherence": False}),
+    "alias_penalty": ("resolve", {"alias_penalty": 0.0}),
+    "fallback_cues": ("recognize", {"fallback_cues": False}),
 }
+
+
+# Data sources switched off by hiding their rows from recognition and resolution.
+DATA_ABLATIONS: dict[str, tuple[str, ...]] = {
+    "no_curated": ("curated:",),
+    "no_counties": ("county:",),
+    "no_regions": ("region:",),
+    "no_continents": ("continent:",),
+}
+
+
+class FilteredGazetteer:
+    """A gazetteer view without the rows whose id starts with one of ``hidden``."""
+
+    def __init__(self, inner: Gazetteer, hidden: tuple[str, ...]) -> None:
+        self._inner = inner
+        self._hidden = hidden
+
+    def candidates(self, key: str) -> tuple[int, ...]:
+        return tuple(i for i in self._inner.candidates(key) if not self._inner.row(i)[0].startswith(self._hidden))
+
+    def has_key(self, key: str) -> bool:
+        return bool(self.candidates(key))
+
+    def region_abbr(self, key: str):
+        return None if "region:".startswith(self._hidden) else self._inner.region_abbr(key)
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
 
 
 def options_for(ablate: list[str]) -> GeoparseOptions:
     rec, res = {}, {}
     for name in ablate:
+        if name in DATA_ABLATIONS:
+            continue
         stage, kw = ABLATIONS[name]
         (rec if stage == "recognize" else res).update(kw)
     return GeoparseOptions(recognize=RecognizeOptions(**rec), resolve=ResolveOptions(**res))
@@ -78,12 +112,14 @@ def predict(parser: Geoparser, gold: Path, out: Path, limit: int | None) -> floa
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="*", type=Path)
-    ap.add_argument("--ablate", action="append", default=[], choices=sorted(ABLATIONS))
+    ap.add_argument("--ablate", action="append", default=[], choices=sorted(ABLATIONS) + sorted(DATA_ABLATIONS))
     ap.add_argument("--limit", type=int)
     ap.add_argument("--out", type=Path, default=Path("/tmp/gazette-pred"))
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    parser = Geoparser(Gazetteer.load(), options=options_for(args.ablate))
+    gaz = Gazetteer.load()
+    hidden = tuple(p for name in args.ablate for p in DATA_ABLATIONS.get(name, ()))
+    parser = Geoparser(FilteredGazetteer(gaz, hidden) if hidden else gaz, options=options_for(args.ablate))
     print(f"{'corpus':<28}{'P':>7}{'R':>7}{'F1':>7}{'acc161':>8}{'F1_161':>8}{'docs':>6}{'ms/doc':>8}")
     for gold in args.gold or DEFAULT:
         if not gold.exists():

@@ -168,6 +168,10 @@ class Gazetteer:
     def region_index(self, cc: str, admin1: str) -> int | None:
         return self._ix.regions.get(f"{cc}.{admin1}")
 
+    def region_abbr(self, key: str) -> int | None:
+        """Row of the US state with this abbreviation key ("ga", "nc", "tx"), else None."""
+        return self._ix.regions.get(f"abbr:{key}")
+
     def demonym_country(self, word: str) -> str | None:
         """ISO2 of the country whose demonym this is ("Russian" -> "RU"), else None."""
         return self._ix.demonyms.get(fold(word))

@@ -423,7 +423,7 @@ def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple
 
 
 def gazetteer_region_abbr(gazetteer: Gazetteer, key: str) -> int | None:
-    return gazetteer._ix.regions.get(f"abbr:{key}")
+    return gazetteer.region_abbr(key)
 
 
 def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candidate | None:
