@@ -195,3 +195,20 @@ def test_formula_cells_are_prefixed_with_a_quote(parsed, tmp_path):
     starts = {row["excerpt"][:2] for row in rows}
     # Each spreadsheet trigger appears in some excerpt, defused by a leading apostrophe.
     assert {"'=", "'+", "'-", "'@"} <= starts, starts
+
+
+def test_the_checks_catch_a_payload_that_does_run(browser):
+    """Control: the same checks fire on a page that does insert the text as markup."""
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.set_content("<title>t</title><div id=out></div>")
+        payload = LITERALS["script-tags.txt"][2]  # <img src=x onerror="window.__gazette_pwned=3;alert(3)">
+        page.evaluate("html => { document.getElementById('out').innerHTML = html; }", payload)
+        page.wait_for_function("typeof window.__gazette_pwned !== 'undefined'", timeout=5_000)
+        assert page.evaluate(SENTINEL_JS) == ["__gazette_pwned=3"]
+        assert page.evaluate(INJECTED_JS)
+        assert dialogs == ["3"]
+    finally:
+        page.close()

@@ -1,0 +1,213 @@
+"""Hostile article text in the Qt window: nothing runs, everything reads as text (pytest-qt).
+
+The corpus (tests/data/hostile/) is opened in the real window, with the real page, bridge
+and QtWebEngine.  Every place is selected in the list and clicked on the map; the page's
+sentinels must stay unset, no JavaScript dialog may open, no element may be injected into
+the page or the excerpt panel, and the window title, popups and panel show the payloads
+literally.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from places.articles import load_article
+from places.geoparse import default_geoparser
+from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
+from viewer.window import COL_NAME, PLACE_ID_ROLE, MainWindow
+
+INJECTED_JS = """(() => {
+  const found = [];
+  for (const node of document.querySelectorAll('[onerror],[onload],[onmouseover],[onclick],iframe,textarea,img[src="x"],a[href^="javascript:"]')) {
+    found.push(node.outerHTML.slice(0, 120));
+  }
+  for (const s of document.querySelectorAll('style')) {
+    if (s.textContent.includes('display:none}')) found.push('style: ' + s.textContent.slice(0, 120));
+  }
+  return JSON.stringify(found);
+})()"""
+
+
+def run_js(qtbot, window: MainWindow, script: str):
+    box: dict[str, object] = {}
+    window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+    qtbot.waitUntil(lambda: "value" in box, timeout=5000)
+    return box["value"]
+
+
+class DialogWatch:
+    """Records and closes any dialog (JS alert/confirm/prompt or a message box) that opens."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(30)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                text = getattr(widget, "text", lambda: "")()
+                self.seen.append(f"{type(widget).__name__}: {widget.windowTitle()} {text}")
+                widget.reject()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+@pytest.fixture(scope="module")
+def parse_one():
+    geoparser = default_geoparser()
+    return lambda path: geoparser.parse(load_article(path))
+
+
+@pytest.fixture
+def window(qtbot, parse_one):
+    watch = DialogWatch()
+    win = MainWindow(parse_one=parse_one)
+    win.resize(1200, 800)
+    win.show()
+    win.dialogs = watch  # type: ignore[attr-defined]
+    yield win
+    watch.stop()
+    win.close()
+    win.dispose()
+
+
+def open_and_wait(qtbot, window: MainWindow, *paths: Path) -> None:
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.open_paths(paths)
+
+
+def click_on_map(qtbot, window: MainWindow, place_id: str) -> bool:
+    """Dispatch a real DOM click on the place's marker or country shape; True if one was there."""
+    selector = json.dumps(f'.leaflet-marker-icon[data-place-id="{place_id}"], path[data-place-id="{place_id}"]')
+    script = (
+        f"(() => {{ const el = document.querySelector({selector}); if (!el) return false;"
+        " for (const type of ['mouseover', 'mousedown', 'mouseup', 'click'])"
+        "   el.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, view: window}));"
+        " return true; })()"
+    )
+    return bool(run_js(qtbot, window, script))
+
+
+def popup_text(qtbot, window: MainWindow, place_id: str) -> str | None:
+    script = (
+        f"(() => {{ const n = document.querySelector('.leaflet-popup-content [data-place-id=' + {json.dumps(json.dumps(place_id))} + ']');"
+        " return JSON.stringify(n ? n.textContent : null); })()"
+    )
+    # JSON, because a JS null may come back from runJavaScript as an empty string.
+    return json.loads(run_js(qtbot, window, script))
+
+
+def popup_opens(qtbot, window: MainWindow, place_id: str, *, timeout: int) -> bool:
+    try:
+        qtbot.waitUntil(lambda: popup_text(qtbot, window, place_id) is not None, timeout=timeout)
+    except qtbot.TimeoutError:
+        return False
+    return True
+
+
+def wait_popup(qtbot, window: MainWindow, place_id: str, *, after: str) -> str:
+    """The text of the place's open popup, once it is open."""
+    seen: list[str | None] = [None]
+
+    def is_open() -> bool:
+        seen[0] = popup_text(qtbot, window, place_id)
+        return seen[0] is not None
+
+    try:
+        qtbot.waitUntil(is_open, timeout=8000)
+    except qtbot.TimeoutError:
+        state = run_js(qtbot, window, "JSON.stringify([window.gazette && window.gazette.ready,"
+                       " [...document.querySelectorAll('.leaflet-popup [data-place-id]')].map(n => n.dataset.placeId),"
+                       " document.visibilityState, (() => { const k = Object.keys(window).find(k => { try { return window[k] instanceof L.Map; } catch (e) { return false; } });"
+                       " const m = k && window[k]; return m ? [m.getZoom(), m.getCenter()] : k; })()])")
+        pytest.fail(f"no popup for {window._groups[place_id].place.name} ({place_id}) after {after};"
+                    f" page: {state}; dialogs: {window.dialogs.seen}")
+    return seen[0] or ""
+
+
+def assert_nothing_ran(qtbot, window: MainWindow) -> None:
+    assert run_js(qtbot, window, f"JSON.stringify({SENTINEL_JS})") == "[]"
+    assert json.loads(run_js(qtbot, window, INJECTED_JS)) == []
+    assert window.dialogs.seen == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", sorted(LITERALS))
+def test_hostile_article_in_the_window(qtbot, window, name):
+    path = HOSTILE_DIR / name
+    open_and_wait(qtbot, window, path)
+    doc = window.docs[0]
+    title = doc.article.title
+
+    # The window title shows the article title literally (whitespace collapsed).
+    assert " ".join(title.split()) in window.windowTitle()
+    assert run_js(qtbot, window, "document.title") == title
+
+    # The places list holds every place (names come from the gazetteer, never from the text).
+    ids = [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    assert sorted(ids) == sorted({m.place.id for m in doc.mentions})
+
+    panel_texts: list[str] = []
+    popups: list[str] = []
+    refocused: list[str] = []
+    for pid in ids:
+        assert window.select_place(pid)
+        panel_texts.append(window.excerpt_text())
+        markup = window.excerpts.toHtml()
+        # Unescaped payloads would have become elements of the panel's document.
+        assert "<img" not in markup and 'href="javascript' not in markup and "<script" not in markup
+        # The list's focusPlace opens the popup and un-clusters the marker; then click it for real.
+        if not popup_opens(qtbot, window, pid, timeout=4000):
+            # map.js focusPlace sometimes loses its popup when a flight follows another animation
+            # (reported to the map's owner); ask once more so this test stays about injection.
+            refocused.append(pid)
+            window.bridge.call("focusPlace", pid)
+            wait_popup(qtbot, window, pid, after="selecting it in the list, twice")
+        with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+            # Until an animation settles the icon may be out of the DOM; it is clicked once, when there.
+            qtbot.waitUntil(lambda pid=pid: click_on_map(qtbot, window, pid), timeout=8000)
+        assert clicked.args == [pid]
+        popups.append(wait_popup(qtbot, window, pid, after="clicking it on the map"))
+
+    assert_nothing_ran(qtbot, window)
+    assert len(refocused) <= 1, f"focusPlace opened no popup for {refocused}"
+    panel = "\n".join(panel_texts)
+    shown = "\n".join(popups)
+    for literal in LITERALS[name]:
+        if literal in title:
+            continue
+        assert literal in panel, f"{literal!r} not shown literally in the excerpt panel"
+        assert literal in shown, f"{literal!r} not shown literally in a popup"
+    assert title in run_js(qtbot, window, "document.querySelector('.gz-info .gz-title').textContent")
+
+
+def test_all_hostile_articles_at_once(qtbot, window):
+    paths = hostile_files()
+    open_and_wait(qtbot, window, *paths)
+    titles = [d.article.title for d in window.docs]
+    assert " ".join(titles[0].split()) in window.windowTitle()
+    assert f"and {len(paths) - 1} more" in window.windowTitle()
+    # Click what the overview shows (markers outside clusters, country shapes); selecting from the
+    # list is covered per article above.
+    visible = json.loads(run_js(qtbot, window, "JSON.stringify([...new Set([...document.querySelectorAll("
+                                "'.leaflet-marker-icon[data-place-id], path[data-place-id]')].map(n => n.dataset.placeId))])"))
+    assert len(visible) >= 5
+    for pid in visible:
+        with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+            assert click_on_map(qtbot, window, pid)
+        assert clicked.args == [pid]
+        text = wait_popup(qtbot, window, pid, after="clicking it on the map")
+        group = window._groups[pid]
+        # With several articles the popup names each article, by its (hostile) title.
+        for mention in group.mentions:
+            assert next(d.article.title for d in window.docs if d.article.id == mention.article_id) in text
+        assert window.selected_place_ids() == [pid]
+    assert_nothing_ran(qtbot, window)
