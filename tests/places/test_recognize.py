@@ -43,3 +43,8 @@ def test_city_state_pattern_gives_a_hint_and_the_state(gaz):
 def test_unknown_facility_names_are_marked_for_the_fallback(gaz):
     cands = recognize("Jets left Qarlutsk Air Base at dawn.", gaz)
     assert [(c.text, c.unknown) for c in cands] == [("Qarlutsk Air Base", True)]
+
+
+def test_unknown_names_after_in_are_marked_but_not_months_or_people(gaz):
+    cands = recognize("Fighting flared in Zlobovka on Monday, in January, and in Mr Smith's house.", gaz)
+    assert [(c.text, c.cue) for c in cands if c.unknown] == [("Zlobovka", "in")]
