@@ -211,3 +211,14 @@ def test_all_hostile_articles_at_once(qtbot, window):
             assert next(d.article.title for d in window.docs if d.article.id == mention.article_id) in text
         assert window.selected_place_ids() == [pid]
     assert_nothing_ran(qtbot, window)
+
+
+def test_the_checks_catch_a_payload_that_does_run(qtbot, window):
+    """Control: the window-side checks fire when a payload is made to run in the page."""
+    open_and_wait(qtbot, window, HOSTILE_DIR / "script-tags.txt")
+    payload = json.dumps(LITERALS["script-tags.txt"][2])  # <img src=x onerror="window.__gazette_pwned=3;alert(3)">
+    run_js(qtbot, window, f"(() => {{ document.body.insertAdjacentHTML('beforeend', {payload}); return 1; }})()")
+    qtbot.waitUntil(lambda: window.dialogs.seen != [], timeout=5000)
+    assert json.loads(run_js(qtbot, window, f"JSON.stringify({SENTINEL_JS})")) == ["__gazette_pwned=3"]
+    assert json.loads(run_js(qtbot, window, INJECTED_JS))
+    window.dialogs.seen.clear()
