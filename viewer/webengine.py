@@ -160,6 +160,8 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
 
 def tile_origins(basemap: str) -> frozenset[str]:
     """``scheme://host[:port]`` of every tile server a basemap contacts; empty when offline."""
+    if basemap == "offline":
+        return frozenset()  # without importing folium (slow) on the GUI thread
     from viewer.mapbuilder import tile_spec
 
     spec = tile_spec(basemap)

@@ -38,7 +38,7 @@ from places.errors import GazetteError, SaveError
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from viewer.bridge import Bridge
 from viewer.webengine import WebEngine, tile_origins
-from viewer.worker import ParseJob, ParseOne, default_parse_one
+from viewer.worker import ParseJob, ParseOne, ProcessParse
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.basemap = basemap
         self.connections = connections
-        self._parse_one = parse_one or default_parse_one(online=online)
+        self.online = online
+        self._parse_one = parse_one  # None: parse in a child process (see viewer.worker)
         self._shown = Shown((), ())
         self._history: list[Shown] = []
         self._groups: dict[str, PlaceMentions] = {}
@@ -262,12 +263,16 @@ class MainWindow(QMainWindow):
             return
         self.cancel_open()
         basemap, connections = self.basemap, self.connections
-        job = ParseJob(
-            paths,
-            parse_one=self._parse_one,
-            render=lambda docs: self._render(docs, basemap=basemap, connections=connections),
-            parent=self,
-        )
+        if self._parse_one is None:
+            process = ProcessParse(online=self.online, basemap=basemap, connections=connections)
+            job = ParseJob(paths, process=process, parent=self)
+        else:
+            job = ParseJob(
+                paths,
+                parse_one=self._parse_one,
+                render=lambda docs: self._render(docs, basemap=basemap, connections=connections),
+                parent=self,
+            )
         job.setProperty("view_options", f"{basemap}\n{connections}")
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(lambda result, job=job: self._on_parsed(job, *result))

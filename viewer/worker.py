@@ -1,31 +1,240 @@
-"""Geoparsing off the GUI thread: load + parse each file in a QThread, report progress.
+"""Geoparsing off the GUI thread: load + parse + render the map page, with progress and cancel.
 
-The window keeps its previous map until a job succeeds; a cancelled job's result is dropped
-(the parse itself cannot be interrupted mid-article, so the thread finishes in the background).
+By default the work runs in a child Python process (:class:`ProcessParse`): the geoparser's regex and
+JSON work holds the GIL for long stretches on big articles, which would stall the window even
+from a thread.  The result comes back in small pickled chunks so that unpickling never holds
+the GIL for long either.  Cancel terminates the child.  With an injected ``parse_one`` (tests,
+embedding) the work runs in the job's own QThread instead.  Either way the window keeps its
+previous map until a job succeeds.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import select
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from places.errors import GazetteError
-from places.model import GeoparsedArticle
+from places.model import Article, GeoparsedArticle, Mention
 
 log = logging.getLogger(__name__)
 
 ParseOne = Callable[[Path], GeoparsedArticle]
+Render = Callable[[Sequence[GeoparsedArticle]], str]
+CHUNK = 1000  # mentions per pickle: unpickling one chunk takes ~10 ms
+POLL_S = 0.05
+BUG_MESSAGE = "Could not read the article: unexpected error ({})."
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessParse:
+    """Parse and render in a child process with these options."""
+
+    online: bool = False
+    basemap: str = "offline"
+    connections: bool = False
+
+
+class ParseJob(QThread):
+    """Parses ``paths`` in order, then renders the map page from them, off the GUI thread.
+
+    Emits ``succeeded((docs, page_html))`` or ``failed(message)``; ``page_html`` is "" when
+    there is no renderer.  After :meth:`cancel` it emits nothing more.
+    """
+
+    progressed = Signal(int, int, str)
+    """(files done, files in total, name of the file being read)."""
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        parse_one: ParseOne | None = None,
+        render: Render | None = None,
+        process: ProcessParse | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if (parse_one is None) == (process is None):
+            raise ValueError("give exactly one of parse_one and process")
+        self.paths = tuple(paths)
+        self._parse_one = parse_one
+        self._render = render
+        self._process = process
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop: the child process is terminated; a thread parse finishes but is ignored."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        try:
+            if self._process is not None:
+                result = self._run_child(self._process)
+            else:
+                result = self._run_here()
+        except GazetteError as err:
+            if not self._cancel.is_set():
+                self.failed.emit(str(err))
+            return
+        except Exception as err:  # a bug must not kill the window; show it and keep the old map
+            log.exception("geoparsing %s failed", self.paths)
+            if not self._cancel.is_set():
+                self.failed.emit(BUG_MESSAGE.format(type(err).__name__))
+            return
+        if result is not None and not self._cancel.is_set():
+            self.progressed.emit(len(self.paths), len(self.paths), "")
+            self.succeeded.emit(result)
+
+    def _run_here(self) -> tuple[tuple[GeoparsedArticle, ...], str] | None:
+        assert self._parse_one is not None
+        docs: list[GeoparsedArticle] = []
+        for done, path in enumerate(self.paths):
+            if self._cancel.is_set():
+                return None
+            self.progressed.emit(done, len(self.paths), path.name)
+            docs.append(self._parse_one(path))
+        if self._cancel.is_set():
+            return None
+        page = self._render(docs) if self._render is not None else ""
+        return tuple(docs), page
+
+    def _run_child(self, options: ProcessParse) -> tuple[tuple[GeoparsedArticle, ...], str] | None:
+        # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
+        # __main__, and fork is unsafe in a process running Qt.
+        repo = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from viewer.worker import child_main; child_main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=repo,
+            env=env,
+        )
+        assert child.stdin is not None and child.stdout is not None
+        reader = _FrameReader(child.stdout)
+        docs: list[GeoparsedArticle] = []
+        article: Article | None = None
+        mentions: list[Mention] = []
+        try:
+            child.stdin.write(pickle.dumps(([str(p) for p in self.paths], options)))
+            child.stdin.close()
+            while True:
+                if self._cancel.is_set():
+                    return None
+                frame = reader.next(timeout=POLL_S)
+                if frame is None:
+                    continue
+                if frame == b"":
+                    err = child.stderr.read().decode("utf-8", "replace")[-2000:] if child.stderr else ""
+                    raise RuntimeError(f"parse process ended early (exit {child.wait()}): {err}")
+                kind, *payload = pickle.loads(frame)
+                if kind == "progress":
+                    self.progressed.emit(*payload)
+                elif kind == "article":
+                    article, mentions = payload[0], []
+                elif kind == "mentions":
+                    mentions.extend(payload[0])
+                elif kind == "end-article":
+                    assert article is not None
+                    docs.append(GeoparsedArticle(article, tuple(mentions)))
+                    article, mentions = None, []
+                elif kind == "page":
+                    return tuple(docs), payload[0]
+                elif kind == "error":
+                    raise GazetteError(payload[0])
+                elif kind == "bug":
+                    log.error("parse process failed: %s", payload[1])
+                    raise GazetteError(BUG_MESSAGE.format(payload[0]))
+        finally:
+            if child.poll() is None:
+                child.kill()
+            child.wait(timeout=10)
+            for stream in (child.stdout, child.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+class _FrameReader:
+    """Length-prefixed frames from a pipe, with a timeout so that cancel is noticed."""
+
+    def __init__(self, stream) -> None:
+        self._fd = stream.fileno()
+        self._buffer = bytearray()
+
+    def next(self, *, timeout: float) -> bytes | None:
+        """The next frame, b"" at end of stream, or None when nothing complete arrived in time."""
+        while True:
+            if len(self._buffer) >= 8:
+                size = int.from_bytes(self._buffer[:8], "big")
+                if len(self._buffer) >= 8 + size:
+                    frame = bytes(self._buffer[8 : 8 + size])
+                    del self._buffer[: 8 + size]
+                    return frame
+            ready, _, _ = select.select([self._fd], [], [], timeout)
+            if not ready:
+                return None
+            chunk = os.read(self._fd, 1 << 20)
+            if not chunk:
+                return b""
+            self._buffer += chunk
+
+
+def child_main() -> None:
+    """Entry point of the parse subprocess: request on stdin, framed pickles on stdout."""
+    out = sys.stdout.buffer
+    paths, options = pickle.loads(sys.stdin.buffer.read())
+
+    def send(*message: object) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "big") + data)
+        out.flush()
+
+    try:
+        parse_one = default_parse_one(online=options.online)
+        docs = []
+        for done, path in enumerate(paths):
+            send("progress", done, len(paths), Path(path).name)
+            doc = parse_one(Path(path))
+            docs.append(doc)
+            send("article", doc.article)
+            for start in range(0, len(doc.mentions), CHUNK):
+                send("mentions", doc.mentions[start : start + CHUNK])
+            send("end-article")
+        from viewer.mapbuilder import build_map, render_page
+
+        fmap = build_map(docs, basemap=options.basemap, connections=options.connections)
+        send("page", render_page(fmap, mode="app"))
+    except GazetteError as err:
+        send("error", str(err))
+    except Exception as err:  # reported to the parent, which shows a plain message
+        import traceback
+
+        send("bug", type(err).__name__, traceback.format_exc())
+
 
 _geoparser = None
 _geoparser_lock = threading.Lock()
 
 
 def default_parse_one(*, online: bool = False) -> ParseOne:
-    """load_article + the default geoparser (built once, lazily, in the worker thread)."""
+    """load_article + the default geoparser (built once, lazily, where it first runs)."""
 
     def parse_one(path: Path) -> GeoparsedArticle:
         from places.articles import load_article
@@ -49,58 +258,3 @@ def _shared_geoparser(*, online: bool):
 
             _geoparser = default_geoparser()
         return _geoparser
-
-
-Render = Callable[[Sequence[GeoparsedArticle]], str]
-
-
-class ParseJob(QThread):
-    """Parses ``paths`` in order, then renders the map page from them (both off the GUI thread).
-
-    Emits ``succeeded((docs, page_html))`` or ``failed(message)``; ``page_html`` is "" without ``render``.
-    """
-
-    progressed = Signal(int, int, str)
-    """(files done, files in total, name of the file being read)."""
-    succeeded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(
-        self, paths: Sequence[Path], *, parse_one: ParseOne, render: Render | None = None, parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.paths = tuple(paths)
-        self._parse_one = parse_one
-        self._render = render
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the job to stop; it emits nothing more once cancelled."""
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def run(self) -> None:
-        docs: list[GeoparsedArticle] = []
-        total = len(self.paths)
-        try:
-            for done, path in enumerate(self.paths):
-                if self._cancel.is_set():
-                    return
-                self.progressed.emit(done, total, path.name)
-                docs.append(self._parse_one(path))
-            page = self._render(docs) if self._render is not None and not self._cancel.is_set() else ""
-        except GazetteError as err:
-            if not self._cancel.is_set():
-                self.failed.emit(str(err))
-            return
-        except Exception as err:  # a bug must not kill the window; show it and keep the old map
-            log.exception("geoparsing %s failed", self.paths)
-            if not self._cancel.is_set():
-                self.failed.emit(f"Could not read the article: unexpected error ({type(err).__name__}).")
-            return
-        if not self._cancel.is_set():
-            self.progressed.emit(total, total, "")
-            self.succeeded.emit((tuple(docs), page))

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
@@ -273,7 +274,7 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     big = tmp_path / "big.txt"
     big.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
     assert big.stat().st_size > 2_000_000
-    window = make_window()
+    window = make_window(parse_one=None)  # the app's own way: a child process
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     ticks: list[float] = []
     timer = QTimer()
@@ -293,9 +294,31 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     )
     assert window.docs and len(window.docs[0].mentions) > 1000
     assert len(ticks) > parse_seconds * 20
-    assert p99 < 0.1
-    # The bound is loose because the CI machine is shared; an unthreaded parse gaps for seconds.
-    assert gaps[-1] < 0.3
+    assert p99 < 0.05
+    # Measured 150-370 ms max on a 2-core machine shared with other test runs (load ~5); the
+    # parse itself is off-process, so what is left is scheduling noise. A parse on the GUI
+    # thread would stall for the whole parse (tens of seconds).
+    assert gaps[-1] < 0.4
+
+
+def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(parse_one=None)
+    first = shared_path(*SEED)
+    open_and_wait(qtbot, window, first)
+    assert any(g.place.name == "Vladivostok" for g in window._groups.values())
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    window.open_paths([tmp_path / "missing.txt"])
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert "missing.txt" in shown[0] and window.paths == (first,)
+    big = tmp_path / "big.txt"
+    big.write_text("Ships left Vladivostok for Pyongyang. " * 40000, encoding="utf-8")
+    window.open_paths([big])
+    job = window._job
+    qtbot.wait(300)
+    window.cancel_open()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(job) or job.isFinished(), timeout=5000)  # child terminated
+    assert window.paths == (first,) and len(shown) == 1
 
 
 def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
