@@ -262,3 +262,40 @@ def test_five_megabytes_of_markdown_load(tmp_path):
     text = load_article(path).text
     assert text.startswith("Ships sailed from Odesa to Istanbul via the Bosporus.\n\nShips")
     assert "*" not in text[:100_000] and "](" not in text[-100_000:]
+
+
+def test_html_tokenising_edge_cases(tmp_path):
+    path = tmp_path / "edge.html"
+    path.write_text(
+        "<HTML><BODY><P title='a > b' data-x=\"</p>\">Ships left <B>Odesa</B>.</P>"
+        "<script type=text/javascript>var s = '<p>not text</p>'; if (a < b) {}</SCRIPT >"
+        "<style>p:after { content: '</p>' }</style>"
+        "<!-- <p>commented out</p> --><![CDATA[ <p>cdata</p> ]]><?php echo 1 ?>"
+        "<p>Grain &amp; oil reached Istanbul &#8212; via the Bosporus&#46;</p>"
+        "<p>a < b and c <3 d</p><p>Left <!-- unterminated <p>Varna</p>",
+        encoding="utf-8",
+    )
+    assert load_article(path).text == (
+        "Ships left Odesa.\n\nGrain & oil reached Istanbul — via the Bosporus.\n\na < b and c <3 d\n\nLeft"
+    )
+
+
+def test_deeply_nested_unclosed_containers_stay_linear(tmp_path):
+    # Each unclosed <article> or <nav> used to cost time in proportion to the depth.
+    path = tmp_path / "nested.html"
+    body = "<article><p>Ships left Odesa for Istanbul.</p>\n" * 40_000 + "<nav>x" * 40_000 + "</nav>" * 40_000
+    path.write_text(f"<html><body>{body}<p>Tail in Varna.</p></body></html>", encoding="utf-8")
+    text = load_article(path).text
+    assert text.count("Ships left Odesa") == 40_000
+    assert text.endswith("Tail in Varna.")
+
+
+def test_five_megabytes_of_tag_dense_html_load(tmp_path):
+    row = '<div class="r"><span>Ships</span> from <a href="/o?a=1&amp;b=2">Odesa</a> to <em>Istanbul</em></div>\n'
+    path = tmp_path / "big.html"
+    path.write_text(
+        "<html><body><main>" + row * (5_000_000 // len(row) + 1) + "</main></body></html>", encoding="utf-8"
+    )
+    text = load_article(path).text
+    assert text.startswith("Ships from Odesa to Istanbul\n\nShips from Odesa to Istanbul\n\n")
+    assert "<" not in text and text.count("Istanbul") == 5_000_000 // len(row) + 1
