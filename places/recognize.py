@@ -254,7 +254,7 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
             i = caps[k]
         t = toks[i]
         # Title or first name before: a person; remember the surname for the rest of the text.
-        if options.person_rules and i > 0 and toks[i].sep in (" ", ". ") and _is_person_lead(toks[i - 1]):
+        if options.person_rules and i > 0 and toks[i].sep in (" ", ". ") and _is_person_lead(toks[i - 1], gazetteer):
             j = i
             while j < n and toks[j].cap and (j == i or toks[j].sep in (" ", "-")):
                 persons.add(toks[j].key)
@@ -327,13 +327,15 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         if glued and options.org_rules and nxt.key in ORG_HEADS:
             drop = True
         elif glued and nxt.key not in PLACE_FOLLOWERS and not _starts_name(gazetteer, toks, j):
-            if options.person_rules and match_len == 1 and key in FIRST_NAMES:
+            if options.person_rules and match_len == 1 and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
                 drop = True  # "Vladimir Putin"
             elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
                 persons.add(key)  # "Kim Jong-un"
                 drop = True
             else:
                 weak = True
+        if options.person_rules and match_len == 1 and gazetteer.is_surname(key):
+            weak = True  # "Scott", "Bell": more often a person here than a small town
         if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
             if t.sent_start:
                 drop = True
@@ -367,11 +369,9 @@ def _surnames(toks: Tokens, gazetteer: Gazetteer) -> set[str]:
         a, b = toks[x], toks[y]
         if not (a.cap and b.cap and b.sep in (" ", ". ")) or b.caps:
             continue
-        if a.key in FIRST_NAMES or a.key in TITLES:
-            out.add(b.key)
-        elif (b.sep == " " and not a.caps and len(a.key) > 2 and a.key not in LEADS and a.key not in COMMON_WORDS
-              and a.key not in NEVER_ALONE and not gazetteer.has_key(a.key)
-              and not gazetteer.has_key(f"{a.key} {b.key}")):
+        if (a.key in FIRST_NAMES or a.key in TITLES or gazetteer.is_first_name(a.key)) and not gazetteer.has_key(
+            f"{a.key} {b.key}"
+        ):
             out.add(b.key)
     return out
 
@@ -383,8 +383,8 @@ def cand_len(cand: Candidate, toks: Tokens, i: int) -> int:
     return max(1, j - i)
 
 
-def _is_person_lead(tok: _Tok) -> bool:
-    return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES)
+def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:
+    return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES or gazetteer.is_first_name(tok.key))
 
 
 def _in_same_line_break(text: str, a: int, b: int) -> bool:
