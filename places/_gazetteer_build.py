@@ -294,7 +294,9 @@ def build(out: Path, version: str) -> None:
         add_name(c["name"], i)
         if pop >= 1000:
             for alt in c["alternatenames"]:
-                if _LATIN.match(alt) and any(ch.islower() for ch in alt) and len(alt) >= 3:
+                # "The City" (London) and the like would swallow ordinary phrases.
+                if (_LATIN.match(alt) and any(ch.islower() for ch in alt) and len(alt) >= 3
+                        and not alt.lower().startswith("the ")):
                     add_name(alt, i)
     del cities
 

@@ -154,7 +154,8 @@ COMMON_WORDS = frozenset(
     mercy grace charity
     paradise eden
     salem bethel canaan goshen shiloh zion
-    pacific atlantic arctic tropical coastal federal national international global""".split()
+    pacific atlantic arctic tropical coastal federal national international global
+    gulf marine force reserve commerce forest grove lakeview hills heights meadow""".split()
 )
 # Words that are never a place on their own, though some town somewhere bears the name.
 NEVER_ALONE = frozenset(
@@ -334,8 +335,10 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
                 drop = True
             else:
                 weak = True
-        if options.person_rules and match_len == 1 and gazetteer.is_surname(key):
-            weak = True  # "Scott", "Bell": more often a person here than a small town
+        if options.person_rules and match_len == 1 and (
+            gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
+        ):
+            weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
         if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
             if t.sent_start:
                 drop = True
