@@ -27,7 +27,7 @@ def one_run(file: Path | None, out: Path) -> tuple[float, float, float]:
     """(seconds to map ready seen from outside, in-app ready seconds, seconds to exit)."""
     cmd = [sys.executable, str(REPO / "main.py"), *([str(file)] if file else []), "--screenshot", str(out)]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     ready_outside = None
     in_app = None
     assert proc.stdout is not None
@@ -37,9 +37,11 @@ def one_run(file: Path | None, out: Path) -> tuple[float, float, float]:
             ready_outside = time.perf_counter() - started
             in_app = float(match.group(1))
     code = proc.wait(timeout=180)
+    errors = proc.stderr.read() if proc.stderr else ""
     finished = time.perf_counter() - started
     if code != 0 or in_app is None or not out.exists():
-        raise SystemExit(f"run failed (exit {code}): {' '.join(cmd)}")
+        tail = "\n".join(line for line in errors.splitlines() if line.startswith("gazette"))[-500:]
+        raise SystemExit(f"run failed (exit {code}): {' '.join(cmd)}\n{tail}")
     return ready_outside or finished, in_app, finished
 
 

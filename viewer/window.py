@@ -38,7 +38,7 @@ from places.errors import GazetteError, SaveError
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from viewer.bridge import Bridge
 from viewer.webengine import WebEngine, tile_origins
-from viewer.worker import ParseJob, ParseOne, ProcessParse
+from viewer.worker import ParseJob, ParseOne, ProcessParse, prestart_child, stop_spare_child
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         self.connections = connections
         self.online = online
         self._parse_one = parse_one  # None: parse in a child process (see viewer.worker)
+        if parse_one is None:
+            prestart_child()
         self._shown = Shown((), ())
         self._history: list[Shown] = []
         self._groups: dict[str, PlaceMentions] = {}
@@ -563,6 +565,8 @@ class MainWindow(QMainWindow):
         import shiboken6
 
         self.cancel_open()
+        if self._parse_one is None:
+            stop_spare_child()
         if shiboken6.isValid(self.view):
             shiboken6.delete(self.view)  # deletes the page, its child
         if shiboken6.isValid(self.engine):

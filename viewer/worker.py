@@ -10,6 +10,7 @@ previous map until a job succeeds.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import pickle
@@ -117,16 +118,7 @@ class ParseJob(QThread):
     def _run_child(self, options: ProcessParse) -> tuple[tuple[GeoparsedArticle, ...], str] | None:
         # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
         # __main__, and fork is unsafe in a process running Qt.
-        repo = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
-        child = subprocess.Popen(
-            [sys.executable, "-c", "from viewer.worker import child_main; child_main()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=repo,
-            env=env,
-        )
+        child = _take_child()
         assert child.stdin is not None and child.stdout is not None
         reader = _FrameReader(child.stdout)
         docs: list[GeoparsedArticle] = []
@@ -163,12 +155,62 @@ class ParseJob(QThread):
                     log.error("parse process failed: %s", payload[1])
                     raise GazetteError(BUG_MESSAGE.format(payload[0]))
         finally:
-            if child.poll() is None:
-                child.kill()
-            child.wait(timeout=10)
-            for stream in (child.stdout, child.stderr):
-                if stream is not None:
-                    stream.close()
+            _end_child(child)
+            if not self._cancel.is_set():
+                prestart_child()  # warm for the next open
+
+
+_spare: subprocess.Popen | None = None
+_spare_lock = threading.Lock()
+
+
+def _spawn_child() -> subprocess.Popen:
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
+    return subprocess.Popen(
+        [sys.executable, "-c", "from viewer.worker import child_main; child_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=repo,
+        env=env,
+    )
+
+
+def prestart_child() -> None:
+    """Start a parse process now so that its imports overlap other start-up work."""
+    global _spare
+    with _spare_lock:
+        if _spare is None or _spare.poll() is not None:
+            _spare = _spawn_child()
+
+
+def _take_child() -> subprocess.Popen:
+    global _spare
+    with _spare_lock:
+        child, _spare = _spare, None
+    if child is None or child.poll() is not None:
+        child = _spawn_child()
+    return child
+
+
+def _end_child(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.kill()
+    child.wait(timeout=10)
+    for stream in (child.stdin, child.stdout, child.stderr):
+        if stream is not None and not stream.closed:
+            stream.close()
+
+
+@atexit.register
+def stop_spare_child() -> None:
+    """Kill the idle parse process, if any (at exit, or when the last window closes)."""
+    global _spare
+    with _spare_lock:
+        child, _spare = _spare, None
+    if child is not None:
+        _end_child(child)
 
 
 class _FrameReader:
@@ -199,7 +241,16 @@ class _FrameReader:
 def child_main() -> None:
     """Entry point of the parse subprocess: request on stdin, framed pickles on stdout."""
     out = sys.stdout.buffer
-    paths, options = pickle.loads(sys.stdin.buffer.read())
+    try:  # warm up while the parent waits for a file: imports and the offline gazetteer
+        import viewer.mapbuilder  # noqa: F401
+
+        _shared_geoparser(online=False)
+    except Exception:  # reported properly when the request is served
+        pass
+    request = sys.stdin.buffer.read()
+    if not request:
+        return  # the parent exited or no longer needs us
+    paths, options = pickle.loads(request)
 
     def send(*message: object) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
