@@ -147,8 +147,10 @@ def build(out: Path, version: str) -> None:
 
     def add_name(name: str, i: int) -> None:
         key = name_key(name)
-        if key and (not names[key] or names[key][-1] != i) and i not in names[key]:
-            names[key].append(i)
+        if key:
+            entry = names[key]
+            if not entry or entry[-1] != i:  # a place's names are added together; duplicates go at ranking
+                entry.append(i)
 
     _progress(0.02, "Reading curated places")
     curated = load_curated()
@@ -280,7 +282,9 @@ def build(out: Path, version: str) -> None:
         add_name(a2, i)
 
     _progress(0.6, "Indexing populated places")
-    for c in cities.values():
+    for n_city, c in enumerate(cities.values()):
+        if n_city and n_city % 50000 == 0:
+            _progress(0.6 + 0.2 * n_city / len(cities), f"Indexing populated places ({n_city:,})")
         cc = c["countrycode"]
         hit = city_div.get(c["geonameid"])
         a1 = hit[0] if hit else admin1_name.get((cc, c["admin1code"]), "")
@@ -311,10 +315,14 @@ def build(out: Path, version: str) -> None:
     _progress(0.9, "Ranking candidates")
     final_names: dict[str, tuple[int, ...]] = {}
     max_tokens = 1
+    prior = [r[9] for r in places]
     for key, idxs in names.items():
-        idxs = sorted(set(idxs), key=lambda j: -places[j][9])[:60]
+        if len(idxs) > 1:
+            idxs = sorted(set(idxs), key=prior.__getitem__, reverse=True)[:60]
         final_names[key] = tuple(idxs)
-        max_tokens = max(max_tokens, key.count(" ") + 1)
+        spaces = key.count(" ")
+        if spaces >= max_tokens:
+            max_tokens = spaces + 1
     max_tokens = min(max_tokens, 8)
     kinds = {k.value: n for n, k in enumerate(Kind)}
     admin1_names: dict[str, int] = {}

@@ -70,6 +70,8 @@ P_ID, P_NAME, P_LAT, P_LON, P_KIND, P_CC, P_POP, P_SOURCE, P_ADMIN1, P_PRIOR = r
 
 def fold(text: str) -> str:
     """Lower-case, accents stripped, curly apostrophes straightened."""
+    if text.isascii():
+        return text.lower()
     text = text.replace("’", "'").replace("‘", "'")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
