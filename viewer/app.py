@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
-MAP_READY_TIMEOUT_S = 60.0
+MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
 
 
 def prepare_environment() -> None:

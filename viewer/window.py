@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self._history: list[Shown] = []
         self._groups: dict[str, PlaceMentions] = {}
         self._job: ParseJob | None = None
+        self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
         self._page_serial = 0
         self._syncing_selection = False
         self._load_started = 0.0
@@ -279,6 +280,8 @@ class MainWindow(QMainWindow):
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(lambda result, job=job: self._on_parsed(job, *result))
         job.failed.connect(lambda message, job=job: self._on_parse_failed(job, message))
+        self._running.add(job)
+        job.finished.connect(lambda job=job: self._running.discard(job))
         job.finished.connect(job.deleteLater)
         self._job = job
         self.progress.setRange(0, 0)
@@ -565,6 +568,10 @@ class MainWindow(QMainWindow):
         import shiboken6
 
         self.cancel_open()
+        for job in list(self._running):
+            job.cancel()
+            job.wait(15000)  # a child process is killed at once; an in-thread parse must finish
+        self._running.clear()
         if self._parse_one is None:
             stop_spare_child()
         if shiboken6.isValid(self.view):
