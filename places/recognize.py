@@ -104,7 +104,8 @@ LEADS = frozenset("the in at of from to for and or but near by a an".split())
 # Organisations whose names are also towns somewhere (our own list).
 ORGANISATIONS = frozenset(
     """hamas hezbollah hizbollah fatah taliban nato opec interpol isis isil reuters bloomberg
-    walmart wal mart target amazon apple google microsoft facebook twitter""".split()
+    walmart wal mart target amazon apple google microsoft facebook twitter
+    honda toyota nissan chrysler dodge chevrolet chevy buick cadillac lexus boeing airbus""".split()
 )
 # Words after a place name that make the whole an organisation, street or title, not a place.
 ORG_HEADS = frozenset(
@@ -162,7 +163,8 @@ NEVER_ALONE = frozenset(
     """one two three four five six seven eight nine ten hundred thousand none earth war law leader section
     pack chamber market trail wilderness area olympic olympics continental english french spanish german
     christian passover rodeo titan grand metro northeast northwest southeast southwest midtown downtown
-    uptown city town village county state province district region north south east west""".split()
+    uptown city town village county state province district region north south east west
+    zoo lead needle federal homeland simian give mill arab arabs sens reps""".split()
 )
 # "in X", "near X": an unknown capitalised X after these is worth asking an online geocoder about.
 PLACE_PREPOSITIONS = frozenset("in near outside".split())
@@ -313,7 +315,7 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
             drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
         if options.org_rules and key in ORGANISATIONS:
             drop = True
-        if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS):
+        if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
             drop = True
         if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
             drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
