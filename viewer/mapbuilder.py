@@ -6,6 +6,7 @@ turns the model into data for it (see :mod:`viewer.elements`).
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,7 +184,7 @@ def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any
         "isoNumeric": iso_numeric(place.country) if place.kind is Kind.COUNTRY and place.country else "",
         "count": group.count,
         "source": place.source,
-        "showArticleTitles": True,
+        "showArticleTitles": len(titles) > 1,  # with one article the title box names it
         "articles": [
             {"id": aid, "title": titles.get(aid, aid), "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
         ],
@@ -209,16 +210,61 @@ def connections_payload(docs: Sequence[GeoparsedArticle]) -> list[dict[str, Any]
     return list(links.values())
 
 
-def _attributions(groups: Sequence[PlaceMentions]) -> list[str]:
-    sources: list[str] = []
+# Readable names for the sites curated entries cite (by host, minus "www." and a language part).
+_SITE_NAMES = {
+    "wikipedia.org": "Wikipedia",
+    "wikidata.org": "Wikidata",
+    "geonames.org": "GeoNames",
+    "openstreetmap.org": "OpenStreetMap",
+    "naturalearthdata.com": "Natural Earth",
+}
+# Credits that are a name, not a URL, but whose home page is well known.
+_KNOWN_LINKS = {"GeoNames": "https://www.geonames.org/", "Natural Earth": "https://www.naturalearthdata.com/"}
+_CREDIT_MAX_CHARS = 40
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\s)")
+
+
+def credit(source: str) -> tuple[str, str]:
+    """(short readable name, safe link or "") for a place's source; ("", "") to leave it out.
+
+    A page URL becomes its site's name, linked to the site (http/https only); a citation keeps
+    its head ("GeoNames (centre of …)" -> "GeoNames"); other schemes are never shown.
+    """
+    source = " ".join(source.split())
+    if not source:
+        return "", ""
+    if source.lower().startswith(("http://", "https://")):
+        try:
+            parts = urlsplit(source)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return "", ""
+        if not host or not re.fullmatch(r"[a-z0-9.-]+", host):
+            return "", ""
+        site = host.removeprefix("www.")
+        labels = site.split(".")
+        if len(labels) > 2 and re.fullmatch(r"[a-z]{2,3}|simple|m", labels[0]):
+            site = ".".join(labels[1:])  # en.wikipedia.org -> wikipedia.org
+        return _SITE_NAMES.get(site, site), f"{parts.scheme.lower()}://{host}/"
+    if _SCHEME.match(source):
+        return "", ""  # javascript:, data:, geocoder ids…
+    name = re.split(r"\s[(\[]|[;,]\s", source, maxsplit=1)[0].strip()
+    if len(name) > _CREDIT_MAX_CHARS:
+        name = name[: _CREDIT_MAX_CHARS - 1].rstrip() + "…"
+    return name, _KNOWN_LINKS.get(name, "")
+
+
+def _attributions(groups: Sequence[PlaceMentions]) -> tuple[list[str], dict[str, str]]:
+    """Credits for the places' sources, once each, and the links of those that have one."""
+    names: list[str] = []
+    links: dict[str, str] = {}
     for group in groups:
-        source = group.place.source.strip()
-        if source.startswith(("http://", "https://")):
-            # A curated entry's source page: credit the site, the page is in the exports.
-            source = urlsplit(source).netloc.removeprefix("www.").removeprefix("en.")
-        if source and source not in sources:
-            sources.append(source)
-    return sources
+        name, link = credit(group.place.source)
+        if name and name not in names:
+            names.append(name)
+        if name and link and name not in links:
+            links[name] = link
+    return names, links
 
 
 def default_title(docs: Sequence[GeoparsedArticle]) -> str:
@@ -241,11 +287,14 @@ def build_map(
     groups = group_by_place(docs)
     titles = {doc.article.id: doc.article.title or doc.article.id for doc in docs}
     mention_count = sum(g.count for g in groups)
+    credits, credit_links = _attributions(groups)
     fmap = elements.GazetteMap(title=title if title is not None else default_title(docs))
     fmap.tile_spec = tiles  # type: ignore[attr-defined]
     fmap.add_child(elements.WorldData())
     if tiles is None:
-        fmap.add_child(elements.OfflineBasemap({"attribution": "Natural Earth"}))
+        fmap.add_child(elements.OfflineBasemap(
+            {"attribution": "Natural Earth", "attributionUrl": _KNOWN_LINKS["Natural Earth"]}
+        ))
     else:
         fmap.add_child(elements.TileBasemap(tiles.as_js()))
     fmap.add_child(
@@ -256,7 +305,8 @@ def build_map(
                 "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,
                 "permanentLabelLimit": PERMANENT_LABEL_LIMIT,
                 # Country shapes come from Natural Earth whatever the basemap.
-                "attributions": ["Natural Earth", *_attributions(groups)],
+                "attributions": ["Natural Earth", *(n for n in credits if n != "Natural Earth")],
+                "attributionLinks": {"Natural Earth": _KNOWN_LINKS["Natural Earth"], **credit_links},
             }
         )
     )

@@ -40,6 +40,7 @@
     order: [],
     kindsUsed: {},
     shadesUsed: {},
+    connectionsShown: false,
     attributions: {}
   };
 
@@ -68,11 +69,15 @@
     });
   }
 
-  function addAttribution(text) {
+  function addAttribution(text, url) {
     if (!text || state.attributions[text]) return;
     state.attributions[text] = true;
-    // Leaflet's attribution control takes HTML; ours are plain text.
-    state.map.attributionControl.addAttribution(escapeHtml(text));
+    // Leaflet's attribution control takes HTML; ours are plain text, linked only to http(s).
+    var html = escapeHtml(text);
+    if (typeof url === "string" && /^https?:\/\/[^\s"'<>]+$/i.test(url)) {
+      html = '<a href="' + escapeHtml(url) + '" target="_blank" rel="noopener noreferrer">' + html + "</a>";
+    }
+    state.map.attributionControl.addAttribution(html);
   }
 
   function shadeFor(count) {
@@ -180,7 +185,7 @@
     state.labels = L.layerGroup([], { pane: "gzLabels" }).addTo(map);
     map.on("zoomend", updateLabels);
     updateLabels();
-    addAttribution((options && options.attribution) || "Natural Earth");
+    addAttribution((options && options.attribution) || "Natural Earth", options && options.attributionUrl);
   }
 
   function updateLabels() {
@@ -364,7 +369,10 @@
       pointBounds.push([place.lat, place.lon]);
     });
     map.addLayer(state.cluster);
-    (payload.attributions || []).forEach(addAttribution);
+    var links = payload.attributionLinks || {};
+    (payload.attributions || []).forEach(function (text) {
+      addAttribution(text, Object.prototype.hasOwnProperty.call(links, text) ? links[text] : "");
+    });
     fitAll(map, pointBounds);
     if (permanent) {
       map.on("zoomend moveend", declutterLabels);
@@ -373,28 +381,69 @@
     }
   }
 
-  // Permanent pin labels: the most-mentioned place keeps its label where labels collide.
+  // Permanent pin labels. Each label tries the right of its pin, then the left, above and
+  // below; it is hidden only when every spot overlaps a pin, a cluster, a kept label or a
+  // map control, or leaves the map. Facilities go first (they are rare and usually the
+  // subject), then the most-mentioned places.
+  var LABEL_GAP = 15;  // pin half-width (9) + Leaflet's tooltip margin (6)
+
+  function labelSpots(r) {
+    var w = r.width, h = r.height;
+    return [
+      [0, 0],
+      [-(w + 2 * LABEL_GAP), 0],
+      [-(w / 2 + LABEL_GAP), -(h / 2 + 12)],
+      [-(w / 2 + LABEL_GAP), h / 2 + 12]
+    ];
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  }
+
   function declutterLabels() {
+    var container = state.map.getContainer();
+    var bounds = container.getBoundingClientRect();
     var kept = [];
     var entries = state.order.map(function (id) { return state.places[id]; })
       .filter(function (e) { return e.marker; })
-      .sort(function (a, b) { return b.place.count - a.place.count; });
-    // Pins are obstacles too: a label must not hide another place's pin.
+      .sort(function (a, b) {
+        var fa = a.place.symbol === "facility" ? 1 : 0, fb = b.place.symbol === "facility" ? 1 : 0;
+        return (fb - fa) || (b.place.count - a.place.count);
+      });
+    // Pins, clusters and the title/legend/zoom boxes are obstacles too.
     entries.forEach(function (entry) {
       var icon = entry.marker.getElement && entry.marker.getElement();
       if (icon && icon.isConnected) kept.push(icon.getBoundingClientRect());
+    });
+    container.querySelectorAll(".gz-cluster, .gz-info, .gz-legend, .leaflet-control-zoom").forEach(function (n) {
+      kept.push(n.getBoundingClientRect());
     });
     entries.forEach(function (entry) {
       var tip = entry.marker.getTooltip();
       var node = tip && tip.getElement && tip.getElement();
       if (!node || !node.isConnected) return;
       node.style.visibility = "";
+      node.style.marginLeft = "";
+      node.style.marginTop = "";
+      node.classList.remove("gz-label-moved");
       var r = node.getBoundingClientRect();
-      var clash = kept.some(function (k) {
-        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
-      });
-      if (clash) node.style.visibility = "hidden";
-      else kept.push(r);
+      var spots = labelSpots(r);
+      for (var i = 0; i < spots.length; i++) {
+        var dx = spots[i][0], dy = spots[i][1];
+        var moved = { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
+        var inside = moved.left >= bounds.left && moved.right <= bounds.right &&
+          moved.top >= bounds.top && moved.bottom <= bounds.bottom;
+        if (!inside || kept.some(function (k) { return overlaps(moved, k); })) continue;
+        if (i > 0) {
+          node.style.marginLeft = (6 + dx) + "px";
+          node.style.marginTop = dy + "px";
+          node.classList.add("gz-label-moved");
+        }
+        kept.push(moved);
+        return;
+      }
+      node.style.visibility = "hidden";
     });
   }
 
@@ -412,6 +461,7 @@
   }
 
   function addConnections(map, links) {
+    if (links.length) state.connectionsShown = true;
     links.forEach(function (link) {
       var line = L.polyline([link.from, link.to], {
         color: "#4b4f5c", weight: 1.5, opacity: 0.65, dashArray: "5 4", className: "gz-connection"
@@ -431,7 +481,13 @@
     box.onAdd = function () {
       var node = el("div", "gz-info");
       node.appendChild(el("h1", "gz-title", info.title));
-      if (info.sources.length) {
+      if (info.sources.length === 1) {
+        // One article: the heading is its title; only where it came from follows.
+        var src = info.sources[0];
+        if (src.title && src.title !== info.title) node.appendChild(el("div", "gz-source-title", src.title));
+        var line = [src.source, src.published].filter(function (s) { return s; }).join(" · ");
+        if (line) node.appendChild(el("div", "gz-source-path", line));
+      } else if (info.sources.length) {
         var list = el("ul", "gz-sources");
         info.sources.forEach(function (src) {
           var item = el("li", null, src.title);
@@ -452,7 +508,7 @@
   function addLegend(map) {
     var kinds = Object.keys(state.kindsUsed);
     var shades = SHADES.filter(function (s) { return state.shadesUsed[s.label]; });
-    if (!kinds.length && !shades.length) return;
+    if (!kinds.length && !shades.length && !state.connectionsShown) return;
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var node = el("div", "gz-legend");
@@ -463,6 +519,12 @@
         row.appendChild(el("span", null, KIND_LABELS[kind] || kind));
         node.appendChild(row);
       });
+      if (state.connectionsShown) {
+        var link = el("div", "gz-legend-row gz-legend-connection");
+        link.appendChild(el("span", "gz-legend-line"));
+        link.appendChild(el("span", null, "Named in the same sentence"));
+        node.appendChild(link);
+      }
       if (shades.length) node.appendChild(el("div", "gz-legend-sub", "Countries, by mentions"));
       shades.forEach(function (shade) {
         var row = el("div", "gz-legend-row");

@@ -1,0 +1,118 @@
+"""Map page polish: title box, compact credits, connection legend, pin labels (Python and Chromium)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from conftest import shared_path
+from support.seed import seed_docs
+from test_export_browser import Opened, browser  # noqa: F401 - the fixture is used by name
+from test_mapbuilder import BLACK_SEA, ISTANBUL, ODESA, _doc, _payload
+
+from places.model import GeoparsedArticle
+from viewer.export import export_map
+from viewer.mapbuilder import build_map, credit, render_page
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("https://en.wikipedia.org/wiki/Vostochny_Cosmodrome", ("Wikipedia", "https://en.wikipedia.org/")),
+        ("http://www.example.org:8080/a/very/long/page?x=1", ("example.org", "http://www.example.org/")),
+        ("GeoNames (centre of the area its towns cover)", ("GeoNames", "https://www.geonames.org/")),
+        ("OpenStreetMap Nominatim", ("OpenStreetMap Nominatim", "")),
+        ("  Roscosmos;  press release 2016 ", ("Roscosmos", "")),
+        ("javascript:alert(1)", ("", "")),
+        ("data:text/html,<script>alert(1)</script>", ("", "")),
+        ('https://evil.example"><script>alert(1)</script>', ("", "")),
+        ("", ("", "")),
+    ],
+)
+def test_credit_is_short_and_links_only_http(source: str, expected: tuple[str, str]) -> None:
+    assert credit(source) == expected
+
+
+def test_long_citations_are_cut() -> None:
+    name, link = credit("A very long citation of a printed atlas in three volumes with maps")
+    assert name.endswith("…") and len(name) <= 40 and link == ""
+
+
+def test_attributions_are_site_names_not_urls() -> None:
+    page_url = "https://en.wikipedia.org/wiki/Black_Sea"
+    sea = dataclasses.replace(BLACK_SEA, source=page_url)
+    places = _payload(render_page(build_map([_doc(places=(ODESA, sea, ISTANBUL))]), mode="app"), "addPlaces")
+    assert places["attributions"] == ["Natural Earth", "GeoNames", "Wikipedia"]  # type: ignore[index]
+    links = places["attributionLinks"]  # type: ignore[index]
+    assert links["Wikipedia"] == "https://en.wikipedia.org/"
+    assert all(url.startswith(("https://", "http://")) for url in links.values())
+    assert page_url not in str(places["attributions"])  # type: ignore[index]
+
+
+def test_popups_name_the_article_only_when_there_are_several() -> None:
+    one = _payload(render_page(build_map([_doc()]), mode="app"), "addPlaces")
+    two = _payload(render_page(build_map([_doc(), _doc(article_id="other")]), mode="app"), "addPlaces")
+    assert not any(p["showArticleTitles"] for p in one["places"])  # type: ignore[index]
+    assert all(p["showArticleTitles"] for p in two["places"])  # type: ignore[index]
+
+
+# ---------------------------------------------------------------- in Chromium
+
+
+@pytest.fixture(scope="module")
+def seed() -> list[GeoparsedArticle]:
+    return seed_docs(shared_path("articles", "putin-kim-vostochny.txt"))
+
+
+@pytest.fixture(scope="module")
+def seed_connections_html(seed: list[GeoparsedArticle], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("page") / "seed-connections.html"
+    export_map(seed, path, fmt="html", connections=True)
+    return path
+
+
+def test_seed_page_title_credits_legend_and_labels(browser, seed, seed_connections_html) -> None:  # noqa: ANN001, F811
+    opened = Opened(browser, seed_connections_html)
+    page = opened.page
+    try:
+        # One article: its title once, then where it came from; no list repeating the title.
+        info = page.locator(".gz-info")
+        assert page.locator(".gz-info .gz-title").text_content() == seed[0].article.title
+        assert page.locator(".gz-info .gz-sources").count() == 0
+        assert info.inner_text().count(seed[0].article.title) == 1
+        assert seed[0].article.source in info.inner_text()
+
+        # Credits: readable names, links only to http(s) sites, no page URLs.
+        credits = page.inner_text(".leaflet-control-attribution")
+        assert "Natural Earth" in credits and "http" not in credits and "/wiki/" not in credits
+        hrefs = page.eval_on_selector_all(".leaflet-control-attribution a", "as => as.map(a => a.href)")
+        assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
+
+        # Connection lines have a legend row.
+        assert page.locator(".gz-legend .gz-legend-line").count() == 1
+        assert "same sentence" in page.inner_text(".gz-legend")
+
+        # Every facility keeps its label at the fitted view, and no two shown labels overlap.
+        facilities = sorted({m.place.name for d in seed for m in d.mentions if m.place.kind.value == "facility"})
+        result = page.evaluate(
+            """(names) => {
+                const shown = Array.from(document.querySelectorAll(".gz-pin-label"))
+                  .filter((n) => n.isConnected && n.style.visibility !== "hidden");
+                const rects = shown.map((n) => n.getBoundingClientRect());
+                const clash = rects.some((a, i) => rects.some((b, j) => i < j &&
+                  a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top));
+                const texts = shown.map((n) => n.textContent);
+                return { clash, shown: texts, inPins: names.filter((n) =>
+                  document.querySelector(`.leaflet-marker-icon[aria-label="${n}"]`)) };
+            }""",
+            facilities,
+        )
+        assert not result["clash"], result
+        # A facility clustered with another place (the Kremlin in Moscow) has no pin to label.
+        assert "Vostochny Cosmodrome" in result["inPins"], result
+        for name in result["inPins"]:
+            assert name in result["shown"], result
+        assert opened.errors == [] and opened.blocked == []
+    finally:
+        page.close()
