@@ -346,3 +346,43 @@ def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
     assert window.paths == (first,)
     assert not window.cancel_button.isVisible()
     del viewer.worker
+
+
+def test_excerpts_show_markup_as_text(qtbot, make_window, tmp_path):
+    window = make_window()
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "Ports\n\nShips <img src=x onerror=alert(1)><b>left</b> Vladivostok for Pyongyang.\n", encoding="utf-8"
+    )
+    open_and_wait(qtbot, window, hostile)
+    window.select_place(place_id_named(window, "Vladivostok"))
+    text = window.excerpt_text()
+    assert "<img src=x onerror=alert(1)><b>left</b> Vladivostok" in text
+    assert "<img" not in window.excerpts.toHtml().replace("&lt;img", "")
+
+
+def test_export_from_the_window(qtbot, seed_window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window = seed_window
+    assert window.export_to(tmp_path / "map.geojson", fmt="geojson")
+    data = json.loads((tmp_path / "map.geojson").read_text(encoding="utf-8"))
+    assert {f["properties"]["name"] for f in data["features"]} >= {"Vladivostok", "Pyongyang"}
+    assert window.export_to(tmp_path / "view.png", fmt="png")
+    image = QImage(str(tmp_path / "view.png"))
+    assert image.width() == window.view.width() and image.height() == window.view.height()
+
+
+def test_drop_opens_files(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    article = tmp_path / "dropped.txt"
+    article.write_text("Ships left Vladivostok for Pyongyang.\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(article))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.dropEvent(event)
+    assert window.paths == (article,)
