@@ -14,53 +14,18 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from places.articles import load_article
-from places.model import Article, GeoparsedArticle, Kind, Mention, Place
-from places.sentences import excerpt_for
 from tests.conftest import shared_path
 from viewer.window import FALLBACK_NOTICE, MainWindow
 
 SEED = ("articles", "putin-kim-vostochny.txt")
 
 
-def _geoparser():
-    try:
-        from places.geoparse import default_geoparser
-    except ImportError:
-        return None
-    return default_geoparser()
-
-
-# A small hand-made gazetteer, used only while places.geoparse is not available.
-# Coordinates: GeoNames (rounded).
-_KNOWN = {
-    "Vladivostok": Place("geonames:2013348", "Vladivostok", 43.1056, 131.8735, Kind.CITY, "RU", "Russia", 604901, "GeoNames"),
-    "Pyongyang": Place("geonames:1871859", "Pyongyang", 39.0339, 125.7543, Kind.CITY, "KP", "North Korea", 3222000, "GeoNames"),
-    "Moscow": Place("geonames:524901", "Moscow", 55.7522, 37.6156, Kind.CITY, "RU", "Russia", 10381222, "GeoNames"),
-    "Komsomolsk-on-Amur": Place("geonames:2021851", "Komsomolsk-on-Amur", 50.55, 137.0, Kind.CITY, "RU", "Russia", 263906, "GeoNames"),
-    "North Korea": Place("country:KP", "North Korea", 40.0, 127.0, Kind.COUNTRY, "KP", "North Korea", 0, "GeoNames"),
-    "Ukraine": Place("country:UA", "Ukraine", 49.0, 32.0, Kind.COUNTRY, "UA", "Ukraine", 0, "GeoNames"),
-}
-
-
-def _hand_parse(path: Path) -> GeoparsedArticle:
-    article = load_article(path)
-    mentions = []
-    for name, place in _KNOWN.items():
-        start = article.text.find(name)
-        while start != -1:
-            end = start + len(name)
-            excerpt, excerpt_start = excerpt_for(article.text, start, end)
-            mentions.append(Mention(article.id, start, end, name, place, excerpt, excerpt_start))
-            start = article.text.find(name, end)
-    mentions.sort(key=lambda m: m.start)
-    return GeoparsedArticle(article, tuple(mentions))
-
-
 @pytest.fixture(scope="session")
 def parse_one():
-    geoparser = _geoparser()
-    if geoparser is None:
-        return _hand_parse
+    """The real geoparser, in-thread (the app's default runs it in a child process)."""
+    from places.geoparse import default_geoparser
+
+    geoparser = default_geoparser()
     return lambda path: geoparser.parse(load_article(path))
 
 
@@ -295,10 +260,10 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     assert window.docs and len(window.docs[0].mentions) > 1000
     assert len(ticks) > parse_seconds * 20
     assert p99 < 0.05
-    # Measured 150-370 ms max on a 2-core machine shared with other test runs (load ~5); the
-    # parse itself is off-process, so what is left is scheduling noise. A parse on the GUI
-    # thread would stall for the whole parse (tens of seconds).
-    assert gaps[-1] < 0.4
+    # The parse runs in another process, so the GUI thread only waits on a pipe; single gaps of
+    # 150-490 ms were measured only on a 2-core machine at load 5-8 (scheduling, seen also while
+    # the parent was idle in select()).  A parse on the GUI thread stalls for the whole parse.
+    assert gaps[-1] < 1.0
 
 
 def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatch):
