@@ -184,7 +184,7 @@ def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any
         "isoNumeric": iso_numeric(place.country) if place.kind is Kind.COUNTRY and place.country else "",
         "count": group.count,
         "source": place.source,
-        "showArticleTitles": len(titles) > 1,  # with one article the title box names it
+        "showArticleTitles": True,
         "articles": [
             {"id": aid, "title": titles.get(aid, aid), "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
         ],

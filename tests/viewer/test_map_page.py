@@ -50,13 +50,6 @@ def test_attributions_are_site_names_not_urls() -> None:
     assert page_url not in str(places["attributions"])  # type: ignore[index]
 
 
-def test_popups_name_the_article_only_when_there_are_several() -> None:
-    one = _payload(render_page(build_map([_doc()]), mode="app"), "addPlaces")
-    two = _payload(render_page(build_map([_doc(), _doc(article_id="other")]), mode="app"), "addPlaces")
-    assert not any(p["showArticleTitles"] for p in one["places"])  # type: ignore[index]
-    assert all(p["showArticleTitles"] for p in two["places"])  # type: ignore[index]
-
-
 # ---------------------------------------------------------------- in Chromium
 
 
