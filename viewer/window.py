@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
             place = group.place
             cells = [
                 (place.name, place.name.casefold()),
-                (place.kind.value, place.kind.value),
+                (place.kind.value.capitalize(), place.kind.value),
                 (place.country_name or place.country, (place.country_name or place.country).casefold()),
                 (str(group.count), group.count),
             ]

@@ -247,19 +247,23 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     started = time.perf_counter()
+    gui_cpu_before = time.thread_time()  # this test runs on the GUI thread
     window.open_paths([big])
     qtbot.waitUntil(lambda: not window.busy, timeout=600000)
     parse_seconds = time.perf_counter() - started
+    gui_cpu = time.thread_time() - gui_cpu_before
     timer.stop()
     gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
     p99 = gaps[int(len(gaps) * 0.99)]
     print(
         f"parse of {big.stat().st_size} bytes: {parse_seconds:.2f} s, {len(ticks)} ticks,"
-        f" p99 gap {p99 * 1000:.0f} ms, max gap {gaps[-1] * 1000:.0f} ms"
+        f" p99 gap {p99 * 1000:.0f} ms, max gap {gaps[-1] * 1000:.0f} ms, GUI thread CPU {gui_cpu:.2f} s"
     )
     assert window.docs and len(window.docs[0].mentions) > 1000
     assert len(ticks) > parse_seconds * 20
-    assert p99 < 0.05
+    # Robust against machine load: the GUI thread itself stayed nearly idle during the parse.
+    assert gui_cpu < 0.25 * parse_seconds  # an in-GUI-thread parse would be close to 1.0
+    assert p99 < 0.1
     # The parse runs in another process, so the GUI thread only waits on a pipe; single gaps of
     # 150-490 ms were measured only on a 2-core machine at load 5-8 (scheduling, seen also while
     # the parent was idle in select()).  A parse on the GUI thread stalls for the whole parse.
