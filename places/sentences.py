@@ -68,6 +68,12 @@ def _sentence_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+@lru_cache(maxsize=8)
+def _sentence_starts(text: str) -> list[int]:
+    # Cached: built per call it made a long article's excerpts quadratic (20 MB: hours).
+    return [s for s, _ in _sentence_spans_cached(text)]
+
+
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1
@@ -87,7 +93,7 @@ def excerpt_for(text: str, start: int, end: int) -> tuple[str, int]:
     spans = sentence_spans(text)
     if not spans:
         return text[start:end], start
-    starts = [s for s, _ in spans]
+    starts = _sentence_starts(text)
     i = max(0, bisect.bisect_right(starts, start) - 1)
     s_start, s_end = spans[i]
     # A mention straddling a boundary (rare: a split inside a name) widens the excerpt.
