@@ -41,3 +41,12 @@ def qapp_cls():
 
     register_scheme()
     return QApplication
+
+
+@pytest.fixture(autouse=True)
+def _pyside_refcount_guard():
+    """Undo PySide6's over-released None/True/False after each test (see tests/support/pyside_refs.py)."""
+    from tests.support.pyside_refs import rebalanced
+
+    with rebalanced():
+        yield

@@ -2,7 +2,7 @@
 
 The corpus (tests/data/hostile/) is opened in the real window, with the real page, bridge
 and QtWebEngine.  Every place is selected in the list and clicked on the map; the page's
-sentinels must stay unset, no JavaScript dialog may open, no element may be injected into
+sentinels must stay unset, no JavaScript dialog may be called, no element may be injected into
 the page or the excerpt panel, and the window title, popups and panel show the payloads
 literally.
 """
@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWebEngineCore import QWebEngineScript
 
 from places.articles import load_article
 from places.geoparse import default_geoparser
@@ -37,28 +36,36 @@ def run_js(qtbot, window: MainWindow, script: str):
     box: dict[str, object] = {}
     window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
     qtbot.waitUntil(lambda: "value" in box, timeout=5000)
-    return box["value"]
+    value = box["value"]
+    assert not isinstance(value, bool), "return strings from page scripts (see click_on_map)"
+    return value
 
 
-class DialogWatch:
-    """Records and closes any dialog (JS alert/confirm/prompt or a message box) that opens."""
+# Injected by QtWebEngine before any page script: a payload's alert/confirm/prompt is recorded
+# instead of opening a modal dialog (which would block the test).  A Python QTimer watching for
+# dialogs is not an option: PySide6 6.12 over-releases None/True in such callbacks and the
+# interpreter aborts at exit.
+DIALOG_TRAP_JS = """(() => {
+  const seen = [];
+  Object.defineProperty(window, '__gazette_dialogs', { value: seen });
+  for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+    window[name] = function (...args) { seen.push(name + ': ' + args.map(String).join(' ')); return null; };
+  }
+})();"""
 
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-        self.timer = QTimer()
-        self.timer.setInterval(30)
-        self.timer.timeout.connect(self._poll)
-        self.timer.start()
 
-    def _poll(self) -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
-                text = getattr(widget, "text", lambda: "")()
-                self.seen.append(f"{type(widget).__name__}: {widget.windowTitle()} {text}")
-                widget.reject()
+def trap_dialogs(window: MainWindow) -> None:
+    script = QWebEngineScript()
+    script.setName("gazette-test-dialog-trap")
+    script.setSourceCode(DIALOG_TRAP_JS)
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    script.setRunsOnSubFrames(True)
+    window.page.scripts().insert(script)
 
-    def stop(self) -> None:
-        self.timer.stop()
+
+def dialogs_seen(qtbot, window: MainWindow) -> list[str]:
+    return json.loads(run_js(qtbot, window, "JSON.stringify(window.__gazette_dialogs || ['trap missing'])"))
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +76,11 @@ def parse_one():
 
 @pytest.fixture
 def window(qtbot, parse_one):
-    watch = DialogWatch()
     win = MainWindow(parse_one=parse_one)
+    trap_dialogs(win)
     win.resize(1200, 800)
     win.show()
-    win.dialogs = watch  # type: ignore[attr-defined]
     yield win
-    watch.stop()
     win.close()
     win.dispose()
 
@@ -89,12 +94,14 @@ def click_on_map(qtbot, window: MainWindow, place_id: str) -> bool:
     """Dispatch a real DOM click on the place's marker or country shape; True if one was there."""
     selector = json.dumps(f'.leaflet-marker-icon[data-place-id="{place_id}"], path[data-place-id="{place_id}"]')
     script = (
-        f"(() => {{ const el = document.querySelector({selector}); if (!el) return false;"
+        f"(() => {{ const el = document.querySelector({selector}); if (!el) return 'absent';"
         " for (const type of ['mouseover', 'mousedown', 'mouseup', 'click'])"
         "   el.dispatchEvent(new MouseEvent(type, {bubbles: true, cancelable: true, view: window}));"
-        " return true; })()"
+        " return 'clicked'; })()"
     )
-    return bool(run_js(qtbot, window, script))
+    # A string, not a JS boolean: PySide6's runJavaScript callback over-releases Python's True/False,
+    # and after enough of them the interpreter aborts at exit ("bool_dealloc").
+    return run_js(qtbot, window, script) == "clicked"
 
 
 def popup_text(qtbot, window: MainWindow, place_id: str) -> str | None:
@@ -130,14 +137,14 @@ def wait_popup(qtbot, window: MainWindow, place_id: str, *, after: str) -> str:
                        " document.visibilityState, (() => { const k = Object.keys(window).find(k => { try { return window[k] instanceof L.Map; } catch (e) { return false; } });"
                        " const m = k && window[k]; return m ? [m.getZoom(), m.getCenter()] : k; })()])")
         pytest.fail(f"no popup for {window._groups[place_id].place.name} ({place_id}) after {after};"
-                    f" page: {state}; dialogs: {window.dialogs.seen}")
+                    f" page: {state}")
     return seen[0] or ""
 
 
 def assert_nothing_ran(qtbot, window: MainWindow) -> None:
     assert run_js(qtbot, window, f"JSON.stringify({SENTINEL_JS})") == "[]"
     assert json.loads(run_js(qtbot, window, INJECTED_JS)) == []
-    assert window.dialogs.seen == []  # type: ignore[attr-defined]
+    assert dialogs_seen(qtbot, window) == []
 
 
 @pytest.mark.parametrize("name", sorted(LITERALS))
@@ -217,8 +224,7 @@ def test_the_checks_catch_a_payload_that_does_run(qtbot, window):
     """Control: the window-side checks fire when a payload is made to run in the page."""
     open_and_wait(qtbot, window, HOSTILE_DIR / "script-tags.txt")
     payload = json.dumps(LITERALS["script-tags.txt"][2])  # <img src=x onerror="window.__gazette_pwned=3;alert(3)">
-    run_js(qtbot, window, f"(() => {{ document.body.insertAdjacentHTML('beforeend', {payload}); return 1; }})()")
-    qtbot.waitUntil(lambda: window.dialogs.seen != [], timeout=5000)
+    run_js(qtbot, window, f"(() => {{ document.body.insertAdjacentHTML('beforeend', {payload}); return 'ok'; }})()")
+    qtbot.waitUntil(lambda: dialogs_seen(qtbot, window) == ["alert: 3"], timeout=5000)
     assert json.loads(run_js(qtbot, window, f"JSON.stringify({SENTINEL_JS})")) == ["__gazette_pwned=3"]
     assert json.loads(run_js(qtbot, window, INJECTED_JS))
-    window.dialogs.seen.clear()
