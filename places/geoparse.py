@@ -8,7 +8,7 @@ capitalised names that look like places from their context but are unknown to th
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from places.errors import GazetteError
@@ -57,7 +57,10 @@ class Geoparser:
         """Mentions in text order, each with its sentence excerpt."""
         gaz = self.gazetteer
         text = article.text
-        cands = recognize(text, gaz, options=self._options.recognize)
+        rec = self._options.recognize
+        if self._fallback is None and rec.fallback_cues:
+            rec = replace(rec, fallback_cues=False)  # unknown names matter only to a fallback
+        cands = recognize(text, gaz, options=rec)
         resolved = resolve(cands, gaz, options=self._options.resolve)
         items: list[tuple[int, int, str, Place, float, tuple[Place, ...]]] = []
         for r in resolved:

@@ -192,26 +192,28 @@ class Tokens:
     """The text's tokens; a :class:`_Tok` is built only when asked for (most are never needed:
     recognition visits capitalised words and their neighbours)."""
 
-    __slots__ = ("_seps", "_words", "_ends", "_cache", "caps", "n")
+    __slots__ = ("_seps", "_words", "_ends", "_toks", "caps", "n")
 
     def __init__(self, text: str) -> None:
         pairs = _SEP_TOKEN_RE.findall(text)
         self._seps = [p[0] for p in pairs]
         self._words = [p[1] for p in pairs]
         self._ends = list(accumulate(len(a) + len(b) for a, b in pairs))
-        self._cache: dict[int, _Tok] = {}
+        self._toks: list[_Tok | None] = [None] * len(pairs)
         self.caps = [i for i, w in enumerate(self._words) if w[0].isupper()]
         self.n = len(pairs)
 
     def __len__(self) -> int:
         return self.n
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(self.n))]
-        tok = self._cache.get(i)
+    def built(self, i: int) -> _Tok | None:
+        """The token at ``i`` if it was already built, else None (no work)."""
+        return self._toks[i]
+
+    def __getitem__(self, i: int) -> _Tok:
+        tok = self._toks[i]
         if tok is None:
-            if i < 0 or i >= self.n:
+            if i < 0:
                 raise IndexError(i)
             word, sep, end = self._words[i], self._seps[i], self._ends[i]
             if word[0].isupper():
@@ -221,8 +223,11 @@ class Tokens:
                            sent_start, sep)
             else:
                 tok = _Tok(end - len(word), end, word, word.lower(), False, False, False, sep)
-            self._cache[i] = tok
+            self._toks[i] = tok
         return tok
+
+    def span(self, i: int, j: int) -> list[_Tok]:
+        return [self[k] for k in range(i, min(j, self.n))]
 
     def __iter__(self):
         return (self[i] for i in range(self.n))
@@ -250,7 +255,8 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
     i = 0
     caps = toks.caps
     while i < n:
-        if i not in toks._cache or not toks[i].cap:
+        built = toks.built(i)
+        if built is None or not built.cap:
             k = bisect.bisect_left(caps, i)
             if k == len(caps):
                 break
@@ -274,7 +280,7 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         for length in range(limit, 0, -1):
             if not toks[i + length - 1].cap:
                 continue
-            k = " ".join([tk.key for tk in toks[i : i + length]])
+            k = " ".join([tk.key for tk in toks.span(i, i + length)])
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break
@@ -406,7 +412,7 @@ def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple
     for length in (3, 2, 1):
         if j + length > n:
             continue
-        span = toks[j : j + length]
+        span = toks.span(j, j + length)
         if not all(tk.cap or tk.key in CONNECTORS for tk in span) or not all(tk.sep in (" ", ". ", ".") for tk in span[1:]):
             continue
         k = " ".join(tk.key for tk in span)
@@ -452,7 +458,7 @@ def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
         j += 1
     if j == i or j - i > 5:
         return None
-    names = toks[i:j]
+    names = toks.span(i, j)
     s, e = names[0].start, names[-1].end
     key = " ".join(tk.key for tk in names)
     if names[-1].key in FACILITY_CUES and len(names) >= 2 and names[0].key not in COMMON_WORDS:
