@@ -278,6 +278,9 @@ def test_html_tokenising_edge_cases(tmp_path):
     assert load_article(path).text == (
         "Ships left Odesa.\n\nGrain & oil reached Istanbul — via the Bosporus.\n\na < b and c <3 d\n\nLeft"
     )
+    # An unterminated comment hides the rest of the page, as in a browser, ">" after it or not.
+    path.write_text("<p>Odesa</p><p>Varna <!-- unterminated, no closing bracket after it", encoding="utf-8")
+    assert load_article(path).text == "Odesa\n\nVarna"
 
 
 def test_deeply_nested_unclosed_containers_stay_linear(tmp_path):
@@ -299,3 +302,11 @@ def test_five_megabytes_of_tag_dense_html_load(tmp_path):
     text = load_article(path).text
     assert text.startswith("Ships from Odesa to Istanbul\n\nShips from Odesa to Istanbul\n\n")
     assert "<" not in text and text.count("Istanbul") == 5_000_000 // len(row) + 1
+
+
+def test_html_with_stray_less_than_signs_stays_linear(tmp_path):
+    # Each "<b" without a later ">" used to be tried as a tag up to the end of the page.
+    path = tmp_path / "math.html"
+    path.write_text("<p>Odesa</p>" + "if a<b and c<d then Istanbul " * 60_000, encoding="utf-8")
+    text = load_article(path).text
+    assert text.startswith("Odesa\n\nif a<b and c<d then Istanbul") and text.count("Istanbul") == 60_000
