@@ -124,8 +124,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             s += options.country_bonus
             if kind == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
                 s += options.country_bonus / 2  # Georgia the state in a US story, not the country
-        if kind in ("city", "county", "facility") and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
-            s += options.region_bonus
+        if kind in ("city", "county", "facility", "region") and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
+            s += options.region_bonus  # for a state: one of its towns is named too ("Seattle ... Washington")
             local += options.region_bonus
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
