@@ -24,7 +24,7 @@ fi
 extras=""
 [ $want_test = 1 ] && extras="test"
 deps_stamp=.venv/.gazette-deps
-deps_key="$(sha256sum pyproject.toml | cut -c1-16)-$extras"
+deps_key="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)-$extras"
 if [ "$(cat "$deps_stamp" 2>/dev/null || true)" != "$deps_key" ] \
    && ! { [ -z "$extras" ] && grep -q -- "^${deps_key}test$" "$deps_stamp" 2>/dev/null; }; then
   say "installing Python dependencies${extras:+ (with $extras extras)}"
@@ -37,7 +37,7 @@ for extra in filter(None, sys.argv[1].split(",")):
     deps += project["optional-dependencies"][extra]
 print("\n".join(deps))
 PY
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r .venv/.gazette-requirements
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r .venv/.gazette-requirements -c constraints.txt
   echo "$deps_key" >"$deps_stamp"
 fi
 
