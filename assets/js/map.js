@@ -312,8 +312,8 @@
       }
     });
     layer.bindTooltip(tooltipContent(place.name), { sticky: true, className: "gz-tooltip" });
-    layer.bindPopup(function () { return popupContent(place); }, { maxWidth: 360, className: "gz-popup-wrap" });
-    layer.on("click", function () { send({ type: "place-clicked", id: place.id }); });
+    layer.bindPopup(function () { return popupContent(place); }, popupOptions());
+    layer.on("click", function () { cancelFocus(); send({ type: "place-clicked", id: place.id }); });
     layer.addTo(map);
     layer.eachLayer(function (path) {
       var node = path.getElement && path.getElement();
@@ -335,8 +335,8 @@
     marker.bindTooltip(tooltipContent(place.name), {
       permanent: permanentLabels, direction: "right", className: "gz-tooltip gz-pin-label"
     });
-    marker.bindPopup(function () { return popupContent(place); }, { maxWidth: 360, className: "gz-popup-wrap" });
-    marker.on("click", function () { send({ type: "place-clicked", id: place.id }); });
+    marker.bindPopup(function () { return popupContent(place); }, popupOptions());
+    marker.on("click", function () { cancelFocus(); send({ type: "place-clicked", id: place.id }); });
     state.cluster.addLayer(marker);
     return marker;
   }
@@ -541,29 +541,124 @@
 
   // ---------------------------------------------------------------- public API
 
+  // Focusing a place (the window's list calls this) always ends with its popup open. The view
+  // moves first; the popup opens only once the map and the cluster layer are at rest and the
+  // marker is really on the map (a popup opened earlier is closed again when markercluster
+  // swaps the marker out at the end of its animation). Moves that end without an event are
+  // caught by a poll, and a deadline forces the view and finally opens a free-standing popup.
+  // A new focus cancels the pending one.
+  var FOCUS_POLL_MS = 100;
+  var FOCUS_FORCE_MS = 1500;
+  var FOCUS_GIVE_UP_MS = 3000;
+  var FOCUS_MIN_ZOOM = 5;
+  var pendingFocus = null;
+
+  function cancelFocus() {
+    if (pendingFocus) pendingFocus.cancel();
+    pendingFocus = null;
+  }
+
+  function popupOptions() {
+    return { maxWidth: 360, className: "gz-popup-wrap" };
+  }
+
   function focusPlace(id) {
     var entry = state.places[id], map = state.map;
     if (!entry || !map) return false;
-    if (entry.shape) {
-      map.fitBounds(entry.shape.bounds, { padding: [30, 30], maxZoom: 6 });
-      entry.shape.layer.openPopup(entry.shape.center);
-      return true;
-    }
-    var marker = entry.marker;
-    var target = marker.getLatLng();
-    var zoom = Math.max(map.getZoom(), 5);
-    var open = function () {
-      state.cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
-    };
-    var parent = state.cluster.getVisibleParent(marker);
-    if ((parent && parent !== marker) || (map.getBounds().contains(target) && map.getZoom() >= zoom)) {
-      // In a cluster: markercluster zooms in just far enough to show it.
-      open();
-    } else {
-      map.once("moveend", open);
-      map.flyTo(target, zoom, { duration: 0.6 });
-    }
+    cancelFocus();
+    map.stop();  // ends a flight or pan in progress now, so that its moveend is not taken for ours
+    pendingFocus = startFocus(entry);
     return true;
+  }
+
+  function markerShown(marker) {
+    var map = state.map;
+    return !!(marker._icon && map.hasLayer(marker) && map.getBounds().contains(marker.getLatLng()));
+  }
+
+  // The lowest zoom at which the cluster layer shows the marker on its own.
+  function unclusteredZoom(marker) {
+    var parent = marker.__parent;
+    return parent && typeof parent._zoom === "number" ? parent._zoom + 1 : 0;
+  }
+
+  function startFocus(entry) {
+    var map = state.map, cluster = state.cluster, marker = entry.marker;
+    var done = false, moving = false, forced = false;
+    var poll = null, forceTimer = null, giveUpTimer = null;
+    var task = { cancel: stop };
+    var center, zoom;
+
+    if (marker) {
+      center = marker.getLatLng();
+      zoom = Math.min(map.getMaxZoom(), Math.max(map.getZoom(), FOCUS_MIN_ZOOM, unclusteredZoom(marker)));
+    } else {
+      zoom = Math.min(map.getBoundsZoom(entry.shape.bounds, false, L.point(60, 60)), 6);
+      center = entry.shape.bounds.getCenter();
+    }
+
+    function settled() {
+      return !moving && !map._animatingZoom && !(cluster && cluster._inZoomAnimation);
+    }
+
+    function stop() {
+      done = true;
+      map.off("moveend", onMoveEnd);
+      if (cluster) cluster.off("animationend", check);
+      window.clearInterval(poll);
+      window.clearTimeout(forceTimer);
+      window.clearTimeout(giveUpTimer);
+      if (pendingFocus === task) pendingFocus = null;
+    }
+
+    function open() {
+      stop();
+      if (!marker) {
+        entry.shape.layer.openPopup(entry.shape.center);
+      } else if (markerShown(marker)) {
+        marker.openPopup();
+      } else {
+        L.popup(popupOptions()).setLatLng(center).setContent(popupContent(entry.place)).openOn(map);
+      }
+    }
+
+    function check() {
+      if (done || !settled()) return;
+      if (!marker || markerShown(marker)) open();
+    }
+
+    function onMoveEnd() {
+      moving = false;
+      check();
+    }
+
+    function force() {
+      if (done || forced) return;
+      forced = true;
+      map.off("moveend", onMoveEnd);
+      map.stop();
+      moving = false;
+      map.setView(center, zoom, { animate: false });
+      check();
+    }
+
+    if (cluster) cluster.on("animationend", check);
+    poll = window.setInterval(check, FOCUS_POLL_MS);
+    forceTimer = window.setTimeout(force, FOCUS_FORCE_MS);
+    giveUpTimer = window.setTimeout(function () { if (!done) open(); }, FOCUS_GIVE_UP_MS);
+
+    if (marker && markerShown(marker) && map.getZoom() >= zoom) {
+      check();  // already in view: no move
+    } else {
+      moving = true;
+      map.on("moveend", onMoveEnd);  // before the move: an instant move ends synchronously
+      if (marker) {
+        map.flyTo(center, zoom, { duration: 0.6 });
+      } else {
+        map.flyToBounds(entry.shape.bounds, { padding: [30, 30], maxZoom: 6, duration: 0.6 });
+      }
+    }
+    return task;
   }
 
   function finish(map) {

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from places.articles import load_article
 from tests.conftest import shared_path
-from viewer.window import FALLBACK_NOTICE, MainWindow
+from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
 
 SEED = ("articles", "putin-kim-vostochny.txt")
 
@@ -115,6 +115,39 @@ def test_list_selection_centres_the_map_and_opens_popup(qtbot, seed_window):
         return popup and abs(lat - place.lat) < 1.5 and abs(lon - place.lon) < 1.5
 
     qtbot.waitUntil(centred_with_popup, timeout=8000)
+
+
+def open_popup_ids(qtbot, window: MainWindow) -> list[str]:
+    """Place ids of the popups open in the page (JSON: runJavaScript's own values leak in PySide6)."""
+    script = "JSON.stringify([...document.querySelectorAll('.leaflet-popup-content [data-place-id]')].map(n => n.dataset.placeId))"
+    return json.loads(run_js(qtbot, window, script))
+
+
+def list_place_ids(window: MainWindow) -> list[str]:
+    return [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+
+
+def test_focusing_each_place_opens_its_popup(qtbot, seed_window):
+    window = seed_window
+    ids = list_place_ids(window)
+    assert len(ids) >= 5
+    for pid in ids:
+        assert window.select_place(pid)
+        try:
+            qtbot.waitUntil(lambda pid=pid: open_popup_ids(qtbot, window) == [pid], timeout=8000)
+        except qtbot.TimeoutError:
+            pytest.fail(f"no popup for {window._groups[pid].place.name} ({pid}); open: {open_popup_ids(qtbot, window)}")
+
+
+def test_a_new_focus_cancels_the_pending_one(qtbot, seed_window):
+    window = seed_window
+    ids = list_place_ids(window)
+    for pid in ids:  # in quick succession: each focus supersedes the one still moving
+        window.select_place(pid)
+    last = ids[-1]
+    qtbot.waitUntil(lambda: open_popup_ids(qtbot, window) == [last], timeout=8000)
+    qtbot.wait(3500)  # longer than focusPlace's deadline: no superseded focus opens its popup late
+    assert open_popup_ids(qtbot, window) == [last]
 
 
 def test_two_places_show_their_distance(qtbot, seed_window):
