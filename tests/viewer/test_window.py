@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from places.articles import load_article
 from tests.conftest import shared_path
+from tests.data.bad_files import BAD_FILES
+from viewer.webengine import PAGE_NAME
 from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
 
 SEED = ("articles", "putin-kim-vostochny.txt")
@@ -241,6 +244,47 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
     window.open_paths([missing])
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
     assert window.paths == before[0]
+
+
+def window_state(qtbot, window: MainWindow) -> tuple:
+    """What a failed open must leave alone: files, title, list rows, the served page and its DOM."""
+    rows = [
+        tuple(window.places_proxy.index(r, c).data() for c in range(window.places_proxy.columnCount()))
+        for r in range(window.places_proxy.rowCount())
+    ]
+    served = window.engine.scheme_handler.lookup(PAGE_NAME)
+    dom = run_js(qtbot, window, "JSON.stringify([document.querySelector('.gz-info .gz-title').textContent,"
+                 " [...document.querySelectorAll('[data-place-id]')].map(n => n.dataset.placeId).sort()])")
+    return window.paths, window.docs, window.windowTitle(), rows, served, window.view.url().toString(), dom
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+@pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
+def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch, case, mode):
+    window = make_window(**({"parse_one": None} if mode == "process" else {}))
+    open_and_wait(qtbot, window, shared_path(*SEED))
+    qtbot.waitUntil(lambda: not window.busy, timeout=5000)
+    before = window_state(qtbot, window)
+    assert before[3], "the seed article shows no places"
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    path = case.make(tmp_path)
+    ready: list[bool] = []
+    window.mapReady.connect(lambda: ready.append(True))
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=30000)
+    assert len(shown) == 1, shown
+    title, text = shown[0]
+    assert title == "Gazette"
+    assert text.startswith(f"Cannot open {path}"), text
+    assert re.search(case.message, text), text
+    assert "Traceback" not in text
+    qtbot.wait(200)  # a wrongly started page load would have begun by now
+    assert not ready, "a failed open reloaded the map"
+    assert window_state(qtbot, window) == before
+    assert window.undo_action.isEnabled() is False
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
+    assert "places found in" in window.status_text()
 
 
 def test_undo_restores_previous_articles(qtbot, make_window, tmp_path):
