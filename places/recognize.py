@@ -44,6 +44,7 @@ class Candidate:
     weak: bool = False
     region_hint: int | None = None  # the state/province row of "City, State"
     country_hint: str = ""  # ISO2 when the name is a demonym mapped to its country
+    common: bool = False  # a common word here (sentence-initial, lower case elsewhere): needs strong support
     unknown: bool = False  # not in the gazetteer; only for the online fallback
     cue: str = ""
 
@@ -164,7 +165,17 @@ NEVER_ALONE = frozenset(
     pack chamber market trail wilderness area olympic olympics continental english french spanish german
     christian passover rodeo titan grand metro northeast northwest southeast southwest midtown downtown
     uptown city town village county state province district region north south east west
-    zoo lead needle federal homeland simian give mill arab arabs sens reps""".split()
+    zoo lead needle federal homeland simian give mill arab arabs sens reps
+    island islands isle lake lakes river rivers mount mt mountain mountains port sea seas ocean gulf bay
+    strait straits cape peninsula valley creek harbor harbour canal channel coast beach point""".split()
+)
+# Generic feature words that begin a name with "of" ("Sea of Marmara") or without ("Lake Geneva",
+# "Mount Everest"); when the whole is unknown, the word after them is not a town of that name.
+FEATURE_HEADS = frozenset("sea gulf bay strait straits lake mount mt cape isle island islands".split())
+# Generic feature words after a name ("Marmara Sea", "Snake Island"): the whole is a feature named
+# after the town (if any), not the town.
+FEATURE_TAILS = frozenset(
+    "sea ocean gulf bay strait straits lake river island islands isle peninsula mountains canal channel".split()
 )
 # "in X", "near X": an unknown capitalised X after these is worth asking an online geocoder about.
 PLACE_PREPOSITIONS = frozenset("in near outside".split())
@@ -192,7 +203,7 @@ class Tokens:
     """The text's tokens; a :class:`_Tok` is built only when asked for (most are never needed:
     recognition visits capitalised words and their neighbours)."""
 
-    __slots__ = ("_seps", "_words", "_ends", "_toks", "caps", "n")
+    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "caps", "n")
 
     def __init__(self, text: str) -> None:
         pairs = _SEP_TOKEN_RE.findall(text)
@@ -202,6 +213,13 @@ class Tokens:
         self._toks: list[_Tok | None] = [None] * len(pairs)
         self.caps = [i for i, w in enumerate(self._words) if w[0].isupper()]
         self.n = len(pairs)
+        self._lower: frozenset[str] | None = None
+
+    def has_lower(self, key: str) -> bool:
+        """Does the text use this word in lower case somewhere?"""
+        if self._lower is None:
+            self._lower = frozenset(w for w in self._words if w[0].islower())
+        return key in self._lower
 
     def __len__(self) -> int:
         return self.n
@@ -326,6 +344,10 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
             drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
         prev = toks[i - 1] if i > 0 else None
+        if options.org_rules and _after_feature_head(toks, i):
+            drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
+        if options.org_rules and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
+            drop = True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
         after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
                      and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
         if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
@@ -353,6 +375,11 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
             weak = True
         if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
             weak = True
+        common = False
+        if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
+            # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
+            # start of a sentence it is that word; only a named state or "X, State" makes it a town.
+            weak = common = True
         if drop:
             i += match_len
             continue
@@ -361,7 +388,7 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
-                         region_hint=region_hint)
+                         region_hint=region_hint, common=common)
         out.append(cand)
         i += match_len
         if extra is not None:
@@ -392,6 +419,18 @@ def cand_len(cand: Candidate, toks: Tokens, i: int) -> int:
     while j < len(toks) and toks[j].start < cand.end:
         j += 1
     return max(1, j - i)
+
+
+def _after_feature_head(toks: Tokens, i: int) -> bool:
+    """Is token ``i`` the name part of "Sea of X", "Gulf of X" or "Lake X"?"""
+    if i >= 1 and toks[i].sep == " ":
+        prev = toks[i - 1]
+        if prev.cap and prev.key in FEATURE_HEADS:
+            return True
+        if i >= 2 and prev.key == "of" and not prev.cap and prev.sep == " ":
+            head = toks[i - 2]
+            return head.cap and head.key in FEATURE_HEADS
+    return False
 
 
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:

@@ -110,7 +110,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
 
 def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions) -> list[Resolution]:
     def score(c: Candidate, idx: int) -> tuple[float, float]:
-        """(score, local support): support counts only state, hint and proximity evidence."""
+        """(score, local support): support counts only state, hint and proximity evidence (for a
+        common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
         row = gazetteer.row(idx)
         kind = row[P_KIND]
         s = math.log10(row[P_PRIOR] + 10.0)
@@ -140,7 +141,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             for a, b, k in ctx.points[:30]:
                 if k != c.key and abs(lat - a) < deg and haversine_km(lat, lon, a, b) < options.near_km:
                     s += options.near_bonus
-                    local += options.near_bonus
+                    if not c.common:
+                        local += options.near_bonus
                     break
         return s, local
 
@@ -154,7 +156,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
         (best_score, support), best = scored[0]
-        if c.weak and best_score < options.min_weak_score and support < 0.5:
+        if c.weak and (best_score < options.min_weak_score or c.common) and support < 0.5:
             continue
         if best_score < options.min_score:
             continue

@@ -86,3 +86,32 @@ def test_default_geoparser_is_one_instance(monkeypatch, tmp_path):
     monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
     monkeypatch.setattr(geoparse, "_default", None)
     assert geoparse.default_geoparser() is geoparse.default_geoparser()
+
+
+# Errors a reader of the bundled sample article saw at once (our own sentences).
+def _places(parser: Geoparser, text: str) -> dict[str, object]:
+    return {m.text: m.place for m in _parse(parser, text)}
+
+
+def test_sentence_initial_common_words_are_not_towns(parser):
+    got = _places(parser, "Grain ships left at dawn.\n\nThe grain left the port of Odesa. Port officials in Odesa agreed.")
+    assert "Grain" not in got and "Port" not in got
+    assert got["Odesa"].country == "UA"
+
+
+def test_sea_of_x_names_and_unknown_feature_heads(parser):
+    got = _places(parser, "Ships crossed the Sea of Marmara, the Gulf of Finland and the Bay of Biscay to Lake Baikal.")
+    assert {n: p.kind for n, p in got.items()} == {
+        "Sea of Marmara": Kind.WATER, "Gulf of Finland": Kind.WATER, "Bay of Biscay": Kind.WATER,
+        "Lake Baikal": Kind.WATER}
+    assert haversine_km(got["Sea of Marmara"].lat, got["Sea of Marmara"].lon, 40.7, 28.2) < 100
+    # An unknown "Sea of X" / "Lake X" is not the town X.
+    assert "Paris" not in _places(parser, "Boats sailed on the Sea of Paris and on Lake Paris.")
+
+
+def test_generic_feature_words_never_match_alone(parser):
+    got = _places(parser, "Island life is quiet. Lake levels fell and the River rose. Mount rescue teams waited at the Port.")
+    assert got == {}
+    got = _places(parser, "The ship passed Snake Island, off Ukraine.")
+    assert got["Snake Island"].country == "UA"
+    assert haversine_km(got["Snake Island"].lat, got["Snake Island"].lon, 45.255, 30.204) < 5
