@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from places.errors import GazetteError, SaveError
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from viewer.bridge import Bridge
+from viewer.imagesize import ImageSizeDialog
 from viewer.webengine import WebEngine, tile_origins
 from viewer.worker import ParseJob, ParseOne, ProcessParse, prestart_child, stop_spare_child
 
@@ -538,22 +539,53 @@ class MainWindow(QMainWindow):
             self.open_paths(paths)
 
     def export_dialog(self, fmt: str) -> None:
+        if fmt == "png":
+            self.image_dialog()
+        else:
+            self._ask_path_and_export(fmt)
+
+    def image_dialog(self) -> ImageSizeDialog:
+        """Ask for the image size (window-modal, not blocking), then for the file."""
+        dialog = ImageSizeDialog(self, current=self.map_size())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._ask_path_and_export("png", size=dialog.chosen_size()))
+        dialog.open()
+        return dialog
+
+    def _ask_path_and_export(self, fmt: str, *, size: tuple[int, int] | None = None) -> None:
         label, pattern = next((lbl, pat) for f, lbl, pat in EXPORT_FORMATS if f == fmt)
         stem = self._shown.paths[0].stem if self._shown.paths else "map"
         path, _ = QFileDialog.getSaveFileName(self, f"Export {label.rstrip('…')}", f"{stem}.{fmt}", pattern)
         if path:
-            self.export_to(Path(path), fmt=fmt)
+            self.export_to(Path(path), fmt=fmt, size=size)
 
-    def export_to(self, path: Path, *, fmt: str) -> bool:
-        """Export the current articles; PNG is the map as shown now. Errors become a dialog."""
+    def map_size(self) -> tuple[int, int]:
+        return self.view.width(), self.view.height()
+
+    def export_to(self, path: Path, *, fmt: str, size: tuple[int, int] | None = None) -> bool:
+        """Export the current articles; PNG is the map as shown now, or rendered anew at ``size``.
+
+        Errors become a dialog.
+        """
+        from PySide6.QtWidgets import QApplication
+
         try:
-            if fmt == "png":
+            if fmt == "png" and size is None:
                 save_widget_png(self.view, path)
             else:
                 from viewer.export import export_map
 
-                export_map(self._shown.docs, path, fmt=fmt, basemap=self.basemap, connections=self.connections)
+                if size is not None:
+                    self.statusBar().showMessage(f"Rendering a {size[0]} × {size[1]} image…")
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    export_map(
+                        self._shown.docs, path, fmt=fmt, basemap=self.basemap, connections=self.connections, size=size
+                    )
+                finally:
+                    QApplication.restoreOverrideCursor()
         except GazetteError as err:
+            self.statusBar().clearMessage()
             self.show_error(str(err))
             return False
         self.statusBar().showMessage(f"Exported {path.name}", 5000)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from places.articles import load_article
 from tests.conftest import shared_path
 from tests.data.bad_files import BAD_FILES
+from viewer.imagesize import ImageSizeDialog
 from viewer.webengine import PAGE_NAME
 from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
 
@@ -417,6 +418,83 @@ def test_export_from_the_window(qtbot, seed_window, tmp_path):
     assert window.export_to(tmp_path / "view.png", fmt="png")
     image = QImage(str(tmp_path / "view.png"))
     assert image.width() == window.view.width() and image.height() == window.view.height()
+
+
+def test_image_size_dialog_choices(qtbot):
+    dialog = ImageSizeDialog(current=(900, 700))
+    qtbot.addWidget(dialog)
+    texts = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
+    assert texts[0] == "Current view (900 × 700)" and texts[-1] == "Custom…"
+    assert {"1280 × 800", "1920 × 1080"} <= set(texts)
+    assert dialog.chosen_size() is None  # the current view is the default
+    assert (dialog.width_box.value(), dialog.height_box.value()) == (900, 700)
+    assert not dialog.width_box.isEnabled() and not dialog.height_box.isEnabled()
+    dialog.select((1920, 1080))
+    assert dialog.chosen_size() == (1920, 1080)
+    assert (dialog.width_box.value(), dialog.height_box.value()) == (1920, 1080)
+    assert not dialog.width_box.isEnabled()
+    dialog.preset.setCurrentIndex(dialog.preset.count() - 1)  # Custom… keeps the shown numbers
+    assert dialog.width_box.isEnabled() and dialog.height_box.isEnabled()
+    assert dialog.chosen_size() == (1920, 1080)
+    dialog.width_box.setValue(5)
+    dialog.height_box.setValue(99999)
+    assert dialog.chosen_size() == (100, 10000)  # clamped to what the renderer accepts
+    dialog.set_custom(640, 400)
+    assert dialog.chosen_size() == (640, 400)
+    with pytest.raises(ValueError):
+        dialog.select((1, 1))
+
+
+def test_export_image_at_a_chosen_size(qtbot, seed_window, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    window = seed_window
+    asked: list[str] = []
+    target = {"path": ""}
+
+    def save_name(parent, caption, name, pattern, *args, **kwargs):
+        asked.append(name)
+        return target["path"], pattern
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+
+    def export(choose) -> None:
+        window.export_actions["png"].trigger()
+        dialogs = [d for d in window.findChildren(ImageSizeDialog) if d.isVisible()]
+        assert len(dialogs) == 1, "File › Export › Image… showed no size dialog"
+        choose(dialogs[0])
+
+    def ok(dialog: ImageSizeDialog) -> None:
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    # Cancel: no file is asked for.
+    export(lambda dialog: dialog.reject())
+    assert asked == []
+
+    # A preset: rendered anew at that size, whatever the window's size.
+    target["path"] = str(tmp_path / "preset.png")
+    export(lambda dialog: (dialog.select((1280, 800)), ok(dialog)))
+    assert asked == ["putin-kim-vostochny.png"]
+    image = QImage(target["path"])
+    assert (image.width(), image.height()) == (1280, 800)
+    assert len({image.pixel(x, y) for x in range(0, 1280, 32) for y in range(0, 800, 32)}) > 20  # a map, not blank
+
+    # Custom.
+    target["path"] = str(tmp_path / "custom.png")
+    export(lambda dialog: (dialog.set_custom(640, 480), ok(dialog)))
+    image = QImage(target["path"])
+    assert (image.width(), image.height()) == (640, 480)
+
+    # The default: the map exactly as shown now, at the view's size.
+    target["path"] = str(tmp_path / "view.png")
+    export(ok)
+    image = QImage(target["path"])
+    assert (image.width(), image.height()) == window.map_size()
+    assert window.map_size() not in {(1280, 800), (640, 480)}
+    assert not list(tmp_path.glob("*.tmp*"))
 
 
 def test_drop_opens_files(qtbot, make_window, tmp_path):
