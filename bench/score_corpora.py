@@ -43,6 +43,7 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
     "weak_filter": ("resolve", {"min_weak_score": 0.0}),
     "coherence": ("resolve", {"coherence": False}),
     "alias_penalty": ("resolve", {"alias_penalty": 0.0}),
+    "proportional": ("resolve", {"proportional": False}),
     "fallback_cues": ("recognize", {"fallback_cues": False}),
 }
 

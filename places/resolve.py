@@ -6,7 +6,10 @@ country of the document's unambiguous places), its state/province is named, an e
 itself ("Minnesota" the state does not vouch for a town whose alternate name is Minnesota).
 Three passes: the prior alone gives a first context (countries, states, unambiguous towns);
 a second resolves everything with it; a third re-resolves with the second's places as
-context (local news names towns near each other). One sense per name per document. Weak
+context (local news names towns near each other). Evidence is weighed by its strength: a named
+country or state counts in full; what only other towns say (their country, their state, being
+near) counts by the share of the document's places behind it, so one Chicago in a world story
+does not make Geneva a town in Illinois. One sense per name per document. Weak
 candidates (common words, names glued to other capitalised words) survive only with local
 support (state, "City, State" or proximity).
 """
@@ -31,8 +34,12 @@ class ResolveOptions:
     context: bool = True
     coherence: bool = True  # the third pass
     country_bonus: float = 1.6
-    region_bonus: float = 2.2
+    region_bonus: float = 2.2  # the state/province itself is named
+    town_region_bonus: float = 2.2  # only another town of the same state is named
     near_bonus: float = 1.0
+    proportional: bool = True  # a country known only from its towns counts by their share of the text
+    local_share: float = 0.6
+    weak_max: bool = False  # other towns' evidence counts once (the strongest), not summed  # share of the document's places in one state that counts fully
     near_km: float = 250.0
     hint_bonus: float = 8.0
     alias_penalty: float = 2.5  # a town matched by an alternate name, not its own
@@ -63,15 +70,27 @@ class _Context:
 
     def __init__(self) -> None:
         self.countries: dict[str, set[str]] = defaultdict(set)
-        self.regions: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.regions: dict[tuple[str, str], set[str]] = defaultdict(set)  # named, or holding a named town
+        self.named_regions: dict[tuple[str, str], set[str]] = defaultdict(set)  # the state itself is named
         self.points: list[tuple[float, float, str]] = []
+        self.keys: set[str] = set()
+        self.named_countries: dict[str, set[str]] = defaultdict(set)  # the country or one of its states is named
+
+    def share(self, sources: set[str], key: str) -> float:
+        """Fraction of the document's other place names that are among ``sources``."""
+        others = len(self.keys) - (key in self.keys)
+        return len(sources - {key}) / others if others > 0 else 0.0
 
     def add(self, row: tuple, key: str, *, point: bool) -> None:
         kind = row[P_KIND]
+        self.keys.add(key)
         if row[P_CC]:
             self.countries[row[P_CC]].add(key)
+            if kind in ("country", "region"):
+                self.named_countries[row[P_CC]].add(key)
         if kind == "region":
             self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
+            self.named_regions[(row[P_CC], row[P_ADMIN1])].add(key)
         elif kind in ("city", "county", "facility") and row[P_ADMIN1]:
             self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
         if point and kind in ("city", "county", "facility"):
@@ -121,13 +140,30 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         if not options.context:
             return s, local
         cc = row[P_CC]
+        weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
         if cc and _supports(ctx.countries.get(cc), c.key):
-            s += options.country_bonus
+            if options.proportional and not _supports(ctx.named_countries.get(cc), c.key):
+                weak_bonus += options.country_bonus * min(1.0, ctx.share(ctx.countries[cc], c.key) / options.local_share)
+            else:
+                s += options.country_bonus
             if kind == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
                 s += options.country_bonus / 2  # Georgia the state in a US story, not the country
-        if kind in ("city", "county", "facility", "region") and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
-            s += options.region_bonus  # for a state: one of its towns is named too ("Seattle ... Washington")
+        # Evidence from other towns (same state, nearby) is weaker than a named state and is not
+        # summed: one town named nearby must not lift a small namesake over a world city.
+        town_support = 0.0
+        if kind == "region" and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
+            s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
             local += options.region_bonus
+        elif kind in ("city", "county", "facility"):
+            region = (cc, row[P_ADMIN1])
+            if _supports(ctx.named_regions.get(region), c.key):
+                s += options.region_bonus
+                local += options.region_bonus
+            elif _supports(ctx.regions.get(region), c.key):
+                # Proportional: a story about one state names several of its towns; a world story
+                # naming Chicago once is little evidence for Geneva, Illinois.
+                share = ctx.share(ctx.regions[region], c.key)
+                town_support = options.town_region_bonus * min(1.0, share / options.local_share)
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
             if (hrow[P_KIND] == "region" and (cc, row[P_ADMIN1]) == (hrow[P_CC], hrow[P_ADMIN1])) or (
@@ -138,12 +174,16 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         if ctx.points and kind in ("city", "county", "facility"):
             lat, lon = row[P_LAT], row[P_LON]
             deg = options.near_km / 111.0
+            near: set[str] = set()
             for a, b, k in ctx.points[:30]:
                 if k != c.key and abs(lat - a) < deg and haversine_km(lat, lon, a, b) < options.near_km:
-                    s += options.near_bonus
-                    if not c.common:
-                        local += options.near_bonus
-                    break
+                    near.add(k)
+            if near:
+                factor = min(1.0, ctx.share(near, c.key) / options.local_share) if options.proportional else 1.0
+                town_support = max(town_support, options.near_bonus * factor)
+        s += weak_bonus + town_support
+        if not c.common:
+            local += town_support
         return s, local
 
     out: list[Resolution] = []

@@ -115,3 +115,23 @@ def test_generic_feature_words_never_match_alone(parser):
     got = _places(parser, "The ship passed Snake Island, off Ukraine.")
     assert got["Snake Island"].country == "UA"
     assert haversine_km(got["Snake Island"].lat, got["Snake Island"].lon, 45.255, 30.204) < 5
+
+
+def test_one_town_in_a_world_story_does_not_pull_a_namesake(parser):
+    text = ("Ships left Odesa for Istanbul. Insurers in London and brokers in Athens watch the lane. "
+            "Officials in Kyiv, Bucharest and Ankara met. Traders in Geneva and Singapore are watching; "
+            "wheat prices in Chicago dipped.")
+    got = _places(parser, text)
+    assert got["Geneva"].country == "CH" and got["Chicago"].country == "US"
+
+
+def test_a_capital_beats_a_neighbouring_countrys_namesake(parser):
+    text = ("Troops moved from Kyiv to Odesa. Volunteers in Lviv posted a banner. The mayor of Warsaw spoke. "
+            "Diplomats in Vienna wrote a memo. A protest in Minsk went on.")
+    got = _places(parser, text)
+    assert got["Minsk"].country == "BY" and got["Warsaw"].country == "PL"
+
+
+def test_a_named_state_still_picks_the_small_namesake(parser):
+    got = _places(parser, "Officials in Geneva, Illinois, met. Chicago and Aurora sent crews to Geneva.")
+    assert got["Geneva"].country == "US"
