@@ -281,6 +281,7 @@ def child_main() -> None:
 
 
 _geoparser = None
+_online_geoparser = None
 _geoparser_lock = threading.Lock()
 
 
@@ -297,15 +298,19 @@ def default_parse_one(*, online: bool = False) -> ParseOne:
 
 
 def _shared_geoparser(*, online: bool):
-    global _geoparser
+    """The process-wide geoparser: offline, or with the online fallback (both built once)."""
+    global _geoparser, _online_geoparser
     with _geoparser_lock:
-        if online:
-            from places.geoparse import Geoparser
-            from places.online import online_geocoder
-
-            return Geoparser(fallback=online_geocoder())
         if _geoparser is None:
             from places.geoparse import default_geoparser
 
             _geoparser = default_geoparser()
-        return _geoparser
+        if not online:
+            return _geoparser
+        if _online_geoparser is None:
+            from places.geoparse import Geoparser
+            from places.online import online_geocoder
+
+            # The same gazetteer as the offline one: loading it again would cost seconds and memory.
+            _online_geoparser = Geoparser(_geoparser.gazetteer, fallback=online_geocoder())
+        return _online_geoparser
