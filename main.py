@@ -164,16 +164,12 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 
 
 def _geoparser(*, online: bool) -> Any:
-    try:
-        from places.geoparse import Geoparser, default_geoparser
-    except ImportError as err:
-        raise GazetteError("The geoparser (places/geoparse.py) is not available in this copy of Gazette.") from err
+    from places.geoparse import Geoparser, default_geoparser
+
     if not online:
         return default_geoparser()
-    try:
-        from places.online import online_geocoder
-    except ImportError as err:
-        raise GazetteError("Online geocoding is not available in this copy of Gazette.") from err
+    from places.online import online_geocoder
+
     return Geoparser(fallback=online_geocoder())
 
 
