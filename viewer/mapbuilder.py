@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -109,7 +109,7 @@ def tile_spec(basemap: str) -> TileSpec | None:
         subdomains = provider.get("subdomains", "")
         return TileSpec(
             name=basemap,
-            url=provider.url.replace("{variant}", provider.get("variant", "")),
+            url=_leaflet_template(provider),
             attribution=provider.html_attribution,
             subdomains=subdomains if isinstance(subdomains, str) else "".join(subdomains),
             max_zoom=int(provider.get("max_zoom", 19)),
@@ -117,6 +117,29 @@ def tile_spec(basemap: str) -> TileSpec | None:
     if basemap.startswith(("http://", "https://")) and "{z}" in basemap:
         return TileSpec(name="custom", url=basemap, attribution="Custom tiles")
     raise BasemapError(f"Unknown basemap {basemap!r}; choose one of: {', '.join(BASEMAPS)}.")
+
+
+LEAFLET_PLACEHOLDERS = frozenset({"s", "z", "x", "y", "r"})
+
+
+def _leaflet_template(provider: Mapping[str, Any]) -> str:
+    """The provider's URL with its own placeholders filled, leaving only Leaflet's.
+
+    Leaflet throws on a placeholder it has no value for, and that stopped the whole page:
+    xyzservices gives CartoDB ``?key={apikey}`` with a dummy key, which the tiles don't need.
+    """
+    parts = urlsplit(provider["url"])
+    query = "&".join(
+        pair for pair in parts.query.split("&")
+        if pair and not ("{apikey}" in pair and str(provider.get("apikey", "<")).startswith("<"))
+    )  # fmt: skip
+    url = parts._replace(query=query).geturl()
+    for name in set(re.findall(r"\{([A-Za-z_]+)\}", url)) - LEAFLET_PLACEHOLDERS:
+        value = provider.get(name)
+        if not isinstance(value, (str, int, float)) or str(value).startswith("<"):
+            raise BasemapError(f"The {provider.get('name', 'tile')} basemap needs a {name!r} setting.")
+        url = url.replace("{" + name + "}", str(value))
+    return url
 
 
 @lru_cache(maxsize=1)

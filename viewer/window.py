@@ -168,7 +168,10 @@ class MainWindow(QMainWindow):
         self.places_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.places_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.places_view.verticalHeader().hide()
-        self.places_view.horizontalHeader().setStretchLastSection(False)
+        header = self.places_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # no gap at the right, ever
         self.places_view.setWordWrap(False)
         self.places_view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
@@ -422,8 +425,8 @@ class MainWindow(QMainWindow):
             self.places_model.appendRow(row)
         self.places_view.setSortingEnabled(True)
         self.places_view.sortByColumn(COL_MENTIONS, Qt.SortOrder.DescendingOrder)
-        self.places_view.resizeColumnsToContents()
-        self.places_view.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_KIND, COL_COUNTRY, COL_MENTIONS):
+            self.places_view.resizeColumnToContents(column)
         self.excerpts.clear()
 
     def selected_place_ids(self) -> list[str]:

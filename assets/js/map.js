@@ -222,7 +222,14 @@
       errors += 1;
       if ((loaded === 0 && errors >= 2) || errors >= 8) fallBack("tiles failed to load");
     });
-    layer.addTo(map);
+    try {
+      layer.addTo(map);
+    } catch (err) {
+      // A bad URL template throws here; the rest of the page must still be built.
+      if (window.console) console.warn("gazette: tile layer failed", err);
+      fallBack("the tile address is not usable");
+      return;
+    }
     window.setTimeout(function () {
       if (loaded === 0 && !state.fellBack && state.tiles) fallBack("no tile loaded within 4 s");
     }, spec.timeoutMs || TILE_TIMEOUT_MS);
@@ -237,6 +244,11 @@
       state.tiles = null;
     }
     addOfflineBasemap(map, null);
+    // Country fills were made lighter to let tiles show through; on the offline map they are not.
+    state.order.forEach(function (id) {
+      var entry = state.places[id];
+      if (entry.shape) entry.shape.layer.resetStyle();
+    });
     var notice = L.control({ position: "bottomleft" });
     notice.onAdd = function () {
       var box = el("div", "gz-notice",

@@ -147,6 +147,16 @@ def test_basemaps_by_name_and_custom_template() -> None:
     assert "gazette.addOfflineBasemap" not in page
 
 
+@pytest.mark.parametrize("basemap", sorted(mapbuilder.TILE_PROVIDERS))
+def test_named_basemaps_leave_only_leaflet_placeholders(basemap: str) -> None:
+    # Leaflet throws on any other {name} and the page then never finished (CartoDB's ?key={apikey}).
+    spec = mapbuilder.tile_spec(basemap)
+    assert spec is not None
+    assert set(re.findall(r"\{([^}]*)\}", spec.url)) <= {"s", "z", "x", "y", "r"}, spec.url
+    assert {"z", "x", "y"} <= set(re.findall(r"\{([^}]*)\}", spec.url))
+    assert "apikey" not in spec.url and "<" not in spec.url
+
+
 HOSTILE = [
     "</script><script>window.__gazette_pwned=1</script>",
     '<img src=x onerror="window.__gazette_pwned=2">',

@@ -225,8 +225,21 @@ def test_tile_failure_falls_back_to_offline_basemap(qtbot, make_window):
         assert server.accepted > 0, "the page never tried the tile server"
         paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
         assert paths > 100
+        # The country fills, lighter over tiles, are back to the offline map's opacity.
+        opacities = run_js(qtbot, window, "JSON.stringify([...document.querySelectorAll('path.gz-country')]"
+                           ".map(p => p.getAttribute('fill-opacity')))")
+        assert json.loads(opacities) and set(json.loads(opacities)) == {"0.85"}
     finally:
         server.close()
+
+
+def test_unusable_tile_template_still_builds_the_map(qtbot, make_window):
+    # {apikey} has no value in Leaflet: the page must fall back, not stop half-built.
+    window = make_window(basemap="http://127.0.0.1:9/{z}/{x}/{y}.png?key={apikey}")
+    open_and_wait(qtbot, window, shared_path(*SEED))
+    qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_text(), timeout=5000)
+    assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
+    assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-marker-icon[data-place-id]').length") >= 3
 
 
 def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, monkeypatch):
@@ -418,6 +431,24 @@ def test_export_from_the_window(qtbot, seed_window, tmp_path):
     assert window.export_to(tmp_path / "view.png", fmt="png")
     image = QImage(str(tmp_path / "view.png"))
     assert image.width() == window.view.width() and image.height() == window.view.height()
+
+
+def test_place_list_columns_fill_the_panel(qtbot, make_window):
+    window = make_window()
+
+    def gap() -> int:
+        header = window.places_view.horizontalHeader()
+        used = sum(header.sectionSize(c) for c in range(header.count()))
+        return window.places_view.viewport().width() - used
+
+    qtbot.waitUntil(lambda: window.places_view.viewport().width() > 100, timeout=5000)
+    assert gap() == 0  # no article yet
+    open_and_wait(qtbot, window, shared_path(*SEED))
+    assert gap() == 0
+    header = window.places_view.horizontalHeader()
+    assert header.sectionSize(COL_NAME) >= header.sectionSize(1)  # the name column takes the room
+    window.resize(1500, 900)
+    qtbot.waitUntil(lambda: gap() == 0, timeout=5000)
 
 
 def test_image_size_dialog_choices(qtbot):
