@@ -106,6 +106,7 @@ class Gazetteer:
     def __init__(self, index: _Index) -> None:
         self._ix = index
         self._cache: dict[int, Place] = {}
+        self._candidates: dict[str, tuple[int, ...]] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
 
     # -- loading -----------------------------------------------------------------------
@@ -135,7 +136,14 @@ class Gazetteer:
 
     def candidates(self, key: str) -> tuple[int, ...]:
         """Place indices for an index key (see :func:`name_key`), best prior first."""
-        return self._ix.names.get(key, ())
+        # Cached so that every mention of a name shares one tuple (a long text names the same
+        # places hundreds of thousands of times).
+        found = self._candidates.get(key)
+        if found is None:
+            if len(self._candidates) >= 50_000:
+                self._candidates.clear()
+            found = self._candidates[key] = self._ix.names.get(key, ())
+        return found
 
     def has_key(self, key: str) -> bool:
         return key in self._ix.names

@@ -62,23 +62,37 @@ class Geoparser:
             rec = replace(rec, fallback_cues=False)  # unknown names matter only to a fallback
         cands = recognize(text, gaz, options=rec)
         resolved = resolve(cands, gaz, options=self._options.resolve)
-        items: list[tuple[int, int, str, Place, float, tuple[Place, ...]]] = []
-        for r in resolved:
-            c = r.candidate
-            items.append((c.start, c.end, c.text, gaz.place(r.row), r.confidence,
-                          tuple(gaz.place(x) for x in r.alternatives)))
+        found: list[tuple[Candidate, Place]] = []
         if self._fallback is not None:
             for c in cands:
                 if c.unknown:
                     place = self._ask_fallback(c)
                     if place is not None:
-                        items.append((c.start, c.end, c.text, place, 0.5, ()))
-        items.sort(key=lambda it: (it[0], it[1]))
-        mentions = []
-        for start, end, surface, place, conf, alts in items:
-            excerpt, excerpt_start = excerpt_for(text, start, end)
-            mentions.append(Mention(article.id, start, end, surface, place, excerpt, excerpt_start,
+                        found.append((c, place))
+        del cands
+        # A 20 MB text has ~500,000 mentions: those of one sentence share its excerpt (one str, not
+        # a copy each), those of one name their alternatives, and each resolution is dropped as
+        # soon as its mention exists.
+        excerpts: dict[tuple[int, int], str] = {}
+        alternatives: dict[tuple[int, ...], tuple[Place, ...]] = {}
+        mentions: list[Mention] = []
+
+        def add(c: Candidate, place: Place, conf: float, alts: tuple[Place, ...]) -> None:
+            excerpt, excerpt_start = excerpt_for(text, c.start, c.end)
+            excerpt = excerpts.setdefault((excerpt_start, len(excerpt)), excerpt)
+            mentions.append(Mention(article.id, c.start, c.end, c.text, place, excerpt, excerpt_start,
                                     confidence=conf, alternatives=alts))
+
+        for k, r in enumerate(resolved):  # in text order
+            resolved[k] = None  # type: ignore[call-overload]
+            alts = alternatives.get(r.alternatives)
+            if alts is None:
+                alts = alternatives[r.alternatives] = tuple(gaz.place(x) for x in r.alternatives)
+            add(r.candidate, gaz.place(r.row), r.confidence, alts)
+        for c, place in found:
+            add(c, place, 0.5, ())
+        if found:
+            mentions.sort(key=lambda m: (m.start, m.end))
         return GeoparsedArticle(article, tuple(mentions))
 
     def _ask_fallback(self, cand: Candidate) -> Place | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from places.gazetteer import P_KIND, TOKEN_RE, Gazetteer, fold, token_key
 
@@ -263,12 +263,46 @@ def _joinable(sep: str) -> bool:
     return sep in _JOINERS
 
 
+# Longer texts are recognised in pieces cut at line breaks: the token tables of a whole 20 MB
+# text took about 1 GB. Persons found in one piece stay persons in the next.
+CHUNK_CHARS = 256_000
+
+
 def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = RecognizeOptions()) -> list[Candidate]:
     """Candidate place names in ``text``, in text order, non-overlapping."""
+    if len(text) <= CHUNK_CHARS:
+        return _recognize(text, gazetteer, options, set())
+    out: list[Candidate] = []
+    persons: set[str] = set()
+    strings: dict[str, str] = {}  # one str object per distinct name and key
+    lo = 0
+    while lo < len(text):
+        hi = _chunk_end(text, lo)
+        for c in _recognize(text[lo:hi], gazetteer, options, persons):
+            out.append(replace(c, start=c.start + lo, end=c.end + lo, text=strings.setdefault(c.text, c.text),
+                               key=strings.setdefault(c.key, c.key)))
+        lo = hi
+    return out
+
+
+def _chunk_end(text: str, lo: int) -> int:
+    """End of the piece starting at ``lo``: just after a line break (else a space) past the limit."""
+    limit = lo + CHUNK_CHARS
+    if limit >= len(text):
+        return len(text)
+    for sep in ("\n", " "):
+        cut = text.find(sep, limit, limit + CHUNK_CHARS // 4)
+        if cut >= 0:
+            return cut + 1
+    return limit
+
+
+def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, persons: set[str]) -> list[Candidate]:
     toks = tokenize(text)
     n = len(toks)
     out: list[Candidate] = []
-    persons: set[str] = _surnames(toks, gazetteer) if options.person_rules else set()
+    if options.person_rules:
+        persons.update(_surnames(toks, gazetteer))
     max_tokens = gazetteer.max_tokens
     i = 0
     caps = toks.caps

@@ -188,11 +188,14 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
 
     out: list[Resolution] = []
     senses: dict[str, int] = {}
+    sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
     for c in known:
         if options.one_sense and c.key in senses and c.region_hint is None:
             best = senses[c.key]
-            ranked = [best] + [x for x in c.indices if x != best]
-            out.append(Resolution(c, best, tuple(ranked[1:4]), 0.9))
+            alts = sense_alternatives.get((c.key, best))
+            if alts is None:
+                alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
+            out.append(Resolution(c, best, alts, 0.9))
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
         (best_score, support), best = scored[0]

@@ -135,3 +135,10 @@ def test_a_capital_beats_a_neighbouring_countrys_namesake(parser):
 def test_a_named_state_still_picks_the_small_namesake(parser):
     got = _places(parser, "Officials in Geneva, Illinois, met. Chicago and Aurora sent crews to Geneva.")
     assert got["Geneva"].country == "US"
+
+
+def test_mentions_of_one_sentence_share_one_excerpt(parser):
+    ms = _parse(parser, "Ships left Odesa for Istanbul and Varna. Then they returned to Odesa.")
+    assert [m.text for m in ms] == ["Odesa", "Istanbul", "Varna", "Odesa"]
+    assert ms[0].excerpt is ms[1].excerpt is ms[2].excerpt and ms[3].excerpt != ms[0].excerpt
+    assert ms[0].alternatives is ms[3].alternatives

@@ -48,3 +48,16 @@ def test_unknown_facility_names_are_marked_for_the_fallback(gaz):
 def test_unknown_names_after_in_are_marked_but_not_months_or_people(gaz):
     cands = recognize("Fighting flared in Zlobovka on Monday, in January, and in Mr Smith's house.", gaz)
     assert [(c.text, c.cue) for c in cands if c.unknown] == [("Zlobovka", "in")]
+
+
+def test_long_texts_are_recognised_in_pieces_with_the_same_result(gaz, monkeypatch):
+    import places.recognize as rec
+
+    para = ("Ships left Odesa for Istanbul on Monday. Officials in Kyiv and Warsaw met John Paris.\n"
+            "Later Mr Paris flew from Berlin to the Sea of Marmara, past Snake Island.\n\n")
+    text = para * 12
+    whole = [(c.start, c.end, c.text, c.indices) for c in recognize(text, gaz)]
+    monkeypatch.setattr(rec, "CHUNK_CHARS", 300)
+    pieces = [(c.start, c.end, c.text, c.indices) for c in recognize(text, gaz)]
+    assert pieces == whole and len(whole) == 12 * 7
+    assert all(text[s:e] == t for s, e, t, _ in pieces)
