@@ -205,6 +205,18 @@ def test_all_hostile_articles_at_once(qtbot, window):
     assert_nothing_ran(qtbot, window)
 
 
+def test_all_hostile_articles_focus_every_place_from_the_list(qtbot, window):
+    # Five articles, places clustered across the world: every focus ends with its popup open.
+    open_and_wait(qtbot, window, *hostile_files())
+    ids = [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    assert len(ids) >= 10
+    for pid in ids:
+        assert window.select_place(pid)
+        text = wait_popup(qtbot, window, pid, after="selecting it in the list")
+        assert window._groups[pid].place.name in text
+    assert_nothing_ran(qtbot, window)
+
+
 def test_the_checks_catch_a_payload_that_does_run(qtbot, window):
     """Control: the window-side checks fire when a payload is made to run in the page."""
     open_and_wait(qtbot, window, HOSTILE_DIR / "script-tags.txt")
