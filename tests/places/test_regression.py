@@ -1,7 +1,8 @@
-"""Quality floor for CI: the geoparser over a fixed sample, scored by the shared scorer.
+"""Quality floor for CI: the geoparser over the shared corpora, scored by the shared scorer.
 
-Floors sit a little below the figures measured when they were set (see bench/score_corpora.py
-for the full runs); raise them when the geoparser improves, never lower them to pass.
+The whole corpora take a few seconds, so the floors guard every document. They sit just below
+the figures measured when they were set (bench/score_corpora.py prints them: seed 1.000,
+LGL 0.690, GeoVirus 0.806); raise them when the geoparser improves, never lower them to pass.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from places.model import Article
 from tests.conftest import shared_path
 from tests.places._gazetteer_fixture import shared_gazetteer
 
-SAMPLE = 60
-FLOORS = {  # F1_161 (and P/R for the seed)
-    "LGL": 0.63,
-    "GeoVirus": 0.74,
+FLOORS = {  # F1_161
+    "LGL": 0.685,
+    "GeoVirus": 0.80,
 }
+SEED_FLOOR = 0.99  # P, R and F1_161: one wrong mention of the 35 fails
 
 
 def _scorer():
@@ -55,12 +56,12 @@ def test_seed_article(parser):
     scorer = _scorer()
     docs = _load(shared_path("articles", "putin-kim-vostochny.gold.jsonl"))
     s = scorer.score(*_run(parser, docs))
-    assert s["P"] >= 0.95 and s["R"] >= 0.95 and s["F1_161"] >= 0.95, s
+    assert min(s["P"], s["R"], s["F1_161"]) >= SEED_FLOOR, s
 
 
 @pytest.mark.parametrize("corpus", sorted(FLOORS))
-def test_corpus_sample(parser, corpus):
+def test_corpus(parser, corpus):
     scorer = _scorer()
-    docs = _load(shared_path("corpora", f"{corpus}.jsonl"), SAMPLE)
+    docs = _load(shared_path("corpora", f"{corpus}.jsonl"))
     s = scorer.score(*_run(parser, docs))
     assert s["F1_161"] >= FLOORS[corpus], s
