@@ -171,15 +171,22 @@ def _bounded_title(title: str | None) -> str | None:
 # --- reading and decoding -----------------------------------------------------------------
 
 
+def read_error_reason(err: OSError) -> str:
+    """Why a file could not be read, as the end of a sentence: ``"permission denied."``."""
+    if isinstance(err, FileNotFoundError):
+        return "there is no such file."
+    if isinstance(err, PermissionError):
+        return "permission denied."
+    if isinstance(err, IsADirectoryError):
+        return "it is a folder, not a file."
+    return f"{err.strerror or err}."
+
+
 def _read_bytes(p: Path, shown: str, *, max_bytes: int) -> bytes:
     try:
         st = os.stat(p)
-    except FileNotFoundError as err:
-        raise ArticleError(f"Cannot open {shown}: there is no such file.") from err
-    except PermissionError as err:
-        raise ArticleError(f"Cannot open {shown}: permission denied.") from err
     except OSError as err:
-        raise ArticleError(f"Cannot open {shown}: {err.strerror or err}.") from err
+        raise ArticleError(f"Cannot open {shown}: {read_error_reason(err)}") from err
     if stat.S_ISDIR(st.st_mode):
         raise ArticleError(f"Cannot open {shown}: it is a folder, not a file.")
     if not stat.S_ISREG(st.st_mode):
@@ -192,12 +199,8 @@ def _read_bytes(p: Path, shown: str, *, max_bytes: int) -> bytes:
     try:
         with open(p, "rb") as f:
             data = f.read(max_bytes + 1)  # files in /proc and the like report size 0
-    except PermissionError as err:
-        raise ArticleError(f"Cannot open {shown}: permission denied.") from err
-    except IsADirectoryError as err:
-        raise ArticleError(f"Cannot open {shown}: it is a folder, not a file.") from err
     except OSError as err:
-        raise ArticleError(f"Cannot open {shown}: {err.strerror or err}.") from err
+        raise ArticleError(f"Cannot open {shown}: {read_error_reason(err)}") from err
     if len(data) > max_bytes:
         raise ArticleError(f"Cannot open {shown}: it is larger than the {_size(max_bytes)} limit for an article.")
     return data

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from places.articles import load_article
+from places.articles import load_article, read_error_reason
 from places.errors import ArticleError, LessonError
 from places.model import Article
 from places.storage import atomic_write_text
@@ -97,12 +97,8 @@ def _read_text(path: Path, shown: str) -> str:
             raise LessonError(f"Cannot open lesson {shown}: it is a folder, not a file.")
         with open(path, "rb") as f:
             raw = f.read(MAX_LESSON_BYTES + 1)
-    except FileNotFoundError as err:
-        raise LessonError(f"Cannot open lesson {shown}: there is no such file.") from err
-    except PermissionError as err:
-        raise LessonError(f"Cannot open lesson {shown}: permission denied.") from err
     except OSError as err:
-        raise LessonError(f"Cannot open lesson {shown}: {err.strerror or err}.") from err
+        raise LessonError(f"Cannot open lesson {shown}: {read_error_reason(err)}") from err
     if len(raw) > MAX_LESSON_BYTES:
         raise LessonError(f"Cannot open lesson {shown}: it is larger than {MAX_LESSON_BYTES // 1_000_000} MB; is it really a lesson?")
     try:
