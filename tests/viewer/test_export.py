@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from support.mentions import mentions_by_name
 from support.seed import seed_docs
 
 from places.errors import GazetteError, SaveError
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
-from places.sentences import excerpt_for
 from viewer.export import CSV_COLUMNS, ExportError, export_map
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -28,13 +28,8 @@ EVIL = Place("curated:evil", "=cmd|' /C calc'!A0 <b>", -33.5, -70.25, Kind.LANDF
 
 
 def _doc(article_id: str, text: str, places: tuple[Place, ...]) -> GeoparsedArticle:
-    mentions = []
-    for place in places:
-        for match in re.finditer(re.escape(place.name), text):
-            excerpt, start = excerpt_for(text, match.start(), match.end())
-            mentions.append(Mention(article_id, match.start(), match.end(), match.group(), place, excerpt, start))
-    mentions.sort(key=lambda m: m.start)
-    return GeoparsedArticle(Article(article_id, f"Article {article_id}", text, source=f"{article_id}.txt"), tuple(mentions))
+    article = Article(article_id, f"Article {article_id}", text, source=f"{article_id}.txt")
+    return GeoparsedArticle(article, mentions_by_name(article_id, text, places))
 
 
 def _docs() -> list[GeoparsedArticle]:

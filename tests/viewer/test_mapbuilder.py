@@ -11,9 +11,9 @@ import folium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.mentions import mentions_by_name
 
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
-from places.sentences import excerpt_for
 from viewer import elements, mapbuilder, webassets
 from viewer.mapbuilder import BasemapError, build_map, excerpt_segments, render_page
 
@@ -37,13 +37,8 @@ TEXT = (
 
 
 def _doc(text: str = TEXT, places: tuple[Place, ...] = (ODESA, BLACK_SEA, ISTANBUL, TURKEY, TUVALU), *, article_id: str = "grain") -> GeoparsedArticle:
-    mentions = []
-    for place in places:
-        for match in re.finditer(re.escape(place.name), text):
-            excerpt, start = excerpt_for(text, match.start(), match.end())
-            mentions.append(Mention(article_id, match.start(), match.end(), match.group(), place, excerpt, start))
-    mentions.sort(key=lambda m: m.start)
-    return GeoparsedArticle(Article(article_id, "Grain corridor", text, source="grain.txt"), tuple(mentions))
+    article = Article(article_id, "Grain corridor", text, source="grain.txt")
+    return GeoparsedArticle(article, mentions_by_name(article_id, text, places))
 
 
 class _Tags(HTMLParser):
