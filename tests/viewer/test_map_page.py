@@ -6,9 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
-from support.seed import seed_docs
-from test_export_browser import Opened, browser  # noqa: F401 - the fixture is used by name
+from test_export_browser import Opened, browser, seed  # noqa: F401 - the fixtures are used by name
 from test_mapbuilder import BLACK_SEA, ISTANBUL, ODESA, _doc, _payload
 
 from places.model import GeoparsedArticle
@@ -54,12 +52,7 @@ def test_attributions_are_site_names_not_urls() -> None:
 
 
 @pytest.fixture(scope="module")
-def seed() -> list[GeoparsedArticle]:
-    return seed_docs(shared_path("articles", "putin-kim-vostochny.txt"))
-
-
-@pytest.fixture(scope="module")
-def seed_connections_html(seed: list[GeoparsedArticle], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seed_connections_html(seed: list[GeoparsedArticle], tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
     path = tmp_path_factory.mktemp("page") / "seed-connections.html"
     export_map(seed, path, fmt="html", connections=True)
     return path
