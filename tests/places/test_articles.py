@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import Path
 
 import pytest
 
 from places.articles import article_from_text, load_article
 from places.errors import ArticleError
+from places.model import Article
 from tests.data.bad_files import BAD_FILES
 
 from tests.conftest import shared_path
+
+
+def _load(tmp_path: Path, name: str, text: str) -> Article:
+    """load_article of a new UTF-8 file ``name`` holding ``text``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_article(path)
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
@@ -84,12 +93,8 @@ def test_line_endings_and_control_characters(tmp_path):
 
 
 def test_text_title_is_first_non_empty_line_bounded(tmp_path):
-    path = tmp_path / "story.txt"
-    path.write_text("\n\n   Ships leave Odesa  \n\nBody text.", encoding="utf-8")
-    assert load_article(path).title == "Ships leave Odesa"
-    long = tmp_path / "long.txt"
-    long.write_text("word " * 200, encoding="utf-8")
-    title = load_article(long).title
+    assert _load(tmp_path, "story.txt", "\n\n   Ships leave Odesa  \n\nBody text.").title == "Ships leave Odesa"
+    title = _load(tmp_path, "long.txt", "word " * 200).title
     assert len(title) <= 120 and title.endswith("…")
 
 
@@ -107,15 +112,12 @@ def test_id_is_stable_and_path_derived(tmp_path):
 
 
 def test_unknown_suffix_is_read_as_text(tmp_path):
-    path = tmp_path / "notes.article"
-    path.write_text("Ships left Odesa.", encoding="utf-8")
-    assert load_article(path).text == "Ships left Odesa."
+    assert _load(tmp_path, "notes.article", "Ships left Odesa.").text == "Ships left Odesa."
 
 
 def test_unknown_suffix_with_html_is_read_as_html(tmp_path):
-    path = tmp_path / "page.php"
-    path.write_text("<!DOCTYPE html><html><body><p>Ships left <b>Odesa</b>.</p></body></html>", encoding="utf-8")
-    assert load_article(path).text == "Ships left Odesa."
+    page = "<!DOCTYPE html><html><body><p>Ships left <b>Odesa</b>.</p></body></html>"
+    assert _load(tmp_path, "page.php", page).text == "Ships left Odesa."
 
 
 MARKDOWN = """---
@@ -147,9 +149,7 @@ AT&T &amp; partners ~~never~~ sailed.
 
 
 def test_markdown_is_stripped_to_text(tmp_path):
-    path = tmp_path / "corridor.md"
-    path.write_text(MARKDOWN, encoding="utf-8")
-    article = load_article(path)
+    article = _load(tmp_path, "corridor.md", MARKDOWN)
     assert article.title == "The grain corridor"
     assert article.published == "2024-03-01"
     assert article.text == (
@@ -164,9 +164,7 @@ def test_markdown_is_stripped_to_text(tmp_path):
 
 
 def test_markdown_title_without_front_matter_is_the_heading(tmp_path):
-    path = tmp_path / "x.md"
-    path.write_text("## *Ships* leave [Odesa](http://x)\n\nText.", encoding="utf-8")
-    assert load_article(path).title == "Ships leave Odesa"
+    assert _load(tmp_path, "x.md", "## *Ships* leave [Odesa](http://x)\n\nText.").title == "Ships leave Odesa"
 
 
 PAGE = """<!doctype html>
@@ -191,9 +189,7 @@ heading for the <a href="/bosporus">Bosporus</a> &amp; <em>Istanbul</em>.</p>
 
 
 def test_html_keeps_article_text_only(tmp_path):
-    path = tmp_path / "page.html"
-    path.write_text(PAGE, encoding="utf-8")
-    article = load_article(path)
+    article = _load(tmp_path, "page.html", PAGE)
     assert article.title == "Ships leave Odesa"
     assert article.published == "2024-03-02T09:15:00"
     assert article.text == (
@@ -205,29 +201,26 @@ def test_html_keeps_article_text_only(tmp_path):
 
 
 def test_html_without_main_prefers_the_largest_article(tmp_path):
-    path = tmp_path / "p.htm"
-    path.write_text(
+    article = _load(
+        tmp_path,
+        "p.htm",
         "<html><body><div>Menu: Home World Sport</div>"
         "<article><p>Teaser about Paris.</p></article>"
         "<article><p>The long story: ships left Odesa for Istanbul, crossing the Black Sea.</p></article>"
         "<div>Subscribe now</div></body></html>",
-        encoding="utf-8",
     )
-    article = load_article(path)
     assert article.text == "The long story: ships left Odesa for Istanbul, crossing the Black Sea."
     assert article.title == "The long story: ships left Odesa for Istanbul, crossing the Black Sea."
 
 
 def test_html_page_wrapped_in_a_form_still_reads(tmp_path):
-    path = tmp_path / "aspx.html"
-    path.write_text("<html><body><form id=main><p>Ships left Odesa.</p></form></body></html>", encoding="utf-8")
-    assert load_article(path).text == "Ships left Odesa."
+    page = "<html><body><form id=main><p>Ships left Odesa.</p></form></body></html>"
+    assert _load(tmp_path, "aspx.html", page).text == "Ships left Odesa."
 
 
 def test_html_escaped_markup_stays_text(tmp_path):
-    path = tmp_path / "h.html"
-    path.write_text("<p>&lt;script&gt;alert(1)&lt;/script&gt; in Kyiv</p><img src=x onerror=alert(1)>", encoding="utf-8")
-    assert load_article(path).text == "<script>alert(1)</script> in Kyiv"
+    page = "<p>&lt;script&gt;alert(1)&lt;/script&gt; in Kyiv</p><img src=x onerror=alert(1)>"
+    assert _load(tmp_path, "h.html", page).text == "<script>alert(1)</script> in Kyiv"
 
 
 def test_article_from_text_normalises_and_titles():
@@ -250,16 +243,13 @@ def test_reference_article_loads_unchanged():
 
 
 def test_markdown_code_spans_and_fences_keep_their_text(tmp_path):
-    path = tmp_path / "code.md"
-    path.write_text("Run `route --from Odesa\\*` now.\n\n```\n**not bold** [x](y)\n```\nEnd *here*.", encoding="utf-8")
-    assert load_article(path).text == "Run route --from Odesa\\* now.\n\n**not bold** [x](y)\nEnd here."
+    text = "Run `route --from Odesa\\*` now.\n\n```\n**not bold** [x](y)\n```\nEnd *here*."
+    assert _load(tmp_path, "code.md", text).text == "Run route --from Odesa\\* now.\n\n**not bold** [x](y)\nEnd here."
 
 
 def test_five_megabytes_of_markdown_load(tmp_path):
     para = "Ships sailed from **Odesa** to [Istanbul](https://example.org) via the *Bosporus*.\n\n"
-    path = tmp_path / "big.md"
-    path.write_text(para * (5_000_000 // len(para) + 1), encoding="utf-8")
-    text = load_article(path).text
+    text = _load(tmp_path, "big.md", para * (5_000_000 // len(para) + 1)).text
     assert text.startswith("Ships sailed from Odesa to Istanbul via the Bosporus.\n\nShips")
     assert "*" not in text[:100_000] and "](" not in text[-100_000:]
 
@@ -285,28 +275,21 @@ def test_html_tokenising_edge_cases(tmp_path):
 
 def test_deeply_nested_unclosed_containers_stay_linear(tmp_path):
     # Each unclosed <article> or <nav> used to cost time in proportion to the depth.
-    path = tmp_path / "nested.html"
     body = "<article><p>Ships left Odesa for Istanbul.</p>\n" * 40_000 + "<nav>x" * 40_000 + "</nav>" * 40_000
-    path.write_text(f"<html><body>{body}<p>Tail in Varna.</p></body></html>", encoding="utf-8")
-    text = load_article(path).text
+    text = _load(tmp_path, "nested.html", f"<html><body>{body}<p>Tail in Varna.</p></body></html>").text
     assert text.count("Ships left Odesa") == 40_000
     assert text.endswith("Tail in Varna.")
 
 
 def test_five_megabytes_of_tag_dense_html_load(tmp_path):
     row = '<div class="r"><span>Ships</span> from <a href="/o?a=1&amp;b=2">Odesa</a> to <em>Istanbul</em></div>\n'
-    path = tmp_path / "big.html"
-    path.write_text(
-        "<html><body><main>" + row * (5_000_000 // len(row) + 1) + "</main></body></html>", encoding="utf-8"
-    )
-    text = load_article(path).text
+    page = "<html><body><main>" + row * (5_000_000 // len(row) + 1) + "</main></body></html>"
+    text = _load(tmp_path, "big.html", page).text
     assert text.startswith("Ships from Odesa to Istanbul\n\nShips from Odesa to Istanbul\n\n")
     assert "<" not in text and text.count("Istanbul") == 5_000_000 // len(row) + 1
 
 
 def test_html_with_stray_less_than_signs_stays_linear(tmp_path):
     # Each "<b" without a later ">" used to be tried as a tag up to the end of the page.
-    path = tmp_path / "math.html"
-    path.write_text("<p>Odesa</p>" + "if a<b and c<d then Istanbul " * 60_000, encoding="utf-8")
-    text = load_article(path).text
+    text = _load(tmp_path, "math.html", "<p>Odesa</p>" + "if a<b and c<d then Istanbul " * 60_000).text
     assert text.startswith("Odesa\n\nif a<b and c<d then Istanbul") and text.count("Istanbul") == 60_000
