@@ -14,7 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QItemSelectionModel,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -24,6 +34,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -38,6 +49,7 @@ from places.errors import GazetteError, SaveError
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from viewer.bridge import Bridge
 from viewer.imagesize import ImageSizeDialog
+from viewer.panels import LOW_CONFIDENCE, Correction, corrections_for, describe, key_of, min_confidence, place_label
 from viewer.webengine import WebEngine, tile_origins
 from viewer.worker import ParseJob, ParseOne, ProcessParse, prestart_child, stop_spare_child
 
@@ -61,6 +73,7 @@ OPEN_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)"
 COL_NAME, COL_KIND, COL_COUNTRY, COL_MENTIONS = range(4)
 PLACE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+CORRECT_SCHEME = "gazette-correct"  # links of the "Did you mean…" line in the excerpt panel
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +84,37 @@ class Shown:
     docs: tuple[GeoparsedArticle, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    """One entry of the window's single undo stack: what was shown before ``label`` happened."""
+
+    label: str  # "Open" or "Correction", for the Edit menu
+    shown: Shown
+    select: str | None = None  # the place to select again after undoing
+
+
 def plain_title(text: str) -> str:
     """A window title shown literally (Qt treats ``[*]`` as the modified-marker placeholder)."""
     return text.replace("[*]", "[*][*]")
 
 
-def excerpt_html(group: PlaceMentions, *, titles: dict[str, str]) -> str:
-    """Escaped HTML of every excerpt mentioning a place, the mention highlighted."""
+def excerpt_html(
+    group: PlaceMentions, *, titles: dict[str, str], suggestions: Sequence[tuple[str, str]] = ()
+) -> str:
+    """Escaped HTML of every excerpt mentioning a place, the mention highlighted.
+
+    ``suggestions`` are (href, label) pairs of a "Did you mean…" line under the heading.
+    """
     place = group.place
     where = ", ".join(x for x in (place.kind.value, place.country_name) if x)
     parts = [f"<h3>{html.escape(place.name)}</h3><p style='color:#666'>{html.escape(where)}"
              f" · {group.count} mention{'s' if group.count != 1 else ''}</p>"]
+    if suggestions:
+        links = " · ".join(f"<a href='{html.escape(href)}'>{html.escape(label)}</a>" for href, label in suggestions)
+        parts.append(
+            f"<p style='background:#fff4e0;padding:4px'>Low confidence ({min_confidence(group):.0%})."
+            f" Did you mean: {links}?</p>"
+        )
     for mention in group.mentions:
         text = mention.excerpt
         start = max(0, min(len(text), mention.start_in_excerpt))
@@ -133,7 +166,9 @@ class MainWindow(QMainWindow):
         if parse_one is None:
             prestart_child()
         self._shown = Shown((), ())
-        self._history: list[Shown] = []
+        self._history: list[UndoStep] = []  # one stack for Open and corrections
+        self._notice = ""  # what the last correction did, shown in the status bar
+        self._suggested: list[Correction] = []  # the "Did you mean…" links now in the excerpt panel
         self._groups: dict[str, PlaceMentions] = {}
         self._job: ParseJob | None = None
         self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
@@ -174,10 +209,13 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # no gap at the right, ever
         self.places_view.setWordWrap(False)
         self.places_view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.places_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.places_view.customContextMenuRequested.connect(self._on_places_context_menu)
 
         self.excerpts = QTextBrowser()
         self.excerpts.setOpenLinks(False)
         self.excerpts.setOpenExternalLinks(False)
+        self.excerpts.anchorClicked.connect(self._on_excerpt_link)
         self.excerpts.setPlaceholderText("Select a place in the list or click it on the map to read its excerpts.")
 
         panel = QSplitter(Qt.Orientation.Vertical)
@@ -223,7 +261,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
 
         edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = edit_menu.addAction("&Undo Open", QKeySequence.StandardKey.Undo, self.undo_open)
+        self.undo_action = edit_menu.addAction("&Undo", QKeySequence.StandardKey.Undo, self.undo)
         self.undo_action.setEnabled(False)
 
         view_menu = self.menuBar().addMenu("&View")
@@ -248,6 +286,7 @@ class MainWindow(QMainWindow):
         for action in self.export_actions.values():
             action.setEnabled(has_docs)
         self.undo_action.setEnabled(bool(self._history))
+        self.undo_action.setText(f"&Undo {self._history[-1].label}" if self._history else "&Undo")
 
     # ------------------------------------------------------------------ state
 
@@ -323,7 +362,7 @@ class MainWindow(QMainWindow):
         if job.property("view_options") != f"{self.basemap}\n{self.connections}":
             page = ""  # the view options changed while parsing: render again
         if self._show(Shown(job.paths, docs), page=page or None) and previous.paths:
-            self._history.append(previous)
+            self._history.append(UndoStep("Open", previous))
         self._update_actions()
 
     def _on_parse_failed(self, job: ParseJob, message: str) -> None:
@@ -334,16 +373,43 @@ class MainWindow(QMainWindow):
         self._show_summary()
         self.show_error(message)
 
-    def undo_open(self) -> None:
-        """Show the articles that were shown before the last Open."""
+    def undo(self) -> None:
+        """Undo the last Open or correction: show what was shown before it."""
         if not self._history:
             return
         self.cancel_open()
-        if self._show(self._history[-1]):
+        step = self._history[-1]
+        if self._show(step.shown):
             self._history.pop()
+            if step.select:
+                self.select_place(step.select)
         self._update_actions()
 
-    def _show(self, shown: Shown, *, page: str | None = None) -> bool:
+    undo_open = undo  # the name before corrections shared the stack
+
+    def correct(self, correction: Correction) -> bool:
+        """Apply a correction to the shown articles (Edit › Undo takes it back); rebuilds the map."""
+        from viewer.panels import apply_correction
+
+        previous = self._shown
+        changed = sum(
+            1
+            for doc in previous.docs
+            for m in doc.mentions
+            if m.place.id == correction.place_id and key_of(m) in correction.keys
+        )
+        if not changed:
+            return False
+        shown = Shown(previous.paths, apply_correction(previous.docs, correction))
+        if not self._show(shown, notice=describe(correction, mentions=changed)):
+            return False
+        self._history.append(UndoStep("Correction", previous, select=correction.place_id))
+        self._update_actions()
+        if correction.to is not None:
+            self.select_place(correction.to.id)
+        return True
+
+    def _show(self, shown: Shown, *, page: str | None = None, notice: str = "") -> bool:
         """Show ``shown`` (rendering its page unless given); on failure keep the current state."""
         html_page = page
         if html_page is None:
@@ -353,6 +419,7 @@ class MainWindow(QMainWindow):
                 self.show_error(str(err))
                 return False
         self._shown = shown
+        self._notice = notice
         self._groups = {g.place.id: g for g in group_by_place(shown.docs)}
         self._fill_places()
         self._load_page(html_page)
@@ -405,6 +472,7 @@ class MainWindow(QMainWindow):
 
     def _fill_places(self) -> None:
         self.places_view.setSortingEnabled(False)
+        self.places_proxy.sort(-1)  # the model's order while filling, not a dynamic insertion sort
         self.places_model.removeRows(0, self.places_model.rowCount())
         for group in self._groups.values():
             place = group.place
@@ -423,6 +491,10 @@ class MainWindow(QMainWindow):
                 row.append(item)
             row[COL_MENTIONS].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.places_model.appendRow(row)
+        # Qt sorts stably: by name first so that places with as many mentions always read A-Z
+        # (the same articles give the same list, e.g. after Undo).
+        self.places_proxy.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.places_view.horizontalHeader().setSortIndicator(COL_MENTIONS, Qt.SortOrder.DescendingOrder)
         self.places_view.setSortingEnabled(True)
         self.places_view.sortByColumn(COL_MENTIONS, Qt.SortOrder.DescendingOrder)
         for column in (COL_KIND, COL_COUNTRY, COL_MENTIONS):
@@ -463,11 +535,57 @@ class MainWindow(QMainWindow):
     def _show_excerpts(self, ids: Sequence[str]) -> None:
         groups = [self._groups[pid] for pid in ids]
         titles = {doc.article.id: doc.article.title for doc in self._shown.docs}
+        self._suggested = []
         parts = []
         if len(groups) == 2:
             parts.append(distance_html(*groups))
-        parts.extend(excerpt_html(g, titles=titles) for g in groups)
+        for group in groups:
+            suggestions = []
+            if min_confidence(group) < LOW_CONFIDENCE:
+                for correction in corrections_for(group):
+                    suggestions.append((f"{CORRECT_SCHEME}:{len(self._suggested)}", correction.label))
+                    self._suggested.append(correction)
+            parts.append(excerpt_html(group, titles=titles, suggestions=suggestions))
         self.excerpts.setHtml("".join(parts))
+
+    def _on_excerpt_link(self, url: QUrl) -> None:
+        if url.scheme() != CORRECT_SCHEME:
+            return
+        try:
+            correction = self._suggested[int(url.path())]
+        except (ValueError, IndexError):
+            return
+        self.correct(correction)
+
+    def place_menu(self, place_id: str) -> QMenu | None:
+        """The place list's context menu for one place: its alternative readings and "Not a place"."""
+        group = self._groups.get(place_id)
+        if group is None:
+            return None
+        menu = QMenu(self.places_view)
+        names = ", ".join(dict.fromkeys(f"“{m.text}”" for m in group.mentions))
+        heading = menu.addAction(f"{names} read as {place_label(group.place)} ({min_confidence(group):.0%})")
+        heading.setEnabled(False)
+        corrections = corrections_for(group)
+        if len(corrections) > 1:
+            menu.addSection("Did you mean")
+        for correction in corrections:
+            if correction.removes:
+                menu.addSeparator()
+            action = menu.addAction(correction.label)
+            action.setData(correction.to.id if correction.to is not None else "")
+            action.triggered.connect(lambda _checked=False, c=correction: self.correct(c))
+        return menu
+
+    def _on_places_context_menu(self, pos: QPoint) -> None:
+        index = self.places_view.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = self.place_menu(index.data(PLACE_ID_ROLE))
+        if menu is None:
+            return
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.places_view.viewport().mapToGlobal(pos))
 
     def excerpt_text(self) -> str:
         return self.excerpts.toPlainText()
@@ -503,8 +621,8 @@ class MainWindow(QMainWindow):
             places = len(self._groups)
             mentions = sum(g.count for g in groups)
             text = f"{places} place{'s' if places != 1 else ''} found in {mentions} mention{'s' if mentions != 1 else ''}"
-        notice = getattr(self, "fallback_notice", "")
-        self.status_label.setText(f"{text} · {notice}" if notice else text)
+        notices = [n for n in (self._notice, getattr(self, "fallback_notice", "")) if n]
+        self.status_label.setText(" · ".join([text, *notices]))
 
     def status_text(self) -> str:
         return self.status_label.text()
