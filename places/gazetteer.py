@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 import marshal
 import math
 import os
@@ -183,9 +182,6 @@ class Gazetteer:
 
     def country_index(self, code: str) -> int | None:
         return self._ix.countries.get(code.upper())
-
-    def region_index(self, cc: str, admin1: str) -> int | None:
-        return self._ix.regions.get(f"{cc}.{admin1}")
 
     def is_first_name(self, key: str) -> bool:
         """A common first name (US Census) that is not also a big place's name."""
