@@ -22,6 +22,7 @@ import yaml
 from places.errors import GazetteerError
 from places.gazetteer import _MAGIC, CURATED_PATH, fold, name_key
 from places.model import Kind
+from places.storage import atomic_write_bytes
 
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏḀ-ỿ' .,\-’()]+$")
 _KINDS = {k.value for k in Kind}
@@ -363,14 +364,7 @@ def build(out: Path, version: str) -> None:
                "max_tokens": max_tokens}
     data = _MAGIC + marshal.dumps(payload)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        from places.storage import atomic_write_bytes
-    except ImportError:  # pragma: no cover - storage is always there in the app
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    else:
-        atomic_write_bytes(out, data)
+    atomic_write_bytes(out, data)
     _progress(1.0, f"Indexed {len(places):,} places under {len(final_names):,} names")
 
 

@@ -311,10 +311,7 @@ def _declared_charset(data: bytes) -> str | None:
 
 
 def _detect(data: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
+    from charset_normalizer import from_bytes  # imported on first use: most files decode without it
     # Detecting on the first megabyte is as good as on all of it, and much faster.
     matches = list(from_bytes(data[:1_000_000]))
     if not matches:
