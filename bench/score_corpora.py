@@ -45,6 +45,7 @@ ABLATIONS: dict[str, tuple[str, dict]] = {
     "alias_penalty": ("resolve", {"alias_penalty": 0.0}),
     "proportional": ("resolve", {"proportional": False}),
     "fallback_cues": ("recognize", {"fallback_cues": False}),
+    "namesake_city": ("resolve", {"namesake_city": False}),
 }
 
 

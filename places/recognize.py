@@ -46,7 +46,7 @@ class Candidate:
     country_hint: str = ""  # ISO2 when the name is a demonym mapped to its country
     common: bool = False  # a common word here (sentence-initial, lower case elsewhere): needs strong support
     unknown: bool = False  # not in the gazetteer; only for the online fallback
-    cue: str = ""
+    cue: str = ""  # unknown names: "facility" or "in"; known ones: "region"/"county" ("Varna Province")
 
 
 @dataclass(slots=True)
@@ -185,6 +185,16 @@ PLACE_FOLLOWERS = frozenset(
     """police sheriff sheriff's city department fire mayor state public community district council town
     county parish area regional metro metropolitan township village borough municipal""".split()
 )
+# Words beside a name that say it is the administrative division, not the town named like it
+# ("Varna Province", "the Murmansk region", "the state of Washington", "canton of Geneva"), with
+# the division kinds each may name, preferred first: a "county" is first-level in Romania or
+# Kenya, second-level in the US; a "province" second-level in the Philippines; a "state" never is.
+DIVISION_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys("region oblast oblasts canton state governorate prefecture krai kray voivodeship".split(),
+                    ("region",)),
+    **dict.fromkeys(("province", "provinces"), ("region", "county")),
+    "county": ("county", "region"),
+}
 # Words after an unknown capitalised name that mark a facility worth asking the fallback about.
 FACILITY_CUES = frozenset(
     """cosmodrome spaceport airport airfield air base naval shipyard port harbour harbor station
@@ -388,7 +398,9 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             drop = True  # "Main Street", "Town Hall", "Civic Center"
         elif after_cap:
             weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
-        glued = nxt is not None and nxt.cap and nxt.sep == " " and not _in_same_line_break(text, last.end, nxt.start)
+        cue = _division_cue(toks, i, j, indices, gazetteer)
+        glued = (nxt is not None and nxt.cap and nxt.sep == " " and not _in_same_line_break(text, last.end, nxt.start)
+                 and not (cue and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
         if glued and options.org_rules and nxt.key in ORG_HEADS:
             drop = True
         elif glued and nxt.key not in PLACE_FOLLOWERS and not _starts_name(gazetteer, toks, j):
@@ -422,7 +434,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
-                         region_hint=region_hint, common=common)
+                         region_hint=region_hint, common=common, cue=cue)
         out.append(cand)
         i += match_len
         if extra is not None:
@@ -465,6 +477,22 @@ def _after_feature_head(toks: Tokens, i: int) -> bool:
             head = toks[i - 2]
             return head.cap and head.key in FEATURE_HEADS
     return False
+
+
+def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> str:
+    """The kind ("region" or "county") of division the text calls the name at tokens ``i:j``
+    ("Varna Province", "the Murmansk region", "the state of Washington", "X County") when the
+    name has a reading of that kind; else ""."""
+    word = ""
+    if j < len(toks) and toks[j].sep == " " and toks[j].key in DIVISION_WORDS:
+        word = toks[j].key
+    elif (i >= 2 and toks[i].sep == " " and toks[i - 1].key == "of" and not toks[i - 1].cap
+          and toks[i - 1].sep == " " and toks[i - 2].key in DIVISION_WORDS):
+        word = toks[i - 2].key
+    if not word:
+        return ""
+    kinds = {gazetteer.row(x)[P_KIND] for x in indices}
+    return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), "")
 
 
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:

@@ -9,7 +9,9 @@ a second resolves everything with it; a third re-resolves with the second's plac
 context (local news names towns near each other). Evidence is weighed by its strength: a named
 country or state counts in full; what only other towns say (their country, their state, being
 near) counts by the share of the document's places behind it, so one Chicago in a world story
-does not make Geneva a town in Illinois. One sense per name per document. Weak
+does not make Geneva a town in Illinois. A division and the city it is named after: the city,
+unless the text says division ("Varna Province", "the state of Washington"). One sense per name
+per document (a name called a division counts apart from the bare name). Weak
 candidates (common words, names glued to other capitalised words) survive only with local
 support (state, "City, State" or proximity).
 """
@@ -46,6 +48,9 @@ class ResolveOptions:
     one_sense: bool = True
     min_weak_score: float = 6.5  # a weak candidate without local support needs a big place
     min_score: float = 2.0
+    namesake_city: bool = True  # "Varna" is the city, not Varna Province, unless the text says province
+    namesake_share: float = 0.15  # ...when the city holds at least this share of the division's people
+    namesake_km: float = 40.0  # a second-level division's namesake lies this close to its point
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,23 +192,67 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         return s, local
 
     out: list[Resolution] = []
-    senses: dict[str, int] = {}
+    senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
     for c in known:
-        if options.one_sense and c.key in senses and c.region_hint is None:
-            best = senses[c.key]
+        sense = f"{c.key}\x00{c.cue}" if c.cue else c.key
+        if options.one_sense and sense in senses and c.region_hint is None:
+            best = senses[sense]
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
             out.append(Resolution(c, best, alts, 0.9))
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
+        if options.namesake_city:
+            scored = _division_or_city(c, scored, gazetteer, options)
         (best_score, support), best = scored[0]
         if c.weak and (best_score < options.min_weak_score or c.common) and support < 0.5:
             continue
         if best_score < options.min_score:
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
-        senses[c.key] = best
+        senses[sense] = best
         out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), round(1.0 / total, 3)))
     return out
+
+
+_DIVISIONS = ("region", "county")
+
+
+def _division_or_city(c: Candidate, scored: list, gazetteer: Gazetteer, options: ResolveOptions) -> list:
+    """A division and the city it is named after compete: the text decides, else the city wins.
+
+    News names a province, oblast or canton by its own name mostly when it says so ("Varna
+    Province", "the Murmansk region", "the canton of Geneva"); a bare "Varna" in "ships sail past
+    Constanta and Varna" is the port. The division's prior (its towns' summed population) would
+    pick it, so without a cue the city it is named after takes the division's place (and score).
+    The city must bear the name itself (an alternate name "New York" of New York City is no
+    namesake: a bare "New York" in US news is as often the state) and hold a real share of the
+    division's people (the hamlet Oklahoma is not what "Oklahoma" names).
+    """
+    top = gazetteer.row(scored[0][1])
+    if c.cue in _DIVISIONS:
+        if top[P_KIND] == c.cue:
+            return scored
+        for k, (_, x) in enumerate(scored):
+            row = gazetteer.row(x)
+            if row[P_KIND] == c.cue and row[P_CC] == top[P_CC]:  # "Istanbul province", not a far namesake
+                return _promote(scored, k)
+        return scored
+    if top[P_KIND] not in _DIVISIONS:
+        return scored
+    for k, (_, x) in enumerate(scored[1:], 1):
+        row = gazetteer.row(x)
+        if (row[P_KIND] == "city" and row[P_CC] == top[P_CC] and row[P_ADMIN1] == top[P_ADMIN1]
+                and _key_of(row[P_NAME]) == c.key and row[P_POP] >= options.namesake_share * top[P_POP]
+                and (top[P_KIND] == "region"
+                     or haversine_km(row[P_LAT], row[P_LON], top[P_LAT], top[P_LON]) < options.namesake_km)):
+            return _promote(scored, k)
+    return scored
+
+
+def _promote(scored: list, k: int) -> list:
+    """Reading ``k`` first, trading scores with the old first, so the confidence still says how
+    close the call was (the division stays the runner-up)."""
+    return [(scored[0][0], scored[k][1]), *scored[1:k], (scored[k][0], scored[0][1]), *scored[k + 1:]]

@@ -142,3 +142,9 @@ def test_mentions_of_one_sentence_share_one_excerpt(parser):
     assert [m.text for m in ms] == ["Odesa", "Istanbul", "Varna", "Odesa"]
     assert ms[0].excerpt is ms[1].excerpt is ms[2].excerpt and ms[3].excerpt != ms[0].excerpt
     assert ms[0].alternatives is ms[3].alternatives
+
+
+def test_ports_named_like_their_province_are_the_ports(parser):
+    ms = _parse(parser, "Captains sail past Constanța and Varna before the Bosporus. Varna Province was calm.")
+    assert [(m.text, m.place.kind) for m in ms] == [
+        ("Constanța", Kind.CITY), ("Varna", Kind.CITY), ("Bosporus", Kind.WATER), ("Varna", Kind.REGION)]

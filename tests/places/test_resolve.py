@@ -40,3 +40,55 @@ def test_one_sense_per_document(gaz):
     got = resolved(gaz, "Springfield, Illinois, held a vote. Springfield voters agreed.")
     ids = {p.id for t, p, _ in got if t == "Springfield"}
     assert len(ids) == 1
+
+
+def _by_text(gaz, text):
+    got: dict[str, list] = {}
+    for t, place, _ in resolved(gaz, text):
+        got.setdefault(t, []).append(place)
+    return got
+
+
+def test_a_bare_name_is_the_city_not_the_division_named_after_it(gaz):
+    got = _by_text(gaz, "The ships sailed close to the coast past Constanța and Varna. Traders in Geneva watched.")
+    for name, cc in (("Constanța", "RO"), ("Varna", "BG"), ("Geneva", "CH")):
+        (place,) = got[name]
+        assert place.kind == "city" and place.country == cc, (name, place)
+    (r,) = [r for t, _, r in resolved(gaz, "Traders in Geneva watched.")]
+    assert any(gaz.place(x).kind == "region" for x in r.alternatives)  # the canton stays an alternative
+
+
+def test_the_text_can_say_it_means_the_division(gaz):
+    cases = {
+        "Floods hit Varna Province on Monday.": ("Varna", "BG"),
+        "Snow fell across the Murmansk region.": ("Murmansk", "RU"),
+        "Voters in the canton of Geneva agreed.": ("Geneva", "CH"),
+        "A farm in the Romanian county of Brăila was closed.": ("Brăila", "RO"),  # a Romanian county is first-level
+    }
+    for text, (name, cc) in cases.items():
+        (place,) = _by_text(gaz, text)[name]
+        assert place.kind == "region" and place.country == cc, (text, place)
+
+
+def test_division_and_city_of_one_name_in_one_text(gaz):
+    got = _by_text(gaz, "Rain flooded Varna Province. In the port of Varna, ships waited.")
+    assert [p.kind for p in got["Varna"]] == ["region", "city"]
+
+
+def test_us_states_and_cities_of_the_same_name(gaz):
+    # Washington alone is the capital, which lies in no state called Washington.
+    (dc,) = _by_text(gaz, "Officials in Washington said talks would resume.")["Washington"]
+    assert dc.kind == "city" and haversine_km(dc.lat, dc.lon, 38.9, -77.04) < 20
+    # A cue picks the state over the capital.
+    for text in ("The cow came from a Washington state farm.", "The case was found in the state of Washington."):
+        (wa,) = _by_text(gaz, text)["Washington"]
+        assert wa.id == "region:US.WA", text
+    # New York City is named "New York" only as an alternate name: no namesake swap, the state stays.
+    (ny,) = _by_text(gaz, "Lawmakers in Albany and Buffalo said New York would act.")["New York"]
+    assert ny.id == "region:US.NY"
+
+
+def test_a_small_namesake_does_not_replace_its_division(gaz):
+    # Québec city holds a twentieth of the province's people: "Quebec" among provinces is the province.
+    (qc,) = _by_text(gaz, "Cases were reported in Ontario, Manitoba and Quebec.")["Quebec"]
+    assert qc.kind == "region" and qc.country == "CA"
