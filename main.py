@@ -166,11 +166,17 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 def _geoparser(*, online: bool) -> Any:
     from places.geoparse import Geoparser, default_geoparser
 
+    offline = default_geoparser(progress=_report_index_build)
     if not online:
-        return default_geoparser()
+        return offline
     from places.online import online_geocoder
 
-    return Geoparser(fallback=online_geocoder())
+    return Geoparser(offline.gazetteer, fallback=online_geocoder())
+
+
+def _report_index_build(fraction: float, message: str) -> None:
+    """Progress of the one-off index build (Gazetteer.load reports only while it builds)."""
+    print(f"gazette: {message} ({fraction:.0%})", file=sys.stderr, flush=True)
 
 
 # --- export -------------------------------------------------------------------------------

@@ -111,7 +111,10 @@ class Gazetteer:
     # -- loading -----------------------------------------------------------------------
     @classmethod
     def load(cls, *, cache_dir: Path | None = None, progress: Progress | None = None) -> Gazetteer:
-        """Load the cached index, building it first when missing, stale or corrupt."""
+        """Load the cached index, building it first when missing, stale or corrupt.
+
+        ``progress(fraction, message)`` is called only while building, from 0.0 to 1.0.
+        """
         directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         path = directory / "gazetteer.idx"
         version = data_version()
@@ -124,8 +127,8 @@ class Gazetteer:
             index = _read_index(path, version)
             if index is None:
                 raise GazetteerError(f"The place index at {path} could not be read after building it.")
-        if progress:
-            progress(1.0, "Place index ready")
+            if progress:
+                progress(1.0, "Place index ready")
         return cls(index)
 
     # -- queries -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from places.errors import GazetteError
-from places.gazetteer import Gazetteer
+from places.gazetteer import Gazetteer, Progress
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
 from places.recognize import Candidate, RecognizeOptions, recognize
 from places.resolve import ResolveOptions, resolve
@@ -133,10 +133,13 @@ _default: Geoparser | None = None
 _lock = threading.Lock()
 
 
-def default_geoparser() -> Geoparser:
-    """The process-wide geoparser; its index is loaded once, on first use."""
+def default_geoparser(*, progress: Progress | None = None) -> Geoparser:
+    """The process-wide geoparser; its index is loaded once, on first use.
+
+    ``progress(fraction, message)`` hears about the first-run index build (see Gazetteer.load).
+    """
     global _default
     with _lock:
         if _default is None:
-            _default = Geoparser(Gazetteer.load())
+            _default = Geoparser(Gazetteer.load(progress=progress))
         return _default

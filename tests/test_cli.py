@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -17,8 +16,6 @@ from tests.conftest import REPO_ROOT, shared_path
 from tests.data.bad_files import BAD_FILES
 
 MAIN = str(REPO_ROOT / "main.py")
-HAVE_GEOPARSER = importlib.util.find_spec("places.geoparse") is not None
-needs_geoparser = pytest.mark.skipif(not HAVE_GEOPARSER, reason="places/geoparse.py (the geoparser helper's) is not there yet")
 
 
 def gazette(*args: str, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -26,6 +23,12 @@ def gazette(*args: str, stdin: str | None = None, timeout: float = 120) -> subpr
         [sys.executable, MAIN, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
         cwd=REPO_ROOT, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_index():
+    """Build the place index first, so that its one-off progress lines are not in what tests read."""
+    gazette("geoparse", "--jsonl", "-", stdin='{"id": "warm-up", "text": "Kyiv"}\n', timeout=300)
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
@@ -112,7 +115,6 @@ def test_geoparse_does_not_import_qt(tmp_path):
 # --- with the geoparser -------------------------------------------------------------------
 
 
-@needs_geoparser
 def test_geoparse_seed_article_prints_places_as_json():
     path = shared_path("articles", "putin-kim-vostochny.txt")
     result = gazette("geoparse", str(path))
@@ -128,7 +130,6 @@ def test_geoparse_seed_article_prints_places_as_json():
         assert -90 <= place["lat"] <= 90 and -180 <= place["lon"] <= 180
 
 
-@needs_geoparser
 def test_no_places_is_said_not_an_error(tmp_path):
     path = tmp_path / "weather.txt"
     path.write_text("It rained all day and nobody went out.\n", encoding="utf-8")
@@ -138,7 +139,6 @@ def test_no_places_is_said_not_an_error(tmp_path):
     assert json.loads(result.stdout)[0]["places"] == []
 
 
-@needs_geoparser
 def test_jsonl_round_trip_scored_by_the_real_scorer(tmp_path):
     gold = shared_path("articles", "putin-kim-vostochny.gold.jsonl")
     scorer = shared_path("tools", "geoparse_score.py")
@@ -156,7 +156,6 @@ def test_jsonl_round_trip_scored_by_the_real_scorer(tmp_path):
     assert figures["F1_161"] >= 0.5, figures
 
 
-@needs_geoparser
 def test_jsonl_streams_line_by_line():
     """An answer comes out for each line while standard input is still open."""
     proc = subprocess.Popen(
@@ -178,7 +177,6 @@ def test_jsonl_streams_line_by_line():
         proc.kill()
 
 
-@needs_geoparser
 def test_jsonl_offsets_refer_to_the_text_as_given():
     text = "Odesa\r\n\x00Istanbul"  # no normalising: the corpus offsets must stay valid
     result = gazette("geoparse", "--jsonl", "-", stdin=json.dumps({"id": "x", "text": text}) + "\n")
@@ -196,7 +194,6 @@ def test_bundled_sample_is_there_and_loads():
     assert article.text.endswith("Sample text written for Gazette; not a real news report.")
 
 
-@needs_geoparser
 def test_geoparse_a_lesson(tmp_path):
     for name, text in [("a.txt", "Ships left Odesa."), ("b.md", "# Varna\n\nPatrols off Varna.")]:
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -208,8 +205,6 @@ def test_geoparse_a_lesson(tmp_path):
     assert [p["text"] for p in docs[0]["places"]] == ["Odesa"]
 
 
-@needs_geoparser
-@pytest.mark.skipif(importlib.util.find_spec("viewer.export") is None, reason="viewer/export.py (the map helper's) is not there yet")
 def test_export_geojson_of_the_sample(tmp_path):
     from main import SAMPLE_ARTICLE
 

@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
             )
         job.setProperty("view_options", f"{basemap}\n{connections}")
         job.progressed.connect(self._on_progress)
+        job.statusChanged.connect(self.status_label.setText)
         job.succeeded.connect(lambda result, job=job: self._on_parsed(job, *result))
         job.failed.connect(lambda message, job=job: self._on_parse_failed(job, message))
         self._running.add(job)

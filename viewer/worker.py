@@ -54,6 +54,8 @@ class ParseJob(QThread):
 
     progressed = Signal(int, int, str)
     """(files done, files in total, name of the file being read)."""
+    statusChanged = Signal(str)
+    """A line for the status bar about slow preparation, e.g. the first-run index build."""
     succeeded = Signal(object)
     failed = Signal(str)
 
@@ -139,6 +141,8 @@ class ParseJob(QThread):
                 kind, *payload = pickle.loads(frame)
                 if kind == "progress":
                     self.progressed.emit(*payload)
+                elif kind == "status":
+                    self.statusChanged.emit(payload[0])
                 elif kind == "article":
                     article, mentions = payload[0], []
                 elif kind == "mentions":
@@ -241,21 +245,26 @@ class _FrameReader:
 def child_main() -> None:
     """Entry point of the parse subprocess: request on stdin, framed pickles on stdout."""
     out = sys.stdout.buffer
+
+    def send(*message: object) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "big") + data)
+        out.flush()
+
+    def report_index_build(fraction: float, message: str) -> None:
+        # The few frames of a first-run build wait in the pipe until a job reads them.
+        send("status", f"{message} ({fraction:.0%})")
+
     try:  # warm up while the parent waits for a file: imports and the offline gazetteer
         import viewer.mapbuilder  # noqa: F401
 
-        _shared_geoparser(online=False)
+        _shared_geoparser(online=False, progress=report_index_build)
     except Exception:  # reported properly when the request is served
         pass
     request = sys.stdin.buffer.read()
     if not request:
         return  # the parent exited or no longer needs us
     paths, options = pickle.loads(request)
-
-    def send(*message: object) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(len(data).to_bytes(8, "big") + data)
-        out.flush()
 
     try:
         parse_one = default_parse_one(online=options.online)
@@ -297,14 +306,14 @@ def default_parse_one(*, online: bool = False) -> ParseOne:
     return parse_one
 
 
-def _shared_geoparser(*, online: bool):
+def _shared_geoparser(*, online: bool, progress: Callable[[float, str], None] | None = None):
     """The process-wide geoparser: offline, or with the online fallback (both built once)."""
     global _geoparser, _online_geoparser
     with _geoparser_lock:
         if _geoparser is None:
             from places.geoparse import default_geoparser
 
-            _geoparser = default_geoparser()
+            _geoparser = default_geoparser(progress=progress)
         if not online:
             return _geoparser
         if _online_geoparser is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -93,13 +92,8 @@ def test_load_article_on_random_text_files(tmp_path, text, suffix, encoding):
 
 # --- the geoparser ------------------------------------------------------------------------
 
-HAVE_GEOPARSER = importlib.util.find_spec("places.geoparse") is not None
-
-
 @pytest.fixture(scope="module")
 def geoparser():
-    if not HAVE_GEOPARSER:
-        pytest.skip("places/geoparse.py (the geoparser helper's) is not there yet")
     from places.geoparse import default_geoparser
 
     return default_geoparser()

@@ -64,3 +64,23 @@ def test_online_geoparser_failure_is_not_cached(monkeypatch):
             worker._shared_geoparser(online=True)
     assert len(calls) == 2
     assert worker._online_geoparser is None
+
+
+def test_first_run_index_build_is_reported_while_parsing(qtbot, tmp_path, monkeypatch):
+    """With no index yet, the parse process builds one and says so, line by line, to the job."""
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(tmp_path / "cache"))
+    worker.stop_spare_child()  # a spare started earlier would know the old cache dir
+    article = tmp_path / "note.txt"
+    article.write_text("Ships left Odesa for Istanbul.\n", encoding="utf-8")
+    job = worker.ParseJob([article], process=worker.ProcessParse())
+    statuses: list[str] = []
+    job.statusChanged.connect(statuses.append)
+    with qtbot.waitSignal(job.succeeded, timeout=180_000) as done:
+        job.start()
+    docs, page = done.args[0]
+    assert [m.text for m in docs[0].mentions] == ["Odesa", "Istanbul"]
+    assert page
+    assert statuses[0].startswith("Building the place index") and statuses[-1] == "Place index ready (100%)", statuses
+    assert (tmp_path / "cache" / "gazetteer.idx").is_file()
+    job.wait(5000)
+    worker.stop_spare_child()  # the next spare must not keep this test's cache dir
