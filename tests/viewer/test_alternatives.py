@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
 from tests.conftest import shared_path
-from tests.viewer.test_window import make_window, open_and_wait, parse_one  # noqa: F401  (fixtures)
+from tests.support.window import open_and_wait
 from viewer.panels import LOW_CONFIDENCE, apply_correction, corrections_for, place_label
 from viewer.webengine import PAGE_NAME
 from viewer.window import COL_NAME, PLACE_ID_ROLE, MainWindow

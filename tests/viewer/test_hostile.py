@@ -10,14 +10,12 @@ literally.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from PySide6.QtWebEngineCore import QWebEngineScript
 
-from places.articles import load_article
-from places.geoparse import default_geoparser
 from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
+from tests.support.window import open_and_wait
 from viewer.window import COL_NAME, PLACE_ID_ROLE, MainWindow
 
 INJECTED_JS = """(() => {
@@ -68,12 +66,6 @@ def dialogs_seen(qtbot, window: MainWindow) -> list[str]:
     return json.loads(run_js(qtbot, window, "JSON.stringify(window.__gazette_dialogs || ['trap missing'])"))
 
 
-@pytest.fixture(scope="module")
-def parse_one():
-    geoparser = default_geoparser()
-    return lambda path: geoparser.parse(load_article(path))
-
-
 @pytest.fixture
 def window(qtbot, parse_one):
     win = MainWindow(parse_one=parse_one)
@@ -83,11 +75,6 @@ def window(qtbot, parse_one):
     yield win
     win.close()
     win.dispose()
-
-
-def open_and_wait(qtbot, window: MainWindow, *paths: Path) -> None:
-    with qtbot.waitSignal(window.mapReady, timeout=60000):
-        window.open_paths(paths)
 
 
 def click_on_map(qtbot, window: MainWindow, place_id: str) -> bool:

@@ -14,9 +14,9 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from places.articles import load_article
 from tests.conftest import shared_path
 from tests.data.bad_files import BAD_FILES
+from tests.support.window import open_and_wait
 from viewer.imagesize import ImageSizeDialog
 from viewer.webengine import PAGE_NAME
 from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
@@ -24,43 +24,11 @@ from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
 SEED = ("articles", "putin-kim-vostochny.txt")
 
 
-@pytest.fixture(scope="session")
-def parse_one():
-    """The real geoparser, in-thread (the app's default runs it in a child process)."""
-    from places.geoparse import default_geoparser
-
-    geoparser = default_geoparser()
-    return lambda path: geoparser.parse(load_article(path))
-
-
-@pytest.fixture
-def make_window(qtbot, parse_one):
-    windows = []
-
-    def make(**options) -> MainWindow:
-        options.setdefault("parse_one", parse_one)
-        window = MainWindow(**options)
-        window.resize(1200, 800)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close()
-        window.dispose()
-
-
 def run_js(qtbot, window: MainWindow, script: str):
     box = {}
     window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
     qtbot.waitUntil(lambda: "value" in box, timeout=5000)
     return box["value"]
-
-
-def open_and_wait(qtbot, window: MainWindow, *paths: Path, timeout: int = 60000) -> None:
-    with qtbot.waitSignal(window.mapReady, timeout=timeout):
-        window.open_paths(paths)
 
 
 def place_id_named(window: MainWindow, name: str) -> str:
