@@ -60,7 +60,7 @@ def export_map(
         try:
             from viewer.snapshot import render_png
         except ImportError as err:
-            raise ExportError("PNG export is not available in this installation (viewer.snapshot is missing).") from err
+            raise ExportError(f"PNG export needs Qt WebEngine, which could not be loaded here ({err}).") from err
         html = standalone_html(docs, basemap=basemap, connections=connections)
         render_png(html, path, size=size or DEFAULT_PNG_SIZE)
     else:
