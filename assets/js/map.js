@@ -154,6 +154,20 @@
     });
   }
 
+  function polygonsOf(geometry) {
+    if (!geometry) return [];
+    if (geometry.type === "Polygon") return [geometry.coordinates];
+    if (geometry.type === "MultiPolygon") return geometry.coordinates;
+    return [];
+  }
+
+  function mergedFeature(first, other) {
+    return {
+      type: "Feature", id: first.id, properties: first.properties,
+      geometry: { type: "MultiPolygon", coordinates: polygonsOf(first.geometry).concat(polygonsOf(other.geometry)) }
+    };
+  }
+
   function setWorld(map, elementId) {
     state.map = map;
     var node = document.getElementById(elementId);
@@ -163,7 +177,12 @@
     state.world = topojson.feature(topo, topo.objects[objectName]);
     state.world.features.forEach(function (f) {
       unwrapAntimeridian(f.geometry);
-      if (f.id !== undefined && f.id !== null) state.worldById[String(f.id)] = f;
+      if (f.id !== undefined && f.id !== null) {
+        var id = String(f.id);
+        // Natural Earth gives some countries' outlying territories the country's own code
+        // (Ashmore and Cartier Is. are 036, like Australia): one shape holds them all.
+        state.worldById[id] = state.worldById[id] ? mergedFeature(state.worldById[id], f) : f;
+      }
       if (f.properties && f.properties.name) state.worldByName[f.properties.name.toLowerCase()] = f;
     });
   }

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from tests.conftest import shared_path
 from support.seed import seed_docs
 
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place

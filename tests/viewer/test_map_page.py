@@ -9,7 +9,7 @@ import pytest
 from test_export_browser import Opened, browser, seed  # noqa: F401 - the fixtures are used by name
 from test_mapbuilder import BLACK_SEA, ISTANBUL, ODESA, _doc, _payload
 
-from places.model import GeoparsedArticle
+from places.model import GeoparsedArticle, Kind, Place
 from viewer.export import export_map
 from viewer.mapbuilder import build_map, credit, render_page
 
@@ -100,5 +100,28 @@ def test_seed_page_title_credits_legend_and_labels(browser, seed, seed_connectio
         for name in result["inPins"]:
             assert name in result["shown"], result
         assert opened.errors == [] and opened.blocked == []
+    finally:
+        page.close()
+
+
+def test_a_country_whose_code_natural_earth_shares_is_one_whole_shape(browser, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    # Natural Earth gives Ashmore and Cartier Is. Australia's code (036); the shape must still be
+    # the whole of Australia, not the islets alone.
+    australia = Place("country:AU", "Australia", -25.0, 135.0, Kind.COUNTRY, "AU", "Australia", 0, "GeoNames")
+    text = "Wheat prices fell after the harvest forecast in Australia improved."
+    path = tmp_path / "australia.html"
+    export_map([_doc(text, (australia,))], path, fmt="html")
+    opened = Opened(browser, path)
+    try:
+        page = opened.page
+        page.evaluate("gazette.focusPlace('country:AU')")
+        box = page.wait_for_function(
+            """() => { const p = document.querySelector('path[data-place-id="country:AU"]');
+                       const r = p && p.getBoundingClientRect();
+                       return r && r.width > 300 && r.height > 300 ? [r.width, r.height] : null; }""",
+            timeout=8_000,
+        ).json_value()
+        assert box[0] > 300 and box[1] > 300, box
+        assert "Australia" in opened.popup_text("Australia")
     finally:
         page.close()
