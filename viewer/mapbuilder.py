@@ -79,7 +79,8 @@ class TileSpec:
     def origins(self) -> tuple[str, ...]:
         """Scheme://host of every server the template can reach (for a CSP)."""
         parts = urlsplit(self.url)
-        hosts = [parts.netloc.replace("{s}", sub) for sub in self.subdomains] if "{s}" in parts.netloc else [parts.netloc]
+        subdomains = self.subdomains or "abc"  # Leaflet's default, as in as_js
+        hosts = [parts.netloc.replace("{s}", sub) for sub in subdomains] if "{s}" in parts.netloc else [parts.netloc]
         return tuple(f"{parts.scheme}://{host}" for host in hosts)
 
     def as_js(self) -> dict[str, Any]:
@@ -352,12 +353,34 @@ def build_map(
     return fmap
 
 
+_CSP_ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def _tile_sources(tiles: TileSpec | None) -> list[str]:
+    """The tile origins as CSP sources; anything that could smuggle in a directive is left out."""
+    return [o for o in (tiles.origins if tiles else ()) if _CSP_ORIGIN.fullmatch(o)]
+
+
 def content_security_policy(tiles: TileSpec | None) -> str:
     """CSP for a standalone page: inline code only, images from data: (and the tile hosts)."""
-    img = " ".join(["data:", *(tiles.origins if tiles else ())])
+    img = " ".join(["data:", *_tile_sources(tiles)])
     return (
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
         f"img-src {img}; font-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def app_content_security_policy(tiles: TileSpec | None) -> str:
+    """CSP for the window's page: our ``gazette:`` assets, inline code, tiles only from the basemap.
+
+    Defence in depth behind the request interceptor. Inline scripts stay allowed because the
+    map-building code (folium's and ours) is inline; nothing needs eval.
+    """
+    img = " ".join(["gazette:", "data:", *_tile_sources(tiles)])
+    return (
+        "default-src 'none'; script-src gazette: 'unsafe-inline'; style-src gazette: 'unsafe-inline'; "
+        f"img-src {img}; font-src gazette: data:; connect-src gazette:; "
+        "object-src 'none'; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -365,8 +388,9 @@ def render_page(fmap: folium.Map, *, mode: Literal["app", "standalone"]) -> str:
     """The map as one HTML document.
 
     ``app``: served by the window at ``gazette://app/map.html``; assets by relative URL,
-    plus ``qwebchannel.js`` and ``assets/js/bridge.js``. ``standalone``: one file with every
-    script, style, icon and the basemap inlined, under a Content-Security-Policy.
+    plus ``qwebchannel.js`` and ``assets/js/bridge.js``, under :func:`app_content_security_policy`.
+    ``standalone``: one file with every script, style, icon and the basemap inlined, under
+    :func:`content_security_policy`.
     """
     if mode not in ("app", "standalone"):
         raise ValueError(f"mode must be 'app' or 'standalone', not {mode!r}")
@@ -376,7 +400,7 @@ def render_page(fmap: folium.Map, *, mode: Literal["app", "standalone"]) -> str:
     tiles: TileSpec | None = getattr(fmap, "tile_spec", None)
     page = elements.GazettePage(
         title=fmap.title,
-        csp=content_security_policy(tiles) if mode == "standalone" else None,
+        csp=content_security_policy(tiles) if mode == "standalone" else app_content_security_policy(tiles),
     )
     page.add_child(fmap)
     return page.render(mode=mode)

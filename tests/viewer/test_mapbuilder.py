@@ -71,7 +71,32 @@ def test_app_page_loads_local_assets_bridge_and_no_cdn() -> None:
     for url in srcs[2:] + hrefs:
         assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
     assert not any(host in page for host in CDN_HOSTS)
-    assert "Content-Security-Policy" not in page
+    csp = _csp(page)
+    assert page.index("Content-Security-Policy") < page.index("<script")  # covers every script
+    assert "default-src 'none'" in csp and "'unsafe-eval'" not in csp and "http" not in csp
+    assert "script-src gazette: 'unsafe-inline';" in csp and "img-src gazette: data:;" in csp
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "connect-src gazette:;" in csp
+
+
+def _csp(page: str) -> str:
+    return next(a["content"] for t, a in _tags(page) if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("basemap", "img_src"),
+    [
+        ("osm", "img-src gazette: data: https://tile.openstreetmap.org;"),
+        ("positron", "img-src gazette: data: " + " ".join(f"https://{s}.basemaps.cartocdn.com" for s in "abcd") + ";"),
+        ("http://127.0.0.1:8123/{z}/{x}/{y}.png", "img-src gazette: data: http://127.0.0.1:8123;"),
+        ("http://{s}.tiles.test/{z}/{x}/{y}.png", "img-src gazette: data: " + " ".join(f"http://{s}.tiles.test" for s in "abc") + ";"),
+        # A template that would smuggle a directive in is left out of the policy.
+        ("http://evil;script-src *;/{z}/{x}/{y}.png", "img-src gazette: data:;"),
+    ],
+)
+def test_app_page_allows_images_only_from_the_chosen_tiles(basemap: str, img_src: str) -> None:
+    csp = _csp(render_page(build_map([_doc()], basemap=basemap), mode="app"))
+    assert img_src in csp
+    assert csp.count("script-src") == 1 and "*" not in csp
 
 
 def test_standalone_page_inlines_everything_under_a_csp() -> None:

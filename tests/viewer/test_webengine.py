@@ -9,8 +9,11 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
+from tests.conftest import shared_path
+from tests.support.window import open_and_wait
 from viewer.bridge import Bridge
 from viewer.webengine import (
     APP_URL,
@@ -188,3 +191,75 @@ def test_tile_origins():
     assert not interceptor.is_allowed(QUrl("https://evil.example/1.png"))
     assert not interceptor.is_allowed(QUrl("file:///etc/passwd"))
     assert interceptor.is_allowed(QUrl("gazette://app/map.html"))
+
+
+# ---------------------------------------------------------------- the app page's CSP
+
+SEED = ("articles", "putin-kim-vostochny.txt")
+# Runs before any page script (the policy never applies to it) and records every violation.
+VIOLATION_RECORDER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.effectiveDirective + " " + e.blockedURI);
+}, true);
+"""
+
+
+def _record_violations(page) -> None:
+    script = QWebEngineScript()
+    script.setName("csp-violations")
+    script.setSourceCode(VIOLATION_RECORDER)
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    script.setRunsOnSubFrames(False)
+    page.scripts().insert(script)
+
+
+def _csp_console(page) -> list[str]:
+    return [line for line in page.console if "Content Security Policy" in line]
+
+
+@pytest.fixture
+def csp_window(qtbot, make_window):
+    window = make_window()
+    _record_violations(window.page)
+    open_and_wait(qtbot, window, shared_path(*SEED))
+    return window
+
+
+def test_app_page_runs_under_its_csp_without_violations(qtbot, csp_window):
+    window = csp_window
+    page = window.page
+    policy = run_js(qtbot, page, "document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "default-src 'none'" in policy and "script-src gazette: 'unsafe-inline'" in policy
+    assert run_js(qtbot, page, "Array.isArray(window.__csp)"), "the violation recorder did not run"
+    # The whole seed map drew: Natural Earth countries, pins; then a marker click opens its popup.
+    assert run_js(qtbot, page, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
+    with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000):
+        clicked = run_js(
+            qtbot,
+            page,
+            "(() => { const el = document.querySelector('.leaflet-marker-icon[data-place-id]'); if (!el) return false;"
+            " el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window})); return true; })()",
+        )
+        assert clicked
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "document.querySelectorAll('.leaflet-popup').length") >= 1, timeout=5000)
+    qtbot.wait(300)  # let any late violation report arrive
+    assert run_js(qtbot, page, "JSON.stringify(window.__csp)") == "[]"
+    assert _csp_console(page) == []
+
+
+def test_app_page_csp_blocks_injected_remote_loads(qtbot, csp_window):
+    page = csp_window.page
+    run_js(
+        qtbot,
+        page,
+        "(() => { const img = document.createElement('img'); img.src = 'http://127.0.0.1:9/x.png';"
+        " document.body.appendChild(img);"
+        " fetch('http://127.0.0.1:9/y').catch(() => {}); return 1; })()",
+    )
+    qtbot.waitUntil(lambda: run_js(qtbot, page, "window.__csp.length") >= 2, timeout=5000)
+    violations = json.loads(run_js(qtbot, page, "JSON.stringify(window.__csp)"))
+    assert "img-src http://127.0.0.1:9/x.png" in violations
+    assert "connect-src http://127.0.0.1:9/y" in violations
+    assert any("Content Security Policy" in line and "127.0.0.1:9" in line for line in page.console)
