@@ -344,7 +344,7 @@
     });
     layer.bindTooltip(tooltipContent(place.name), { sticky: true, className: "gz-tooltip" });
     layer.bindPopup(function () { return popupContent(place); }, popupOptions());
-    layer.on("click", function () { cancelFocus(); send({ type: "place-clicked", id: place.id }); });
+    layer.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
     layer.addTo(map);
     layer.eachLayer(function (path) {
       var node = path.getElement && path.getElement();
@@ -367,7 +367,7 @@
       permanent: permanentLabels, direction: "right", className: "gz-tooltip gz-pin-label"
     });
     marker.bindPopup(function () { return popupContent(place); }, popupOptions());
-    marker.on("click", function () { cancelFocus(); send({ type: "place-clicked", id: place.id }); });
+    marker.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
     state.cluster.addLayer(marker);
     return marker;
   }
@@ -587,6 +587,14 @@
   function cancelFocus() {
     if (pendingFocus) pendingFocus.cancel();
     pendingFocus = null;
+  }
+
+  // A click on a pin or shape while a focus is still flying wins: the flight stops where it is,
+  // so that re-clustering at its end cannot close the popup the click just opened.
+  function takeOverFromFocus() {
+    if (!pendingFocus) return;
+    cancelFocus();
+    if (state.map) state.map.stop();
   }
 
   function popupOptions() {

@@ -159,6 +159,23 @@ def test_focus_place_and_ready_contract(browser, seed, seed_html) -> None:  # no
     page.close()
 
 
+def test_a_click_during_a_focus_flight_wins(browser, seed, seed_html) -> None:  # noqa: ANN001
+    opened = Opened(browser, seed_html)
+    page = opened.page
+    washington, pyongyang = _place_id(seed, "Washington"), _place_id(seed, "Pyongyang")
+    # Start a long flight to Washington, then click Pyongyang's pin while the map is moving.
+    page.evaluate(
+        """([away, here]) => { window.gazette.focusPlace(away);
+             document.querySelector(`.leaflet-marker-icon[data-place-id="${here}"]`)
+               .dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, view: window})); }""",
+        [washington, pyongyang],
+    )
+    page.wait_for_timeout(3_500)  # past every deadline of the abandoned focus
+    open_ids = page.eval_on_selector_all(".leaflet-popup-content .gz-popup", "ns => ns.map(n => n.dataset.placeId)")
+    assert open_ids == [pyongyang]
+    page.close()
+
+
 def test_hostile_text_is_inert_in_the_popup(browser, tmp_path: Path) -> None:  # noqa: ANN001
     payload = "</script><img src=x onerror=\"window.__gazette_pwned=1\"> `${window.__gazette_pwned=2}` {{ 7*7 }}"
     text = f"Crews left Odesa. {payload} said a sign in Odesa."

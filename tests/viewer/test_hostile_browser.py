@@ -118,7 +118,12 @@ def test_standalone_html_runs_no_payload(parsed, browser, tmp_path, name):
         popup_texts: list[str] = []
         for pid in ids:
             page.evaluate("id => window.gazette.focusPlace(id)", pid)
-            page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+            page.wait_for_function(  # this place's popup: the previous one may still be open
+                "id => { const n = document.querySelector('.leaflet-popup-content .gz-popup');"
+                " return n && n.getAttribute('data-place-id') === id; }",
+                arg=pid,
+                timeout=5_000,
+            )
             page.wait_for_timeout(50)
             page.keyboard.press("Escape")
             marker = page.locator(f'.leaflet-marker-icon[data-place-id="{pid}"]')
