@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtWebEngineCore import QWebEngineScript
 
 from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
-from tests.support.window import open_and_wait
+from tests.support.window import inject_before_page_scripts, open_and_wait
 from viewer.window import COL_NAME, PLACE_ID_ROLE, MainWindow
 
 INJECTED_JS = """(() => {
@@ -53,13 +52,7 @@ DIALOG_TRAP_JS = """(() => {
 
 
 def trap_dialogs(window: MainWindow) -> None:
-    script = QWebEngineScript()
-    script.setName("gazette-test-dialog-trap")
-    script.setSourceCode(DIALOG_TRAP_JS)
-    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(True)
-    window.page.scripts().insert(script)
+    inject_before_page_scripts(window.page, "gazette-test-dialog-trap", DIALOG_TRAP_JS, subframes=True)
 
 
 def dialogs_seen(qtbot, window: MainWindow) -> list[str]:

@@ -9,11 +9,10 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from tests.conftest import shared_path
-from tests.support.window import open_and_wait
+from tests.support.window import inject_before_page_scripts, open_and_wait
 from viewer.bridge import Bridge
 from viewer.webengine import (
     APP_URL,
@@ -206,13 +205,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 def _record_violations(page) -> None:
-    script = QWebEngineScript()
-    script.setName("csp-violations")
-    script.setSourceCode(VIOLATION_RECORDER)
-    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    script.setRunsOnSubFrames(False)
-    page.scripts().insert(script)
+    inject_before_page_scripts(page, "csp-violations", VIOLATION_RECORDER)
 
 
 def _csp_console(page) -> list[str]:
