@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from places.errors import GazetteError
 
@@ -171,7 +172,11 @@ def _geoparser(*, online: bool) -> Any:
         return offline
     from places.online import online_geocoder
 
-    return Geoparser(offline.gazetteer, fallback=online_geocoder())
+    # GAZETTE_NOMINATIM=http://host:port points --online at another Nominatim (a local one, a test's).
+    server = urlsplit(os.environ.get("GAZETTE_NOMINATIM", "https://nominatim.openstreetmap.org"))
+    geocoder = online_geocoder(domain=server.netloc, scheme=server.scheme or "https",
+                               on_unavailable=lambda notice: print(f"gazette: {notice}", file=sys.stderr, flush=True))
+    return Geoparser(offline.gazetteer, fallback=geocoder)
 
 
 def _report_index_build(fraction: float, message: str) -> None:

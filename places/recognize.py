@@ -574,8 +574,8 @@ def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candid
 def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
     """An unknown capitalised name followed by a facility word ("Vostochny Cosmodrome")."""
     j = i
-    while j < len(toks) and toks[j].cap and (j == i or toks[j].sep == " "):
-        j += 1
+    while j < len(toks) and j - i <= 5 and toks[j].cap and (j == i or toks[j].sep == " "):
+        j += 1  # a longer run is no name: stop at six words (a run of thousands cost quadratic time)
     if j == i or j - i > 5:
         return None
     names = toks.span(i, j)

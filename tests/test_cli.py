@@ -214,3 +214,31 @@ def test_export_geojson_of_the_sample(tmp_path):
     assert result.stdout.startswith(f"Wrote {out} (geojson): ")
     features = json.loads(out.read_text(encoding="utf-8"))["features"]
     assert len(features) >= 15
+
+
+@pytest.mark.parametrize("mode", ["closed", "error500", "drip"])
+def test_online_without_a_service_says_so_once_and_falls_back(tmp_path, mode):
+    import socket
+
+    from tests.support.nominatim_server import running_server
+
+    path = tmp_path / "names.txt"
+    path.write_text("Rockets left Kvorthal Spaceport, then Zarvesk Cosmodrome, then Quorl Airfield, for Odesa.\n",
+                    encoding="utf-8")
+
+    def run(domain: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "GAZETTE_NOMINATIM": f"http://{domain}"}
+        return subprocess.run([sys.executable, MAIN, "geoparse", "--online", str(path)], capture_output=True,
+                              text=True, timeout=60, cwd=REPO_ROOT, env=env)
+
+    if mode == "closed":
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        result = run(f"127.0.0.1:{port}")
+    else:
+        with running_server(mode=mode, drip_seconds=0.5) as srv:
+            result = run(srv.domain)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "gazette: online look-ups unavailable, using the offline gazetteer\n"
+    assert [p["text"] for p in json.loads(result.stdout)[0]["places"]] == ["Odesa"]
