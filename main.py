@@ -26,7 +26,6 @@ SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
 BASEMAPS = ("offline", "osm", "positron", "imagery")
 EXPORT_FORMATS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
                   ".kml": "kml", ".csv": "csv", ".png": "png"}  # fmt: skip
-LESSON_SUFFIXES = (".yaml", ".yml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -164,14 +163,9 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 
 
 def _geoparser(*, online: bool) -> Any:
-    from places.geoparse import Geoparser, default_geoparser
+    from places.geoparse import shared_geoparser
 
-    offline = default_geoparser(progress=_report_index_build)
-    if not online:
-        return offline
-    from places.online import online_geocoder
-
-    return Geoparser(offline.gazetteer, fallback=online_geocoder())
+    return shared_geoparser(online=online, progress=_report_index_build)
 
 
 def _report_index_build(fraction: float, message: str) -> None:
@@ -222,30 +216,22 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _expand_lessons(files: Sequence[str]) -> list[Path]:
-    """Article paths, with each lesson file replaced by the articles it lists."""
+    """Absolute article paths, with each lesson file replaced by the articles it lists."""
+    from places.sources import is_lesson, load_source, resolve_path
+
     paths: list[Path] = []
     for name in files:
-        if name.lower().endswith(LESSON_SUFFIXES):
-            from places.lessons import load_lesson
-
-            paths.extend(Path(a.source) for a in load_lesson(name).articles)
+        if is_lesson(name):
+            paths.extend(Path(a.source) for a in load_source(name))
         else:
-            paths.append(Path(name))
+            paths.append(resolve_path(name))
     return paths
 
 
 def _load_articles(files: Sequence[str]) -> list[Any]:
-    from places.articles import load_article
+    from places.sources import load_sources
 
-    articles = []
-    for name in files:
-        if name.lower().endswith(LESSON_SUFFIXES):
-            from places.lessons import load_lesson
-
-            articles.extend(load_lesson(name).articles)
-        else:
-            articles.append(load_article(name))
-    return articles
+    return list(load_sources(files))
 
 
 if __name__ == "__main__":
