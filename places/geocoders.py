@@ -14,7 +14,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 from places.errors import GeocodingError
-from places.gazetteer import Gazetteer, name_key
+from places.gazetteer import Gazetteer
+from places.indexformat import name_key
 from places.model import Place
 
 

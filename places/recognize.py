@@ -12,12 +12,16 @@ from the document.
 
 from __future__ import annotations
 
+__all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize", "tokenize"]
+
 import bisect
 import re
 from itertools import accumulate
 from dataclasses import dataclass, field, replace
 
-from places.gazetteer import P_KIND, TOKEN_RE, Gazetteer, fold, token_key
+from places.gazetteer import Gazetteer
+from places.indexformat import TOKEN_RE, fold, token_key
+from places.model import Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +47,10 @@ class Candidate:
     indices: tuple[int, ...]
     weak: bool = False
     region_hint: int | None = None  # the state/province row of "City, State"
-    country_hint: str = ""  # ISO2 when the name is a demonym mapped to its country
     common: bool = False  # a common word here (sentence-initial, lower case elsewhere): needs strong support
     unknown: bool = False  # not in the gazetteer; only for the online fallback
-    cue: str = ""  # unknown names: "facility" or "in"; known ones: "region"/"county" ("Varna Province")
+    cue: str = ""  # why an unknown name is worth asking the fallback: "facility" or "in"
+    division: Kind | None = None  # the text calls it a division: REGION/COUNTY ("Varna Province")
 
 
 @dataclass(slots=True)
@@ -189,12 +193,14 @@ PLACE_FOLLOWERS = frozenset(
 # ("Varna Province", "the Murmansk region", "the state of Washington", "canton of Geneva"), with
 # the division kinds each may name, preferred first: a "county" is first-level in Romania or
 # Kenya, second-level in the US; a "province" second-level in the Philippines; a "state" never is.
-DIVISION_WORDS: dict[str, tuple[str, ...]] = {
+DIVISION_WORDS: dict[str, tuple[Kind, ...]] = {
     **dict.fromkeys("region oblast oblasts canton state governorate prefecture krai kray voivodeship".split(),
-                    ("region",)),
-    **dict.fromkeys(("province", "provinces"), ("region", "county")),
-    "county": ("county", "region"),
+                    (Kind.REGION,)),
+    **dict.fromkeys(("province", "provinces"), (Kind.REGION, Kind.COUNTY)),
+    "county": (Kind.COUNTY, Kind.REGION),
 }
+_TOWNLIKE = frozenset({Kind.CITY, Kind.COUNTY})
+_STATELIKE = frozenset({Kind.REGION, Kind.COUNTRY})  # what may follow "City, "
 # Words after an unknown capitalised name that mark a facility worth asking the fallback about.
 FACILITY_CUES = frozenset(
     """cosmodrome spaceport airport airfield air base naval shipyard port harbour harbor station
@@ -374,7 +380,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             drop = True
         if match_len == 1 and t.caps and len(t.key) <= 4:
             # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
-            indices = tuple(x for x in indices if gazetteer.row(x)[P_KIND] not in ("city", "county"))
+            indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
             if not indices:
                 drop = True
         if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
@@ -398,9 +404,9 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             drop = True  # "Main Street", "Town Hall", "Civic Center"
         elif after_cap:
             weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
-        cue = _division_cue(toks, i, j, indices, gazetteer)
+        division = _division_cue(toks, i, j, indices, gazetteer)
         glued = (nxt is not None and nxt.cap and nxt.sep == " " and not _in_same_line_break(text, last.end, nxt.start)
-                 and not (cue and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
+                 and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
         if glued and options.org_rules and nxt.key in ORG_HEADS:
             drop = True
         elif glued and nxt.key not in PLACE_FOLLOWERS and not _starts_name(gazetteer, toks, j):
@@ -434,7 +440,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
-                         region_hint=region_hint, common=common, cue=cue)
+                         region_hint=region_hint, common=common, division=division)
         out.append(cand)
         i += match_len
         if extra is not None:
@@ -479,10 +485,10 @@ def _after_feature_head(toks: Tokens, i: int) -> bool:
     return False
 
 
-def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> str:
-    """The kind ("region" or "county") of division the text calls the name at tokens ``i:j``
+def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> Kind | None:
+    """The kind (REGION or COUNTY) of division the text calls the name at tokens ``i:j``
     ("Varna Province", "the Murmansk region", "the state of Washington", "X County") when the
-    name has a reading of that kind; else ""."""
+    name has a reading of that kind; else None."""
     word = ""
     if j < len(toks) and toks[j].sep == " " and toks[j].key in DIVISION_WORDS:
         word = toks[j].key
@@ -490,9 +496,9 @@ def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazett
           and toks[i - 1].sep == " " and toks[i - 2].key in DIVISION_WORDS):
         word = toks[i - 2].key
     if not word:
-        return ""
-    kinds = {gazetteer.row(x)[P_KIND] for x in indices}
-    return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), "")
+        return None
+    kinds = {gazetteer.row(x).kind for x in indices}
+    return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), None)
 
 
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:
@@ -519,25 +525,21 @@ def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple
         k = " ".join(tk.key for tk in span)
         end = span[-1].end
         if end < len(text) and text[end] == "." and not span[-1].text.endswith("."):
-            abbr = gazetteer_region_abbr(gazetteer, k)
+            abbr = gazetteer.region_abbr(k)
             if abbr is not None:
                 end += 1
         row = None
         for x in gazetteer.candidates(k):
-            if gazetteer.row(x)[P_KIND] in ("region", "country"):
+            if gazetteer.row(x).kind in _STATELIKE:
                 row = x
                 break
         if row is None:
-            row = gazetteer_region_abbr(gazetteer, k)
+            row = gazetteer.region_abbr(k)
         if row is not None:
             start = span[0].start
             cand = Candidate(start, end, text[start:end], k, (row,))
             return row, cand, j + length
     return None, None, j
-
-
-def gazetteer_region_abbr(gazetteer: Gazetteer, key: str) -> int | None:
-    return gazetteer.region_abbr(key)
 
 
 def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candidate | None:
@@ -549,7 +551,7 @@ def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candid
     row = gazetteer.country_index(cc)
     if row is None:
         return None
-    return Candidate(t.start, t.end, t.text, t.key, (row,), country_hint=cc)
+    return Candidate(t.start, t.end, t.text, t.key, (row,))
 
 
 def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
@@ -572,5 +574,3 @@ def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
         return Candidate(s, e, text[s:e], key, (), unknown=True, cue="in")
     return None
 
-
-__all__ = ["Candidate", "RecognizeOptions", "recognize", "tokenize", "fold"]
