@@ -12,12 +12,13 @@ from the document.
 
 from __future__ import annotations
 
-__all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize", "tokenize"]
+__all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"]
 
 import bisect
 import re
 from itertools import accumulate
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from places.gazetteer import Gazetteer
 from places.indexformat import TOKEN_RE, fold, token_key
@@ -267,16 +268,7 @@ class Tokens:
         return (self[i] for i in range(self.n))
 
 
-def tokenize(text: str) -> Tokens:
-    return Tokens(text)
-
-
-_JOINERS = frozenset((" ", "-", "'", "’", ". ", ".", "–"))
-
-
-def _joinable(sep: str) -> bool:
-    """May two tokens with this separator belong to one name?"""
-    return sep in _JOINERS
+_JOINERS = frozenset((" ", "-", "'", "’", ". ", ".", "–"))  # separators inside one name
 
 
 # Longer texts are recognised in pieces cut at line breaks: the token tables of a whole 20 MB
@@ -314,7 +306,7 @@ def _chunk_end(text: str, lo: int) -> int:
 
 
 def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, persons: set[str]) -> list[Candidate]:
-    toks = tokenize(text)
+    toks = Tokens(text)
     n = len(toks)
     out: list[Candidate] = []
     if options.person_rules:
@@ -342,7 +334,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         key = ""
         # The longest span that could be a name: joinable separators, capitalised or connector words.
         limit = 1
-        while (limit < max_tokens and i + limit < n and _joinable(toks[i + limit].sep)
+        while (limit < max_tokens and i + limit < n and toks[i + limit].sep in _JOINERS
                and (toks[i + limit].cap or toks[i + limit].key in CONNECTORS)):
             limit += 1
         for length in range(limit, 0, -1):
@@ -368,70 +360,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             continue
         first, last = toks[i], toks[i + match_len - 1]
         j = i + match_len
-        nxt = toks[j] if j < n else None
-        indices = gazetteer.candidates(key)
-        weak = False
-        drop = False
-        if options.stopwords and match_len == 1 and t.key in WEEKDAYS_MONTHS:
-            drop = True
-        if options.stopwords and match_len == 1 and t.key in TITLES and nxt is not None and nxt.cap and nxt.sep == " ":
-            drop = True
-        if options.person_rules and key in persons:
-            drop = True
-        if match_len == 1 and t.caps and len(t.key) <= 4:
-            # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
-            indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
-            if not indices:
-                drop = True
-        if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
-            drop = True
-        if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
-            drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
-        if options.org_rules and key in ORGANISATIONS:
-            drop = True
-        if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
-            drop = True
-        if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
-            drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
-        prev = toks[i - 1] if i > 0 else None
-        if options.org_rules and _after_feature_head(toks, i):
-            drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
-        if options.org_rules and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
-            drop = True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
-        after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
-                     and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
-        if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
-            drop = True  # "Main Street", "Town Hall", "Civic Center"
-        elif after_cap:
-            weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
-        division = _division_cue(toks, i, j, indices, gazetteer)
-        glued = (nxt is not None and nxt.cap and nxt.sep == " " and not _in_same_line_break(text, last.end, nxt.start)
-                 and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
-        if glued and options.org_rules and nxt.key in ORG_HEADS:
-            drop = True
-        elif glued and nxt.key not in PLACE_FOLLOWERS and not _starts_name(gazetteer, toks, j):
-            if options.person_rules and match_len == 1 and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
-                drop = True  # "Vladimir Putin"
-            elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
-                persons.add(key)  # "Kim Jong-un"
-                drop = True
-            else:
-                weak = True
-        if options.person_rules and match_len == 1 and (
-            gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
-        ):
-            weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
-        if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
-            if t.sent_start:
-                drop = True
-            weak = True
-        if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
-            weak = True
-        common = False
-        if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
-            # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
-            # start of a sentence it is that word; only a named state or "X, State" makes it a town.
-            weak = common = True
+        drop, indices, weak, common, division = _judge(toks, i, match_len, key, text, gazetteer, options, persons)
         if drop:
             i += match_len
             continue
@@ -447,6 +376,89 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             out.append(extra)
             i = used
     return out
+
+
+class _Verdict(NamedTuple):
+    drop: bool
+    indices: tuple[int, ...]
+    weak: bool
+    common: bool
+    division: Kind | None
+
+
+def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
+           options: RecognizeOptions, persons: set[str]) -> _Verdict:
+    """The rules for the name matched at tokens ``i:i + match_len``: dropped, or kept (weak, common,
+    called a division). Every rule runs, even after a drop: some remember persons for later."""
+    n = len(toks)
+    t = first = toks[i]
+    last = toks[i + match_len - 1]
+    j = i + match_len
+    nxt = toks[j] if j < n else None
+    indices = gazetteer.candidates(key)
+    weak = False
+    drop = False
+    if options.stopwords and match_len == 1 and t.key in WEEKDAYS_MONTHS:
+        drop = True
+    if options.stopwords and match_len == 1 and t.key in TITLES and nxt is not None and nxt.cap and nxt.sep == " ":
+        drop = True
+    if options.person_rules and key in persons:
+        drop = True
+    if match_len == 1 and t.caps and len(t.key) <= 4:
+        # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
+        indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
+        if not indices:
+            drop = True
+    if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
+        drop = True
+    if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
+        drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
+    if options.org_rules and key in ORGANISATIONS:
+        drop = True
+    if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
+        drop = True
+    if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
+        drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
+    prev = toks[i - 1] if i > 0 else None
+    if options.org_rules and _after_feature_head(toks, i):
+        drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
+    if options.org_rules and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
+        drop = True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
+    after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
+                 and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
+    if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
+        drop = True  # "Main Street", "Town Hall", "Civic Center"
+    elif after_cap:
+        weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
+    division = _division_cue(toks, i, j, indices, gazetteer)
+    glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
+             and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
+    if glued and options.org_rules and nxt.key in ORG_HEADS:
+        drop = True
+    elif glued and nxt.key not in PLACE_FOLLOWERS and not gazetteer.has_key(nxt.key):
+        if options.person_rules and match_len == 1 and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
+            drop = True  # "Vladimir Putin"
+        elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
+            persons.add(key)  # "Kim Jong-un"
+            drop = True
+        else:
+            weak = True
+    if options.person_rules and match_len == 1 and (
+        gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
+    ):
+        weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
+    if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
+        if t.sent_start:
+            drop = True
+        weak = True
+    if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
+        weak = True
+    common = False
+    if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
+        # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
+        # start of a sentence it is that word; only a named state or "X, State" makes it a town.
+        weak = common = True
+    return _Verdict(drop, indices, weak, common, division)
 
 
 def _surnames(toks: Tokens, gazetteer: Gazetteer) -> set[str]:
@@ -503,14 +515,6 @@ def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazett
 
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:
     return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES or gazetteer.is_first_name(tok.key))
-
-
-def _in_same_line_break(text: str, a: int, b: int) -> bool:
-    return "\n" in text[a:b]
-
-
-def _starts_name(gazetteer: Gazetteer, toks: Tokens, j: int) -> bool:
-    return gazetteer.has_key(toks[j].key)
 
 
 def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
