@@ -75,9 +75,9 @@ TITLES = frozenset(
     chancellor minister secretary gov governor sen senator rep representative congressman congresswoman
     mayor judge justice sheriff deputy officer sgt sergeant lt lieutenant capt captain col colonel gen general
     adm admiral cpl corporal pvt private det detective chief coach pastor rev reverend father bishop pope
-    saint st. mrs. mr. ms. dr. commissioner councilman councilwoman councilor trooper agent attorney
+    saint commissioner councilman councilwoman councilor trooper agent attorney
     spokesman spokeswoman spokesperson professor principal superintendent director dean chairman
-    chairwoman ceo pres sen. rep. gov. uncle aunt brother sister mother grandmother grandfather""".split()
+    chairwoman ceo pres uncle aunt brother sister mother grandmother grandfather""".split()
 )
 WEEKDAYS_MONTHS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
@@ -101,8 +101,8 @@ FIRST_NAMES = frozenset(
     madison frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn
     danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori
     vladimir dmitry sergei sergey igor boris mikhail alexei nikolai ivan viktor yuri oleg dmitri
-    barack hillary bill hilary ted newt mitt rick jeb rand tim nancy harry gordon tony nick jim tom bob
-    mike dave steve chris ben dan sam ken ron don joe jon rob greg jeff matt andy pat ray fred ed al
+    barack hillary bill hilary ted newt mitt rick jeb rand tim harry gordon tony nick jim tom bob
+    mike dave steve chris ben dan sam ken ron don jon rob greg jeff matt andy pat ray fred ed al
     kim jong xi hu li wang mohammed muhammad ahmed ali hassan omar abdul""".split()
 )
 # Words before a name that do not make it the tail of a longer proper noun.
@@ -121,7 +121,7 @@ ORG_HEADS = frozenset(
     press register inquirer examiner review magazine bee globe citizen bulletin standard mirror express
     airlines airways railway railroad company co corp corporation inc ltd group bank bancorp
     hotel mall center centre plaza stadium arena park square bridge dam hall building tower
-    club team fc united rangers city's braves falcons bulldogs tigers state's""".split()
+    club team fc united rangers braves falcons bulldogs tigers""".split()
 )
 # Capitalised common English words that are also town names; kept only with support.
 COMMON_WORDS = frozenset(
@@ -141,28 +141,27 @@ COMMON_WORDS = frozenset(
     royal prince king queen bishop cardinal pope
     man woman boy girl family friend people children child baby
     black white green brown gray grey red blue orange gold silver golden pink rose
-    mobile reading bath nice orange eagle buffalo beaver bear wolf fox deer lion
+    mobile reading bath nice eagle buffalo beaver bear wolf fox deer lion
     energy power water oil gas coal steel iron
-    march may june august christmas easter
+    march june august christmas easter
     sunday monday
     government council department committee board agency service services authority association
-    democrat democrats democratic republican republicans party senate congress house
+    democrat democrats democratic republican republicans party senate congress
     god lord jesus christ
     ok okay yes please thanks thank
     star sun moon
     university college academy institute
-    justice
     sales marketing media
-    many several few both either neither
+    several few both either neither
     according however meanwhile moreover
-    today yesterday tomorrow
+    yesterday tomorrow
     said says say tell told
     jobs job
     mercy grace charity
     paradise eden
     salem bethel canaan goshen shiloh zion
     pacific atlantic arctic tropical coastal federal national international global
-    gulf marine force reserve commerce forest grove lakeview hills heights meadow""".split()
+    gulf marine force reserve forest grove lakeview hills heights meadow""".split()
 )
 # Words that are never a place on their own, though some town somewhere bears the name.
 NEVER_ALONE = frozenset(
@@ -187,7 +186,7 @@ PLACE_PREPOSITIONS = frozenset("in near outside".split())
 DISEASE_WORDS = frozenset("virus viruses fever flu influenza disease syndrome".split())
 # Place-name suffixes that may follow a name without making it an organisation.
 PLACE_FOLLOWERS = frozenset(
-    """police sheriff sheriff's city department fire mayor state public community district council town
+    """police sheriff city department fire mayor state public community district council town
     county parish area regional metro metropolitan township village borough municipal""".split()
 )
 # Words beside a name that say it is the administrative division, not the town named like it
@@ -208,6 +207,9 @@ FACILITY_CUES = frozenset(
     reactor plant mine dam canal strait island islands peninsula bay gulf sea lake river mountains""".split()
 )
 
+
+# Words that keep an unknown "in X" from being asked about (a date, a person, a common word).
+_NOT_IN_UNKNOWN_NAMES = WEEKDAYS_MONTHS | COMMON_WORDS | FIRST_NAMES | TITLES | NEVER_ALONE | ORG_HEADS
 
 _OPENERS = " \t\"'“‘(«["
 _ENDERS = ".!?:\n\u2014"
@@ -573,8 +575,7 @@ def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
     prev = toks[i - 1] if i > 0 else None
     if (prev is not None and prev.key in PLACE_PREPOSITIONS and not prev.cap and names[0].sep == " "
             and not (names[0].caps and len(names[0].key) <= 5)
-            and not any(tk.key in WEEKDAYS_MONTHS or tk.key in COMMON_WORDS or tk.key in FIRST_NAMES
-                        or tk.key in TITLES or tk.key in NEVER_ALONE or tk.key in ORG_HEADS for tk in names)):
+            and not any(tk.key in _NOT_IN_UNKNOWN_NAMES for tk in names)):
         return Candidate(s, e, text[s:e], key, (), unknown=True, cue="in")
     return None
 
