@@ -6,6 +6,8 @@ The opt-in online fallback (Nominatim behind a cache and a rate limiter) is in
 
 from __future__ import annotations
 
+__all__ = ["GazetteerGeocoder"]
+
 from dataclasses import asdict
 from typing import Any
 

@@ -9,6 +9,8 @@ geopy and OS errors are converted here into :class:`places.errors.GeocodingError
 
 from __future__ import annotations
 
+__all__ = ["CachingGeocoder", "GeocoderCache", "default_cache_path", "online_geocoder"]
+
 import json
 import logging
 import os
@@ -31,8 +33,6 @@ from geopy.point import Point
 
 from places.errors import GeocodingError
 from places.storage import user_cache_dir
-
-__all__ = ["CachingGeocoder", "GeocoderCache", "default_cache_path", "online_geocoder"]
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,8 @@ capital letter always ends a sentence (headlines, captions and list items carry 
 
 from __future__ import annotations
 
+__all__ = ["excerpt_for", "sentence_spans"]
+
 import bisect
 import re
 from functools import lru_cache
