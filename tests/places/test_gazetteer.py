@@ -2,13 +2,10 @@ from __future__ import annotations
 
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 
 from places import gazetteer as gz
-from places._gazetteer_build import load_curated
-from places.errors import GazetteerError
 from places.gazetteer import Gazetteer, haversine_km
 from places.indexformat import INDEX_FILE_NAME, MAGIC, data_version
 from places.model import Kind
@@ -83,35 +80,3 @@ def test_corrupt_or_stale_index_is_rebuilt_with_progress(gaz, tmp_path):
     assert gz._read_index(tmp_path / INDEX_FILE_NAME, "other-version") is None
     (tmp_path / INDEX_FILE_NAME).write_bytes(MAGIC + b"garbage")
     assert gz._read_index(tmp_path / INDEX_FILE_NAME, data_version()) is None
-
-
-def test_curated_yaml_is_valid_and_sourced():
-    data = load_curated()
-    ids = [e["id"] for e in data["places"]]
-    assert len(ids) == len(set(ids)) and len(ids) > 50
-    assert all(e["source"].startswith(("http", "GeoNames")) for e in data["places"])
-
-
-@pytest.mark.parametrize(
-    ("entry", "message"),
-    [
-        ("{id: x, name: X, kind: city, lat: 95, lon: 0, source: s}", "lat"),
-        ("{id: x, name: X, kind: planet, lat: 1, lon: 0, source: s}", "kind"),
-        ("{id: x, name: X, kind: city, lat: 1, lon: 0}", "source"),
-        ("{id: Bad Id, name: X, kind: city, lat: 1, lon: 0, source: s}", "slug"),
-        ("{id: x, name: X, kind: city, lat: 1, lon: 0, source: s, colour: red}", "unknown field"),
-    ],
-)
-def test_bad_curated_entries_name_file_and_entry(tmp_path: Path, entry: str, message: str):
-    path = tmp_path / "curated.yaml"
-    path.write_text(f"places:\n  - {entry}\n", encoding="utf-8")
-    with pytest.raises(GazetteerError) as info:
-        load_curated(path)
-    assert str(path) in str(info.value) and "entry 1" in str(info.value) and message in str(info.value)
-
-
-def test_curated_yaml_is_loaded_safely(tmp_path: Path):
-    path = tmp_path / "curated.yaml"
-    path.write_text("places: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
-    with pytest.raises(GazetteerError):
-        load_curated(path)
