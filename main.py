@@ -18,7 +18,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from places.errors import GazetteError
 
@@ -27,7 +26,6 @@ SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
 BASEMAPS = ("offline", "osm", "positron", "imagery")
 EXPORT_FORMATS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
                   ".kml": "kml", ".csv": "csv", ".png": "png"}  # fmt: skip
-LESSON_SUFFIXES = (".yaml", ".yml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -165,18 +163,14 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 
 
 def _geoparser(*, online: bool) -> Any:
-    from places.geoparse import Geoparser, default_geoparser
+    from places.geoparse import shared_geoparser
 
-    offline = default_geoparser(progress=_report_index_build)
-    if not online:
-        return offline
-    from places.online import online_geocoder
+    return shared_geoparser(online=online, progress=_report_index_build, on_unavailable=_report_notice)
 
-    # GAZETTE_NOMINATIM=http://host:port points --online at another Nominatim (a local one, a test's).
-    server = urlsplit(os.environ.get("GAZETTE_NOMINATIM", "https://nominatim.openstreetmap.org"))
-    geocoder = online_geocoder(domain=server.netloc, scheme=server.scheme or "https",
-                               on_unavailable=lambda notice: print(f"gazette: {notice}", file=sys.stderr, flush=True))
-    return Geoparser(offline.gazetteer, fallback=geocoder)
+
+def _report_notice(notice: str) -> None:
+    """The online geocoder's one notice ("online look-ups unavailable, ...")."""
+    print(f"gazette: {notice}", file=sys.stderr, flush=True)
 
 
 def _report_index_build(fraction: float, message: str) -> None:
@@ -227,30 +221,22 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _expand_lessons(files: Sequence[str]) -> list[Path]:
-    """Article paths, with each lesson file replaced by the articles it lists."""
+    """Absolute article paths, with each lesson file replaced by the articles it lists."""
+    from places.sources import is_lesson, load_source, resolve_path
+
     paths: list[Path] = []
     for name in files:
-        if name.lower().endswith(LESSON_SUFFIXES):
-            from places.lessons import load_lesson
-
-            paths.extend(Path(a.source) for a in load_lesson(name).articles)
+        if is_lesson(name):
+            paths.extend(Path(a.source) for a in load_source(name))
         else:
-            paths.append(Path(name))
+            paths.append(resolve_path(name))
     return paths
 
 
 def _load_articles(files: Sequence[str]) -> list[Any]:
-    from places.articles import load_article
+    from places.sources import load_sources
 
-    articles = []
-    for name in files:
-        if name.lower().endswith(LESSON_SUFFIXES):
-            from places.lessons import load_lesson
-
-            articles.extend(load_lesson(name).articles)
-        else:
-            articles.append(load_article(name))
-    return articles
+    return list(load_sources(files))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ capitalised names that look like places from their context but are unknown to th
 
 from __future__ import annotations
 
+__all__ = ["GeoparseOptions", "Geoparser", "default_geoparser", "shared_geoparser"]
+
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +49,11 @@ class Geoparser:
         self._fallback = fallback
         self._options = options
         self._fallback_cache: dict[str, Place | None] = {}
+
+    @property
+    def notice(self) -> str | None:
+        """The online fallback's notice once it has failed ("online look-ups unavailable, …"), else None."""
+        return getattr(self._fallback, "notice", None)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -129,17 +137,34 @@ def _place_from_location(query: str, loc: Any) -> Place | None:
                  country_name=str(address.get("country", "")), source="OpenStreetMap Nominatim")
 
 
-_default: Geoparser | None = None
+_offline: Geoparser | None = None
+_online: Geoparser | None = None
 _lock = threading.Lock()
 
 
-def default_geoparser(*, progress: Progress | None = None) -> Geoparser:
-    """The process-wide geoparser; its index is loaded once, on first use.
+def shared_geoparser(*, online: bool = False, progress: Progress | None = None,
+                     on_unavailable: Callable[[str], None] | None = None) -> Geoparser:
+    """The process-wide geoparser, offline or with the online fallback; each is built once.
 
-    ``progress(fraction, message)`` hears about the first-run index build (see Gazetteer.load).
+    The online one shares the offline one's gazetteer (loading it twice costs seconds and memory).
+    ``progress(fraction, message)`` hears about a first-run index build (see Gazetteer.load);
+    ``on_unavailable(notice)`` hears, once, that online look-ups failed (the notice stays readable
+    as :attr:`Geoparser.notice`). A failure to build either is raised each time, never cached.
     """
-    global _default
+    global _offline, _online
     with _lock:
-        if _default is None:
-            _default = Geoparser(Gazetteer.load(progress=progress))
-        return _default
+        if _offline is None:
+            _offline = Geoparser(Gazetteer.load(progress=progress))
+        if not online:
+            return _offline
+        if _online is None:
+            from places.online import nominatim_from_env, online_geocoder
+
+            _online = Geoparser(_offline.gazetteer,
+                                fallback=online_geocoder(**nominatim_from_env(), on_unavailable=on_unavailable))
+        return _online
+
+
+def default_geoparser(*, progress: Progress | None = None) -> Geoparser:
+    """The offline :func:`shared_geoparser`; kept only until viewer/ and its tests call that."""
+    return shared_geoparser(progress=progress)

@@ -12,6 +12,8 @@ Read with ``yaml.safe_load`` only, so tags such as ``!!python/object`` are refus
 
 from __future__ import annotations
 
+__all__ = ["MAX_LESSON_BYTES", "Lesson", "load_lesson", "save_lesson"]
+
 import dataclasses
 import datetime as dt
 import os

@@ -16,6 +16,9 @@ the window can say "online look-ups unavailable, using the offline gazetteer".
 
 from __future__ import annotations
 
+__all__ = ["UNAVAILABLE_NOTICE", "CachingGeocoder", "GeocoderCache", "default_cache_path", "nominatim_from_env",
+           "online_geocoder"]
+
 import http.client
 import json
 import logging
@@ -32,7 +35,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
 from geopy.adapters import AdapterHTTPError, BaseAdapter, BaseSyncAdapter, RequestsAdapter, URLLibAdapter
 from geopy.exc import (
     GeocoderParseError,
@@ -49,8 +51,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from places.errors import GeocodingError
-
-__all__ = ["UNAVAILABLE_NOTICE", "CachingGeocoder", "GeocoderCache", "default_cache_path", "online_geocoder"]
+from places.storage import user_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,15 @@ _OUTAGE_SECONDS = 30.0
 # A Nominatim answer is a few kilobytes; anything this large is not one.
 DEFAULT_MAX_ANSWER_BYTES = 1_000_000
 UNAVAILABLE_NOTICE = "online look-ups unavailable, using the offline gazetteer"
+
+
+def nominatim_from_env() -> dict[str, str]:
+    """``domain`` and ``scheme`` of the Nominatim to ask: ``$GAZETTE_NOMINATIM`` (``http://host:port``,
+    a self-hosted one or a test's), else the public OpenStreetMap one."""
+    parts = urlsplit(os.environ.get("GAZETTE_NOMINATIM", "").strip())
+    if not parts.netloc:
+        return {"domain": PUBLIC_NOMINATIM, "scheme": "https"}
+    return {"domain": parts.netloc, "scheme": parts.scheme or "https"}
 
 
 def _gazette_version() -> str:
@@ -86,8 +96,7 @@ DEFAULT_USER_AGENT = f"Gazette/{_gazette_version()} (+https://example.invalid/ga
 
 def default_cache_path() -> Path:
     """``$GAZETTE_CACHE_DIR/geocoder.sqlite``, else under platformdirs' user cache dir."""
-    base = os.environ.get("GAZETTE_CACHE_DIR") or platformdirs.user_cache_dir("gazette")
-    return Path(base) / _CACHE_FILENAME
+    return user_cache_dir() / _CACHE_FILENAME
 
 
 def _adapter_factory(**kwargs: Any) -> BaseAdapter:
