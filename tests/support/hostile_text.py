@@ -22,6 +22,7 @@ class Case:
     suffix: str  # .txt, .md or .html: which loader reads it
     run: str  # the hostile unit, repeated into one run
     names: str = "Paris is a city.\n\n"  # one mention per unit
+    lead: str = "and "  # before the run, on its line (a line of backticks alone would open a fence)
     tail: str = "\n\n"  # closes the run (a line break ends Markdown's inline rules)
 
 
@@ -33,7 +34,8 @@ ISSUE_CASES: tuple[Case, ...] = (
     Case("run of ?", ".txt", "?"),
     Case("backticks", ".md", "`"),
     Case("star a", ".md", " *a"),
-    Case("heading spaces", ".md", " ", names="Paris is a city.\n\n", tail="x\n\n"),
+    Case("heading spaces", ".md", " ", lead="# Heading", tail="x\n\n"),
+    Case("heading spaces and hashes", ".md", " ", lead="# Heading", tail="#x\n\n"),
     Case("mr smith", ".txt", "Mr. Smith "),
     Case("one sentence", ".txt", "Paris, ", names="Paris. "),
 )
@@ -53,8 +55,9 @@ _MORE: tuple[Case, ...] = (
     Case("angle openers", ".md", "<a "),
     Case("escapes", ".md", "\\"),
     Case("entities", ".md", "&"),
-    Case("quotes deep", ".md", "> "),
-    Case("lists deep", ".md", "  - "),
+    Case("quotes deep", ".md", "> ", lead=""),
+    Case("lists deep", ".md", "  - ", lead=""),
+    Case("indented", ".md", " ", lead=""),
     Case("hashes", ".md", "#"),
     Case("table cells", ".md", "|"),
     Case("spaces", ".txt", " "),
@@ -79,7 +82,7 @@ def case_text(case: Case, *, chars: int, scale: int = 1) -> str:
     """About ``chars * scale`` characters: half named places, half one hostile run."""
     names = max(1, chars // 2 // len(case.names)) * scale
     run = max(1, chars // 2 // len(case.run)) * scale
-    return case.names * names + case.run * run + case.tail
+    return case.names * names + case.lead + case.run * run + case.tail
 
 
 def plain_text(*, chars: int) -> str:
