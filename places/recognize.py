@@ -224,7 +224,7 @@ class Tokens:
     """The text's tokens; a :class:`_Tok` is built only when asked for (most are never needed:
     recognition visits capitalised words and their neighbours)."""
 
-    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "caps", "n", "state_rows", "strings")
+    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "caps", "n", "state_rows", "strings", "facts")
 
     def __init__(self, text: str, lo: int = 0, hi: int | None = None, strings: dict[str, str] | None = None) -> None:
         """The tokens of ``text[lo:hi]``, with offsets into the whole ``text``."""
@@ -241,6 +241,7 @@ class Tokens:
         # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
         self.state_rows: dict[str, int | None] = {}
         self.strings = {} if strings is None else strings  # one str object per distinct name and key
+        self.facts: dict[tuple[str, str], bool] = {}  # word-only lookups, asked once per text
 
     def has_lower(self, key: str) -> bool:
         """Does the text use this word in lower case somewhere?"""
@@ -421,7 +422,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
         if not indices:
             drop = True
-    if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
+    if options.demonyms is False and match_len == 1 and _is_demonym(toks, t.text, gazetteer):
         drop = True
     if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
         drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
@@ -455,9 +456,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
             drop = True
         else:
             weak = True
-    if options.person_rules and match_len == 1 and (
-        gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
-    ):
+    if options.person_rules and match_len == 1 and _is_person_name(toks, key, gazetteer):
         weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
     if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
         if t.sent_start:
@@ -525,6 +524,21 @@ def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazett
     return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), None)
 
 
+def _is_demonym(toks: Tokens, word: str, gazetteer: Gazetteer) -> bool:
+    found = toks.facts.get(("demonym", word))
+    if found is None:
+        found = toks.facts[("demonym", word)] = bool(gazetteer.demonym_country(word))
+    return found
+
+
+def _is_person_name(toks: Tokens, key: str, gazetteer: Gazetteer) -> bool:
+    found = toks.facts.get(("person", key))
+    if found is None:
+        found = toks.facts[("person", key)] = bool(
+            gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES)
+    return found
+
+
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:
     return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES or gazetteer.is_first_name(tok.key))
 
@@ -535,16 +549,16 @@ _STATE_SEPS = frozenset((" ", ". ", "."))
 def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
     """'City, State' / 'City, Ga.' / 'City, TX': the state's row, a candidate for it, next token."""
     n = len(toks)
-    for length in (3, 2, 1):
-        if j + length > n:
-            continue
-        # The separators first, without building the span: "Paris, Paris, …" fails there at once.
-        if any(toks[m].sep not in _STATE_SEPS for m in range(j + 1, j + length)):
-            continue
+    # The separators first, without building tokens: "Paris, Paris, …" is one name long at once.
+    seps = toks._seps
+    longest = 1
+    while longest < 3 and j + longest < n and seps[j + longest] in _STATE_SEPS:
+        longest += 1
+    for length in range(longest, 0, -1):
         span = toks.span(j, j + length)
         if not all(tk.cap or tk.key in CONNECTORS for tk in span):
             continue
-        k = " ".join(tk.key for tk in span)
+        k = span[0].key if length == 1 else " ".join(tk.key for tk in span)
         end = span[-1].end
         if end < len(text) and text[end] == "." and not span[-1].text.endswith("."):
             abbr = gazetteer.region_abbr(k)
