@@ -192,6 +192,9 @@ def _export_command(args: list[str]) -> int:
     fmt = opts.format or EXPORT_FORMATS.get(opts.output.suffix.lower())
     if fmt is None:
         parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
+    from viewer.targets import check_target
+
+    check_target(opts.output, fmt=fmt, inputs=opts.files)  # before anything is parsed
     articles = _load_articles(opts.files)
     geoparser = _geoparser(online=opts.online)
     docs = [geoparser.parse(article) for article in articles]
