@@ -104,6 +104,7 @@ def _geoparse_command(args: list[str]) -> int:
 
 
 def _geoparse_jsonl(source: str, *, online: bool, out: IO[str]) -> None:
+    from places.articles import without_surrogates
     from places.model import Article
 
     name = "standard input" if source == "-" else source
@@ -113,14 +114,25 @@ def _geoparse_jsonl(source: str, *, online: bool, out: IO[str]) -> None:
             geoparser = _geoparser(online=online)
         # Article is built directly, not via article_from_text: the corpus offsets refer to
         # the text exactly as given, so it must not be normalised.
-        article = Article(id=str(record["id"]), title=str(record.get("title") or record["id"]), text=record["text"])
+        # Lone surrogates (JSON "\ud800" escapes; no UTF-8 can carry them) become U+FFFD, one for one.
+        rid = record["id"]
+        text = without_surrogates(record["text"])
+        article = Article(id=without_surrogates(str(rid)), title=without_surrogates(str(record.get("title") or rid)),
+                          text=text)
         doc = geoparser.parse(article)
-        out.write(json.dumps({"id": record["id"], "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False))
+        line = json.dumps({"id": rid, "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False)
+        out.write(without_surrogates(line))
         out.write("\n")
         out.flush()
 
 
 def _jsonl_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    if source != "-":
+        from places.articles import regular_file_problem
+
+        problem, st = regular_file_problem(source)
+        if st is not None and problem is not None:  # a FIFO or device could block forever; "-" reads a pipe
+            raise GazetteError(f"Cannot open {name}: {problem}")
     try:
         stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
     except OSError as err:

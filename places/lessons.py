@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from places.articles import load_article, read_error_reason
+from places.articles import load_article, read_error_reason, regular_file_problem, without_surrogates
 from places.errors import ArticleError, LessonError
 from places.model import Article
 from places.storage import atomic_write_text
@@ -94,9 +94,10 @@ def save_lesson(path: str | os.PathLike[str], lesson: Lesson) -> None:
 
 
 def _read_text(path: Path, shown: str) -> str:
+    problem, _ = regular_file_problem(path)
+    if problem is not None:
+        raise LessonError(f"Cannot open lesson {shown}: {problem}")
     try:
-        if path.is_dir():
-            raise LessonError(f"Cannot open lesson {shown}: it is a folder, not a file.")
         with open(path, "rb") as f:
             raw = f.read(MAX_LESSON_BYTES + 1)
     except OSError as err:
@@ -131,7 +132,7 @@ def _text_field(data: dict[Any, Any], key: str, shown: str, *, required: bool) -
     if not isinstance(value, str) or not value.strip():
         need = "must have" if value is None else "needs"
         raise LessonError(f"Lesson {shown} {need} a '{key}' that is text.")
-    return value.strip()
+    return without_surrogates(value.strip())
 
 
 def _article_spec(entry: Any, number: int, shown: str) -> tuple[str, str | None, str | None]:
@@ -153,4 +154,5 @@ def _article_spec(entry: Any, number: int, shown: str) -> tuple[str, str | None,
         published = published.isoformat()
     elif published is not None and not (isinstance(published, str) and _ISO_DATE.fullmatch(published.strip())):
         raise LessonError(f"Lesson {shown}: the published date of article {number} must be a date like 2023-09-13.")
+    rel, title, published = (without_surrogates(v) if isinstance(v, str) else v for v in (rel, title, published))
     return rel.strip(), (title.strip() or None) if title else None, published.strip() if published else None

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import REPO_ROOT, shared_path
-from tests.data.bad_files import BAD_FILES
+from tests.data.bad_files import BAD_FILES, BAD_LESSONS, ODD_FILES
 
 MAIN = str(REPO_ROOT / "main.py")
 
@@ -31,19 +31,58 @@ def built_index():
     gazette("geoparse", "--jsonl", "-", stdin='{"id": "warm-up", "text": "Kyiv"}\n', timeout=300)
 
 
-@pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", BAD_FILES + BAD_LESSONS, ids=lambda c: c.name)
 @pytest.mark.parametrize("command", ["geoparse", "export"])
 def test_bad_file_is_one_message_and_exit_2(tmp_path, case, command):
     path = case.make(tmp_path)
     args = [command, str(path)] + (["-o", str(tmp_path / "out.html")] if command == "export" else [])
-    result = gazette(*args)
+    result = gazette(*args, timeout=60)  # a FIFO or device read would never end
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"gazette: Cannot open {path}")
+    if case in BAD_FILES:
+        assert lines[0].startswith(f"gazette: Cannot open {path}")
+    else:
+        assert lines[0].startswith(("gazette: Cannot open lesson ", "gazette: Lesson ")) and str(path) in lines[0]
     assert re.search(case.message, lines[0]), lines[0]
     assert result.stdout == ""
     assert not (tmp_path / "out.html").exists()
+
+
+@pytest.mark.parametrize("case", ODD_FILES, ids=lambda c: c.name)
+@pytest.mark.parametrize("command", ["geoparse", "export"])
+def test_odd_but_readable_files_are_read(tmp_path, case, command):
+    path = case.make(tmp_path)
+    out = tmp_path / "out.geojson"
+    args = [command, str(path)] + (["-o", str(out)] if command == "export" else [])
+    result = gazette(*args, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr == ""
+    if command == "geoparse":
+        (doc,) = json.loads(result.stdout)
+        assert [p["text"] for p in doc["places"]] == list(case.places)
+        assert not re.search("[\\ud800-\\udfff]", result.stdout)
+    else:
+        names = {f["properties"]["name"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]}
+        assert set(case.places) <= names
+
+
+def test_jsonl_lone_surrogates_are_replaced_not_fatal():
+    line = '{"id": "a\\ud800b", "title": "T\\udc00", "text": "Ships left \\ud800 Odesa for Istanbul."}\n'
+    result = gazette("geoparse", "--jsonl", "-", stdin=line)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["id"] == "a\ufffdb"
+    text = "Ships left \ufffd Odesa for Istanbul."  # one character for one: the offsets still hold
+    assert [(p["text"], text[p["start"] : p["end"]]) for p in out["places"]] == [("Odesa", "Odesa"), ("Istanbul", "Istanbul")]
+
+
+def test_jsonl_from_a_fifo_is_refused_up_front(tmp_path):
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    result = gazette("geoparse", "--jsonl", str(fifo), timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == f"gazette: Cannot open {fifo}: it is not a regular file.\n"
 
 
 @pytest.mark.parametrize(
