@@ -56,7 +56,7 @@ from places.model import Kind, Place
 from places.storage import user_cache_dir
 
 Progress = Callable[[float, str], None]
-_POINT_KINDS = frozenset({Kind.CITY, Kind.FACILITY})  # what nearest() may answer with
+_POINT_KINDS = (Kind.CITY, Kind.FACILITY)  # what nearest() may answer with
 _new_row = tuple.__new__  # Row(...) without the Python-level __new__: rows are built by the thousand
 
 
