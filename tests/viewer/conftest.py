@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from places.articles import load_article
 from viewer.window import MainWindow
 
 
 @pytest.fixture(scope="session")
-def parse_one():
+def parse():
     """The real geoparser, in-thread (the app's default runs it in a child process)."""
-    from places.geoparse import default_geoparser
+    from places.geoparse import shared_geoparser
 
-    geoparser = default_geoparser()
-    return lambda path: geoparser.parse(load_article(path))
+    return shared_geoparser().parse
 
 
 @pytest.fixture
-def make_window(qtbot, parse_one):
+def make_window(qtbot, parse):
     windows = []
 
     def make(**options) -> MainWindow:
-        options.setdefault("parse_one", parse_one)
+        options.setdefault("parse", parse)
         window = MainWindow(**options)
         window.resize(1200, 800)
         window.show()

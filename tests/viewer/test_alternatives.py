@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QMessageBox
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
 from tests.conftest import shared_path
 from tests.support.window import open_and_wait
-from viewer.panels import LOW_CONFIDENCE, apply_correction, corrections_for, place_label
+from viewer.corrections import LOW_CONFIDENCE, apply_correction, corrections_for, place_label
 from viewer.webengine import PAGE_NAME
-from viewer.window import COL_NAME, PLACE_ID_ROLE, MainWindow
+from viewer.placeslist import COL_NAME, PLACE_ID_ROLE
+from viewer.window import MainWindow
 
 # Our own words: a Texas Paris among Texas towns, named twice, so that its reading is in doubt.
 TEXAS = (
@@ -110,17 +111,17 @@ def test_correction_reassigns_one_sense_per_name_per_article():
 
 
 def list_rows(window: MainWindow) -> list[tuple]:
-    proxy = window.places_proxy
+    proxy = window.places.proxy
     return [tuple(proxy.index(r, c).data() for c in range(proxy.columnCount())) for r in range(proxy.rowCount())]
 
 
 def list_ids(window: MainWindow) -> list[str]:
-    return [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    return [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
 
 
 def served_places(window: MainWindow) -> dict[str, int]:
     """Place id -> mention count, read from the map page the scheme handler serves now."""
-    served = window.engine.scheme_handler.lookup(PAGE_NAME)
+    served = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
     assert served is not None
     page = served[1].decode("utf-8")
     found = {pid: int(n) for pid, n in re.findall(r'\{"id":"([^"]+)","name":"[^"]*","kind":.*?"count":(\d+)', page)}
@@ -129,19 +130,19 @@ def served_places(window: MainWindow) -> dict[str, int]:
 
 
 def snapshot(window: MainWindow) -> tuple:
-    return list_rows(window), served_places(window), window.status_text(), window.docs
+    return list_rows(window), served_places(window), window.status_label.text(), window.docs
 
 
 def menu_actions(window: MainWindow, place_id: str) -> dict[str, QAction]:
-    menu = window.place_menu(place_id)
+    menu = window.places.place_menu(place_id)
     assert menu is not None
     return {a.text(): a for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
 
 
 def in_doubt(window: MainWindow, name: str) -> str:
     """The id of the place called ``name`` whose reading is least sure and has alternatives."""
-    groups = [g for g in window._groups.values() if g.place.name == name and any(m.alternatives for m in g.mentions)]
-    assert groups, f"no {name} with alternatives among {[g.place.name for g in window._groups.values()]}"
+    groups = [g for g in window.session.groups.values() if g.place.name == name and any(m.alternatives for m in g.mentions)]
+    assert groups, f"no {name} with alternatives among {[g.place.name for g in window.session.groups.values()]}"
     return min(groups, key=lambda g: min(m.confidence for m in g.mentions)).place.id
 
 
@@ -158,7 +159,7 @@ def texas_window(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
 def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
     window = texas_window
     paris = in_doubt(window, "Paris")
-    group = window._groups[paris]
+    group = window.session.groups[paris]
     assert group.count == 2
     before = snapshot(window)
     assert not window.undo_action.isEnabled()
@@ -178,13 +179,13 @@ def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
 
     # Both mentions of "Paris" now read as the chosen place, in the list, the page and the status bar.
     assert paris not in list_ids(window) and alternative in list_ids(window)
-    assert window.selected_place_ids() == [alternative]
+    assert window.places.selected_place_ids() == [alternative]
     assert [m.place.id for m in window.docs[0].mentions if m.text == "Paris"] == [alternative, alternative]
     served = served_places(window)
     assert paris not in served and served[alternative] == 2
     assert set(served) == set(list_ids(window))
-    assert window.status_text() != before[2]
-    assert "now read as" in window.status_text() and label in window.status_text()
+    assert window.status_label.text() != before[2]
+    assert "now read as" in window.status_label.text() and label in window.status_label.text()
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Correction"
 
     # Exports see the correction.
@@ -196,14 +197,14 @@ def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.undo_action.trigger()
     assert snapshot(window) == before
-    assert window.selected_place_ids() == [paris]
+    assert window.places.selected_place_ids() == [paris]
     assert not window.undo_action.isEnabled()
 
 
 def test_not_a_place_removes_it_and_undo_restores(qtbot, texas_window):
     window = texas_window
     paris = in_doubt(window, "Paris")
-    count = window._groups[paris].count
+    count = window.session.groups[paris].count
     before = snapshot(window)
     places_before = len(before[0])
     mentions_before = sum(len(d.mentions) for d in window.docs)
@@ -215,7 +216,7 @@ def test_not_a_place_removes_it_and_undo_restores(qtbot, texas_window):
     assert paris not in served_places(window)
     assert all(m.place.id != paris for d in window.docs for m in d.mentions)
     assert sum(len(d.mentions) for d in window.docs) == mentions_before - count
-    status = window.status_text()
+    status = window.status_label.text()
     assert status.startswith(f"{places_before - 1} places found in {mentions_before - count} mentions")
     assert "not a place" in status
 
@@ -227,14 +228,14 @@ def test_not_a_place_removes_it_and_undo_restores(qtbot, texas_window):
 def test_did_you_mean_line_for_low_confidence_places(qtbot, texas_window):
     window = texas_window
     paris = in_doubt(window, "Paris")
-    assert min(m.confidence for m in window._groups[paris].mentions) < LOW_CONFIDENCE
-    sure = [g.place.id for g in window._groups.values() if min(m.confidence for m in g.mentions) >= LOW_CONFIDENCE]
+    assert min(m.confidence for m in window.session.groups[paris].mentions) < LOW_CONFIDENCE
+    sure = [g.place.id for g in window.session.groups.values() if min(m.confidence for m in g.mentions) >= LOW_CONFIDENCE]
     assert sure, "every place is in doubt: the test text no longer separates them"
-    window.select_place(sure[0])
-    assert "Did you mean" not in window.excerpt_text()
+    window.places.select_place(sure[0])
+    assert "Did you mean" not in window.excerpts.text()
 
-    window.select_place(paris)
-    assert "Did you mean" in window.excerpt_text()
+    window.places.select_place(paris)
+    assert "Did you mean" in window.excerpts.text()
     links = re.findall(r'<a href="(gazette-correct:\d+)">.*?<span[^>]*>([^<]+)</span>', window.excerpts.toHtml())
     labels = [text for _, text in links]
     assert labels[-1] == "Not a place" and len(labels) >= 2
@@ -243,7 +244,7 @@ def test_did_you_mean_line_for_low_confidence_places(qtbot, texas_window):
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.excerpts.anchorClicked.emit(QUrl(href))
     assert paris not in list_ids(window)
-    assert label in window.status_text()
+    assert label in window.status_label.text()
 
 
 def test_one_undo_stack_for_open_and_corrections(qtbot, texas_window, tmp_path):
@@ -270,9 +271,9 @@ def test_one_undo_stack_for_open_and_corrections(qtbot, texas_window, tmp_path):
 
 def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
-    window = make_window(parse_one=None)  # parsed in the child process, as the app does
+    window = make_window(parse=None)  # parsed in the child process, as the app does
     open_and_wait(qtbot, window, shared_path("articles", "putin-kim-vostochny.txt"))
-    candidates = [g for g in window._groups.values() if any(m.alternatives for m in g.mentions)]
+    candidates = [g for g in window.session.groups.values() if any(m.alternatives for m in g.mentions)]
     assert candidates, "no place of the seed article has alternatives"
     group = min(candidates, key=lambda g: min(m.confidence for m in g.mentions))
     before = snapshot(window)
@@ -292,4 +293,4 @@ def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_pat
 
 
 def test_menu_for_an_unknown_place_is_none(qtbot, texas_window):
-    assert texas_window.place_menu("geonames:0") is None
+    assert texas_window.places.place_menu("geonames:0") is None

@@ -15,7 +15,8 @@ import pytest
 
 from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
 from tests.support.window import inject_before_page_scripts, open_and_wait
-from viewer.window import COL_NAME, PLACE_ID_ROLE, MainWindow
+from viewer.placeslist import COL_NAME, PLACE_ID_ROLE
+from viewer.window import MainWindow
 
 INJECTED_JS = """(() => {
   const found = [];
@@ -31,7 +32,7 @@ INJECTED_JS = """(() => {
 
 def run_js(qtbot, window: MainWindow, script: str):
     box: dict[str, object] = {}
-    window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+    window.map_view.web_page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
     qtbot.waitUntil(lambda: "value" in box, timeout=5000)
     value = box["value"]
     assert not isinstance(value, bool), "return strings from page scripts (see click_on_map)"
@@ -52,7 +53,7 @@ DIALOG_TRAP_JS = """(() => {
 
 
 def trap_dialogs(window: MainWindow) -> None:
-    inject_before_page_scripts(window.page, "gazette-test-dialog-trap", DIALOG_TRAP_JS, subframes=True)
+    inject_before_page_scripts(window.map_view.web_page, "gazette-test-dialog-trap", DIALOG_TRAP_JS, subframes=True)
 
 
 def dialogs_seen(qtbot, window: MainWindow) -> list[str]:
@@ -60,8 +61,8 @@ def dialogs_seen(qtbot, window: MainWindow) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot, parse_one):
-    win = MainWindow(parse_one=parse_one)
+def window(qtbot, parse):
+    win = MainWindow(parse=parse)
     trap_dialogs(win)
     win.resize(1200, 800)
     win.show()
@@ -108,7 +109,7 @@ def wait_popup(qtbot, window: MainWindow, place_id: str, *, after: str) -> str:
                        " [...document.querySelectorAll('.leaflet-popup [data-place-id]')].map(n => n.dataset.placeId),"
                        " document.visibilityState, (() => { const k = Object.keys(window).find(k => { try { return window[k] instanceof L.Map; } catch (e) { return false; } });"
                        " const m = k && window[k]; return m ? [m.getZoom(), m.getCenter()] : k; })()])")
-        pytest.fail(f"no popup for {window._groups[place_id].place.name} ({place_id}) after {after};"
+        pytest.fail(f"no popup for {window.session.groups[place_id].place.name} ({place_id}) after {after};"
                     f" page: {state}")
     return seen[0] or ""
 
@@ -131,20 +132,20 @@ def test_hostile_article_in_the_window(qtbot, window, name):
     assert run_js(qtbot, window, "document.title") == title
 
     # The places list holds every place (names come from the gazetteer, never from the text).
-    ids = [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    ids = [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
     assert sorted(ids) == sorted({m.place.id for m in doc.mentions})
 
     panel_texts: list[str] = []
     popups: list[str] = []
     for pid in ids:
-        assert window.select_place(pid)
-        panel_texts.append(window.excerpt_text())
+        assert window.places.select_place(pid)
+        panel_texts.append(window.excerpts.text())
         markup = window.excerpts.toHtml()
         # Unescaped payloads would have become elements of the panel's document.
         assert "<img" not in markup and 'href="javascript' not in markup and "<script" not in markup
         # The list's focusPlace opens the popup and un-clusters the marker; then click it for real.
         wait_popup(qtbot, window, pid, after="selecting it in the list")
-        with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+        with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
             # Until an animation settles the icon may be out of the DOM; it is clicked once, when there.
             qtbot.waitUntil(lambda pid=pid: click_on_map(qtbot, window, pid), timeout=8000)
         assert clicked.args == [pid]
@@ -173,27 +174,27 @@ def test_all_hostile_articles_at_once(qtbot, window):
                                 "'.leaflet-marker-icon[data-place-id], path[data-place-id]')].map(n => n.dataset.placeId))])"))
     assert len(visible) >= 5
     for pid in visible:
-        with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+        with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
             assert click_on_map(qtbot, window, pid)
         assert clicked.args == [pid]
         text = wait_popup(qtbot, window, pid, after="clicking it on the map")
-        group = window._groups[pid]
+        group = window.session.groups[pid]
         # With several articles the popup names each article, by its (hostile) title.
         for mention in group.mentions:
             assert next(d.article.title for d in window.docs if d.article.id == mention.article_id) in text
-        assert window.selected_place_ids() == [pid]
+        assert window.places.selected_place_ids() == [pid]
     assert_nothing_ran(qtbot, window)
 
 
 def test_all_hostile_articles_focus_every_place_from_the_list(qtbot, window):
     # Five articles, places clustered across the world: every focus ends with its popup open.
     open_and_wait(qtbot, window, *hostile_files())
-    ids = [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    ids = [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
     assert len(ids) >= 10
     for pid in ids:
-        assert window.select_place(pid)
+        assert window.places.select_place(pid)
         text = wait_popup(qtbot, window, pid, after="selecting it in the list")
-        assert window._groups[pid].place.name in text
+        assert window.session.groups[pid].place.name in text
     assert_nothing_ran(qtbot, window)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from test_export_browser import Opened, browser, seed  # noqa: F401 - the fixtures are used by name
-from test_mapbuilder import BLACK_SEA, ISTANBUL, ODESA, _doc, _payload
+from test_mapbuilder import BLACK_SEA, ISTANBUL, ODESA, _data, _doc
 
 from places.model import GeoparsedArticle, Kind, Place
 from viewer.export import export_map
@@ -40,7 +40,7 @@ def test_long_citations_are_cut() -> None:
 def test_attributions_are_site_names_not_urls() -> None:
     page_url = "https://en.wikipedia.org/wiki/Black_Sea"
     sea = dataclasses.replace(BLACK_SEA, source=page_url)
-    places = _payload(render_page(build_map([_doc(places=(ODESA, sea, ISTANBUL))]), mode="app"), "addPlaces")
+    places = _data(render_page(build_map([_doc(places=(ODESA, sea, ISTANBUL))]), mode="app"))
     assert places["attributions"] == ["Natural Earth", "GeoNames", "Wikipedia"]  # type: ignore[index]
     links = places["attributionLinks"]  # type: ignore[index]
     assert links["Wikipedia"] == "https://en.wikipedia.org/"

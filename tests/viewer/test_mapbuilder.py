@@ -15,7 +15,7 @@ from support.mentions import mentions_by_name
 
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
 from viewer import elements, mapbuilder, webassets
-from viewer.mapbuilder import BasemapError, build_map, excerpt_segments, render_page
+from viewer.mapbuilder import build_map, excerpt_segments, map_page, render_page
 
 # The hosts folium loads its defaults from; none of them may appear in our pages.
 CDN_HOSTS = tuple(
@@ -56,19 +56,25 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def _payload(page: str, function: str) -> object:
-    match = re.search(r"gazette\." + function + r"\([A-Za-z0-9_]+, (.*)\);\n", page)
-    assert match, f"no call to gazette.{function} in the page"
+def _data(page: str) -> dict:
+    """The page's one JSON block, which map.js draws (and the one call that draws it)."""
+    match = re.search(r'<script type="application/json" id="gz-data">(.*?)</script>', page, re.S)
+    assert match, "no map data in the page"
+    assert len(re.findall(r"gazette\.build\([A-Za-z0-9_]+, ", page)) == 1
     return json.loads(match.group(1))
+
+
+def _symbol(data: dict, place: dict) -> str:
+    return data["kinds"][place["kind"]]["symbol"]
 
 
 def test_app_page_loads_local_assets_bridge_and_no_cdn() -> None:
     page = render_page(build_map([_doc()]), mode="app")
     srcs = [a["src"] for t, a in _tags(page) if t == "script" and a.get("src")]
     hrefs = [a["href"] for t, a in _tags(page) if t == "link"]
-    assert srcs[:2] == ["qwebchannel.js", "assets/js/bridge.js"]
+    assert "qwebchannel" not in page and "bridge.js" not in page  # the window injects them (viewer.mapview)
     assert "assets/node_modules/leaflet/dist/leaflet.js" in srcs and srcs[-1] == "assets/js/map.js"
-    for url in srcs[2:] + hrefs:
+    for url in srcs + hrefs:
         assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
     assert not any(host in page for host in CDN_HOSTS)
     csp = _csp(page)
@@ -124,57 +130,39 @@ def test_folium_cdn_defaults_are_replaced_by_local_assets() -> None:
 
 def test_places_payload_carries_every_place_and_excerpt() -> None:
     doc = _doc()
-    page = render_page(build_map([doc]), mode="app")
-    places = _payload(page, "addPlaces")["places"]  # type: ignore[index]
+    page = map_page([doc])
+    data = _data(page)
+    places = data["places"]
     assert [p["id"] for p in places] == ["geonames:698740", "curated:black-sea", "geonames:745044", "country:TR", "country:TV"]
     istanbul = next(p for p in places if p["name"] == "Istanbul")
-    assert istanbul["count"] == 2 and istanbul["symbol"] == "city"
+    assert istanbul["count"] == 2 and _symbol(data, istanbul) == "city"
     excerpts = istanbul["articles"][0]["excerpts"]
     assert len(excerpts) == 2
     assert ["Istanbul", True] in excerpts[0] and "".join(s for s, _ in excerpts[0]).startswith("The convoy")
     turkey = next(p for p in places if p["id"] == "country:TR")
-    assert turkey["isoNumeric"] == "792" and turkey["symbol"] == "country"
-    assert next(p for p in places if p["name"] == "Black Sea")["symbol"] == "water"
-    info = _payload(page, "addInfo")
+    assert turkey["isoNumeric"] == "792" and _symbol(data, turkey) == "country"
+    assert _symbol(data, next(p for p in places if p["name"] == "Black Sea")) == "water"
+    assert data["kinds"]["county"]["label"] == "County or district" and data["legend"]["region"] == "Region"
+    info = data["info"]
     assert info["title"] == "Grain corridor" and info["sources"][0]["source"] == "grain.txt"  # type: ignore[index]
-    assert "Natural Earth" in _payload(page, "addPlaces")["attributions"]  # type: ignore[index]
+    assert "Natural Earth" in data["attributions"]
 
 
 def test_connections_join_places_named_in_one_sentence() -> None:
     page = render_page(build_map([_doc()], connections=True), mode="app")
-    links = _payload(page, "addConnections")
+    links = _data(page)["connections"]
     pairs = {frozenset(link["ids"]) for link in links}  # type: ignore[union-attr]
     assert frozenset({"curated:black-sea", "geonames:745044"}) in pairs
     assert frozenset({"geonames:698740", "geonames:745044"}) not in pairs
-    assert "gazette.addConnections" not in render_page(build_map([_doc()]), mode="app")
+    assert _data(map_page([_doc()]))["connections"] is None
 
 
-def test_basemaps_by_name_and_custom_template() -> None:
-    osm = mapbuilder.tile_spec("osm")
-    assert osm is not None and osm.origins == ("https://tile.openstreetmap.org",)
-    assert "OpenStreetMap" in osm.attribution
-    carto = mapbuilder.tile_spec("positron")
-    assert carto is not None and len(carto.origins) == 4 and "CARTO" in carto.attribution
-    assert mapbuilder.tile_spec("offline") is None
-    custom = mapbuilder.tile_spec("http://127.0.0.1:9/{z}/{x}/{y}.png")
-    assert custom is not None and custom.origins == ("http://127.0.0.1:9",)
-    with pytest.raises(BasemapError, match="osm"):
-        mapbuilder.tile_spec("google")
+def test_an_online_basemap_reaches_the_csp_and_the_data() -> None:
     page = render_page(build_map([_doc()], basemap="imagery"), mode="standalone")
     assert "https://server.arcgisonline.com" in page.split("<title>")[0]  # in the CSP
-    tiles = _payload(page, "addTiles")
-    assert tiles["name"] == "imagery" and "Esri" in tiles["attribution"]  # type: ignore[index]
-    assert "gazette.addOfflineBasemap" not in page
-
-
-@pytest.mark.parametrize("basemap", sorted(mapbuilder.TILE_PROVIDERS))
-def test_named_basemaps_leave_only_leaflet_placeholders(basemap: str) -> None:
-    # Leaflet throws on any other {name} and the page then never finished (CartoDB's ?key={apikey}).
-    spec = mapbuilder.tile_spec(basemap)
-    assert spec is not None
-    assert set(re.findall(r"\{([^}]*)\}", spec.url)) <= {"s", "z", "x", "y", "r"}, spec.url
-    assert {"z", "x", "y"} <= set(re.findall(r"\{([^}]*)\}", spec.url))
-    assert "apikey" not in spec.url and "<" not in spec.url
+    basemap = _data(page)["basemap"]
+    assert basemap["tiles"]["name"] == "imagery" and "Esri" in basemap["tiles"]["attribution"]
+    assert "offline" not in basemap
 
 
 HOSTILE = [
@@ -201,11 +189,11 @@ def test_hostile_text_stays_data(payload: str, mode: str) -> None:
         assert payload not in page  # never as markup, anywhere
     assert "\u2028" not in page.split("</title>")[1]
     # the text arrives in the page data unchanged
-    places = _payload(page, "addPlaces")["places"]  # type: ignore[index]
+    places = _data(page)["places"]
     assert places[-1]["name"] == payload
     excerpt = "".join(s for s, _ in places[0]["articles"][0]["excerpts"][-1])
     assert payload in excerpt
-    assert _payload(page, "addInfo")["title"] == payload  # type: ignore[index]
+    assert _data(page)["info"]["title"] == payload
     script_tags = [t for t, _ in _tags(page) if t == "script"]
     baseline = [t for t, _ in _tags(render_page(build_map([_doc(text, (ODESA,))]), mode=mode)) if t == "script"]  # type: ignore[arg-type]
     assert len(script_tags) == len(baseline)
@@ -255,11 +243,11 @@ def test_asset_path_rejects_traversal() -> None:
 
 
 def test_no_docs_and_many_docs() -> None:
-    assert "gazette.finish" in render_page(build_map([]), mode="app")
+    assert _data(map_page([]))["places"] == []
     two = [_doc(), _doc(article_id="grain-2")]
     page = render_page(build_map(two), mode="app")
-    assert _payload(page, "addInfo")["title"] == "2 articles"  # type: ignore[index]
-    odesa = _payload(page, "addPlaces")["places"][0]  # type: ignore[index]
+    assert _data(page)["info"]["title"] == "2 articles"
+    odesa = _data(page)["places"][0]
     assert odesa["count"] == 2 and [a["id"] for a in odesa["articles"]] == ["grain", "grain-2"]
 
 

@@ -215,20 +215,20 @@ def _csp_console(page) -> list[str]:
 @pytest.fixture
 def csp_window(qtbot, make_window):
     window = make_window()
-    _record_violations(window.page)
+    _record_violations(window.map_view.web_page)
     open_and_wait(qtbot, window, shared_path(*SEED))
     return window
 
 
 def test_app_page_runs_under_its_csp_without_violations(qtbot, csp_window):
     window = csp_window
-    page = window.page
+    page = window.map_view.web_page
     policy = run_js(qtbot, page, "document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
     assert "default-src 'none'" in policy and "script-src gazette: 'unsafe-inline'" in policy
     assert run_js(qtbot, page, "Array.isArray(window.__csp)"), "the violation recorder did not run"
     # The whole seed map drew: Natural Earth countries, pins; then a marker click opens its popup.
     assert run_js(qtbot, page, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
-    with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000):
+    with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000):
         clicked = run_js(
             qtbot,
             page,
@@ -243,7 +243,7 @@ def test_app_page_runs_under_its_csp_without_violations(qtbot, csp_window):
 
 
 def test_app_page_csp_blocks_injected_remote_loads(qtbot, csp_window):
-    page = csp_window.page
+    page = csp_window.map_view.web_page
     run_js(
         qtbot,
         page,

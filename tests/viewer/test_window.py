@@ -19,21 +19,22 @@ from tests.data.bad_files import BAD_FILES
 from tests.support.window import open_and_wait
 from viewer.imagesize import ImageSizeDialog
 from viewer.webengine import PAGE_NAME
-from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
+from viewer.placeslist import COL_NAME, PLACE_ID_ROLE
+from viewer.window import FALLBACK_NOTICE, MainWindow
 
 SEED = ("articles", "putin-kim-vostochny.txt")
 
 
 def run_js(qtbot, window: MainWindow, script: str):
     box = {}
-    window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+    window.map_view.web_page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
     qtbot.waitUntil(lambda: "value" in box, timeout=5000)
     return box["value"]
 
 
 def place_id_named(window: MainWindow, name: str) -> str:
-    ids = [g.place.id for g in window._groups.values() if g.place.name == name]
-    assert ids, f"{name} not among {[g.place.name for g in window._groups.values()]}"
+    ids = [g.place.id for g in window.session.groups.values() if g.place.name == name]
+    assert ids, f"{name} not among {[g.place.name for g in window.session.groups.values()]}"
     return ids[0]
 
 
@@ -53,7 +54,7 @@ def test_marker_click_shows_its_excerpts(qtbot, seed_window):
     window = seed_window
     vlad = place_id_named(window, "Vladivostok")
     selector = json.dumps(f'[data-place-id="{vlad}"].leaflet-marker-icon')
-    with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+    with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
         found = run_js(
             qtbot,
             window,
@@ -62,8 +63,8 @@ def test_marker_click_shows_its_excerpts(qtbot, seed_window):
         )
         assert found, "no marker icon for Vladivostok in the page"
     assert clicked.args == [vlad]
-    assert window.selected_place_ids() == [vlad]
-    text = window.excerpt_text()
+    assert window.places.selected_place_ids() == [vlad]
+    text = window.excerpts.text()
     assert "Pacific fleet in Vladivostok" in text
     assert "Vladivostok" in window.excerpts.toHtml()
 
@@ -71,9 +72,9 @@ def test_marker_click_shows_its_excerpts(qtbot, seed_window):
 def test_list_selection_centres_the_map_and_opens_popup(qtbot, seed_window):
     window = seed_window
     pyongyang = place_id_named(window, "Pyongyang")
-    place = window._groups[pyongyang].place
-    assert window.select_place(pyongyang)
-    assert "Pyongyang" in window.excerpt_text()
+    place = window.session.groups[pyongyang].place
+    assert window.places.select_place(pyongyang)
+    assert "Pyongyang" in window.excerpts.text()
 
     def centred_with_popup() -> bool:
         state = run_js(
@@ -96,7 +97,7 @@ def open_popup_ids(qtbot, window: MainWindow) -> list[str]:
 
 
 def list_place_ids(window: MainWindow) -> list[str]:
-    return [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    return [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
 
 
 def test_focusing_each_place_opens_its_popup(qtbot, seed_window):
@@ -104,18 +105,18 @@ def test_focusing_each_place_opens_its_popup(qtbot, seed_window):
     ids = list_place_ids(window)
     assert len(ids) >= 5
     for pid in ids:
-        assert window.select_place(pid)
+        assert window.places.select_place(pid)
         try:
             qtbot.waitUntil(lambda pid=pid: open_popup_ids(qtbot, window) == [pid], timeout=8000)
         except qtbot.TimeoutError:
-            pytest.fail(f"no popup for {window._groups[pid].place.name} ({pid}); open: {open_popup_ids(qtbot, window)}")
+            pytest.fail(f"no popup for {window.session.groups[pid].place.name} ({pid}); open: {open_popup_ids(qtbot, window)}")
 
 
 def test_a_new_focus_cancels_the_pending_one(qtbot, seed_window):
     window = seed_window
     ids = list_place_ids(window)
     for pid in ids:  # in quick succession: each focus supersedes the one still moving
-        window.select_place(pid)
+        window.places.select_place(pid)
     last = ids[-1]
     qtbot.waitUntil(lambda: open_popup_ids(qtbot, window) == [last], timeout=8000)
     qtbot.wait(3500)  # longer than focusPlace's deadline: no superseded focus opens its popup late
@@ -127,12 +128,12 @@ def test_two_places_show_their_distance(qtbot, seed_window):
 
     window = seed_window
     moscow, vlad = place_id_named(window, "Moscow"), place_id_named(window, "Vladivostok")
-    window.select_place(moscow)
-    index = window._row_of(vlad)
-    window.places_view.selectionModel().select(
+    window.places.select_place(moscow)
+    index = window.places.row_of(vlad)
+    window.places.selectionModel().select(
         index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     )
-    text = window.excerpt_text()
+    text = window.excerpts.text()
     assert "Distance from" in text
     km = int(text.split(": ", 1)[1].split(" km")[0].replace(",", ""))
     assert 6300 < km < 6500  # Moscow-Vladivostok great circle is about 6,400 km
@@ -140,16 +141,16 @@ def test_two_places_show_their_distance(qtbot, seed_window):
 
 def test_offline_map_makes_no_remote_request(qtbot, seed_window):
     window = seed_window
-    seen = window.engine.interceptor.seen
+    seen = window.map_view.engine.interceptor.seen
     assert seen, "the interceptor saw no request at all"
     not_local = [r.url for r in seen if not r.url.startswith(("gazette:", "data:", "blob:", "qrc:"))]
     assert not_local == []
-    assert window.engine.interceptor.blocked == ()
-    assert window.engine.scheme_handler.failed == []
+    assert window.map_view.engine.interceptor.blocked == ()
+    assert window.map_view.engine.scheme_handler.failed == []
     paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
     assert paths > 100  # the Natural Earth countries were drawn
     assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-marker-icon[data-place-id]').length") >= 3
-    assert "places found in" in window.status_text()
+    assert "places found in" in window.status_label.text()
 
 
 class _DroppingServer:
@@ -188,7 +189,7 @@ def test_tile_failure_falls_back_to_offline_basemap(qtbot, make_window):
         window = make_window(basemap=f"http://127.0.0.1:{server.port}/{{z}}/{{x}}/{{y}}.png")
         started = time.monotonic()
         open_and_wait(qtbot, window, shared_path(*SEED))
-        qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_text(), timeout=5000)
+        qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_label.text(), timeout=5000)
         assert time.monotonic() - started < 5 + 10  # parse + page load + fallback
         assert server.accepted > 0, "the page never tried the tile server"
         paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
@@ -205,7 +206,7 @@ def test_unusable_tile_template_still_builds_the_map(qtbot, make_window):
     # {apikey} has no value in Leaflet: the page must fall back, not stop half-built.
     window = make_window(basemap="http://127.0.0.1:9/{z}/{x}/{y}.png?key={apikey}")
     open_and_wait(qtbot, window, shared_path(*SEED))
-    qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_text(), timeout=5000)
+    qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_label.text(), timeout=5000)
     assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
     assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-marker-icon[data-place-id]').length") >= 3
 
@@ -213,7 +214,7 @@ def test_unusable_tile_template_still_builds_the_map(qtbot, make_window):
 def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, monkeypatch):
     window = make_window()
     open_and_wait(qtbot, window, shared_path(*SEED))
-    before = (window.paths, window.docs, window.windowTitle(), window.places_model.rowCount())
+    before = (window.paths, window.docs, window.windowTitle(), window.places.items.rowCount())
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     bad = tmp_path / "photo.txt"
@@ -221,7 +222,7 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
     window.open_paths([bad])
     qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=20000)
     assert "photo.txt" in shown[0]
-    assert (window.paths, window.docs, window.windowTitle(), window.places_model.rowCount()) == before
+    assert (window.paths, window.docs, window.windowTitle(), window.places.items.rowCount()) == before
     missing = tmp_path / "nope.txt"
     window.open_paths([missing])
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
@@ -231,19 +232,19 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
 def window_state(qtbot, window: MainWindow) -> tuple:
     """What a failed open must leave alone: files, title, list rows, the served page and its DOM."""
     rows = [
-        tuple(window.places_proxy.index(r, c).data() for c in range(window.places_proxy.columnCount()))
-        for r in range(window.places_proxy.rowCount())
+        tuple(window.places.proxy.index(r, c).data() for c in range(window.places.proxy.columnCount()))
+        for r in range(window.places.proxy.rowCount())
     ]
-    served = window.engine.scheme_handler.lookup(PAGE_NAME)
+    served = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
     dom = run_js(qtbot, window, "JSON.stringify([document.querySelector('.gz-info .gz-title').textContent,"
                  " [...document.querySelectorAll('[data-place-id]')].map(n => n.dataset.placeId).sort()])")
-    return window.paths, window.docs, window.windowTitle(), rows, served, window.view.url().toString(), dom
+    return window.paths, window.docs, window.windowTitle(), rows, served, window.map_view.url().toString(), dom
 
 
 @pytest.mark.parametrize("mode", ["thread", "process"])
 @pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
 def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch, case, mode):
-    window = make_window(**({"parse_one": None} if mode == "process" else {}))
+    window = make_window(**({"parse": None} if mode == "process" else {}))
     open_and_wait(qtbot, window, shared_path(*SEED))
     qtbot.waitUntil(lambda: not window.busy, timeout=5000)
     before = window_state(qtbot, window)
@@ -266,7 +267,7 @@ def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
     assert window_state(qtbot, window) == before
     assert window.undo_action.isEnabled() is False
     assert not window.progress.isVisible() and not window.cancel_button.isVisible()
-    assert "places found in" in window.status_text()
+    assert "places found in" in window.status_label.text()
 
 
 def test_undo_restores_previous_articles(qtbot, make_window, tmp_path):
@@ -298,7 +299,7 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     big = tmp_path / "big.txt"
     big.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
     assert big.stat().st_size > 2_000_000
-    window = make_window(parse_one=None)  # the app's own way: a child process
+    window = make_window(parse=None)  # the app's own way: a child process
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     ticks: list[float] = []
     timer = QTimer()
@@ -330,10 +331,10 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
 
 
 def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatch):
-    window = make_window(parse_one=None)
+    window = make_window(parse=None)
     first = shared_path(*SEED)
     open_and_wait(qtbot, window, first)
-    assert any(g.place.name == "Vladivostok" for g in window._groups.values())
+    assert any(g.place.name == "Vladivostok" for g in window.session.groups.values())
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     window.open_paths([tmp_path / "missing.txt"])
@@ -342,7 +343,7 @@ def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatc
     big = tmp_path / "big.txt"
     big.write_text("Ships left Vladivostok for Pyongyang. " * 40000, encoding="utf-8")
     window.open_paths([big])
-    job = window._job
+    job = window.job
     qtbot.wait(300)
     window.cancel_open()
     qtbot.waitUntil(lambda: not shiboken6.isValid(job) or job.isFinished(), timeout=5000)  # child terminated
@@ -356,13 +357,13 @@ def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
     first = shared_path(*SEED)
     open_and_wait(qtbot, window, first)
     release = threading.Event()
-    slow_parse = window._parse_one
+    slow_parse = window.parse
 
     def blocking(path: Path):
         release.wait(10)
         return slow_parse(path)
 
-    window._parse_one = blocking
+    window.parse = blocking
     other = tmp_path / "other.txt"
     other.write_text("Ships left Vladivostok for Pyongyang.\n", encoding="utf-8")
     window.open_paths([other])
@@ -383,8 +384,8 @@ def test_excerpts_show_markup_as_text(qtbot, make_window, tmp_path):
         "Ports\n\nShips <img src=x onerror=alert(1)><b>left</b> Vladivostok for Pyongyang.\n", encoding="utf-8"
     )
     open_and_wait(qtbot, window, hostile)
-    window.select_place(place_id_named(window, "Vladivostok"))
-    text = window.excerpt_text()
+    window.places.select_place(place_id_named(window, "Vladivostok"))
+    text = window.excerpts.text()
     assert "<img src=x onerror=alert(1)><b>left</b> Vladivostok" in text
     assert "<img" not in window.excerpts.toHtml().replace("&lt;img", "")
 
@@ -398,22 +399,22 @@ def test_export_from_the_window(qtbot, seed_window, tmp_path):
     assert {f["properties"]["name"] for f in data["features"]} >= {"Vladivostok", "Pyongyang"}
     assert window.export_to(tmp_path / "view.png", fmt="png")
     image = QImage(str(tmp_path / "view.png"))
-    assert image.width() == window.view.width() and image.height() == window.view.height()
+    assert image.width() == window.map_view.width() and image.height() == window.map_view.height()
 
 
 def test_place_list_columns_fill_the_panel(qtbot, make_window):
     window = make_window()
 
     def gap() -> int:
-        header = window.places_view.horizontalHeader()
+        header = window.places.horizontalHeader()
         used = sum(header.sectionSize(c) for c in range(header.count()))
-        return window.places_view.viewport().width() - used
+        return window.places.viewport().width() - used
 
-    qtbot.waitUntil(lambda: window.places_view.viewport().width() > 100, timeout=5000)
+    qtbot.waitUntil(lambda: window.places.viewport().width() > 100, timeout=5000)
     assert gap() == 0  # no article yet
     open_and_wait(qtbot, window, shared_path(*SEED))
     assert gap() == 0
-    header = window.places_view.horizontalHeader()
+    header = window.places.horizontalHeader()
     assert header.sectionSize(COL_NAME) >= header.sectionSize(1)  # the name column takes the room
     window.resize(1500, 900)
     qtbot.waitUntil(lambda: gap() == 0, timeout=5000)
