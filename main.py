@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from places.errors import GazetteError
-from viewer.basemaps import BASEMAPS
-from viewer.formats import FORMATS, format_for_suffix
 
 REPO_ROOT = Path(__file__).resolve().parent
 SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
@@ -67,6 +65,8 @@ def _window_command(args: list[str]) -> int:
 
 
 def _add_map_options(parser: argparse.ArgumentParser) -> None:
+    from viewer.basemaps import BASEMAPS
+
     parser.add_argument("--basemap", choices=BASEMAPS, default="offline", help="map background (default: offline; the others need the network)")
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
     parser.add_argument("--connections", action="store_true", help="draw lines between places named in the same sentence")
@@ -176,6 +176,8 @@ def _report_index_build(fraction: float, message: str) -> None:
 
 
 def _export_command(args: list[str]) -> int:
+    from viewer.formats import FORMATS, format_for_suffix
+
     parser = argparse.ArgumentParser(prog="gazette export", description="Export the map of one or more articles.")
     parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")

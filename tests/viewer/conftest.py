@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.window import TINY_PAGE
+from viewer.mapview import MapView
 from viewer.window import MainWindow
 
 
@@ -31,3 +33,15 @@ def make_window(qtbot, parse):
     for window in windows:
         window.close()
         window.dispose()
+
+
+@pytest.fixture
+def tiny(qtbot):
+    """A MapView showing TINY_PAGE, handshake done; place "geonames:1" is known."""
+    view = MapView()
+    view.resize(400, 300)
+    with qtbot.waitSignal(view.ready, timeout=15000):
+        view.load_page(TINY_PAGE, known_ids=["geonames:1"])
+    yield view
+    view.close()
+    view.dispose()

@@ -510,3 +510,49 @@ def test_drop_opens_files(qtbot, make_window, tmp_path):
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.dropEvent(event)
     assert window.paths == (article,)
+
+
+def test_a_lesson_through_the_child_process_keeps_its_titles_and_dates(qtbot, make_window, tmp_path):
+    (tmp_path / "ports.txt").write_text("Notes\n\nShips left Odesa for Istanbul.\n", encoding="utf-8")
+    (tmp_path / "corridor.txt").write_text("Notes\n\nGrain reached Constanta from Odesa.\n", encoding="utf-8")
+    (tmp_path / "lesson.yaml").write_text(
+        "title: Black Sea lesson\narticles:\n"
+        "  - path: ports.txt\n    title: Ports of the Black Sea\n    published: 2024-05-01\n"
+        "  - path: corridor.txt\n    title: The grain corridor\n    published: 2023-08-16\n",
+        encoding="utf-8",
+    )
+    window = make_window(parse=None)  # the app's own way: a child process
+    open_and_wait(qtbot, window, tmp_path / "lesson.yaml")
+    assert [d.article.title for d in window.docs] == ["Ports of the Black Sea", "The grain corridor"]
+    assert [d.article.published for d in window.docs] == ["2024-05-01", "2023-08-16"]
+    assert window.windowTitle() == "Ports of the Black Sea · The grain corridor — Gazette"
+    dates = run_js(qtbot, window, "JSON.stringify([...document.querySelectorAll('.gz-source-date')].map(n => n.textContent))")
+    assert json.loads(dates) == ["2024-05-01", "2023-08-16"]
+
+
+def test_a_relative_path_opens_the_file_in_the_current_folder(qtbot, make_window, tmp_path, monkeypatch):
+    (tmp_path / "article.txt").write_text("Harbour notes\n\nShips left Vladivostok for Pyongyang.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the child process itself runs in the repo folder
+    window = make_window(parse=None)
+    open_and_wait(qtbot, window, Path("article.txt"))
+    assert window.paths == (tmp_path / "article.txt",)
+    assert {g.place.name for g in window.session.groups.values()} >= {"Vladivostok", "Pyongyang"}
+
+
+def test_a_basemap_change_during_a_parse_keeps_the_parse(qtbot, make_window, tmp_path, monkeypatch):
+    import viewer.mapbuilder
+
+    window = make_window(parse=None)
+    article = tmp_path / "a.txt"
+    article.write_text("Notes\n\n" + "Ships left Vladivostok for Pyongyang. " * 3000, encoding="utf-8")  # ~1 s
+    built: list[str] = []
+    real = viewer.mapbuilder.map_page
+    monkeypatch.setattr(viewer.mapbuilder, "map_page", lambda docs, **kw: built.append(kw["basemap"]) or real(docs, **kw))
+    tiles = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.open_paths([article])
+        assert window.job is not None
+        window.job.progressed.connect(lambda *_: window.basemap != tiles and window.set_basemap(tiles))  # mid-parse
+    assert built == []  # the child built the one page, with the new basemap; no rebuild here
+    assert "127.0.0.1:9" in window.map_view.engine.scheme_handler.lookup("/map.html")[1].decode()
+    assert window.docs and window.docs[0].article.source == str(article)
