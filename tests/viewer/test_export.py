@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import shared_path
-from support.mentions import mentions_by_name
-from support.seed import seed_docs
+from tests.support.mentions import mentions_by_name
+from tests.support.seed import seed_docs
 
 from places.errors import GazetteError, SaveError
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place

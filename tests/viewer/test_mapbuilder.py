@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -11,35 +12,16 @@ import folium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.mentions import mentions_by_name
 
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
-from viewer import elements, mapbuilder, webassets
-from viewer.mapbuilder import build_map, excerpt_segments, map_page, render_page
+from tests.support.grain import BLACK_SEA, ISTANBUL, ODESA, grain_doc
+from viewer import mapbuilder, webassets
+from viewer.mapbuilder import build_map, credit, excerpt_segments, map_page, render_page
 
 # The hosts folium loads its defaults from; none of them may appear in our pages.
 CDN_HOSTS = tuple(
     {urlsplit(url).netloc for _, url in folium.Map.default_js + folium.Map.default_css if "://" in url}
 )
-
-ODESA = Place("geonames:698740", "Odesa", 46.48, 30.73, Kind.CITY, "UA", "Ukraine", 1_000_000, "GeoNames")
-ISTANBUL = Place("geonames:745044", "Istanbul", 41.01, 28.95, Kind.CITY, "TR", "Turkey", 14_000_000, "GeoNames")
-BLACK_SEA = Place("curated:black-sea", "Black Sea", 43.0, 34.0, Kind.WATER, "", "", 0, "Natural Earth")
-TURKEY = Place("country:TR", "Turkey", 39.0, 35.0, Kind.COUNTRY, "TR", "Turkey", 0, "GeoNames")
-TUVALU = Place("country:TV", "Tuvalu", -8.5, 179.2, Kind.COUNTRY, "TV", "Tuvalu", 0, "GeoNames")
-
-# Our own words.
-TEXT = (
-    "Grain ships left Odesa on Monday. The convoy crossed the Black Sea towards Istanbul, "
-    "where Turkey inspects every hull. Officials in Istanbul said the checks take a day. "
-    "Tuvalu sent no ships."
-)
-
-
-def _doc(text: str = TEXT, places: tuple[Place, ...] = (ODESA, BLACK_SEA, ISTANBUL, TURKEY, TUVALU), *, article_id: str = "grain") -> GeoparsedArticle:
-    article = Article(article_id, "Grain corridor", text, source="grain.txt")
-    return GeoparsedArticle(article, mentions_by_name(article_id, text, places))
-
 
 class _Tags(HTMLParser):
     def __init__(self) -> None:
@@ -69,7 +51,7 @@ def _symbol(data: dict, place: dict) -> str:
 
 
 def test_app_page_loads_local_assets_bridge_and_no_cdn() -> None:
-    page = render_page(build_map([_doc()]), mode="app")
+    page = render_page(build_map([grain_doc()]), mode="app")
     srcs = [a["src"] for t, a in _tags(page) if t == "script" and a.get("src")]
     hrefs = [a["href"] for t, a in _tags(page) if t == "link"]
     assert "qwebchannel" not in page and "bridge.js" not in page  # the window injects them (viewer.mapview)
@@ -100,13 +82,13 @@ def _csp(page: str) -> str:
     ],
 )
 def test_app_page_allows_images_only_from_the_chosen_tiles(basemap: str, img_src: str) -> None:
-    csp = _csp(render_page(build_map([_doc()], basemap=basemap), mode="app"))
+    csp = _csp(render_page(build_map([grain_doc()], basemap=basemap), mode="app"))
     assert img_src in csp
     assert csp.count("script-src") == 1 and "*" not in csp
 
 
 def test_standalone_page_inlines_everything_under_a_csp() -> None:
-    page = render_page(build_map([_doc()]), mode="standalone")
+    page = render_page(build_map([grain_doc()]), mode="standalone")
     tags = _tags(page)
     assert not [a for t, a in tags if t == "script" and a.get("src")]
     assert not [t for t, _ in tags if t == "link"]
@@ -123,13 +105,13 @@ def test_standalone_page_inlines_everything_under_a_csp() -> None:
 
 def test_folium_cdn_defaults_are_replaced_by_local_assets() -> None:
     assert len(CDN_HOSTS) >= 3  # the check above is not vacuous
-    fmap = build_map([_doc()])
+    fmap = build_map([grain_doc()])
     for _, url in fmap.default_js + fmap.default_css:
         assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
 
 
 def test_places_payload_carries_every_place_and_excerpt() -> None:
-    doc = _doc()
+    doc = grain_doc()
     page = map_page([doc])
     data = _data(page)
     places = data["places"]
@@ -149,16 +131,16 @@ def test_places_payload_carries_every_place_and_excerpt() -> None:
 
 
 def test_connections_join_places_named_in_one_sentence() -> None:
-    page = render_page(build_map([_doc()], connections=True), mode="app")
+    page = render_page(build_map([grain_doc()], connections=True), mode="app")
     links = _data(page)["connections"]
     pairs = {frozenset(link["ids"]) for link in links}  # type: ignore[union-attr]
     assert frozenset({"curated:black-sea", "geonames:745044"}) in pairs
     assert frozenset({"geonames:698740", "geonames:745044"}) not in pairs
-    assert _data(map_page([_doc()]))["connections"] is None
+    assert _data(map_page([grain_doc()]))["connections"] is None
 
 
 def test_an_online_basemap_reaches_the_csp_and_the_data() -> None:
-    page = render_page(build_map([_doc()], basemap="imagery"), mode="standalone")
+    page = render_page(build_map([grain_doc()], basemap="imagery"), mode="standalone")
     assert "https://server.arcgisonline.com" in page.split("<title>")[0]  # in the CSP
     basemap = _data(page)["basemap"]
     assert basemap["tiles"]["name"] == "imagery" and "Esri" in basemap["tiles"]["attribution"]
@@ -179,7 +161,7 @@ HOSTILE = [
 def test_hostile_text_stays_data(payload: str, mode: str) -> None:
     text = f"Talks in Odesa ended. {payload} was posted from Odesa."
     evil = Place("curated:evil", payload, 10.0, 10.0, Kind.LANDFORM, "", "", 0, payload)
-    doc = _doc(text, (ODESA,))
+    doc = grain_doc(text, (ODESA,))
     doc = GeoparsedArticle(
         Article("evil", payload, text, source=payload),
         doc.mentions + (Mention("evil", 0, 5, "Talks", evil, payload, 0),),
@@ -195,14 +177,8 @@ def test_hostile_text_stays_data(payload: str, mode: str) -> None:
     assert payload in excerpt
     assert _data(page)["info"]["title"] == payload
     script_tags = [t for t, _ in _tags(page) if t == "script"]
-    baseline = [t for t, _ in _tags(render_page(build_map([_doc(text, (ODESA,))]), mode=mode)) if t == "script"]  # type: ignore[arg-type]
+    baseline = [t for t, _ in _tags(render_page(build_map([grain_doc(text, (ODESA,))]), mode=mode)) if t == "script"]  # type: ignore[arg-type]
     assert len(script_tags) == len(baseline)
-
-
-def test_script_json_escapes_everything_that_could_end_a_script() -> None:
-    out = elements.script_json({"a": "</script><!--&\u2028\u2029"})
-    assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
-    assert json.loads(out) == {"a": "</script><!--&\u2028\u2029"}
 
 
 @given(st.text(max_size=60), st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=4))
@@ -229,22 +205,9 @@ def test_iso_numeric_matches_world_atlas_ids() -> None:
     assert mapbuilder.iso_numeric("ZZ") == ""
 
 
-def test_missing_node_modules_is_a_clear_error(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(webassets, "ASSETS_DIR", tmp_path)
-    with pytest.raises(webassets.AssetError, match="bootstrap.sh"):
-        render_page(build_map([_doc()]), mode="standalone")
-
-
-def test_asset_path_rejects_traversal() -> None:
-    with pytest.raises(webassets.AssetError):
-        webassets.asset_path("../pyproject.toml")
-    with pytest.raises(webassets.AssetError):
-        webassets.asset_path("/etc/passwd")
-
-
 def test_no_docs_and_many_docs() -> None:
     assert _data(map_page([]))["places"] == []
-    two = [_doc(), _doc(article_id="grain-2")]
+    two = [grain_doc(), grain_doc(article_id="grain-2")]
     page = render_page(build_map(two), mode="app")
     assert _data(page)["info"]["title"] == "2 articles"
     odesa = _data(page)["places"][0]
@@ -253,4 +216,38 @@ def test_no_docs_and_many_docs() -> None:
 
 def test_render_page_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError):
-        render_page(build_map([_doc()]), mode="pdf")  # type: ignore[arg-type]
+        render_page(build_map([grain_doc()]), mode="pdf")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("https://en.wikipedia.org/wiki/Vostochny_Cosmodrome", ("Wikipedia", "https://en.wikipedia.org/")),
+        ("http://www.example.org:8080/a/very/long/page?x=1", ("example.org", "http://www.example.org/")),
+        ("GeoNames (centre of the area its towns cover)", ("GeoNames", "https://www.geonames.org/")),
+        ("OpenStreetMap Nominatim", ("OpenStreetMap Nominatim", "")),
+        ("  Roscosmos;  press release 2016 ", ("Roscosmos", "")),
+        ("javascript:alert(1)", ("", "")),
+        ("data:text/html,<script>alert(1)</script>", ("", "")),
+        ('https://evil.example"><script>alert(1)</script>', ("", "")),
+        ("", ("", "")),
+    ],
+)
+def test_credit_is_short_and_links_only_http(source: str, expected: tuple[str, str]) -> None:
+    assert credit(source) == expected
+
+
+def test_long_citations_are_cut() -> None:
+    name, link = credit("A very long citation of a printed atlas in three volumes with maps")
+    assert name.endswith("…") and len(name) <= 40 and link == ""
+
+
+def test_attributions_are_site_names_not_urls() -> None:
+    page_url = "https://en.wikipedia.org/wiki/Black_Sea"
+    sea = dataclasses.replace(BLACK_SEA, source=page_url)
+    places = _data(render_page(build_map([grain_doc(places=(ODESA, sea, ISTANBUL))]), mode="app"))
+    assert places["attributions"] == ["Natural Earth", "GeoNames", "Wikipedia"]  # type: ignore[index]
+    links = places["attributionLinks"]  # type: ignore[index]
+    assert links["Wikipedia"] == "https://en.wikipedia.org/"
+    assert all(url.startswith(("https://", "http://")) for url in links.values())
+    assert page_url not in str(places["attributions"])  # type: ignore[index]

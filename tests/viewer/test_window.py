@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import socket
@@ -11,15 +13,19 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import shared_path
 from tests.data.bad_files import BAD_FILES
+from tests.support import hostile_window as hw
+from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
 from tests.support.window import open_and_wait
+from viewer.corrections import LOW_CONFIDENCE
 from viewer.imagesize import ImageSizeDialog
-from viewer.webengine import PAGE_NAME
 from viewer.placeslist import COL_NAME, PLACE_ID_ROLE
+from viewer.webengine import PAGE_NAME
 from viewer.window import FALLBACK_NOTICE, MainWindow
 
 SEED = ("articles", "putin-kim-vostochny.txt")
@@ -420,31 +426,6 @@ def test_place_list_columns_fill_the_panel(qtbot, make_window):
     qtbot.waitUntil(lambda: gap() == 0, timeout=5000)
 
 
-def test_image_size_dialog_choices(qtbot):
-    dialog = ImageSizeDialog(current=(900, 700))
-    qtbot.addWidget(dialog)
-    texts = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
-    assert texts[0] == "Current view (900 × 700)" and texts[-1] == "Custom…"
-    assert {"1280 × 800", "1920 × 1080"} <= set(texts)
-    assert dialog.chosen_size() is None  # the current view is the default
-    assert (dialog.width_box.value(), dialog.height_box.value()) == (900, 700)
-    assert not dialog.width_box.isEnabled() and not dialog.height_box.isEnabled()
-    dialog.select((1920, 1080))
-    assert dialog.chosen_size() == (1920, 1080)
-    assert (dialog.width_box.value(), dialog.height_box.value()) == (1920, 1080)
-    assert not dialog.width_box.isEnabled()
-    dialog.preset.setCurrentIndex(dialog.preset.count() - 1)  # Custom… keeps the shown numbers
-    assert dialog.width_box.isEnabled() and dialog.height_box.isEnabled()
-    assert dialog.chosen_size() == (1920, 1080)
-    dialog.width_box.setValue(5)
-    dialog.height_box.setValue(99999)
-    assert dialog.chosen_size() == (100, 10000)  # clamped to what the renderer accepts
-    dialog.set_custom(640, 400)
-    assert dialog.chosen_size() == (640, 400)
-    with pytest.raises(ValueError):
-        dialog.select((1, 1))
-
-
 def test_export_image_at_a_chosen_size(qtbot, seed_window, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QImage
@@ -556,3 +537,311 @@ def test_a_basemap_change_during_a_parse_keeps_the_parse(qtbot, make_window, tmp
     assert built == []  # the child built the one page, with the new basemap; no rebuild here
     assert "127.0.0.1:9" in window.map_view.engine.scheme_handler.lookup("/map.html")[1].decode()
     assert window.docs and window.docs[0].article.source == str(article)
+
+
+# ---------------------------------------------------------------- hostile articles in the window
+# The corpus (tests/data/hostile/) is opened in the real window, with the real page, bridge and
+# QtWebEngine.  Every place is selected in the list and clicked on the map; the page's sentinels
+# must stay unset, no JavaScript dialog may be called, no element may be injected into the page
+# or the excerpt panel, and the window title, popups and panel show the payloads literally.
+
+
+@pytest.fixture
+def hostile_window(qtbot, parse):
+    win = MainWindow(parse=parse)
+    hw.trap_dialogs(win)
+    win.resize(1200, 800)
+    win.show()
+    yield win
+    win.close()
+    win.dispose()
+
+
+
+@pytest.mark.parametrize("name", sorted(LITERALS))
+def test_hostile_article_in_the_window(qtbot, hostile_window, name):
+    window = hostile_window
+    path = HOSTILE_DIR / name
+    open_and_wait(qtbot, window, path)
+    doc = window.docs[0]
+    title = doc.article.title
+
+    # The window title shows the article title literally (whitespace collapsed).
+    assert " ".join(title.split()) in window.windowTitle()
+    assert hw.run_js(qtbot, window, "document.title") == title
+
+    # The places list holds every place (names come from the gazetteer, never from the text).
+    ids = [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
+    assert sorted(ids) == sorted({m.place.id for m in doc.mentions})
+
+    panel_texts: list[str] = []
+    popups: list[str] = []
+    for pid in ids:
+        assert window.places.select_place(pid)
+        panel_texts.append(window.excerpts.text())
+        markup = window.excerpts.toHtml()
+        # Unescaped payloads would have become elements of the panel's document.
+        assert "<img" not in markup and 'href="javascript' not in markup and "<script" not in markup
+        # The list's focusPlace opens the popup and un-clusters the marker; then click it for real.
+        hw.wait_popup(qtbot, window, pid, after="selecting it in the list")
+        with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
+            # Until an animation settles the icon may be out of the DOM; it is clicked once, when there.
+            qtbot.waitUntil(lambda pid=pid: hw.click_on_map(qtbot, window, pid), timeout=8000)
+        assert clicked.args == [pid]
+        popups.append(hw.wait_popup(qtbot, window, pid, after="clicking it on the map"))
+
+    hw.assert_nothing_ran(qtbot, window)
+    panel = "\n".join(panel_texts)
+    shown = "\n".join(popups)
+    for literal in LITERALS[name]:
+        if literal in title:
+            continue
+        assert literal in panel, f"{literal!r} not shown literally in the excerpt panel"
+        assert literal in shown, f"{literal!r} not shown literally in a popup"
+    assert title in hw.run_js(qtbot, window, "document.querySelector('.gz-info .gz-title').textContent")
+
+
+def test_all_hostile_articles_at_once(qtbot, hostile_window):
+    window = hostile_window
+    paths = hostile_files()
+    open_and_wait(qtbot, window, *paths)
+    titles = [d.article.title for d in window.docs]
+    assert " ".join(titles[0].split()) in window.windowTitle()
+    assert f"and {len(paths) - 1} more" in window.windowTitle()
+    # Click what the overview shows (markers outside clusters, country shapes); selecting from the
+    # list is covered per article above.
+    visible = json.loads(hw.run_js(qtbot, window, "JSON.stringify([...new Set([...document.querySelectorAll("
+                                "'.leaflet-marker-icon[data-place-id], path[data-place-id]')].map(n => n.dataset.placeId))])"))
+    assert len(visible) >= 5
+    for pid in visible:
+        with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
+            assert hw.click_on_map(qtbot, window, pid)
+        assert clicked.args == [pid]
+        text = hw.wait_popup(qtbot, window, pid, after="clicking it on the map")
+        group = window.session.groups[pid]
+        # With several articles the popup names each article, by its (hostile) title.
+        for mention in group.mentions:
+            assert next(d.article.title for d in window.docs if d.article.id == mention.article_id) in text
+        assert window.places.selected_place_ids() == [pid]
+    hw.assert_nothing_ran(qtbot, window)
+
+
+def test_all_hostile_articles_focus_every_place_from_the_list(qtbot, hostile_window):
+    window = hostile_window
+    # Five articles, places clustered across the world: every focus ends with its popup open.
+    open_and_wait(qtbot, window, *hostile_files())
+    ids = [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
+    assert len(ids) >= 10
+    for pid in ids:
+        assert window.places.select_place(pid)
+        text = hw.wait_popup(qtbot, window, pid, after="selecting it in the list")
+        assert window.session.groups[pid].place.name in text
+    hw.assert_nothing_ran(qtbot, window)
+
+
+def test_the_checks_catch_a_payload_that_does_run(qtbot, hostile_window):
+    """Control: the window-side checks fire when a payload is made to run in the page."""
+    window = hostile_window
+    open_and_wait(qtbot, window, HOSTILE_DIR / "script-tags.txt")
+    payload = json.dumps(LITERALS["script-tags.txt"][2])  # <img src=x onerror="window.__gazette_pwned=3;alert(3)">
+    hw.run_js(qtbot, window, f"(() => {{ document.body.insertAdjacentHTML('beforeend', {payload}); return 'ok'; }})()")
+    qtbot.waitUntil(lambda: hw.dialogs_seen(qtbot, window) == ["alert: 3"], timeout=5000)
+    assert json.loads(hw.run_js(qtbot, window, f"JSON.stringify({SENTINEL_JS})")) == ["__gazette_pwned=3"]
+    assert json.loads(hw.run_js(qtbot, window, hw.INJECTED_JS))
+
+
+# ---------------------------------------------------------------- corrections and Undo
+
+
+def list_rows(window: MainWindow) -> list[tuple]:
+    proxy = window.places.proxy
+    return [tuple(proxy.index(r, c).data() for c in range(proxy.columnCount())) for r in range(proxy.rowCount())]
+
+
+def list_ids(window: MainWindow) -> list[str]:
+    return [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
+
+
+def served_places(window: MainWindow) -> dict[str, int]:
+    """Place id -> mention count, read from the map page the scheme handler serves now."""
+    served = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
+    assert served is not None
+    page = served[1].decode("utf-8")
+    found = {pid: int(n) for pid, n in re.findall(r'\{"id":"([^"]+)","name":"[^"]*","kind":.*?"count":(\d+)', page)}
+    assert found, "no places payload in the served page"
+    return found
+
+
+def snapshot(window: MainWindow) -> tuple:
+    return list_rows(window), served_places(window), window.status_label.text(), window.docs
+
+
+def menu_actions(window: MainWindow, place_id: str) -> dict[str, QAction]:
+    menu = window.places.place_menu(place_id)
+    assert menu is not None
+    return {a.text(): a for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
+
+
+def in_doubt(window: MainWindow, name: str) -> str:
+    """The id of the place called ``name`` whose reading is least sure and has alternatives."""
+    groups = [g for g in window.session.groups.values() if g.place.name == name and any(m.alternatives for m in g.mentions)]
+    assert groups, f"no {name} with alternatives among {[g.place.name for g in window.session.groups.values()]}"
+    return min(groups, key=lambda g: min(m.confidence for m in g.mentions)).place.id
+
+
+# Our own words: a Texas Paris among Texas towns, named twice, so that its reading is in doubt.
+TEXAS = (
+    "Fair week in Lamar County\n\n"
+    "Paris is a small town in Lamar County. Travellers drive from Dallas and Austin to Paris for the fair,"
+    " then on to Houston.\n"
+)
+
+
+@pytest.fixture
+def texas_window(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    path = tmp_path / "fair.txt"
+    path.write_text(TEXAS, encoding="utf-8")
+    window = make_window()
+    open_and_wait(qtbot, window, path)
+    return window
+
+
+def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
+    window = texas_window
+    paris = in_doubt(window, "Paris")
+    group = window.session.groups[paris]
+    assert group.count == 2
+    before = snapshot(window)
+    assert not window.undo_action.isEnabled()
+    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+
+    actions = menu_actions(window, paris)
+    assert "Not a place" in actions
+    offered = [text for text in actions if text != "Not a place"]
+    assert offered, "the menu offers no alternative"
+    assert all(re.fullmatch(r"\S.* — [a-z]+(, .+)?", text) for text in offered), offered
+    label = offered[0]
+    alternative = actions[label].data()
+    assert alternative and alternative != paris
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        actions[label].trigger()
+
+    # Both mentions of "Paris" now read as the chosen place, in the list, the page and the status bar.
+    assert paris not in list_ids(window) and alternative in list_ids(window)
+    assert window.places.selected_place_ids() == [alternative]
+    assert [m.place.id for m in window.docs[0].mentions if m.text == "Paris"] == [alternative, alternative]
+    served = served_places(window)
+    assert paris not in served and served[alternative] == 2
+    assert set(served) == set(list_ids(window))
+    assert window.status_label.text() != before[2]
+    assert "now read as" in window.status_label.text() and label in window.status_label.text()
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Correction"
+
+    # Exports see the correction.
+    assert window.export_to(tmp_path / "fixed.geojson", fmt="geojson")
+    exported = json.loads((tmp_path / "fixed.geojson").read_text(encoding="utf-8"))
+    ids = {f["properties"]["id"] for f in exported["features"]}
+    assert alternative in ids and paris not in ids
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert snapshot(window) == before
+    assert window.places.selected_place_ids() == [paris]
+    assert not window.undo_action.isEnabled()
+
+
+def test_not_a_place_removes_it_and_undo_restores(qtbot, texas_window):
+    window = texas_window
+    paris = in_doubt(window, "Paris")
+    count = window.session.groups[paris].count
+    before = snapshot(window)
+    places_before = len(before[0])
+    mentions_before = sum(len(d.mentions) for d in window.docs)
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        menu_actions(window, paris)["Not a place"].trigger()
+
+    assert paris not in list_ids(window) and len(list_rows(window)) == places_before - 1
+    assert paris not in served_places(window)
+    assert all(m.place.id != paris for d in window.docs for m in d.mentions)
+    assert sum(len(d.mentions) for d in window.docs) == mentions_before - count
+    status = window.status_label.text()
+    assert status.startswith(f"{places_before - 1} places found in {mentions_before - count} mentions")
+    assert "not a place" in status
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert snapshot(window) == before
+
+
+def test_did_you_mean_line_for_low_confidence_places(qtbot, texas_window):
+    window = texas_window
+    paris = in_doubt(window, "Paris")
+    assert min(m.confidence for m in window.session.groups[paris].mentions) < LOW_CONFIDENCE
+    sure = [g.place.id for g in window.session.groups.values() if min(m.confidence for m in g.mentions) >= LOW_CONFIDENCE]
+    assert sure, "every place is in doubt: the test text no longer separates them"
+    window.places.select_place(sure[0])
+    assert "Did you mean" not in window.excerpts.text()
+
+    window.places.select_place(paris)
+    assert "Did you mean" in window.excerpts.text()
+    links = re.findall(r'<a href="(gazette-correct:\d+)">.*?<span[^>]*>([^<]+)</span>', window.excerpts.toHtml())
+    labels = [text for _, text in links]
+    assert labels[-1] == "Not a place" and len(labels) >= 2
+    assert labels[:-1] == [t for t in menu_actions(window, paris) if t != "Not a place"]  # same as the menu
+    href, label = links[0]
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.excerpts.anchorClicked.emit(QUrl(href))
+    assert paris not in list_ids(window)
+    assert label in window.status_label.text()
+
+
+def test_one_undo_stack_for_open_and_corrections(qtbot, texas_window, tmp_path):
+    window = texas_window
+    first = window.paths
+    original = window.docs
+    paris = in_doubt(window, "Paris")
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        menu_actions(window, paris)["Not a place"].trigger()
+    corrected = window.docs
+    other = tmp_path / "other.txt"
+    other.write_text("Ships left Vladivostok for Pyongyang on Monday.\n", encoding="utf-8")
+    open_and_wait(qtbot, window, other)
+    assert window.undo_action.text() == "&Undo Open"
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert (window.paths, window.docs) == (first, corrected)
+    assert window.undo_action.text() == "&Undo Correction"
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert (window.paths, window.docs) == (first, original)
+    assert not window.undo_action.isEnabled()
+
+
+def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    window = make_window(parse=None)  # parsed in the child process, as the app does
+    open_and_wait(qtbot, window, shared_path("articles", "putin-kim-vostochny.txt"))
+    candidates = [g for g in window.session.groups.values() if any(m.alternatives for m in g.mentions)]
+    assert candidates, "no place of the seed article has alternatives"
+    group = min(candidates, key=lambda g: min(m.confidence for m in g.mentions))
+    before = snapshot(window)
+    actions = menu_actions(window, group.place.id)
+    label = next(t for t in actions if t != "Not a place")
+    alternative = actions[label].data()
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        actions[label].trigger()
+    assert group.place.id not in served_places(window) and alternative in served_places(window)
+    assert window.export_to(tmp_path / "seed.csv", fmt="csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "seed.csv").read_text(encoding="utf-8"))))
+    assert group.place.id not in {r["place_id"] for r in rows}
+    assert sum(r["place_id"] == alternative for r in rows) >= 1
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert snapshot(window) == before
+
+
+def test_menu_for_an_unknown_place_is_none(qtbot, texas_window):
+    assert texas_window.places.place_menu("geonames:0") is None
