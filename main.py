@@ -1,6 +1,6 @@
 """Gazette's command line: open the window, geoparse to JSON, or export a map.
 
-    python main.py [FILE ...] [--basemap NAME] [--online] [--screenshot PNG]
+    python main.py [FILE ...] [--basemap NAME] [--online] [--screenshot PNG] [--offscreen]
     python main.py geoparse FILE ...            places per article, as JSON
     python main.py geoparse --jsonl IN.jsonl    one {"id", "places"} line per {"id", "text"} line ("-": stdin)
     python main.py export FILE ... -o OUT [--format html|geojson|kml|csv|png] [--connections] [--size WxH]
@@ -23,6 +23,7 @@ from places.errors import GazetteError
 
 REPO_ROOT = Path(__file__).resolve().parent
 SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
+COMMANDS = ("geoparse", "export")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,11 +58,47 @@ def _window_command(args: list[str]) -> int:
     parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
     _add_map_options(parser)
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save a picture of the window once the map is ready, then quit")
+    parser.add_argument("--offscreen", action="store_true", help="render without a display (for scripts; implied by --screenshot when there is no display)")
     opts = parser.parse_args(args)
+    _check_files_exist(opts.files)
+    _choose_display(offscreen=opts.offscreen, screenshot=opts.screenshot is not None)
     paths = list(opts.files) or [str(SAMPLE_ARTICLE)]  # articles or lessons; the viewer reads them
     from viewer.app import run  # Qt is heavy; only the window needs it
 
     return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)
+
+
+def _check_files_exist(files: Sequence[str]) -> None:
+    """A missing file is one line before any window opens; a mistyped command gets a hint."""
+    import difflib
+
+    from places.articles import read_error_reason
+
+    for position, name in enumerate(files):
+        try:
+            os.stat(name)
+        except OSError as err:
+            message = f"Cannot open {name}: {read_error_reason(err)}"
+            close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.6) if position == 0 else []
+            if close:
+                message += f" Did you mean 'gazette {close[0]}'?"
+            raise GazetteError(message) from None
+
+
+def _choose_display(*, offscreen: bool, screenshot: bool) -> None:
+    """Offscreen when asked (or for a screenshot without a display); no display at all is an error."""
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+    if sys.platform.startswith("linux") and not has_display:
+        if screenshot:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            return
+        raise GazetteError(
+            "No display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+            "run Gazette on a desktop, or use --screenshot PNG or --offscreen to render without one."
+        )
 
 
 def _add_map_options(parser: argparse.ArgumentParser) -> None:

@@ -18,15 +18,23 @@ support (state, "City, State" or proximity).
 
 from __future__ import annotations
 
+__all__ = ["MAX_READINGS", "Resolution", "ResolveOptions", "resolve"]
+
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from places.gazetteer import (
-    P_ADMIN1, P_CC, P_KIND, P_LAT, P_LON, P_NAME, P_POP, P_PRIOR, Gazetteer, haversine_km, name_key,
-)
+from places.gazetteer import Gazetteer, haversine_km
+from places.indexformat import Row, name_key
+from places.model import Kind
 from places.recognize import Candidate
+
+_COUNTRY, _REGION, _COUNTY, _CITY = Kind.COUNTRY, Kind.REGION, Kind.COUNTY, Kind.CITY
+_NAMED = frozenset({Kind.COUNTRY, Kind.REGION})  # a named one says where the document is
+_TOWNLIKE = frozenset({Kind.CITY, Kind.COUNTY})
+_LOCAL = frozenset({Kind.CITY, Kind.COUNTY, Kind.FACILITY})  # points: in a state, near other places
+_DIVISIONS = frozenset({Kind.REGION, Kind.COUNTY})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +48,7 @@ class ResolveOptions:
     town_region_bonus: float = 2.2  # only another town of the same state is named
     near_bonus: float = 1.0
     proportional: bool = True  # a country known only from its towns counts by their share of the text
-    local_share: float = 0.6
-    weak_max: bool = False  # other towns' evidence counts once (the strongest), not summed  # share of the document's places in one state that counts fully
+    local_share: float = 0.6  # share of the document's places in one state that counts fully
     near_km: float = 250.0
     hint_bonus: float = 8.0
     alias_penalty: float = 2.5  # a town matched by an alternate name, not its own
@@ -86,20 +93,20 @@ class _Context:
         others = len(self.keys) - (key in self.keys)
         return len(sources - {key}) / others if others > 0 else 0.0
 
-    def add(self, row: tuple, key: str, *, point: bool) -> None:
-        kind = row[P_KIND]
+    def add(self, row: Row, key: str, *, point: bool) -> None:
+        kind = row.kind
         self.keys.add(key)
-        if row[P_CC]:
-            self.countries[row[P_CC]].add(key)
-            if kind in ("country", "region"):
-                self.named_countries[row[P_CC]].add(key)
-        if kind == "region":
-            self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
-            self.named_regions[(row[P_CC], row[P_ADMIN1])].add(key)
-        elif kind in ("city", "county", "facility") and row[P_ADMIN1]:
-            self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
-        if point and kind in ("city", "county", "facility"):
-            self.points.append((row[P_LAT], row[P_LON], key))
+        if row.country:
+            self.countries[row.country].add(key)
+            if kind in _NAMED:
+                self.named_countries[row.country].add(key)
+        if kind is _REGION:
+            self.regions[(row.country, row.admin1)].add(key)
+            self.named_regions[(row.country, row.admin1)].add(key)
+        elif kind in _LOCAL and row.admin1:
+            self.regions[(row.country, row.admin1)].add(key)
+        if point and kind in _LOCAL:
+            self.points.append((row.lat, row.lon, key))
 
 
 def _supports(sources: set[str] | None, key: str) -> bool:
@@ -115,10 +122,10 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
             if c.weak:
                 continue
             row = gazetteer.row(c.indices[0])
-            kind = row[P_KIND]
-            unambiguous = len(c.indices) == 1 or row[P_PRIOR] > 20 * gazetteer.row(c.indices[1])[P_PRIOR]
-            if kind in ("country", "region") or (kind in ("city", "county") and unambiguous):
-                ctx.add(row, c.key, point=row[P_POP] > 100000 or len(c.indices) == 1)
+            kind = row.kind
+            unambiguous = len(c.indices) == 1 or row.prior > 20 * gazetteer.row(c.indices[1]).prior
+            if kind in _NAMED or (kind in _TOWNLIKE and unambiguous):
+                ctx.add(row, c.key, point=row.population > 100000 or len(c.indices) == 1)
             if c.region_hint is not None:
                 ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
     out = _pass(known, gazetteer, ctx, options)
@@ -137,30 +144,30 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         """(score, local support): support counts only state, hint and proximity evidence (for a
         common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
         row = gazetteer.row(idx)
-        kind = row[P_KIND]
-        s = math.log10(row[P_PRIOR] + 10.0)
+        kind = row.kind
+        s = math.log10(row.prior + 10.0)
         local = 0.0
-        if kind == "city" and _key_of(row[P_NAME]) != c.key:
+        if kind is _CITY and _key_of(row.name) != c.key:
             s -= options.alias_penalty
         if not options.context:
             return s, local
-        cc = row[P_CC]
+        cc = row.country
         weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
         if cc and _supports(ctx.countries.get(cc), c.key):
             if options.proportional and not _supports(ctx.named_countries.get(cc), c.key):
                 weak_bonus += options.country_bonus * min(1.0, ctx.share(ctx.countries[cc], c.key) / options.local_share)
             else:
                 s += options.country_bonus
-            if kind == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
+            if kind is _REGION and gazetteer.row(c.indices[0]).kind is _COUNTRY:
                 s += options.country_bonus / 2  # Georgia the state in a US story, not the country
         # Evidence from other towns (same state, nearby) is weaker than a named state and is not
         # summed: one town named nearby must not lift a small namesake over a world city.
         town_support = 0.0
-        if kind == "region" and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
+        if kind is _REGION and _supports(ctx.regions.get((cc, row.admin1)), c.key):
             s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
             local += options.region_bonus
-        elif kind in ("city", "county", "facility"):
-            region = (cc, row[P_ADMIN1])
+        elif kind in _LOCAL:
+            region = (cc, row.admin1)
             if _supports(ctx.named_regions.get(region), c.key):
                 s += options.region_bonus
                 local += options.region_bonus
@@ -171,13 +178,13 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
                 town_support = options.town_region_bonus * min(1.0, share / options.local_share)
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
-            if (hrow[P_KIND] == "region" and (cc, row[P_ADMIN1]) == (hrow[P_CC], hrow[P_ADMIN1])) or (
-                hrow[P_KIND] == "country" and cc == hrow[P_CC]
+            if (hrow.kind is _REGION and (cc, row.admin1) == (hrow.country, hrow.admin1)) or (
+                hrow.kind is _COUNTRY and cc == hrow.country
             ):
                 s += options.hint_bonus
                 local += options.hint_bonus
-        if ctx.points and kind in ("city", "county", "facility"):
-            lat, lon = row[P_LAT], row[P_LON]
+        if ctx.points and kind in _LOCAL:
+            lat, lon = row.lat, row.lon
             deg = options.near_km / 111.0
             near: set[str] = set()
             for a, b, k in ctx.points[:30]:
@@ -195,7 +202,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
     for c in known:
-        sense = f"{c.key}\x00{c.cue}" if c.cue else c.key
+        sense = f"{c.key}\x00{c.division}" if c.division else c.key
         if options.one_sense and sense in senses and c.region_hint is None:
             best = senses[sense]
             alts = sense_alternatives.get((c.key, best))
@@ -217,9 +224,6 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     return out
 
 
-_DIVISIONS = ("region", "county")
-
-
 def _division_or_city(c: Candidate, scored: list, gazetteer: Gazetteer, options: ResolveOptions) -> list:
     """A division and the city it is named after compete: the text decides, else the city wins.
 
@@ -232,22 +236,22 @@ def _division_or_city(c: Candidate, scored: list, gazetteer: Gazetteer, options:
     division's people (the hamlet Oklahoma is not what "Oklahoma" names).
     """
     top = gazetteer.row(scored[0][1])
-    if c.cue in _DIVISIONS:
-        if top[P_KIND] == c.cue:
+    if c.division is not None:
+        if top.kind is c.division:
             return scored
         for k, (_, x) in enumerate(scored):
             row = gazetteer.row(x)
-            if row[P_KIND] == c.cue and row[P_CC] == top[P_CC]:  # "Istanbul province", not a far namesake
+            if row.kind is c.division and row.country == top.country:  # "Istanbul province", not a far namesake
                 return _promote(scored, k)
         return scored
-    if top[P_KIND] not in _DIVISIONS:
+    if top.kind not in _DIVISIONS:
         return scored
     for k, (_, x) in enumerate(scored[1:], 1):
         row = gazetteer.row(x)
-        if (row[P_KIND] == "city" and row[P_CC] == top[P_CC] and row[P_ADMIN1] == top[P_ADMIN1]
-                and _key_of(row[P_NAME]) == c.key and row[P_POP] >= options.namesake_share * top[P_POP]
-                and (top[P_KIND] == "region"
-                     or haversine_km(row[P_LAT], row[P_LON], top[P_LAT], top[P_LON]) < options.namesake_km)):
+        if (row.kind is _CITY and row.country == top.country and row.admin1 == top.admin1
+                and _key_of(row.name) == c.key and row.population >= options.namesake_share * top.population
+                and (top.kind is _REGION
+                     or haversine_km(row.lat, row.lon, top.lat, top.lon) < options.namesake_km)):
             return _promote(scored, k)
     return scored
 

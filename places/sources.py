@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from places.articles import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_article
-from places.lessons import load_lesson
+from places.lessons import LESSON_SUFFIXES, load_lesson
 from places.model import Article
 
 ARTICLE_SUFFIXES: tuple[str, ...] = tuple(sorted((TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""}))
-LESSON_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 SOURCE_SUFFIXES: tuple[str, ...] = ARTICLE_SUFFIXES + LESSON_SUFFIXES
 
 

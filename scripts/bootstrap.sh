@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything Gazette needs, idempotently: .venv with the Python dependencies from
 # pyproject.toml, and the web dependencies from assets/package-lock.json (npm ci).
-#   scripts/bootstrap.sh           runtime dependencies
+#   scripts/bootstrap.sh           runtime dependencies, and the system libraries Qt links against
 #   scripts/bootstrap.sh --test    plus test dependencies and the system packages the tests need
-#                                  (Debian's chromium for the browser tests, fonts, Qt's runtime libraries)
+#                                  (Debian's chromium for the browser tests, fonts, Xvfb)
 # Each step is skipped when a stamp says its inputs have not changed since it last ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,9 +50,20 @@ if [ "$(cat "$npm_stamp" 2>/dev/null || true)" != "$npm_key" ]; then
   echo "$npm_key" >"$npm_stamp"
 fi
 
+# Qt's xcb platform plugin and QtWebEngine link against system libraries a fresh desktop may
+# lack; scripts/qt_system_deps.py derives the Debian packages from ldd and installs them (as root
+# or with sudo), or stops with the exact apt-get line. Re-checked only when the Python
+# dependencies or the set of installed Debian packages have changed.
+qt_stamp=.venv/.gazette-qt-libs
+qt_key="${deps_key%-*}-$(stat -c %Y /var/lib/dpkg/status 2>/dev/null || echo none)"
+if [ "$(cat "$qt_stamp" 2>/dev/null || true)" != "$qt_key" ]; then
+  .venv/bin/python scripts/qt_system_deps.py --install
+  echo "${deps_key%-*}-$(stat -c %Y /var/lib/dpkg/status 2>/dev/null || echo none)" >"$qt_stamp"
+fi
+
 if [ $want_test = 1 ]; then
-  # Debian's chromium drives the browser tests; Qt WebEngine needs fonts and a few X/GL libraries.
-  pkgs="chromium fonts-dejavu-core fonts-liberation libnss3 libxkbcommon0 libxkbcommon-x11-0 libegl1 libgl1 libxcb-cursor0 libasound2 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libgbm1"
+  # Debian's chromium drives the browser tests; Xvfb gives the first-run test a real X display.
+  pkgs="chromium fonts-dejavu-core fonts-liberation xvfb xauth"
   missing=""
   for p in $pkgs; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
   if [ -n "$missing" ]; then

@@ -205,6 +205,24 @@ def test_geoparse_a_lesson(tmp_path):
     assert [p["text"] for p in docs[0]["places"]] == ["Odesa"]
 
 
+def test_geoparse_relative_paths_are_taken_from_the_callers_folder(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "a.txt").write_text("Ships left Odesa.", encoding="utf-8")
+    (tmp_path / "class" / "lesson.yaml").write_text(
+        "title: Ports\narticles: [{path: a.txt, title: Grain, published: 2023-08-16}]\n", encoding="utf-8"
+    )
+    (tmp_path / "README.md").write_text("# Not the repo's README\n\nPatrols off Varna.", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, MAIN, "geoparse", "README.md", "class/lesson.yaml"], capture_output=True, text=True,
+        timeout=120, cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    docs = json.loads(result.stdout)
+    assert [d["source"] for d in docs] == [str(tmp_path / "README.md"), str(tmp_path / "class" / "a.txt")]
+    assert [d["title"] for d in docs] == ["Not the repo's README", "Grain"]
+    assert [p["text"] for d in docs for p in d["places"]] == ["Varna", "Odesa"]
+
+
 def test_export_geojson_of_the_sample(tmp_path):
     from main import SAMPLE_ARTICLE
 
@@ -214,3 +232,41 @@ def test_export_geojson_of_the_sample(tmp_path):
     assert result.stdout.startswith(f"Wrote {out} (geojson): ")
     features = json.loads(out.read_text(encoding="utf-8"))["features"]
     assert len(features) >= 15
+
+
+def test_window_without_a_display_says_so_and_exits_2():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, MAIN], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT, env=env)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "No display" in result.stderr and "--screenshot" in result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_window_without_a_display_still_takes_a_screenshot(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    shot = tmp_path / "shot.png"
+    result = subprocess.run([sys.executable, MAIN, "--screenshot", str(shot)], capture_output=True, text=True,
+                            timeout=240, cwd=REPO_ROOT, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("word", "hint"), [("exprot", "gazette export"), ("geoprase", "gazette geoparse"), ("nonesuch.txt", None)])
+def test_unknown_first_word_is_a_missing_file_with_a_hint(word, hint):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, MAIN, word, "file.txt"], capture_output=True, text=True, timeout=60,
+                            cwd=REPO_ROOT, env=env)  # fmt: skip
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [lines[0]] and lines[0].startswith(f"gazette: Cannot open {word}: there is no such file.")
+    assert (hint in lines[0]) if hint else ("Did you mean" not in lines[0])
+
+
+def test_a_missing_file_after_the_first_is_named_without_opening_a_window(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Kyiv and Odesa.", encoding="utf-8")
+    result = gazette(str(article), str(tmp_path / "missing.txt"), timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"gazette: Cannot open {tmp_path / 'missing.txt'}: there is no such file."

@@ -8,7 +8,7 @@ from places.gazetteer import haversine_km
 from places.geoparse import Geoparser
 from places.model import Article, Kind
 from tests.conftest import shared_path
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_fallback_is_asked_only_about_unknown_facility_names_and_failures_are_sw
 
 def test_shared_geoparser_is_one_instance(monkeypatch, tmp_path):
     from places import geoparse
-    from tests.places._gazetteer_fixture import INDEX_DIR
+    from tests.support.gazetteer import INDEX_DIR
 
     monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
     monkeypatch.setattr(geoparse, "_offline", None)
@@ -92,7 +92,7 @@ def test_shared_geoparser_is_one_instance(monkeypatch, tmp_path):
 def test_shared_online_geoparser_is_built_once_and_shares_the_gazetteer(monkeypatch):
     import places.online
     from places import geoparse
-    from tests.places._gazetteer_fixture import INDEX_DIR
+    from tests.support.gazetteer import INDEX_DIR
 
     built: list[object] = []
 
@@ -120,7 +120,7 @@ def test_shared_online_geoparser_failure_is_not_cached(monkeypatch):
     import places.online
     from places import geoparse
     from places.errors import GeocodingError
-    from tests.places._gazetteer_fixture import INDEX_DIR
+    from tests.support.gazetteer import INDEX_DIR
 
     calls: list[int] = []
 
@@ -197,3 +197,18 @@ def test_ports_named_like_their_province_are_the_ports(parser):
     ms = _parse(parser, "Captains sail past Constanța and Varna before the Bosporus. Varna Province was calm.")
     assert [(m.text, m.place.kind) for m in ms] == [
         ("Constanța", Kind.CITY), ("Varna", Kind.CITY), ("Bosporus", Kind.WATER), ("Varna", Kind.REGION)]
+
+
+def test_the_offline_geoparser_never_imports_the_online_geocoder():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.support.gazetteer import INDEX_DIR
+
+    code = ("import sys; from places.geoparse import shared_geoparser; shared_geoparser(); "
+            "print('places.online' in sys.modules, 'geopy' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    env = {**__import__("os").environ, "GAZETTE_CACHE_DIR": str(INDEX_DIR), "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, check=True)
+    assert out.stdout.split() == ["False", "False"]
