@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from viewer.basemaps import BASEMAPS  # noqa: E402
+
 SEED = REPO.parent / "shared" / "articles" / "putin-kim-vostochny.txt"
-BASEMAPS = ("offline", "osm", "positron", "imagery")
 FALLBACK_WAIT_S = 15.0  # the page gives up on tiles after 4 s at the latest
 
 

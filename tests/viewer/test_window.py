@@ -365,9 +365,9 @@ def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
     release = threading.Event()
     slow_parse = window.parse
 
-    def blocking(path: Path):
+    def blocking(article):
         release.wait(10)
-        return slow_parse(path)
+        return slow_parse(article)
 
     window.parse = blocking
     other = tmp_path / "other.txt"
