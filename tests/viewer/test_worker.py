@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import viewer.worker as worker
+from places.indexformat import INDEX_FILE_NAME
 from viewer.basemaps import MapOptions
 
 
@@ -23,7 +24,7 @@ def test_first_run_index_build_is_reported_while_parsing(qtbot, tmp_path, monkey
     assert [m.text for m in result.docs[0].mentions] == ["Odesa", "Istanbul"]
     assert result.page and result.options == MapOptions()
     assert statuses[0].startswith("Building the place index") and statuses[-1] == "Place index ready (100%)", statuses
-    assert (tmp_path / "cache" / "gazetteer.idx").is_file()
+    assert (tmp_path / "cache" / INDEX_FILE_NAME).is_file()
     job.wait(5000)
     worker.stop_spare_child()  # the next spare must not keep this test's cache dir
 
