@@ -27,9 +27,10 @@ Data sources, and why each one:
 * **Curated entries (``data/curated.yaml``)** — our own sourced points for what GeoNames'
   populated places lack: facilities, seas, straits, peninsulas, disputed and informal regions.
 
-The compiled index (marshal of compact tuples) lives in the user's cache dir, keyed by a data
-version (:func:`places.indexformat.data_version`: format, package versions, curated.yaml) and is rebuilt, in a child
-process so the big JSON objects never stay in the viewer's memory, when stale or corrupt.
+The compiled index (its format is :mod:`places.indexformat`; :mod:`places._gazetteer_build` writes
+it) lives in the user's cache dir, keyed by a data version (format, data packages' versions,
+curated.yaml), and is rebuilt, in a child process so the big JSON objects never stay in the
+viewer's memory, when stale or corrupt.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from places.model import Kind, Place
 from places.storage import user_cache_dir
 
 Progress = Callable[[float, str], None]
-_POINT_KINDS = frozenset({Kind.CITY, Kind.FACILITY})  # what nearest() may answer with
+_POINT_KINDS = (Kind.CITY, Kind.FACILITY)  # what nearest() may answer with
 _new_row = tuple.__new__  # Row(...) without the Python-level __new__: rows are built by the thousand
 
 

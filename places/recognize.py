@@ -199,8 +199,8 @@ DIVISION_WORDS: dict[str, tuple[Kind, ...]] = {
     **dict.fromkeys(("province", "provinces"), (Kind.REGION, Kind.COUNTY)),
     "county": (Kind.COUNTY, Kind.REGION),
 }
-_TOWNLIKE = frozenset({Kind.CITY, Kind.COUNTY})
-_STATELIKE = frozenset({Kind.REGION, Kind.COUNTRY})  # what may follow "City, "
+_TOWNLIKE = (Kind.CITY, Kind.COUNTY)
+_STATELIKE = (Kind.REGION, Kind.COUNTRY)  # what may follow "City, "
 # Words after an unknown capitalised name that mark a facility worth asking the fallback about.
 FACILITY_CUES = frozenset(
     """cosmodrome spaceport airport airfield air base naval shipyard port harbour harbor station

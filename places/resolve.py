@@ -31,10 +31,11 @@ from places.model import Kind
 from places.recognize import Candidate
 
 _COUNTRY, _REGION, _COUNTY, _CITY = Kind.COUNTRY, Kind.REGION, Kind.COUNTY, Kind.CITY
-_NAMED = frozenset({Kind.COUNTRY, Kind.REGION})  # a named one says where the document is
-_TOWNLIKE = frozenset({Kind.CITY, Kind.COUNTY})
-_LOCAL = frozenset({Kind.CITY, Kind.COUNTY, Kind.FACILITY})  # points: in a state, near other places
-_DIVISIONS = frozenset({Kind.REGION, Kind.COUNTY})
+# Tuples, not sets: membership tests identity first, where a set would call Enum.__hash__ (Python code).
+_NAMED = (Kind.COUNTRY, Kind.REGION)  # a named one says where the document is
+_TOWNLIKE = (Kind.CITY, Kind.COUNTY)
+_LOCAL = (Kind.CITY, Kind.COUNTY, Kind.FACILITY)  # points: in a state, near other places
+_DIVISIONS = (Kind.REGION, Kind.COUNTY)
 
 
 @dataclass(frozen=True, slots=True)

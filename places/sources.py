@@ -8,13 +8,16 @@ article stay on that :class:`Article`.
 
 from __future__ import annotations
 
-__all__ = ["ARTICLE_SUFFIXES", "LESSON_SUFFIXES", "SOURCE_SUFFIXES", "is_lesson", "load_source", "load_sources", "resolve_path"]
+__all__ = [
+    "ARTICLE_SUFFIXES", "LESSON_SUFFIXES", "SOURCE_SUFFIXES", "is_lesson", "load_source", "load_sources", "resolve_path",
+]  # fmt: skip
 
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from places.articles import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_article
+from places.errors import ArticleError
 from places.lessons import LESSON_SUFFIXES, load_lesson
 from places.model import Article
 
@@ -31,7 +34,11 @@ def resolve_path(path: str | os.PathLike[str], *, cwd: Path | None = None) -> Pa
     """``path`` as an absolute path: ``~`` expanded, a relative path taken from ``cwd`` (default: the current folder)."""
     p = Path(os.fspath(path)).expanduser()
     if not p.is_absolute():
-        p = (Path.cwd() if cwd is None else Path(cwd)) / p
+        try:
+            base = Path.cwd() if cwd is None else Path(cwd)
+        except OSError as err:  # the folder it was started in was deleted meanwhile
+            raise ArticleError(f"Cannot open {os.fspath(path)}: the current folder no longer exists.") from err
+        p = base / p
     return Path(os.path.normpath(p))
 
 

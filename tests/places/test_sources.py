@@ -78,5 +78,14 @@ def test_errors_stay_gazette_errors(tmp_path: Path):
         load_sources(["missing.yaml"], cwd=tmp_path)
 
 
+def test_a_deleted_current_folder_is_one_message(tmp_path: Path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(ArticleError, match="the current folder no longer exists"):
+        load_sources(["a.txt"])
+
+
 def test_no_paths_no_articles():
     assert load_sources([]) == ()
