@@ -92,8 +92,9 @@ def _excerpts(mentions: Sequence[Mention]) -> list[list[tuple[str, bool]]]:
     return [excerpt_segments(text, ranges) for (_, text), ranges in sorted(by_excerpt.items())]
 
 
-def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any]:
-    """What map.js needs about one place: position, kind, and its excerpts per article."""
+def place_payload(group: PlaceMentions) -> dict[str, Any]:
+    """What map.js needs about one place: position, kind, and its excerpts per article id
+    (the articles' titles are in the page data once, under ``articles``)."""
     place = group.place
     by_article: dict[str, list[Mention]] = {}
     for m in group.mentions:
@@ -110,7 +111,7 @@ def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any
         "count": group.count,
         "source": place.source,
         "articles": [
-            {"id": aid, "title": titles.get(aid, aid), "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
+            {"id": aid, "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
         ],
     }
 
@@ -216,7 +217,8 @@ def map_data(
         "world": elements.WorldData.element_id,
         "basemap": basemap,
         **kinds_payload(),
-        "places": [place_payload(g, titles) for g in groups],
+        "articles": titles,
+        "places": [place_payload(g) for g in groups],
         "showArticleTitles": True,
         "clusterRadius": CLUSTER_RADIUS_PX,
         "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,

@@ -41,6 +41,7 @@
     attributions: {},
     kinds: {},
     legend: {},
+    articleTitles: {},
     showArticleTitles: true
   };
 
@@ -309,7 +310,8 @@
     box.appendChild(el("div", "gz-popup-meta", meta.join(" · ")));
     place.articles.forEach(function (article) {
       var section = el("div", "gz-popup-article");
-      if (state.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", article.title));
+      var title = Object.prototype.hasOwnProperty.call(state.articleTitles, article.id) ? state.articleTitles[article.id] : article.id;
+      if (state.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", title));
       var list = el("ul", "gz-excerpts");
       article.excerpts.forEach(function (segments) { list.appendChild(excerptNode(segments)); });
       section.appendChild(list);
@@ -716,6 +718,7 @@
     var data = JSON.parse(node.textContent);
     state.kinds = data.kinds || {};
     state.legend = data.legend || {};
+    state.articleTitles = data.articles || {};
     state.showArticleTitles = data.showArticleTitles !== false;
     setWorld(map, data.world);
     if (data.basemap && data.basemap.tiles) addTiles(map, data.basemap.tiles);

@@ -212,6 +212,7 @@ def test_no_docs_and_many_docs() -> None:
     assert _data(page)["info"]["title"] == "2 articles"
     odesa = _data(page)["places"][0]
     assert odesa["count"] == 2 and [a["id"] for a in odesa["articles"]] == ["grain", "grain-2"]
+    assert _data(page)["articles"] == {"grain": "Grain corridor", "grain-2": "Grain corridor"}  # once, not per place
 
 
 def test_render_page_rejects_unknown_mode() -> None:
