@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
             try:
                 page = map_page(change.shown.docs, basemap=self.basemap, connections=self.connections)
             except GazetteError as err:
+                self._update_chrome()
                 self.show_error(str(err))
                 return False
         self.session.commit(change)

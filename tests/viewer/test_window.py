@@ -845,3 +845,28 @@ def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_pat
 
 def test_menu_for_an_unknown_place_is_none(qtbot, texas_window):
     assert texas_window.places.place_menu("geonames:0") is None
+
+
+def test_a_basemap_that_cannot_be_drawn_keeps_the_map_and_the_choice(qtbot, seed_window, monkeypatch):
+    window = seed_window
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    before = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
+    status = window.status_label.text()
+    window.set_basemap("google")
+    assert shown and "Unknown basemap" in shown[0]
+    assert window.basemap == "offline" and window.basemap_actions["offline"].isChecked()
+    assert window.map_view.engine.scheme_handler.lookup(PAGE_NAME) == before
+    assert window.status_label.text() == status
+
+
+def test_connections_and_basemap_redraw_the_same_articles(qtbot, seed_window):
+    window = seed_window
+    docs, undo = window.docs, window.undo_action.isEnabled()
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.connections_action.setChecked(True)
+    page = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)[1].decode()
+    assert '"connections":[{' in page and window.docs == docs and window.undo_action.isEnabled() == undo
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.basemap_actions["offline"].trigger()
+    assert window.docs == docs
