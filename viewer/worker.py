@@ -13,7 +13,7 @@ a basemap change during a parse costs nothing.  Cancel kills the child.  With an
 
 from __future__ import annotations
 
-__all__ = ["ParseJob", "ParseResult", "child_main", "prestart_child", "stop_spare_child"]
+__all__ = ["ParseJob", "ParseResult", "child_main", "geoparse_paths", "prestart_child", "stop_spare_child"]
 
 import atexit
 import logging
@@ -23,7 +23,7 @@ import select
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -118,17 +118,14 @@ class ParseJob(QThread):
             self.succeeded.emit(result)
 
     def _run_here(self) -> ParseResult | None:
-        from places.sources import load_sources
         from viewer.mapbuilder import map_page
 
         assert self._parse is not None
-        articles = load_sources(self.paths)
         docs: list[GeoparsedArticle] = []
-        for done, article in enumerate(articles):
+        for doc in geoparse_paths(self.paths, self._parse, progress=self.progressed.emit):
             if self._cancel.is_set():
                 return None
-            self.progressed.emit(done, len(articles), _name(article))
-            docs.append(self._parse(article))
+            docs.append(doc)
         if self._cancel.is_set():
             return None
         options = self.options()
@@ -185,8 +182,16 @@ class ParseJob(QThread):
                 prestart_child()  # warm for the next open
 
 
-def _name(article: Article) -> str:
-    return Path(article.source).name if article.source else article.title
+def geoparse_paths(
+    paths: Sequence[str | Path], parse: Parse, *, progress: Callable[[int, int, str], object]
+) -> Iterator[GeoparsedArticle]:
+    """The articles of ``paths`` (absolute) geoparsed one by one; ``progress(done, total, name)`` before each."""
+    from places.sources import load_sources
+
+    articles = load_sources(paths)
+    for done, article in enumerate(articles):
+        progress(done, len(articles), Path(article.source).name if article.source else article.title)
+        yield parse(article)
 
 
 def _write_frame(stream: BinaryIO, value: object) -> None:
@@ -319,15 +324,11 @@ def child_main() -> None:
 
 def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
     from places.geoparse import shared_geoparser
-    from places.sources import load_sources
     from viewer.mapbuilder import map_page
 
-    articles = load_sources(request.paths)
-    geoparser = shared_geoparser(online=request.online)
+    parse = shared_geoparser(online=request.online).parse
     docs = []
-    for done, article in enumerate(articles):
-        send("progress", done, len(articles), _name(article))
-        doc = geoparser.parse(article)
+    for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name)):
         docs.append(doc)
         send("article", doc.article)
         for start in range(0, len(doc.mentions), CHUNK):
