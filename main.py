@@ -23,9 +23,6 @@ from places.errors import GazetteError
 
 REPO_ROOT = Path(__file__).resolve().parent
 SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
-BASEMAPS = ("offline", "osm", "positron", "imagery")
-EXPORT_FORMATS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
-                  ".kml": "kml", ".csv": "csv", ".png": "png"}  # fmt: skip
 COMMANDS = ("geoparse", "export")
 
 
@@ -65,7 +62,7 @@ def _window_command(args: list[str]) -> int:
     opts = parser.parse_args(args)
     _check_files_exist(opts.files)
     _choose_display(offscreen=opts.offscreen, screenshot=opts.screenshot is not None)
-    paths = [str(p) for p in _expand_lessons(opts.files)] if opts.files else [str(SAMPLE_ARTICLE)]
+    paths = list(opts.files) or [str(SAMPLE_ARTICLE)]  # articles or lessons; the viewer reads them
     from viewer.app import run  # Qt is heavy; only the window needs it
 
     return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)
@@ -105,6 +102,8 @@ def _choose_display(*, offscreen: bool, screenshot: bool) -> None:
 
 
 def _add_map_options(parser: argparse.ArgumentParser) -> None:
+    from viewer.basemaps import BASEMAPS
+
     parser.add_argument("--basemap", choices=BASEMAPS, default="offline", help="map background (default: offline; the others need the network)")
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
     parser.add_argument("--connections", action="store_true", help="draw lines between places named in the same sentence")
@@ -231,14 +230,16 @@ def _report_index_build(fraction: float, message: str) -> None:
 
 
 def _export_command(args: list[str]) -> int:
+    from viewer.formats import FORMATS, format_for_suffix
+
     parser = argparse.ArgumentParser(prog="gazette export", description="Export the map of one or more articles.")
     parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")
-    parser.add_argument("--format", choices=sorted(set(EXPORT_FORMATS.values())), help="default: from OUT's suffix")
+    parser.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size for png (e.g. 1600x1000)")
     _add_map_options(parser)
     opts = parser.parse_args(args)
-    fmt = opts.format or EXPORT_FORMATS.get(opts.output.suffix.lower())
+    fmt = opts.format or format_for_suffix(opts.output.suffix)
     if fmt is None:
         parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
     from viewer.targets import check_target
@@ -270,19 +271,6 @@ def _size(text: str) -> tuple[int, int]:
 
 
 # --- shared -------------------------------------------------------------------------------
-
-
-def _expand_lessons(files: Sequence[str]) -> list[Path]:
-    """Absolute article paths, with each lesson file replaced by the articles it lists."""
-    from places.sources import is_lesson, load_source, resolve_path
-
-    paths: list[Path] = []
-    for name in files:
-        if is_lesson(name):
-            paths.extend(Path(a.source) for a in load_source(name))
-        else:
-            paths.append(resolve_path(name))
-    return paths
 
 
 def _load_articles(files: Sequence[str]) -> list[Any]:

@@ -8,26 +8,19 @@ written through (places.storage replaces the file it points to, atomically; the 
 
 from __future__ import annotations
 
-__all__ = ["SUFFIX_FORMATS", "TargetError", "check_target", "format_for"]
+__all__ = ["TargetError", "check_target"]
 
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from places.errors import GazetteError
 from places.storage import non_regular_kind
+from viewer.errors import ExportError
+from viewer.formats import format_for_suffix
 
-SUFFIX_FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
-                                  ".kml": "kml", ".csv": "csv", ".png": "png"}  # fmt: skip
 
-
-class TargetError(GazetteError):
+class TargetError(ExportError):
     """The export target is unsafe or contradicts the format asked for."""
-
-
-def format_for(path: str | os.PathLike[str]) -> str | None:
-    """The export format a target's suffix names, if any."""
-    return SUFFIX_FORMATS.get(Path(path).suffix.lower())
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -41,7 +34,7 @@ def check_target(path: str | os.PathLike[str], *, fmt: str,
                  inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Raise :class:`TargetError` when ``path`` may not receive an export of ``fmt``."""
     target = Path(path)
-    named = format_for(target)
+    named = format_for_suffix(target.suffix)
     if named is not None and named != fmt.lower().lstrip("."):
         raise TargetError(f"Cannot export {fmt} to {target}: its name says {named}; "
                           f"give a .{fmt} name or leave out --format.")
