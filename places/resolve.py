@@ -45,6 +45,7 @@ class ResolveOptions:
     near_km: float = 250.0
     hint_bonus: float = 8.0
     alias_penalty: float = 2.5  # a town matched by an alternate name, not its own
+    exonym_pop: int = 500_000  # ...but only a fifth of it for a city this big
     one_sense: bool = True
     min_weak_score: float = 6.5  # a weak candidate without local support needs a big place
     min_score: float = 2.0
@@ -141,7 +142,9 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         s = math.log10(row[P_PRIOR] + 10.0)
         local = 0.0
         if kind == "city" and _key_of(row[P_NAME]) != c.key:
-            s -= options.alias_penalty
+            # An exonym of a big city ("Cologne", "Munich") is what the name means; an alternate
+            # name of a hamlet rarely is.
+            s -= options.alias_penalty if row[P_POP] < options.exonym_pop else options.alias_penalty / 2.5
         if not options.context:
             return s, local
         cc = row[P_CC]

@@ -77,11 +77,11 @@ CASES = (
     Case("river-thames",
          "The River Thames burst its banks upstream of Oxford after a week of rain.",
          (Want("River Thames", W, 51.5, -0.9, 150), Want("Oxford", C, 51.75, -1.26, 30)),
-         ("The River", "week")),
+         ("its banks", "week")),
     Case("x-river",
          "Ukrainian marines crossed the Dnipro River near Kherson, while pilgrims in the Jordan River "
          "valley stayed home. Barges on the Rhine River ran aground near Cologne.",
-         (Want("Dnipro River", W, 47.5, 33.5, 600), Want("Kherson", C, 46.64, 32.61, 30),
+         (Want("Dnipro River", W, 47.5, 33.5, 600), Want("Kherson", (C, R), 46.64, 32.61, 100),
           Want("Jordan River", W, 32.3, 35.56, 120), Want("Rhine River", W, 50.0, 7.8, 500),
           Want("Cologne", C, 50.94, 6.96, 30)),
          ("Ukrainian marines", "pilgrims", "Barges")),
