@@ -81,7 +81,8 @@ class Geoparser:
             excerpt, excerpt_start = excerpt_for(text, c.start, c.end)
             excerpt = excerpts.setdefault((excerpt_start, len(excerpt)), excerpt)
             mentions.append(Mention(article.id, c.start, c.end, c.text, place, excerpt, excerpt_start,
-                                    confidence=conf, alternatives=alts))
+                                    confidence=conf, alternatives=alts,
+                                    role="associative" if c.country_hint else "toponym"))
 
         for k, r in enumerate(resolved):  # in text order
             resolved[k] = None  # type: ignore[call-overload]

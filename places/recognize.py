@@ -413,7 +413,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             drop = True
         if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
             drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
-        if options.org_rules and nxt is not None and nxt.sep == " " and nxt.key in JOB_WORDS:
+        if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key in JOB_WORDS:
             drop = True  # "our West Africa correspondent", "the Washington bureau": a job, not a place
         if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key == "river":
             drop = True  # "the Moscow river" unknown as a whole: a river, not the town
@@ -502,11 +502,11 @@ def _person_first_name(toks: Tokens, i: int, j: int, gazetteer: Gazetteer) -> bo
         return False
     if nxt.key in PLACE_FOLLOWERS or nxt.key in ORG_HEADS or nxt.key in DIVISION_WORDS or nxt.key in FEATURE_TAILS:
         return False
-    return gazetteer.is_surname(nxt.key) or not gazetteer.has_key(nxt.key) or nxt.key in _KNOWN_SURNAMES
+    return gazetteer.is_surname(nxt.key) or nxt.key in _KNOWN_SURNAMES
 
 
-# Surnames that are also towns and so missing from the census list kept in the index.
-_KNOWN_SURNAMES = frozenset("smith brown hilton butler peterson pugh sweeney beckham johnson williams jones".split())
+# Surnames of people news names often that the 1990 census list lacks.
+_KNOWN_SURNAMES = frozenset("beckham obama trump biden putin zelensky netanyahu erdogan modi macron".split())
 
 
 def _is_airport(indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:

@@ -52,6 +52,10 @@ class ResolveOptions:
     namesake_city: bool = True  # "Varna" is the city, not Varna Province, unless the text says province
     namesake_share: float = 0.15  # ...when the city holds at least this share of the division's people
     namesake_km: float = 40.0  # a second-level division's namesake lies this close to its point
+    links: bool = True  # readings of two names that fit together (a town in a named county) support each other
+    county_link_km: float = 45.0
+    county_link_bonus: float = 2.2
+    link_local: float = 0.0  # how much of the link counts as local support for a weak candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +85,7 @@ class _Context:
         self.points: list[tuple[float, float, str]] = []
         self.keys: set[str] = set()
         self.named_countries: dict[str, set[str]] = defaultdict(set)  # the country or one of its states is named
+        self.links: dict[int, set[str]] = {}  # reading -> other names with a reading that contains or adjoins it
 
     def share(self, sources: set[str], key: str) -> float:
         """Fraction of the document's other place names that are among ``sources``."""
@@ -103,6 +108,37 @@ class _Context:
             self.points.append((row[P_LAT], row[P_LON], key))
 
 
+_COUNTY_WORDS = (" county", " parish", " borough")
+
+
+def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
+    """Readings of two different names of the text that fit together: a town inside a county the
+    text names ("Paris" and "Henry County": Paris, Tennessee). Local news names a town with its county; far-off namesakes rarely line up like that by
+    chance. (Two towns a few km apart were tried too: on LGL they line up by chance as often.)"""
+    towns: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    counties: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for c in known:
+        if c.key in seen or c.common:
+            continue
+        seen.add(c.key)
+        for x in c.indices[:MAX_READINGS]:
+            row = gazetteer.row(x)
+            if row[P_KIND] == "city" and row[P_ADMIN1]:
+                towns[(row[P_CC], row[P_ADMIN1])].append((x, c.key))
+            elif row[P_KIND] == "county" and (c.cue == "county" or c.key.endswith(_COUNTY_WORDS)):
+                counties.append((x, c.key))  # "Henry County", not a bare "Douglas"
+    links: dict[int, set[str]] = {}
+    for x, key in counties:
+        row = gazetteer.row(x)
+        for t, tkey in towns.get((row[P_CC], row[P_ADMIN1]), ()):
+            trow = gazetteer.row(t)
+            if tkey != key and haversine_km(row[P_LAT], row[P_LON], trow[P_LAT], trow[P_LON]) < options.county_link_km:
+                links.setdefault(x, set()).add(tkey)
+                links.setdefault(t, set()).add(key)
+    return links
+
+
 def _supports(sources: set[str] | None, key: str) -> bool:
     return bool(sources) and (len(sources) > 1 or key not in sources)
 
@@ -122,9 +158,12 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
                 ctx.add(row, c.key, point=row[P_POP] > 100000 or len(c.indices) == 1)
             if c.region_hint is not None:
                 ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
+    if options.context and options.links:
+        ctx.links = _links(known, gazetteer, options)
     out = _pass(known, gazetteer, ctx, options)
     if options.context and options.coherence:
         ctx2 = _Context()
+        ctx2.links = ctx.links
         for r in out:
             ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
             if r.candidate.region_hint is not None:
@@ -172,6 +211,10 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
                 # naming Chicago once is little evidence for Geneva, Illinois.
                 share = ctx.share(ctx.regions[region], c.key)
                 town_support = options.town_region_bonus * min(1.0, share / options.local_share)
+        linked = ctx.links.get(idx)
+        if linked and linked - {c.key}:
+            s += options.county_link_bonus
+            local += options.county_link_bonus * options.link_local
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
             if (hrow[P_KIND] == "region" and (cc, row[P_ADMIN1]) == (hrow[P_CC], hrow[P_ADMIN1])) or (
