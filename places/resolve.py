@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from places.gazetteer import (
-    P_ADMIN1, P_CC, P_KIND, P_LAT, P_LON, P_NAME, P_POP, P_PRIOR, Gazetteer, haversine_km, name_key,
+    P_ADMIN1, P_CC, P_ID, P_KIND, P_LAT, P_LON, P_NAME, P_POP, P_PRIOR, Gazetteer, haversine_km, name_key,
 )
+from places.confidence import SEATS_OF_POWER, Evidence, calibrated
 from places.recognize import Candidate
 
 
@@ -66,6 +67,7 @@ class Resolution:
     row: int
     alternatives: tuple[int, ...]
     confidence: float
+    evidence: Evidence | None = None  # what the confidence was computed from (for calibration)
 
 
 MAX_READINGS = 25  # readings scored per name; the prior order makes the rest hopeless
@@ -109,6 +111,20 @@ class _Context:
 
 
 _COUNTY_WORDS = (" county", " parish", " borough")
+
+
+def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
+              repeat: bool) -> Evidence:
+    row = gazetteer.row(best)
+    return Evidence(
+        margin=margin, kind=row[P_KIND], prior=row[P_PRIOR], weak=c.weak, common=c.common,
+        hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
+        readings=len(c.indices), alias=row[P_KIND] == "city" and _key_of(row[P_NAME]) != c.key,
+        multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
+        country_named=_supports(ctx.named_countries.get(row[P_CC]), c.key),
+        country_share=ctx.share(ctx.countries.get(row[P_CC], set()), c.key) if row[P_CC] else 0.0,
+        seat_of_power=row[P_ID] in SEATS_OF_POWER,
+    )
 
 
 def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
@@ -240,6 +256,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     out: list[Resolution] = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
+    repeats: dict[str, tuple[Evidence, float]] = {}  # a name's later mentions share one confidence
     for c in known:
         sense = f"{c.key}\x00{c.cue}" if c.cue else c.key
         if options.one_sense and sense in senses and c.region_hint is None:
@@ -247,7 +264,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
-            out.append(Resolution(c, best, alts, 0.9))
+            evidence, conf = repeats.get(sense, (None, 0.9))
+            out.append(Resolution(c, best, alts, conf, evidence))
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
         if options.namesake_city:
@@ -259,7 +277,11 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), round(1.0 / total, 3)))
+        evidence = _evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
+        if sense not in repeats:
+            again = replace(evidence, repeat=True)
+            repeats[sense] = (again, calibrated(again))
+        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), calibrated(evidence), evidence))
     return out
 
 
