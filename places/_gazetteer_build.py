@@ -167,8 +167,8 @@ def _division_aliases(name: str) -> list[str]:
 
 
 def _add_airports(places: list[list], names: dict[str, list[int]], add_name: Callable[[str, int], None]) -> None:
-    """IATA-coded airports: their full names always; a short form ("Heathrow") only where no town of
-    some size, English word or person bears it, and only for international or big-city airports."""
+    """IATA-coded airports of international or big-city service: their full names; a short form
+    ("Heathrow") only where no town of some size, English word or person bears it."""
     words = _english_words()
     persons = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) + _census("dist.all.last", 50.0))
 
@@ -176,12 +176,14 @@ def _add_airports(places: list[list], names: dict[str, list[int]], add_name: Cal
         return max((places[x][9] for x in names.get(key, ())), default=0.0)
 
     for a in airport_records():
+        city_big = biggest(name_key(a.city)) >= 1e5
+        if not (a.international or city_big):
+            continue  # a local airfield: news names its town, rarely the strip
         i = len(places)
         places.append([a.id, a.name, round(a.lat, 5), round(a.lon, 5), "facility", a.country, 0,
                        "airportsdata (OurAirports / IATA)", "", 1e5 if a.international else 3e4])
         for n in a.names:
             add_name(n, i)
-        city_big = biggest(name_key(a.city)) >= 5e5
         for n in a.short_names:
             key = name_key(n)
             first = key.split()[0]
@@ -199,10 +201,16 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
 
 
-def _common_words(names: dict[str, tuple[int, ...]]) -> str:
-    """Single-token index keys that are also common English words ("cargo", "split", "delta")."""
+def _common_words(places: list[list], names: dict[str, tuple[int, ...]]) -> str:
+    """Single-token index keys that are also common English words ("cargo", "split", "delta") and
+    name towns or divisions, not countries or capitals (recognition asks only about those)."""
     words = _english_words()
-    return "\n".join(sorted(k for k in names if " " not in k and k in words))
+
+    def minor(key: str) -> bool:
+        top = places[names[key][0]]
+        return top[4] in ("city", "county", "region") and top[9] < 2e6
+
+    return "\n".join(sorted(k for k in names if " " not in k and k in words and minor(k)))
 
 
 def _data_file(package: str, name: str) -> Path:
@@ -393,7 +401,9 @@ def build(out: Path, version: str) -> None:
             add_name(n, i)
 
     _progress(0.85, "Adding airports")
+    airports = (len(places), 0)
     _add_airports(places, names, add_name)
+    airports = (airports[0], len(places))
 
     _progress(0.9, "Ranking candidates")
     final_names: dict[str, tuple[int, ...]] = {}
@@ -441,8 +451,8 @@ def build(out: Path, version: str) -> None:
         offsets.append(len(flat))
     _progress(0.95, "Reading census first names and surnames")
     first_names, surnames = _person_names(places, final_names)
-    common_words = _common_words(final_names)
-    payload = {"version": version, "cols": cols, "first_names": first_names, "surnames": surnames, "common_words": common_words, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
+    common_words = _common_words(places, final_names)
+    payload = {"version": version, "cols": cols, "first_names": first_names, "surnames": surnames, "common_words": common_words, "airports": list(airports), "keys": "\n".join(keys), "offsets": offsets.tobytes(),
                "flat": flat.tobytes(), "demonyms": demonyms, "countries": countries, "regions": regions,
                "max_tokens": max_tokens}
     data = _MAGIC + marshal.dumps(payload)

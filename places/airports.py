@@ -81,7 +81,6 @@ def _names(name: str, city: str) -> tuple[list[str], list[str]]:
         if form.endswith("Airport"):
             names.append(form)
             names.append(form.replace("International Airport", "Airport"))
-            names.append(form.replace("International Airport", "International"))
     names = [n for n in names if len(n.split()) >= 2 and any(w.lower() not in _GENERIC for w in n.split())]
     words = [w for w in rest.split() if w.lower().strip("()") not in _GENERIC]
     dropped = {w for w in rest.split() if w.lower().strip("()") in _GENERIC}

@@ -99,6 +99,7 @@ class _Index:
     first_names: frozenset[str]
     surnames: frozenset[str]
     common_words: frozenset[str] = frozenset()
+    airports: tuple[int, int] = (0, 0)  # the rows [lo, hi) are airports
 
 
 class Gazetteer:
@@ -191,6 +192,10 @@ class Gazetteer:
     def is_first_name(self, key: str) -> bool:
         """A common first name (US Census) that is not also a big place's name."""
         return key in self._ix.first_names
+
+    def is_airport(self, i: int) -> bool:
+        lo, hi = self._ix.airports
+        return lo <= i < hi
 
     def is_common_word(self, key: str) -> bool:
         """A one-word name that English also uses as a common word ("cargo", "split", "delta")."""
@@ -352,7 +357,8 @@ def _read_index(path: Path, version: str) -> _Index | None:
     if not data.startswith(_MAGIC):
         return None
     try:
-        payload = marshal.loads(data[len(_MAGIC):])
+        payload = marshal.loads(memoryview(data)[len(_MAGIC):])  # a view: slicing would copy 28 MB
+        del data
         if not isinstance(payload, dict) or payload.get("version") != version:
             return None
         rows = _Rows(payload["cols"])
@@ -360,7 +366,8 @@ def _read_index(path: Path, version: str) -> _Index | None:
         return _Index(rows, names, payload["demonyms"], payload["countries"], payload["regions"],
                       payload["max_tokens"], frozenset(payload["first_names"].split("\n")),
                       frozenset(payload["surnames"].split("\n")),
-                      frozenset(payload.get("common_words", "").split("\n")))
+                      frozenset(payload.get("common_words", "").split("\n")),
+                      tuple(payload.get("airports", (0, 0))))
     except (EOFError, ValueError, TypeError, KeyError, IndexError):
         return None
 

@@ -510,7 +510,7 @@ _KNOWN_SURNAMES = frozenset("beckham obama trump biden putin zelensky netanyahu 
 
 
 def _is_airport(indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:
-    return any(gazetteer.row(x)[0].startswith("airport:") for x in indices[:3])
+    return any(gazetteer.is_airport(x) for x in indices[:3])
 
 
 def _aviation_context(text: str, start: int, end: int) -> bool:
@@ -520,7 +520,7 @@ def _aviation_context(text: str, start: int, end: int) -> bool:
 
 def _airport_code_ok(toks: Tokens, i: int, text: str, indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:
     """An all-caps name whose only readings are airports stands only where the text talks of flying."""
-    if not indices or not all(gazetteer.row(x)[0].startswith("airport:") for x in indices):
+    if not indices or not all(gazetteer.is_airport(x) for x in indices):
         return True
     t = toks[i]
     return _aviation_context(text, t.start, t.end)

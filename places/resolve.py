@@ -176,19 +176,22 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
                 ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
     if options.context and options.links:
         ctx.links = _links(known, gazetteer, options)
-    out = _pass(known, gazetteer, ctx, options)
-    if options.context and options.coherence:
+    final = not (options.context and options.coherence)
+    out = _pass(known, gazetteer, ctx, options, final=final)
+    if not final:
         ctx2 = _Context()
         ctx2.links = ctx.links
         for r in out:
             ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
             if r.candidate.region_hint is not None:
                 ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
-        out = _pass(known, gazetteer, ctx2, options)
+        out = _pass(known, gazetteer, ctx2, options, final=True)
     return out
 
 
-def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions) -> list[Resolution]:
+def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions, *,
+          final: bool) -> list[Resolution]:
+    """One resolution of every candidate; only the ``final`` pass computes confidences."""
     def score(c: Candidate, idx: int) -> tuple[float, float]:
         """(score, local support): support counts only state, hint and proximity evidence (for a
         common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
@@ -256,6 +259,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     out: list[Resolution] = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
+    firsts: dict[str, Evidence] = {}
     repeats: dict[str, tuple[Evidence, float]] = {}  # a name's later mentions share one confidence
     for c in known:
         sense = f"{c.key}\x00{c.cue}" if c.cue else c.key
@@ -264,7 +268,11 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
-            evidence, conf = repeats.get(sense, (None, 0.9))
+            again = repeats.get(sense)
+            if again is None and sense in firsts:
+                evidence = replace(firsts[sense], repeat=True)
+                again = repeats[sense] = (evidence, calibrated(evidence))
+            evidence, conf = again or (None, 0.9)
             out.append(Resolution(c, best, alts, conf, evidence))
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
@@ -277,11 +285,12 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        evidence = _evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
-        if sense not in repeats:
-            again = replace(evidence, repeat=True)
-            repeats[sense] = (again, calibrated(again))
-        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), calibrated(evidence), evidence))
+        alternatives = tuple(x for _, x in scored[1:4])
+        if not final:
+            out.append(Resolution(c, best, alternatives, round(1.0 / total, 3)))
+            continue
+        evidence = firsts[sense] = _evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
+        out.append(Resolution(c, best, alternatives, calibrated(evidence), evidence))
     return out
 
 
