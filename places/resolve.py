@@ -145,11 +145,14 @@ def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions
             elif row[P_KIND] == "county" and (c.cue == "county" or c.key.endswith(_COUNTY_WORDS)):
                 counties.append((x, c.key))  # "Henry County", not a bare "Douglas"
     links: dict[int, set[str]] = {}
+    deg = options.county_link_km / 111.0
     for x, key in counties:
         row = gazetteer.row(x)
+        lat, lon = row[P_LAT], row[P_LON]
         for t, tkey in towns.get((row[P_CC], row[P_ADMIN1]), ()):
             trow = gazetteer.row(t)
-            if tkey != key and haversine_km(row[P_LAT], row[P_LON], trow[P_LAT], trow[P_LON]) < options.county_link_km:
+            if (tkey != key and abs(trow[P_LAT] - lat) < deg
+                    and haversine_km(lat, lon, trow[P_LAT], trow[P_LON]) < options.county_link_km):
                 links.setdefault(x, set()).add(tkey)
                 links.setdefault(t, set()).add(key)
     return links
