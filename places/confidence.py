@@ -12,6 +12,7 @@ __all__ = ["FEATURES", "SEATS_OF_POWER", "Evidence", "calibrated", "feature_vect
 
 import json
 import math
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,5 +78,5 @@ def load_weights() -> tuple[float, ...]:
 
 
 def calibrated(e: Evidence) -> float:
-    z = sum(w * x for w, x in zip(load_weights(), feature_vector(e)))
+    z = sum(map(operator.mul, load_weights(), feature_vector(e)))
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), 3)

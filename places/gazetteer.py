@@ -109,6 +109,7 @@ class Gazetteer:
         self._ix = index
         self._cache: dict[int, Place] = {}
         self._candidates: dict[str, tuple[int, ...]] = {}
+        self._has: dict[str, bool] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
 
     # -- loading -----------------------------------------------------------------------
@@ -151,7 +152,14 @@ class Gazetteer:
         return found
 
     def has_key(self, key: str) -> bool:
-        return key in self._ix.names
+        # Cached like candidates(): recognition asks about the same words ("The", "He") again and
+        # again, and each miss is a bisection over half a million keys.
+        found = self._has.get(key)
+        if found is None:
+            if len(self._has) >= 100_000:
+                self._has.clear()
+            found = self._has[key] = key in self._ix.names
+        return found
 
     def row(self, i: int) -> tuple:
         return self._ix.places[i]
@@ -192,6 +200,11 @@ class Gazetteer:
     def is_first_name(self, key: str) -> bool:
         """A common first name (US Census) that is not also a big place's name."""
         return key in self._ix.first_names
+
+    @property
+    def airport_rows(self) -> tuple[int, int]:
+        """The index rows [lo, hi) that are airports (the last rows of the index)."""
+        return self._ix.airports
 
     def is_airport(self, i: int) -> bool:
         lo, hi = self._ix.airports

@@ -203,6 +203,7 @@ FACILITY_CUES = frozenset(
 )
 
 
+_TAIL_WORDS = FEATURE_TAILS | {"desert"}
 # Words after a place name that make it part of a job title ("West Africa correspondent").
 JOB_WORDS = frozenset("correspondent correspondents editor editors reporter reporters bureau desk".split())
 # Place names that are also common first names, for the person guard ("Chad Smith", "Georgia
@@ -245,7 +246,13 @@ class Tokens:
     def mid_sentence_caps(self) -> frozenset[str]:
         """Keys of the capitalised words that stand somewhere other than at a sentence's start."""
         if self._mid_caps is None:
-            self._mid_caps = frozenset(tk.key for tk in (self[k] for k in self.caps) if not tk.sent_start)
+            out = set()
+            for k in self.caps:  # from the raw words: building every token costs more
+                sep = self._seps[k]
+                core = sep.rstrip(_OPENERS)
+                if k and "\n" not in sep and not (core and core[-1] in _ENDERS):
+                    out.add(token_key(self._words[k]))
+            self._mid_caps = frozenset(out)
         return self._mid_caps
 
     def has_lower(self, key: str) -> bool:
@@ -337,6 +344,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
     if options.person_rules:
         persons.update(_surnames(toks, gazetteer))
     max_tokens = gazetteer.max_tokens
+    airports = gazetteer.airport_rows[0]  # airports are the index's last rows
     i = 0
     caps = toks.caps
     while i < n:
@@ -369,7 +377,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break
-        if match_len:
+        if match_len and i + match_len < n and toks[i + match_len].key in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
         if not match_len and options.state_patterns and t.sep.startswith(",") and i > 0 and toks[i - 1].cap:
             _, state, used = _state_after(toks, i, text, gazetteer)
@@ -417,7 +425,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             drop = True  # "our West Africa correspondent", "the Washington bureau": a job, not a place
         if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key == "river":
             drop = True  # "the Moscow river" unknown as a whole: a river, not the town
-        if options.person_rules and match_len == 1 and _person_first_name(toks, i, j, gazetteer):
+        if options.person_rules and match_len == 1 and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
             persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
             drop = True
         if match_len == 1 and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
@@ -473,7 +481,8 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
                          region_hint=region_hint, common=common, cue=cue,
-                         aviation=_is_airport(indices, gazetteer) and _aviation_context(text, first.start, last.end))
+                         aviation=bool(indices) and max(indices[:3]) >= airports
+                         and _aviation_context(text, first.start, last.end))
         out.append(cand)
         i += match_len
         if extra is not None:
@@ -485,7 +494,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
 def _feature_tail(toks: Tokens, i: int, match_len: int, key: str, gazetteer: Gazetteer) -> tuple[int, str]:
     """"the Niger river", "the Gobi desert": a lower-case feature word that makes a known whole."""
     j = i + match_len
-    if j < len(toks) and toks[j].sep == " " and not toks[j].cap and toks[j].key in FEATURE_TAILS | {"desert"}:
+    if j < len(toks) and toks[j].sep == " " and not toks[j].cap and toks[j].key in _TAIL_WORDS:
         whole = f"{key} {toks[j].key}"
         if gazetteer.has_key(whole):
             return match_len + 1, whole
@@ -507,10 +516,6 @@ def _person_first_name(toks: Tokens, i: int, j: int, gazetteer: Gazetteer) -> bo
 
 # Surnames of people news names often that the 1990 census list lacks.
 _KNOWN_SURNAMES = frozenset("beckham obama trump biden putin zelensky netanyahu erdogan modi macron".split())
-
-
-def _is_airport(indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:
-    return any(gazetteer.is_airport(x) for x in indices[:3])
 
 
 def _aviation_context(text: str, start: int, end: int) -> bool:

@@ -177,7 +177,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
                 ctx.add(row, c.key, point=row[P_POP] > 100000 or len(c.indices) == 1)
             if c.region_hint is not None:
                 ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
-    if options.context and options.links:
+    if options.context and options.links and any(c.cue == "county" or c.key.endswith(_COUNTY_WORDS) for c in known):
         ctx.links = _links(known, gazetteer, options)
     final = not (options.context and options.coherence)
     out = _pass(known, gazetteer, ctx, options, final=final)
