@@ -23,10 +23,6 @@ from places.errors import GazetteError
 
 REPO_ROOT = Path(__file__).resolve().parent
 SAMPLE_ARTICLE = REPO_ROOT / "assets" / "sample" / "black-sea-grain-corridor.md"
-BASEMAPS = ("offline", "osm", "positron", "imagery")
-EXPORT_FORMATS = {".html": "html", ".htm": "html", ".geojson": "geojson", ".json": "geojson",
-                  ".kml": "kml", ".csv": "csv", ".png": "png"}  # fmt: skip
-LESSON_SUFFIXES = (".yaml", ".yml")
 COMMANDS = ("geoparse", "export")
 
 
@@ -66,7 +62,7 @@ def _window_command(args: list[str]) -> int:
     opts = parser.parse_args(args)
     _check_files_exist(opts.files)
     _choose_display(offscreen=opts.offscreen, screenshot=opts.screenshot is not None)
-    paths = [str(p) for p in _expand_lessons(opts.files)] if opts.files else [str(SAMPLE_ARTICLE)]
+    paths = list(opts.files) or [str(SAMPLE_ARTICLE)]  # articles or lessons; the viewer reads them
     from viewer.app import run  # Qt is heavy; only the window needs it
 
     return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)
@@ -106,6 +102,8 @@ def _choose_display(*, offscreen: bool, screenshot: bool) -> None:
 
 
 def _add_map_options(parser: argparse.ArgumentParser) -> None:
+    from viewer.basemaps import BASEMAPS
+
     parser.add_argument("--basemap", choices=BASEMAPS, default="offline", help="map background (default: offline; the others need the network)")
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
     parser.add_argument("--connections", action="store_true", help="draw lines between places named in the same sentence")
@@ -204,19 +202,20 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 
 
 def _geoparser(*, online: bool, demonyms: bool = False) -> Any:
-    from places.geoparse import GeoparseOptions, Geoparser, default_geoparser
+    from places.geoparse import GeoparseOptions, Geoparser, shared_geoparser
     from places.recognize import RecognizeOptions
 
-    offline = default_geoparser(progress=_report_index_build)
-    options = GeoparseOptions(recognize=RecognizeOptions(demonyms=True)) if demonyms else GeoparseOptions()
-    if not online and not demonyms:
-        return offline
+    shared = shared_geoparser(online=online, progress=_report_index_build)
+    if not demonyms:
+        return shared
+    # Demonyms change only the options: the same index (loaded once), a fallback of its own.
     fallback = None
     if online:
         from places.online import online_geocoder
 
         fallback = online_geocoder()
-    return Geoparser(offline.gazetteer, fallback=fallback, options=options)
+    options = GeoparseOptions(recognize=RecognizeOptions(demonyms=True))
+    return Geoparser(shared.gazetteer, fallback=fallback, options=options)
 
 
 def _report_index_build(fraction: float, message: str) -> None:
@@ -228,14 +227,16 @@ def _report_index_build(fraction: float, message: str) -> None:
 
 
 def _export_command(args: list[str]) -> int:
+    from viewer.formats import FORMATS, format_for_suffix
+
     parser = argparse.ArgumentParser(prog="gazette export", description="Export the map of one or more articles.")
     parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")
-    parser.add_argument("--format", choices=sorted(set(EXPORT_FORMATS.values())), help="default: from OUT's suffix")
+    parser.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size for png (e.g. 1600x1000)")
     _add_map_options(parser)
     opts = parser.parse_args(args)
-    fmt = opts.format or EXPORT_FORMATS.get(opts.output.suffix.lower())
+    fmt = opts.format or format_for_suffix(opts.output.suffix)
     if fmt is None:
         parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
     articles = _load_articles(opts.files)
@@ -266,31 +267,10 @@ def _size(text: str) -> tuple[int, int]:
 # --- shared -------------------------------------------------------------------------------
 
 
-def _expand_lessons(files: Sequence[str]) -> list[Path]:
-    """Article paths, with each lesson file replaced by the articles it lists."""
-    paths: list[Path] = []
-    for name in files:
-        if name.lower().endswith(LESSON_SUFFIXES):
-            from places.lessons import load_lesson
-
-            paths.extend(Path(a.source) for a in load_lesson(name).articles)
-        else:
-            paths.append(Path(name))
-    return paths
-
-
 def _load_articles(files: Sequence[str]) -> list[Any]:
-    from places.articles import load_article
+    from places.sources import load_sources
 
-    articles = []
-    for name in files:
-        if name.lower().endswith(LESSON_SUFFIXES):
-            from places.lessons import load_lesson
-
-            articles.extend(load_lesson(name).articles)
-        else:
-            articles.append(load_article(name))
-    return articles
+    return list(load_sources(files))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 Writes the files into a temporary directory (sentences written for this benchmark, varied by a
 seeded RNG; no corpus text), then in this one process times ``load_article`` and
-``default_geoparser().parse`` per format and prints the figures with the peak RSS
+``shared_geoparser().parse`` per format and prints the figures with the peak RSS
 (``resource.getrusage``; it only grows, so each row shows the peak so far). The geoparser is
 built and warmed once before the first timing so the index load is not charged to a format.
 """
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from places.articles import load_article  # noqa: E402
-from places.geoparse import default_geoparser  # noqa: E402
+from places.geoparse import shared_geoparser  # noqa: E402
 
 # Our own sentence patterns and place names (no text from any corpus).
 _PLACES = (
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         parser = None
         if not args.no_parse:
             t0 = time.perf_counter()
-            parser = default_geoparser()
+            parser = shared_geoparser()
             parser.parse(_warm_article())
             print(f"geoparser ready in {time.perf_counter() - t0:.2f} s; peak RSS {peak_rss_mb():.0f} MB")
         print(f"{'format':<6} {'MB':>5} {'load s':>7} {'chars':>11} {'parse s':>8} {'mentions':>9} {'peak RSS MB':>12}")

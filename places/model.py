@@ -8,6 +8,8 @@ Data flows one way: file -> :class:`Article` -> :class:`Mention` (each resolved 
 
 from __future__ import annotations
 
+__all__ = ["Article", "GeoparsedArticle", "Kind", "Mention", "Place", "PlaceMentions", "group_by_place"]
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum

@@ -9,6 +9,8 @@ geopy and OS errors are converted here into :class:`places.errors.GeocodingError
 
 from __future__ import annotations
 
+__all__ = ["CachingGeocoder", "GeocoderCache", "default_cache_path", "online_geocoder"]
+
 import json
 import logging
 import os
@@ -21,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from geopy.adapters import BaseAdapter, RequestsAdapter, URLLibAdapter
 from geopy.exc import GeocoderQueryError, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
@@ -31,8 +32,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from places.errors import GeocodingError
-
-__all__ = ["CachingGeocoder", "GeocoderCache", "default_cache_path", "online_geocoder"]
+from places.storage import user_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,7 @@ DEFAULT_USER_AGENT = f"Gazette/{_gazette_version()} (+https://example.invalid/ga
 
 def default_cache_path() -> Path:
     """``$GAZETTE_CACHE_DIR/geocoder.sqlite``, else under platformdirs' user cache dir."""
-    base = os.environ.get("GAZETTE_CACHE_DIR") or platformdirs.user_cache_dir("gazette")
-    return Path(base) / _CACHE_FILENAME
+    return user_cache_dir() / _CACHE_FILENAME
 
 
 def _adapter_factory(**kwargs: Any) -> BaseAdapter:

@@ -12,12 +12,17 @@ from the document.
 
 from __future__ import annotations
 
+__all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"]
+
 import bisect
 import re
 from itertools import accumulate
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
-from places.gazetteer import P_KIND, P_PRIOR, TOKEN_RE, Gazetteer, fold, token_key
+from places.gazetteer import Gazetteer
+from places.indexformat import TOKEN_RE, fold, token_key
+from places.model import Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +48,12 @@ class Candidate:
     indices: tuple[int, ...]
     weak: bool = False
     region_hint: int | None = None  # the state/province row of "City, State"
-    country_hint: str = ""  # ISO2 when the name is a demonym mapped to its country
     common: bool = False  # a common word here (sentence-initial, lower case elsewhere): needs strong support
     unknown: bool = False  # not in the gazetteer; only for the online fallback
-    cue: str = ""  # unknown names: "facility" or "in"; known ones: "region"/"county" ("Varna Province")
+    cue: str = ""  # why an unknown name is worth asking the fallback: "facility" or "in"
+    division: Kind | None = None  # the text calls it a division: REGION/COUNTY ("Varna Province")
     aviation: bool = False  # its sentence talks of flights or airports: an airport reading gains
+    associative: bool = False  # a demonym ("Russian"): it involves its country without naming a place
 
 
 @dataclass(slots=True)
@@ -71,9 +77,9 @@ TITLES = frozenset(
     chancellor minister secretary gov governor sen senator rep representative congressman congresswoman
     mayor judge justice sheriff deputy officer sgt sergeant lt lieutenant capt captain col colonel gen general
     adm admiral cpl corporal pvt private det detective chief coach pastor rev reverend father bishop pope
-    saint st. mrs. mr. ms. dr. commissioner councilman councilwoman councilor trooper agent attorney
+    saint commissioner councilman councilwoman councilor trooper agent attorney
     spokesman spokeswoman spokesperson professor principal superintendent director dean chairman
-    chairwoman ceo pres sen. rep. gov. uncle aunt brother sister mother grandmother grandfather""".split()
+    chairwoman ceo pres uncle aunt brother sister mother grandmother grandfather""".split()
 )
 WEEKDAYS_MONTHS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
@@ -97,8 +103,8 @@ FIRST_NAMES = frozenset(
     madison frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn
     danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis lori
     vladimir dmitry sergei sergey igor boris mikhail alexei nikolai ivan viktor yuri oleg dmitri
-    barack hillary bill hilary ted newt mitt rick jeb rand tim nancy harry gordon tony nick jim tom bob
-    mike dave steve chris ben dan sam ken ron don joe jon rob greg jeff matt andy pat ray fred ed al
+    barack hillary bill hilary ted newt mitt rick jeb rand tim harry gordon tony nick jim tom bob
+    mike dave steve chris ben dan sam ken ron don jon rob greg jeff matt andy pat ray fred ed al
     kim jong xi hu li wang mohammed muhammad ahmed ali hassan omar abdul""".split()
 )
 # Words before a name that do not make it the tail of a longer proper noun.
@@ -117,7 +123,7 @@ ORG_HEADS = frozenset(
     press register inquirer examiner review magazine bee globe citizen bulletin standard mirror express
     airlines airways railway railroad company co corp corporation inc ltd group bank bancorp
     hotel mall center centre plaza stadium arena park square bridge dam hall building tower
-    club team fc united rangers city's braves falcons bulldogs tigers state's""".split()
+    club team fc united rangers braves falcons bulldogs tigers""".split()
 )
 # Capitalised common English words that are also town names; kept only with support.
 COMMON_WORDS = frozenset(
@@ -137,28 +143,27 @@ COMMON_WORDS = frozenset(
     royal prince king queen bishop cardinal pope
     man woman boy girl family friend people children child baby
     black white green brown gray grey red blue orange gold silver golden pink rose
-    mobile reading bath nice orange eagle buffalo beaver bear wolf fox deer lion
+    mobile reading bath nice eagle buffalo beaver bear wolf fox deer lion
     energy power water oil gas coal steel iron
-    march may june august christmas easter
+    march june august christmas easter
     sunday monday
     government council department committee board agency service services authority association
-    democrat democrats democratic republican republicans party senate congress house
+    democrat democrats democratic republican republicans party senate congress
     god lord jesus christ
     ok okay yes please thanks thank
     star sun moon
     university college academy institute
-    justice
     sales marketing media
-    many several few both either neither
+    several few both either neither
     according however meanwhile moreover
-    today yesterday tomorrow
+    yesterday tomorrow
     said says say tell told
     jobs job
     mercy grace charity
     paradise eden
     salem bethel canaan goshen shiloh zion
     pacific atlantic arctic tropical coastal federal national international global
-    gulf marine force reserve commerce forest grove lakeview hills heights meadow""".split()
+    gulf marine force reserve forest grove lakeview hills heights meadow""".split()
 )
 # Words that are never a place on their own, though some town somewhere bears the name.
 NEVER_ALONE = frozenset(
@@ -183,19 +188,21 @@ PLACE_PREPOSITIONS = frozenset("in near outside".split())
 DISEASE_WORDS = frozenset("virus viruses fever flu influenza disease syndrome".split())
 # Place-name suffixes that may follow a name without making it an organisation.
 PLACE_FOLLOWERS = frozenset(
-    """police sheriff sheriff's city department fire mayor state public community district council town
+    """police sheriff city department fire mayor state public community district council town
     county parish area regional metro metropolitan township village borough municipal""".split()
 )
 # Words beside a name that say it is the administrative division, not the town named like it
 # ("Varna Province", "the Murmansk region", "the state of Washington", "canton of Geneva"), with
 # the division kinds each may name, preferred first: a "county" is first-level in Romania or
 # Kenya, second-level in the US; a "province" second-level in the Philippines; a "state" never is.
-DIVISION_WORDS: dict[str, tuple[str, ...]] = {
+DIVISION_WORDS: dict[str, tuple[Kind, ...]] = {
     **dict.fromkeys("region oblast oblasts canton state governorate prefecture krai kray voivodeship".split(),
-                    ("region",)),
-    **dict.fromkeys(("province", "provinces"), ("region", "county")),
-    "county": ("county", "region"),
+                    (Kind.REGION,)),
+    **dict.fromkeys(("province", "provinces"), (Kind.REGION, Kind.COUNTY)),
+    "county": (Kind.COUNTY, Kind.REGION),
 }
+_TOWNLIKE = (Kind.CITY, Kind.COUNTY)
+_STATELIKE = (Kind.REGION, Kind.COUNTRY)  # what may follow "City, "
 # Words after an unknown capitalised name that mark a facility worth asking the fallback about.
 FACILITY_CUES = frozenset(
     """cosmodrome spaceport airport airfield air base naval shipyard port harbour harbor station
@@ -218,6 +225,8 @@ _AVIATION_RE = re.compile(
     r"\b(?:airports?|flights?|flew|fly|flying|landed|landing|runways?|terminals?|passengers?|airlines?|"
     r"planes?|jets?|airliner|departures?|arrivals?|aviation|take-?off)\b", re.IGNORECASE)
 
+# Words that keep an unknown "in X" from being asked about (a date, a person, a common word).
+_NOT_IN_UNKNOWN_NAMES = WEEKDAYS_MONTHS | COMMON_WORDS | FIRST_NAMES | TITLES | NEVER_ALONE | ORG_HEADS
 
 _OPENERS = " \t\"'“‘(«["
 _ENDERS = ".!?:\n\u2014"
@@ -291,16 +300,7 @@ class Tokens:
         return (self[i] for i in range(self.n))
 
 
-def tokenize(text: str) -> Tokens:
-    return Tokens(text)
-
-
-_JOINERS = frozenset((" ", "-", "'", "’", ". ", ".", "–"))
-
-
-def _joinable(sep: str) -> bool:
-    """May two tokens with this separator belong to one name?"""
-    return sep in _JOINERS
+_JOINERS = frozenset((" ", "-", "'", "’", ". ", ".", "–"))  # separators inside one name
 
 
 # Longer texts are recognised in pieces cut at line breaks: the token tables of a whole 20 MB
@@ -338,7 +338,7 @@ def _chunk_end(text: str, lo: int) -> int:
 
 
 def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, persons: set[str]) -> list[Candidate]:
-    toks = tokenize(text)
+    toks = Tokens(text)
     n = len(toks)
     out: list[Candidate] = []
     if options.person_rules:
@@ -367,7 +367,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         key = ""
         # The longest span that could be a name: joinable separators, capitalised or connector words.
         limit = 1
-        while (limit < max_tokens and i + limit < n and _joinable(toks[i + limit].sep)
+        while (limit < max_tokens and i + limit < n and toks[i + limit].sep in _JOINERS
                and (toks[i + limit].cap or toks[i + limit].key in CONNECTORS)):
             limit += 1
         for length in range(limit, 0, -1):
@@ -396,82 +396,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             continue
         first, last = toks[i], toks[i + match_len - 1]
         j = i + match_len
-        nxt = toks[j] if j < n else None
-        indices = gazetteer.candidates(key)
-        weak = False
-        drop = False
-        if options.stopwords and match_len == 1 and t.key in WEEKDAYS_MONTHS:
-            drop = True
-        if options.stopwords and match_len == 1 and t.key in TITLES and nxt is not None and nxt.cap and nxt.sep == " ":
-            drop = True
-        if options.person_rules and key in persons:
-            drop = True
-        if match_len == 1 and t.caps and len(t.key) <= 4:
-            # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
-            indices = tuple(x for x in indices if gazetteer.row(x)[P_KIND] not in ("city", "county"))
-            if not indices:
-                drop = True
-        if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
-            drop = True
-        if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
-            drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
-        if options.org_rules and key in ORGANISATIONS:
-            drop = True
-        if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
-            drop = True
-        if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
-            drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
-        if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key in JOB_WORDS:
-            drop = True  # "our West Africa correspondent", "the Washington bureau": a job, not a place
-        if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key == "river":
-            drop = True  # "the Moscow river" unknown as a whole: a river, not the town
-        if options.person_rules and match_len == 1 and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
-            persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
-            drop = True
-        if match_len == 1 and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
-            drop = True  # an IATA code ("JFK") names its airport only where the text talks of flying
-        prev = toks[i - 1] if i > 0 else None
-        if options.org_rules and _after_feature_head(toks, i):
-            drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
-        if options.org_rules and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
-            drop = True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
-        after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
-                     and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
-        if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
-            drop = True  # "Main Street", "Town Hall", "Civic Center"
-        elif after_cap:
-            weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
-        cue = _division_cue(toks, i, j, indices, gazetteer)
-        glued = (nxt is not None and nxt.cap and nxt.sep == " " and not _in_same_line_break(text, last.end, nxt.start)
-                 and not (cue and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
-        if glued and options.org_rules and nxt.key in ORG_HEADS:
-            drop = True
-        elif glued and nxt.key not in PLACE_FOLLOWERS and not _starts_name(gazetteer, toks, j):
-            if options.person_rules and match_len == 1 and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
-                drop = True  # "Vladimir Putin"
-            elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
-                persons.add(key)  # "Kim Jong-un"
-                drop = True
-            else:
-                weak = True
-        if options.person_rules and match_len == 1 and (
-            gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
-        ):
-            weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
-        if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
-            if t.sent_start:
-                drop = True
-            weak = True
-        if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
-            weak = True
-        common = False
-        if (options.stopwords and match_len == 1 and t.sent_start and not t.caps and gazetteer.is_common_word(t.key)
-                and _minor_reading(indices, gazetteer) and not _named_mid_sentence(toks, t.key)):
-            weak = common = True  # "Cargo ship ...", "Split decision ...": a word, unless the text says place
-        if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
-            # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
-            # start of a sentence it is that word; only a named state or "X, State" makes it a town.
-            weak = common = True
+        drop, indices, weak, common, division = _judge(toks, i, match_len, key, text, gazetteer, options, persons)
         if drop:
             i += match_len
             continue
@@ -480,7 +405,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
-                         region_hint=region_hint, common=common, cue=cue,
+                         region_hint=region_hint, common=common, division=division,
                          aviation=bool(indices) and max(indices[:3]) >= airports
                          and _aviation_context(text, first.start, last.end))
         out.append(cand)
@@ -536,7 +461,7 @@ def _minor_reading(indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:
     if not indices:
         return False
     row = gazetteer.row(indices[0])
-    return row[P_KIND] in ("city", "county", "region") and row[P_PRIOR] < 2e6
+    return row.kind in (Kind.CITY, Kind.COUNTY, Kind.REGION) and row.prior < 2e6
 
 
 def _named_mid_sentence(toks: Tokens, key: str) -> bool:
@@ -560,6 +485,101 @@ def _abbreviation(toks: Tokens, i: int, text: str, gazetteer: Gazetteer) -> Cand
     if not rows:
         return None
     return Candidate(t.start, t.end, t.text, t.key, tuple(rows))
+
+
+class _Verdict(NamedTuple):
+    drop: bool
+    indices: tuple[int, ...]
+    weak: bool
+    common: bool
+    division: Kind | None
+
+
+def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
+           options: RecognizeOptions, persons: set[str]) -> _Verdict:
+    """The rules for the name matched at tokens ``i:i + match_len``: dropped, or kept (weak, common,
+    called a division). Every rule runs, even after a drop: some remember persons for later."""
+    n = len(toks)
+    t = first = toks[i]
+    last = toks[i + match_len - 1]
+    j = i + match_len
+    nxt = toks[j] if j < n else None
+    indices = gazetteer.candidates(key)
+    weak = False
+    drop = False
+    if options.stopwords and match_len == 1 and t.key in WEEKDAYS_MONTHS:
+        drop = True
+    if options.stopwords and match_len == 1 and t.key in TITLES and nxt is not None and nxt.cap and nxt.sep == " ":
+        drop = True
+    if options.person_rules and key in persons:
+        drop = True
+    if match_len == 1 and t.caps and len(t.key) <= 4:
+        # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
+        indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
+        if not indices:
+            drop = True
+    if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
+        drop = True
+    if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
+        drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
+    if options.org_rules and key in ORGANISATIONS:
+        drop = True
+    if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
+        drop = True
+    if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
+        drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
+    if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key in JOB_WORDS:
+        drop = True  # "our West Africa correspondent", "the Washington bureau": a job, not a place
+    if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key == "river":
+        drop = True  # "the Moscow river" unknown as a whole: a river, not the town
+    if options.person_rules and match_len == 1 and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
+        persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
+        drop = True
+    if match_len == 1 and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
+        drop = True  # an IATA code ("JFK") names its airport only where the text talks of flying
+    prev = toks[i - 1] if i > 0 else None
+    if options.org_rules and _after_feature_head(toks, i):
+        drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
+    if options.org_rules and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
+        drop = True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
+    after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
+                 and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
+    if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
+        drop = True  # "Main Street", "Town Hall", "Civic Center"
+    elif after_cap:
+        weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
+    division = _division_cue(toks, i, j, indices, gazetteer)
+    glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
+             and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
+    if glued and options.org_rules and nxt.key in ORG_HEADS:
+        drop = True
+    elif glued and nxt.key not in PLACE_FOLLOWERS and not gazetteer.has_key(nxt.key):
+        if options.person_rules and match_len == 1 and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
+            drop = True  # "Vladimir Putin"
+        elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
+            persons.add(key)  # "Kim Jong-un"
+            drop = True
+        else:
+            weak = True
+    if options.person_rules and match_len == 1 and (
+        gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
+    ):
+        weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
+    if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
+        if t.sent_start:
+            drop = True
+        weak = True
+    if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
+        weak = True
+    common = False
+    if (options.stopwords and match_len == 1 and t.sent_start and not t.caps and gazetteer.is_common_word(t.key)
+            and _minor_reading(indices, gazetteer) and not _named_mid_sentence(toks, t.key)):
+        weak = common = True  # "Cargo ship ...", "Split decision ...": a word, unless the text says place
+    if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
+        # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
+        # start of a sentence it is that word; only a named state or "X, State" makes it a town.
+        weak = common = True
+    return _Verdict(drop, indices, weak, common, division)
 
 
 def _surnames(toks: Tokens, gazetteer: Gazetteer) -> set[str]:
@@ -598,10 +618,10 @@ def _after_feature_head(toks: Tokens, i: int) -> bool:
     return False
 
 
-def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> str:
-    """The kind ("region" or "county") of division the text calls the name at tokens ``i:j``
+def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> Kind | None:
+    """The kind (REGION or COUNTY) of division the text calls the name at tokens ``i:j``
     ("Varna Province", "the Murmansk region", "the state of Washington", "X County") when the
-    name has a reading of that kind; else ""."""
+    name has a reading of that kind; else None."""
     word = ""
     if j < len(toks) and toks[j].sep == " " and toks[j].key in DIVISION_WORDS:
         word = toks[j].key
@@ -609,21 +629,13 @@ def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazett
           and toks[i - 1].sep == " " and toks[i - 2].key in DIVISION_WORDS):
         word = toks[i - 2].key
     if not word:
-        return ""
-    kinds = {gazetteer.row(x)[P_KIND] for x in indices}
-    return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), "")
+        return None
+    kinds = {gazetteer.row(x).kind for x in indices}
+    return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), None)
 
 
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:
     return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES or gazetteer.is_first_name(tok.key))
-
-
-def _in_same_line_break(text: str, a: int, b: int) -> bool:
-    return "\n" in text[a:b]
-
-
-def _starts_name(gazetteer: Gazetteer, toks: Tokens, j: int) -> bool:
-    return gazetteer.has_key(toks[j].key)
 
 
 def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
@@ -638,25 +650,21 @@ def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple
         k = " ".join(tk.key for tk in span)
         end = span[-1].end
         if end < len(text) and text[end] == "." and not span[-1].text.endswith("."):
-            abbr = gazetteer_region_abbr(gazetteer, k)
+            abbr = gazetteer.region_abbr(k)
             if abbr is not None:
                 end += 1
         row = None
         for x in gazetteer.candidates(k):
-            if gazetteer.row(x)[P_KIND] in ("region", "country"):
+            if gazetteer.row(x).kind in _STATELIKE:
                 row = x
                 break
         if row is None:
-            row = gazetteer_region_abbr(gazetteer, k)
+            row = gazetteer.region_abbr(k)
         if row is not None:
             start = span[0].start
             cand = Candidate(start, end, text[start:end], k, (row,))
             return row, cand, j + length
     return None, None, j
-
-
-def gazetteer_region_abbr(gazetteer: Gazetteer, key: str) -> int | None:
-    return gazetteer.region_abbr(key)
 
 
 def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candidate | None:
@@ -668,7 +676,7 @@ def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candid
     row = gazetteer.country_index(cc)
     if row is None:
         return None
-    return Candidate(t.start, t.end, t.text, t.key, (row,), country_hint=cc)
+    return Candidate(t.start, t.end, t.text, t.key, (row,), associative=True)
 
 
 def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
@@ -686,10 +694,7 @@ def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
     prev = toks[i - 1] if i > 0 else None
     if (prev is not None and prev.key in PLACE_PREPOSITIONS and not prev.cap and names[0].sep == " "
             and not (names[0].caps and len(names[0].key) <= 5)
-            and not any(tk.key in WEEKDAYS_MONTHS or tk.key in COMMON_WORDS or tk.key in FIRST_NAMES
-                        or tk.key in TITLES or tk.key in NEVER_ALONE or tk.key in ORG_HEADS for tk in names)):
+            and not any(tk.key in _NOT_IN_UNKNOWN_NAMES for tk in names)):
         return Candidate(s, e, text[s:e], key, (), unknown=True, cue="in")
     return None
 
-
-__all__ = ["Candidate", "RecognizeOptions", "recognize", "tokenize", "fold"]

@@ -18,16 +18,25 @@ support (state, "City, State" or proximity).
 
 from __future__ import annotations
 
+__all__ = ["MAX_READINGS", "Resolution", "ResolveOptions", "resolve"]
+
 import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from places.gazetteer import (
-    P_ADMIN1, P_CC, P_ID, P_KIND, P_LAT, P_LON, P_NAME, P_POP, P_PRIOR, Gazetteer, haversine_km, name_key,
-)
 from places.confidence import SEATS_OF_POWER, Evidence, calibrated
+from places.gazetteer import Gazetteer, haversine_km
+from places.indexformat import Row, name_key
+from places.model import Kind
 from places.recognize import Candidate
+
+_COUNTRY, _REGION, _COUNTY, _CITY = Kind.COUNTRY, Kind.REGION, Kind.COUNTY, Kind.CITY
+# Tuples, not sets: membership tests identity first, where a set would call Enum.__hash__ (Python code).
+_NAMED = (Kind.COUNTRY, Kind.REGION)  # a named one says where the document is
+_TOWNLIKE = (Kind.CITY, Kind.COUNTY)
+_LOCAL = (Kind.CITY, Kind.COUNTY, Kind.FACILITY)  # points: in a state, near other places
+_DIVISIONS = (Kind.REGION, Kind.COUNTY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +50,7 @@ class ResolveOptions:
     town_region_bonus: float = 2.2  # only another town of the same state is named
     near_bonus: float = 1.0
     proportional: bool = True  # a country known only from its towns counts by their share of the text
-    local_share: float = 0.6
-    weak_max: bool = False  # other towns' evidence counts once (the strongest), not summed  # share of the document's places in one state that counts fully
+    local_share: float = 0.6  # share of the document's places in one state that counts fully
     near_km: float = 250.0
     hint_bonus: float = 8.0
     alias_penalty: float = 2.5  # a town matched by an alternate name, not its own
@@ -56,6 +64,7 @@ class ResolveOptions:
     links: bool = True  # readings of two names that fit together (a town in a named county) support each other
     county_link_km: float = 45.0
     county_link_bonus: float = 2.2
+    airport_bonus: float = 2.0  # an airport reading where the text talks of flying
     link_local: float = 0.0  # how much of the link counts as local support for a weak candidate
 
 
@@ -94,43 +103,54 @@ class _Context:
         others = len(self.keys) - (key in self.keys)
         return len(sources - {key}) / others if others > 0 else 0.0
 
-    def add(self, row: tuple, key: str, *, point: bool) -> None:
-        kind = row[P_KIND]
+    def add(self, row: Row, key: str, *, point: bool) -> None:
+        kind = row.kind
         self.keys.add(key)
-        if row[P_CC]:
-            self.countries[row[P_CC]].add(key)
-            if kind in ("country", "region"):
-                self.named_countries[row[P_CC]].add(key)
-        if kind == "region":
-            self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
-            self.named_regions[(row[P_CC], row[P_ADMIN1])].add(key)
-        elif kind in ("city", "county", "facility") and row[P_ADMIN1]:
-            self.regions[(row[P_CC], row[P_ADMIN1])].add(key)
-        if point and kind in ("city", "county", "facility"):
-            self.points.append((row[P_LAT], row[P_LON], key))
+        if row.country:
+            self.countries[row.country].add(key)
+            if kind in _NAMED:
+                self.named_countries[row.country].add(key)
+        if kind is _REGION:
+            self.regions[(row.country, row.admin1)].add(key)
+            self.named_regions[(row.country, row.admin1)].add(key)
+        elif kind in _LOCAL and row.admin1:
+            self.regions[(row.country, row.admin1)].add(key)
+        if point and kind in _LOCAL:
+            self.points.append((row.lat, row.lon, key))
 
 
 _COUNTY_WORDS = (" county", " parish", " borough")
+
+
+def _again(sense: str, firsts: dict[str, Evidence | None], repeats: dict[str, tuple[Evidence, float]]
+           ) -> tuple[Evidence | None, float]:
+    """A later mention's evidence and confidence: its name's first mention's, as a repeat."""
+    again = repeats.get(sense)
+    if again is None and firsts.get(sense) is not None:
+        evidence = replace(firsts[sense], repeat=True)
+        again = repeats[sense] = (evidence, calibrated(evidence))
+    return again or (None, 0.9)
 
 
 def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
               repeat: bool) -> Evidence:
     row = gazetteer.row(best)
     return Evidence(
-        margin=margin, kind=row[P_KIND], prior=row[P_PRIOR], weak=c.weak, common=c.common,
+        margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
         hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
-        readings=len(c.indices), alias=row[P_KIND] == "city" and _key_of(row[P_NAME]) != c.key,
+        readings=len(c.indices), alias=row.kind is Kind.CITY and _key_of(row.name) != c.key,
         multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
-        country_named=_supports(ctx.named_countries.get(row[P_CC]), c.key),
-        country_share=ctx.share(ctx.countries.get(row[P_CC], set()), c.key) if row[P_CC] else 0.0,
-        seat_of_power=row[P_ID] in SEATS_OF_POWER,
+        country_named=_supports(ctx.named_countries.get(row.country), c.key),
+        country_share=ctx.share(ctx.countries.get(row.country, set()), c.key) if row.country else 0.0,
+        seat_of_power=row.id in SEATS_OF_POWER,
     )
 
 
 def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
     """Readings of two different names of the text that fit together: a town inside a county the
-    text names ("Paris" and "Henry County": Paris, Tennessee). Local news names a town with its county; far-off namesakes rarely line up like that by
-    chance. (Two towns a few km apart were tried too: on LGL they line up by chance as often.)"""
+    text names ("Paris" and "Henry County": Paris, Tennessee). Local news names a town with its
+    county; far-off namesakes rarely line up like that by chance. (Two towns a few km apart were
+    tried too: on LGL they line up by chance as often.)"""
     towns: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     counties: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -140,19 +160,19 @@ def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions
         seen.add(c.key)
         for x in c.indices[:MAX_READINGS]:
             row = gazetteer.row(x)
-            if row[P_KIND] == "city" and row[P_ADMIN1]:
-                towns[(row[P_CC], row[P_ADMIN1])].append((x, c.key))
-            elif row[P_KIND] == "county" and (c.cue == "county" or c.key.endswith(_COUNTY_WORDS)):
+            if row.kind is Kind.CITY and row.admin1:
+                towns[(row.country, row.admin1)].append((x, c.key))
+            elif row.kind is Kind.COUNTY and (c.division is Kind.COUNTY or c.key.endswith(_COUNTY_WORDS)):
                 counties.append((x, c.key))  # "Henry County", not a bare "Douglas"
     links: dict[int, set[str]] = {}
     deg = options.county_link_km / 111.0
     for x, key in counties:
         row = gazetteer.row(x)
-        lat, lon = row[P_LAT], row[P_LON]
-        for t, tkey in towns.get((row[P_CC], row[P_ADMIN1]), ()):
+        lat, lon = row.lat, row.lon
+        for t, tkey in towns.get((row.country, row.admin1), ()):
             trow = gazetteer.row(t)
-            if (tkey != key and abs(trow[P_LAT] - lat) < deg
-                    and haversine_km(lat, lon, trow[P_LAT], trow[P_LON]) < options.county_link_km):
+            if (tkey != key and abs(trow.lat - lat) < deg
+                    and haversine_km(lat, lon, trow.lat, trow.lon) < options.county_link_km):
                 links.setdefault(x, set()).add(tkey)
                 links.setdefault(t, set()).add(key)
     return links
@@ -171,13 +191,13 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
             if c.weak:
                 continue
             row = gazetteer.row(c.indices[0])
-            kind = row[P_KIND]
-            unambiguous = len(c.indices) == 1 or row[P_PRIOR] > 20 * gazetteer.row(c.indices[1])[P_PRIOR]
-            if kind in ("country", "region") or (kind in ("city", "county") and unambiguous):
-                ctx.add(row, c.key, point=row[P_POP] > 100000 or len(c.indices) == 1)
+            kind = row.kind
+            unambiguous = len(c.indices) == 1 or row.prior > 20 * gazetteer.row(c.indices[1]).prior
+            if kind in _NAMED or (kind in _TOWNLIKE and unambiguous):
+                ctx.add(row, c.key, point=row.population > 100000 or len(c.indices) == 1)
             if c.region_hint is not None:
                 ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
-    if options.context and options.links and any(c.cue == "county" or c.key.endswith(_COUNTY_WORDS) for c in known):
+    if options.context and options.links and any(c.division is Kind.COUNTY or c.key.endswith(_COUNTY_WORDS) for c in known):
         ctx.links = _links(known, gazetteer, options)
     final = not (options.context and options.coherence)
     out = _pass(known, gazetteer, ctx, options, final=final)
@@ -199,32 +219,32 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         """(score, local support): support counts only state, hint and proximity evidence (for a
         common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
         row = gazetteer.row(idx)
-        kind = row[P_KIND]
-        s = math.log10(row[P_PRIOR] + 10.0)
+        kind = row.kind
+        s = math.log10(row.prior + 10.0)
         local = 0.0
-        if kind == "city" and _key_of(row[P_NAME]) != c.key:
+        if kind is _CITY and _key_of(row.name) != c.key:
             # An exonym of a big city ("Cologne", "Munich") is what the name means; an alternate
             # name of a hamlet rarely is.
-            s -= options.alias_penalty if row[P_POP] < options.exonym_pop else options.alias_penalty / 2.5
+            s -= options.alias_penalty if row.population < options.exonym_pop else options.alias_penalty / 2.5
         if not options.context:
             return s, local
-        cc = row[P_CC]
+        cc = row.country
         weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
         if cc and _supports(ctx.countries.get(cc), c.key):
             if options.proportional and not _supports(ctx.named_countries.get(cc), c.key):
                 weak_bonus += options.country_bonus * min(1.0, ctx.share(ctx.countries[cc], c.key) / options.local_share)
             else:
                 s += options.country_bonus
-            if kind == "region" and gazetteer.row(c.indices[0])[P_KIND] == "country":
+            if kind is _REGION and gazetteer.row(c.indices[0]).kind is _COUNTRY:
                 s += options.country_bonus / 2  # Georgia the state in a US story, not the country
         # Evidence from other towns (same state, nearby) is weaker than a named state and is not
         # summed: one town named nearby must not lift a small namesake over a world city.
         town_support = 0.0
-        if kind == "region" and _supports(ctx.regions.get((cc, row[P_ADMIN1])), c.key):
+        if kind is _REGION and _supports(ctx.regions.get((cc, row.admin1)), c.key):
             s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
             local += options.region_bonus
-        elif kind in ("city", "county", "facility"):
-            region = (cc, row[P_ADMIN1])
+        elif kind in _LOCAL:
+            region = (cc, row.admin1)
             if _supports(ctx.named_regions.get(region), c.key):
                 s += options.region_bonus
                 local += options.region_bonus
@@ -233,19 +253,21 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
                 # naming Chicago once is little evidence for Geneva, Illinois.
                 share = ctx.share(ctx.regions[region], c.key)
                 town_support = options.town_region_bonus * min(1.0, share / options.local_share)
+        if c.aviation and gazetteer.is_airport(idx):
+            s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
         linked = ctx.links.get(idx)
         if linked and linked - {c.key}:
             s += options.county_link_bonus
             local += options.county_link_bonus * options.link_local
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
-            if (hrow[P_KIND] == "region" and (cc, row[P_ADMIN1]) == (hrow[P_CC], hrow[P_ADMIN1])) or (
-                hrow[P_KIND] == "country" and cc == hrow[P_CC]
+            if (hrow.kind is _REGION and (cc, row.admin1) == (hrow.country, hrow.admin1)) or (
+                hrow.kind is _COUNTRY and cc == hrow.country
             ):
                 s += options.hint_bonus
                 local += options.hint_bonus
-        if ctx.points and kind in ("city", "county", "facility"):
-            lat, lon = row[P_LAT], row[P_LON]
+        if ctx.points and kind in _LOCAL:
+            lat, lon = row.lat, row.lon
             deg = options.near_km / 111.0
             near: set[str] = set()
             for a, b, k in ctx.points[:30]:
@@ -262,20 +284,16 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     out: list[Resolution] = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
-    firsts: dict[str, Evidence] = {}
+    firsts: dict[str, Evidence | None] = {}
     repeats: dict[str, tuple[Evidence, float]] = {}  # a name's later mentions share one confidence
     for c in known:
-        sense = f"{c.key}\x00{c.cue}" if c.cue else c.key
+        sense = f"{c.key}\x00{c.division}" if c.division else c.key
         if options.one_sense and sense in senses and c.region_hint is None:
             best = senses[sense]
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
-            again = repeats.get(sense)
-            if again is None and sense in firsts:
-                evidence = replace(firsts[sense], repeat=True)
-                again = repeats[sense] = (evidence, calibrated(evidence))
-            evidence, conf = again or (None, 0.9)
+            evidence, conf = _again(sense, firsts, repeats)
             out.append(Resolution(c, best, alts, conf, evidence))
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
@@ -289,15 +307,11 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
         alternatives = tuple(x for _, x in scored[1:4])
-        if not final:
-            out.append(Resolution(c, best, alternatives, round(1.0 / total, 3)))
-            continue
-        evidence = firsts[sense] = _evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
-        out.append(Resolution(c, best, alternatives, calibrated(evidence), evidence))
+        evidence = firsts[sense] = (_evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
+                                    if final else None)
+        out.append(Resolution(c, best, alternatives, calibrated(evidence) if evidence else round(1.0 / total, 3),
+                              evidence))
     return out
-
-
-_DIVISIONS = ("region", "county")
 
 
 def _division_or_city(c: Candidate, scored: list, gazetteer: Gazetteer, options: ResolveOptions) -> list:
@@ -312,22 +326,22 @@ def _division_or_city(c: Candidate, scored: list, gazetteer: Gazetteer, options:
     division's people (the hamlet Oklahoma is not what "Oklahoma" names).
     """
     top = gazetteer.row(scored[0][1])
-    if c.cue in _DIVISIONS:
-        if top[P_KIND] == c.cue:
+    if c.division is not None:
+        if top.kind is c.division:
             return scored
         for k, (_, x) in enumerate(scored):
             row = gazetteer.row(x)
-            if row[P_KIND] == c.cue and row[P_CC] == top[P_CC]:  # "Istanbul province", not a far namesake
+            if row.kind is c.division and row.country == top.country:  # "Istanbul province", not a far namesake
                 return _promote(scored, k)
         return scored
-    if top[P_KIND] not in _DIVISIONS:
+    if top.kind not in _DIVISIONS:
         return scored
     for k, (_, x) in enumerate(scored[1:], 1):
         row = gazetteer.row(x)
-        if (row[P_KIND] == "city" and row[P_CC] == top[P_CC] and row[P_ADMIN1] == top[P_ADMIN1]
-                and _key_of(row[P_NAME]) == c.key and row[P_POP] >= options.namesake_share * top[P_POP]
-                and (top[P_KIND] == "region"
-                     or haversine_km(row[P_LAT], row[P_LON], top[P_LAT], top[P_LON]) < options.namesake_km)):
+        if (row.kind is _CITY and row.country == top.country and row.admin1 == top.admin1
+                and _key_of(row.name) == c.key and row.population >= options.namesake_share * top.population
+                and (top.kind is _REGION
+                     or haversine_km(row.lat, row.lon, top.lat, top.lon) < options.namesake_km)):
             return _promote(scored, k)
     return scored
 

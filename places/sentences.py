@@ -8,6 +8,8 @@ capital letter always ends a sentence (headlines, captions and list items carry 
 
 from __future__ import annotations
 
+__all__ = ["excerpt_for", "sentence_spans"]
+
 import bisect
 import re
 from functools import lru_cache
@@ -47,13 +49,9 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
+@lru_cache(maxsize=8)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Return (start, end) of every sentence, whitespace trimmed, in order."""
-    return _sentence_spans_cached(text)
-
-
-@lru_cache(maxsize=8)
-def _sentence_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for boundary in _BOUNDARY.finditer(text):
@@ -71,7 +69,7 @@ def _sentence_spans_cached(text: str) -> tuple[tuple[int, int], ...]:
 @lru_cache(maxsize=8)
 def _sentence_starts(text: str) -> list[int]:
     # Cached: built per call it made a long article's excerpts quadratic (20 MB: hours).
-    return [s for s, _ in _sentence_spans_cached(text)]
+    return [s for s, _ in sentence_spans(text)]
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -3,9 +3,12 @@
 Write to a temporary file in the target's directory, flush and fsync it, ``os.replace`` it over
 the target, then fsync the directory so the rename itself survives a crash.  Any failure removes
 the temporary file and raises :class:`~places.errors.SaveError` naming the path and the reason.
+:func:`user_cache_dir` is where Gazette keeps what it can rebuild (the place index, the geocoder cache).
 """
 
 from __future__ import annotations
+
+__all__ = ["CACHE_DIR_ENV", "atomic_write_bytes", "atomic_write_text", "user_cache_dir"]
 
 import errno
 import os
@@ -14,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 from places.errors import SaveError
+
+CACHE_DIR_ENV = "GAZETTE_CACHE_DIR"
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -26,6 +31,16 @@ _REASONS = {
     errno.EISDIR: "the path is a folder",
     errno.ENAMETOOLONG: "the name is too long",
 }
+
+
+def user_cache_dir() -> Path:
+    """``$GAZETTE_CACHE_DIR`` when set, else platformdirs' user cache folder for Gazette."""
+    env = os.environ.get(CACHE_DIR_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gazette"))
 
 
 def _reason(err: OSError) -> str:

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from places.articles import load_article  # noqa: E402
 from places.errors import GazetteError  # noqa: E402
-from places.geoparse import default_geoparser  # noqa: E402
+from places.geoparse import shared_geoparser  # noqa: E402
+from places.sources import load_sources  # noqa: E402
 from viewer.export import export_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     width, height = (int(v) for v in opts.size.lower().split("x"))
 
     try:
-        docs = [default_geoparser().parse(load_article(opts.article))]
+        docs = [shared_geoparser().parse(article) for article in load_sources([opts.article])]
         opts.out.mkdir(parents=True, exist_ok=True)
         stem = opts.article.stem + ("-" + opts.click.lower().replace(" ", "-") if opts.click else "")
         html_path = opts.out / f"{stem}.html"

@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from viewer.basemaps import BASEMAPS  # noqa: E402
+
 SEED = REPO.parent / "shared" / "articles" / "putin-kim-vostochny.txt"
-BASEMAPS = ("offline", "osm", "positron", "imagery")
 FALLBACK_WAIT_S = 15.0  # the page gives up on tiles after 4 s at the latest
 
 
@@ -32,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--select", default="Vladivostok", help="place to select in the list before the shot")
     opts = parser.parse_args(argv)
 
-    from viewer.app import application
+    from viewer.qtenv import application, save_widget_png, wait_for
 
     app = application()
-    from viewer.window import FALLBACK_NOTICE, MainWindow, save_widget_png, wait_for
+    from viewer.window import FALLBACK_NOTICE, MainWindow
 
     files = opts.files or [SEED]
     window = MainWindow(basemap=opts.basemap[0])
@@ -62,20 +63,20 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             fell_back = False
             if basemap != "offline":
-                fell_back = wait_for(lambda: FALLBACK_NOTICE in window.status_text(), timeout_s=FALLBACK_WAIT_S)
-            ids = [g.place.id for g in window._groups.values() if g.place.name == opts.select]
+                fell_back = wait_for(lambda: FALLBACK_NOTICE in window.status_label.text(), timeout_s=FALLBACK_WAIT_S)
+            ids = [g.place.id for g in window.session.groups.values() if g.place.name == opts.select]
             popup = False
             if ids:
-                window.select_place(ids[0])
+                window.places.select_place(ids[0])
                 popup = wait_for(lambda: popup_open(window, ids[0]), timeout_s=10)
             settle = time.monotonic() + 0.6  # the popup's fade-in
             wait_for(lambda: time.monotonic() > settle, timeout_s=2)
             out = opts.out_dir / f"window-{basemap}.png"
             save_widget_png(window, out)
             print(
-                f"{out}: basemap {basemap}; status bar: {window.status_text()!r};"
+                f"{out}: basemap {basemap}; status bar: {window.status_label.text()!r};"
                 f" fallback to offline: {'yes' if fell_back else 'no'}; popup for {opts.select}: {'yes' if popup else 'no'};"
-                f" map ready {window.last_map_seconds:.2f} s after load"
+                f" map ready {window.map_view.last_load_seconds:.2f} s after load"
             )
             if basemap != "offline" and not fell_back and not tiles_drawn(window):
                 print(f"{basemap}: neither tiles nor the fallback were shown", file=sys.stderr)
@@ -87,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _js(window, script: str):
-    from viewer.window import wait_for
+    from viewer.qtenv import wait_for
 
     box: list[object] = []
-    window.page.runJavaScript(script, 0, box.append)
+    window.map_view.web_page.runJavaScript(script, 0, box.append)
     wait_for(lambda: bool(box), timeout_s=5)
     return box[0] if box else None
 

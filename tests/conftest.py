@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from viewer.qtenv import set_environment
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_ROOT = REPO_ROOT.parent / "shared"
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--no-sandbox" not in _flags.split():
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (_flags + " --no-sandbox").strip()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # even with a display: tests never show windows
+set_environment()
 
 
 def shared_path(*parts: str) -> Path:
@@ -37,9 +36,9 @@ def qapp_cls():
     """Register the gazette:// scheme before pytest-qt creates the QApplication."""
     from PySide6.QtWidgets import QApplication
 
-    from viewer.webengine import register_scheme
+    from viewer.qtenv import prepare_environment
 
-    register_scheme()
+    prepare_environment()
     return QApplication
 
 

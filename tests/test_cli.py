@@ -205,6 +205,24 @@ def test_geoparse_a_lesson(tmp_path):
     assert [p["text"] for p in docs[0]["places"]] == ["Odesa"]
 
 
+def test_geoparse_relative_paths_are_taken_from_the_callers_folder(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "a.txt").write_text("Ships left Odesa.", encoding="utf-8")
+    (tmp_path / "class" / "lesson.yaml").write_text(
+        "title: Ports\narticles: [{path: a.txt, title: Grain, published: 2023-08-16}]\n", encoding="utf-8"
+    )
+    (tmp_path / "README.md").write_text("# Not the repo's README\n\nPatrols off Varna.", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, MAIN, "geoparse", "README.md", "class/lesson.yaml"], capture_output=True, text=True,
+        timeout=120, cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    docs = json.loads(result.stdout)
+    assert [d["source"] for d in docs] == [str(tmp_path / "README.md"), str(tmp_path / "class" / "a.txt")]
+    assert [d["title"] for d in docs] == ["Not the repo's README", "Grain"]
+    assert [p["text"] for d in docs for p in d["places"]] == ["Varna", "Odesa"]
+
+
 def test_export_geojson_of_the_sample(tmp_path):
     from main import SAMPLE_ARTICLE
 

@@ -1,6 +1,8 @@
-"""Application set-up: environment and scheme registration before the QApplication exists."""
+"""Run the window: the Qt app (see :mod:`viewer.qtenv`), a :class:`MainWindow` on the given files."""
 
 from __future__ import annotations
+
+__all__ = ["MAP_READY_TIMEOUT_S", "run", "sample_paths"]
 
 import os
 import sys
@@ -8,35 +10,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "sample"
+from viewer.qtenv import application, save_widget_png
+from viewer.webassets import SAMPLE_DIR
+
 MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
-
-
-def prepare_environment() -> None:
-    """Env vars QtWebEngine reads at start-up, and the gazette:// scheme; before any QApplication."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--no-sandbox" not in flags.split():
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
-    from viewer.webengine import register_scheme
-
-    register_scheme()
-
-
-def application():
-    """The QApplication, created (after :func:`prepare_environment`) when there is none yet."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
-    app = QCoreApplication.instance()
-    if app is None:
-        prepare_environment()
-        app = QApplication([sys.argv[0] if sys.argv else "gazette"])
-        app.setApplicationName("Gazette")
-        app.setOrganizationName("Gazette")
-    return app
 
 
 def sample_paths() -> list[Path]:
@@ -58,7 +35,7 @@ def run(
     """
     started = time.perf_counter()
     app = application()
-    from viewer.window import MainWindow, save_widget_png
+    from viewer.window import MainWindow
 
     files = [Path(p) for p in paths] or sample_paths()
     window = MainWindow(basemap=basemap, connections=connections, online=online)

@@ -8,6 +8,8 @@ before the page's "ready" handshake are queued and run once it arrives.
 
 from __future__ import annotations
 
+__all__ = ["Bridge"]
+
 import json
 import logging
 from collections.abc import Callable, Iterable

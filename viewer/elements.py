@@ -1,7 +1,7 @@
 """Gazette's folium/branca elements: each owns its template and composes into the map.
 
 Templates only pass data to functions defined in ``assets/js/map.js``; they hold no logic.
-Data is serialised with :func:`script_json`, safe inside an inline ``<script>``.
+The map's data is one JSON block (:class:`MapData`), serialised once with :func:`script_json`.
 
 branca's ``MacroElement.render`` feeds each macro's *output* back through Jinja as a new
 template, so text containing ``{{`` or ``{%`` (article text can) would be evaluated. Our
@@ -10,15 +10,20 @@ elements therefore add their rendered output to the page verbatim (:class:`RawHT
 
 from __future__ import annotations
 
+__all__ = ["GazetteMap", "HtmlDocument", "MapData", "RawHTML", "WorldData", "script_json"]
+
 import html
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from viewer import webassets
+
+if TYPE_CHECKING:
+    from viewer.basemaps import TileSpec
 
 Mode = Literal["app", "standalone"]
 
@@ -67,7 +72,7 @@ class _Verbatim:
             child.render(**kwargs)
 
 
-class GazettePage(Figure):
+class HtmlDocument(Figure):
     """The whole HTML document: charset, optional Content-Security-Policy, title."""
 
     _template = Template(
@@ -92,7 +97,7 @@ class GazettePage(Figure):
 
     def __init__(self, *, title: str, csp: str | None = None) -> None:
         super().__init__()
-        self._name = "GazettePage"
+        self._name = "HtmlDocument"
         self.header._children.pop("meta_http", None)  # we write <meta charset> ourselves
         self.page_title = title
         self.csp = csp
@@ -104,7 +109,6 @@ class GazetteMap(_Verbatim, folium.Map):
     # (name, URL relative to the page at gazette://app/); standalone export inlines them.
     default_js = [(f"js:{rel}", webassets.asset_url(rel)) for rel in webassets.PAGE_JS]
     default_css = [(f"css:{rel}", webassets.asset_url(rel)) for rel in webassets.PAGE_CSS]
-    app_js = [(f"app:{url}", url) for url in webassets.APP_ONLY_JS]
 
     _template = Template(
         """
@@ -121,10 +125,11 @@ class GazetteMap(_Verbatim, folium.Map):
         """
     )
 
-    def __init__(self, *, title: str) -> None:
+    def __init__(self, *, title: str, tiles: TileSpec | None = None) -> None:
         super().__init__(location=None, tiles=None, zoom_start=2)
         self._name = "GazetteMap"
         self.title = title
+        self.tiles = tiles  # None: the offline basemap
         self.leaflet_options = {
             "center": [25, 10],
             "zoom": 2,
@@ -143,8 +148,6 @@ class GazetteMap(_Verbatim, folium.Map):
         figure = self.get_root()
         mode: Mode = kwargs.get("mode", "app")
         links: list[tuple[str, Element]] = []
-        if mode == "app":
-            links += [(name, RawHTML(f'<script src="{html.escape(url)}"></script>')) for name, url in self.app_js]
         for name, url in self.default_css:
             links.append((name, RawHTML(_css_tag(url, inline=mode == "standalone"))))
         for name, url in self.default_js:
@@ -170,28 +173,6 @@ def _css_tag(url: str, *, inline: bool) -> str:
     return f'<link rel="stylesheet" href="{html.escape(url)}">'
 
 
-class _MapCall(_Verbatim, MacroElement):
-    """An element that calls one ``gazette.<function>(map, data)`` of map.js."""
-
-    js_function = ""
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        gazette.{{ this.js_function }}({{ this._parent.get_name() }}, {{ this.data_js }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: Any = None) -> None:
-        super().__init__()
-        self._name = type(self).__name__
-        self.data = data
-
-    @property
-    def data_js(self) -> str:
-        return script_json(self.data)
-
-
 class WorldData(_Verbatim, MacroElement):
     """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once."""
 
@@ -200,9 +181,6 @@ class WorldData(_Verbatim, MacroElement):
         """
         {% macro html(this, kwargs) %}
         <script type="application/json" id="{{ this.element_id }}">{{ this.topojson_text }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        gazette.setWorld({{ this._parent.get_name() }}, {{ this.element_id|tojson }});
         {% endmacro %}
         """
     )
@@ -217,37 +195,27 @@ class WorldData(_Verbatim, MacroElement):
         return webassets.read_text(webassets.BASEMAP_TOPOJSON).replace("<", "\\u003c")
 
 
-class OfflineBasemap(_MapCall):
-    """Countries on a sea-coloured background, with labels; no tiles, no network."""
+class MapData(_Verbatim, MacroElement):
+    """The map's data (basemap, places, connections, info box) as one inert JSON block, and
+    the one call that has map.js draw it all (legend last, then ``gazette:ready``)."""
 
-    js_function = "addOfflineBasemap"
+    element_id = "gz-data"
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.element_id }}">{{ this.data_json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        gazette.build({{ this._parent.get_name() }}, {{ this.element_id|tojson }});
+        {% endmacro %}
+        """
+    )
 
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "MapData"
+        self.data = data
 
-class TileBasemap(_MapCall):
-    """An online tile layer (xyzservices provider); map.js falls back to offline on failure."""
-
-    js_function = "addTiles"
-
-
-class PlacesLayer(_MapCall):
-    """Pins (clustered where they crowd) and shaded country shapes, with popups."""
-
-    js_function = "addPlaces"
-
-
-class Connections(_MapCall):
-    """Lines between places named in the same sentence."""
-
-    js_function = "addConnections"
-
-
-class InfoBox(_MapCall):
-    """Title and the article source(s)."""
-
-    js_function = "addInfo"
-
-
-class Ready(_MapCall):
-    """Adds the legend, sets ``gazette.ready`` and dispatches ``gazette:ready``; goes last."""
-
-    js_function = "finish"
+    @property
+    def data_json(self) -> str:
+        return script_json(self.data)

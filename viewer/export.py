@@ -5,6 +5,8 @@ Every file is written through :mod:`places.storage` (atomic: whole or not at all
 
 from __future__ import annotations
 
+__all__ = ["CSV_COLUMNS", "FORMATS", "ExportError", "export_map", "standalone_html", "to_csv", "to_geojson", "to_kml"]
+
 import csv
 import io
 import json
@@ -14,12 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from places.errors import GazetteError
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from places.storage import atomic_write_bytes, atomic_write_text
-from viewer.mapbuilder import build_map, default_title, render_page
+from viewer.errors import ExportError
+from viewer.formats import FORMATS
+from viewer.mapbuilder import default_title, map_page
 
-FORMATS: tuple[str, ...] = ("html", "geojson", "kml", "csv", "png")
 DEFAULT_PNG_SIZE = (1280, 800)
 KML_NS = "http://www.opengis.net/kml/2.2"
 CSV_COLUMNS = (
@@ -30,10 +32,6 @@ CSV_COLUMNS = (
 _XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ExportError(GazetteError):
-    """An export was asked for in a form Gazette cannot produce."""
 
 
 def export_map(
@@ -69,7 +67,7 @@ def export_map(
 
 def standalone_html(docs: Sequence[GeoparsedArticle], *, basemap: str = "offline", connections: bool = False) -> str:
     """One self-contained HTML file: works from file:// with the network off."""
-    return render_page(build_map(docs, basemap=basemap, connections=connections), mode="standalone")
+    return map_page(docs, basemap=basemap, connections=connections, mode="standalone")
 
 
 def _distinct_excerpts(group: PlaceMentions) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["PRESETS", "ImageSizeDialog"]
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -85,6 +87,3 @@ class ImageSizeDialog(QDialog):
         if self.preset.currentData() == CURRENT:
             return None
         return self.width_box.value(), self.height_box.value()
-
-
-__all__ = ["PRESETS", "ImageSizeDialog"]

@@ -1,15 +1,30 @@
-"""Geoparsed articles -> a folium map -> an HTML page (for the window or for export).
+"""Geoparsed articles -> a folium map -> an HTML page, for the window, the worker and every export.
 
-Tested without Qt. The page's behaviour lives in ``assets/js/map.js``; this module only
-turns the model into data for it (see :mod:`viewer.elements`).
+Tested without Qt. :func:`map_page` is the one way to a page. The page carries its data as
+one JSON block that ``assets/js/map.js`` turns into layers (see :mod:`viewer.elements`); the
+Qt window adds its channel scripts itself (:mod:`viewer.mapview`), so pages here know no Qt.
 """
 
 from __future__ import annotations
 
+__all__ = [
+    "MapOptions",
+    "app_content_security_policy",
+    "build_map",
+    "connections_payload",
+    "content_security_policy",
+    "credit",
+    "default_title",
+    "excerpt_segments",
+    "iso_numeric",
+    "map_data",
+    "map_page",
+    "place_payload",
+    "render_page",
+]
+
 import re
-import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations
 from typing import Any, Literal
@@ -17,18 +32,10 @@ from urllib.parse import urlsplit
 
 import folium
 
-from places.errors import GazetteError
 from places.model import GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
 from viewer import elements, webassets
-
-OFFLINE = "offline"
-# Online basemaps by the names users type; values are xyzservices provider names.
-TILE_PROVIDERS: dict[str, str] = {
-    "osm": "OpenStreetMap.Mapnik",
-    "positron": "CartoDB.Positron",
-    "imagery": "Esri.WorldImagery",
-}
-BASEMAPS: tuple[str, ...] = (OFFLINE, *TILE_PROVIDERS)
+from viewer.basemaps import OFFLINE, MapOptions, TileSpec, tile_spec
+from viewer.kinds import kinds_payload
 
 # Small clusters: pins merge only when they would overlap, and never from zoom 7 on.
 CLUSTER_RADIUS_PX = 20
@@ -36,111 +43,7 @@ DISABLE_CLUSTERING_AT_ZOOM = 7
 # Up to this many pins, their names are shown next to them permanently.
 PERMANENT_LABEL_LIMIT = 25
 MAX_SENTENCES_PER_CONNECTION = 3
-
-_SYMBOLS: dict[Kind, str] = {
-    Kind.COUNTRY: "country",
-    Kind.REGION: "region",
-    Kind.COUNTY: "region",
-    Kind.AREA: "region",
-    Kind.CONTINENT: "region",
-    Kind.CITY: "city",
-    Kind.FACILITY: "facility",
-    Kind.WATER: "water",
-    Kind.LANDFORM: "landform",
-}
-_KIND_LABELS: dict[Kind, str] = {
-    Kind.COUNTRY: "Country",
-    Kind.REGION: "Region",
-    Kind.COUNTY: "County or district",
-    Kind.AREA: "Area",
-    Kind.CONTINENT: "Continent",
-    Kind.CITY: "City or town",
-    Kind.FACILITY: "Facility",
-    Kind.WATER: "Sea, strait or lake",
-    Kind.LANDFORM: "Landform",
-}
-
-
-class BasemapError(GazetteError):
-    """An unknown basemap name was asked for."""
-
-
-@dataclass(frozen=True, slots=True)
-class TileSpec:
-    """An online tile source: Leaflet URL template, attribution and the hosts it contacts."""
-
-    name: str
-    url: str
-    attribution: str  # HTML, from xyzservices
-    subdomains: str = ""
-    max_zoom: int = 19
-
-    @property
-    def origins(self) -> tuple[str, ...]:
-        """Scheme://host of every server the template can reach (for a CSP)."""
-        parts = urlsplit(self.url)
-        subdomains = self.subdomains or "abc"  # Leaflet's default, as in as_js
-        hosts = [parts.netloc.replace("{s}", sub) for sub in subdomains] if "{s}" in parts.netloc else [parts.netloc]
-        return tuple(f"{parts.scheme}://{host}" for host in hosts)
-
-    def as_js(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "url": self.url,
-            "attribution": self.attribution,
-            "subdomains": self.subdomains or "abc",
-            "maxZoom": self.max_zoom,
-        }
-
-
-def tile_spec(basemap: str) -> TileSpec | None:
-    """The tile source for a basemap name; None for the offline basemap.
-
-    Besides the names in :data:`BASEMAPS`, a Leaflet URL template (``http(s)://…{z}…``)
-    is accepted as a custom source (tests point it at a local server).
-    """
-    if basemap == OFFLINE:
-        return None
-    if basemap in TILE_PROVIDERS:
-        import xyzservices.providers as providers
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # CartoDB's "API key" notice
-            provider = providers.query_name(TILE_PROVIDERS[basemap])
-        subdomains = provider.get("subdomains", "")
-        return TileSpec(
-            name=basemap,
-            url=_leaflet_template(provider),
-            attribution=provider.html_attribution,
-            subdomains=subdomains if isinstance(subdomains, str) else "".join(subdomains),
-            max_zoom=int(provider.get("max_zoom", 19)),
-        )
-    if basemap.startswith(("http://", "https://")) and "{z}" in basemap:
-        return TileSpec(name="custom", url=basemap, attribution="Custom tiles")
-    raise BasemapError(f"Unknown basemap {basemap!r}; choose one of: {', '.join(BASEMAPS)}.")
-
-
-LEAFLET_PLACEHOLDERS = frozenset({"s", "z", "x", "y", "r"})
-
-
-def _leaflet_template(provider: Mapping[str, Any]) -> str:
-    """The provider's URL with its own placeholders filled, leaving only Leaflet's.
-
-    Leaflet throws on a placeholder it has no value for, and that stopped the whole page:
-    xyzservices gives CartoDB ``?key={apikey}`` with a dummy key, which the tiles don't need.
-    """
-    parts = urlsplit(provider["url"])
-    query = "&".join(
-        pair for pair in parts.query.split("&")
-        if pair and not ("{apikey}" in pair and str(provider.get("apikey", "<")).startswith("<"))
-    )  # fmt: skip
-    url = parts._replace(query=query).geturl()
-    for name in set(re.findall(r"\{([A-Za-z_]+)\}", url)) - LEAFLET_PLACEHOLDERS:
-        value = provider.get(name)
-        if not isinstance(value, (str, int, float)) or str(value).startswith("<"):
-            raise BasemapError(f"The {provider.get('name', 'tile')} basemap needs a {name!r} setting.")
-        url = url.replace("{" + name + "}", str(value))
-    return url
+Mode = Literal["app", "standalone"]
 
 
 @lru_cache(maxsize=1)
@@ -189,8 +92,9 @@ def _excerpts(mentions: Sequence[Mention]) -> list[list[tuple[str, bool]]]:
     return [excerpt_segments(text, ranges) for (_, text), ranges in sorted(by_excerpt.items())]
 
 
-def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any]:
-    """What map.js needs about one place: position, kind, and its excerpts per article."""
+def place_payload(group: PlaceMentions) -> dict[str, Any]:
+    """What map.js needs about one place: position, kind, and its excerpts per article id
+    (the articles' titles are in the page data once, under ``articles``)."""
     place = group.place
     by_article: dict[str, list[Mention]] = {}
     for m in group.mentions:
@@ -199,8 +103,6 @@ def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any
         "id": place.id,
         "name": place.name,
         "kind": place.kind.value,
-        "kindLabel": _KIND_LABELS.get(place.kind, place.kind.value),
-        "symbol": _SYMBOLS.get(place.kind, "city"),
         "lat": place.lat,
         "lon": place.lon,
         "country": place.country,
@@ -208,9 +110,8 @@ def place_payload(group: PlaceMentions, titles: dict[str, str]) -> dict[str, Any
         "isoNumeric": iso_numeric(place.country) if place.kind is Kind.COUNTRY and place.country else "",
         "count": group.count,
         "source": place.source,
-        "showArticleTitles": True,
         "articles": [
-            {"id": aid, "title": titles.get(aid, aid), "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
+            {"id": aid, "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
         ],
     }
 
@@ -299,71 +200,63 @@ def default_title(docs: Sequence[GeoparsedArticle]) -> str:
     return f"{len(docs)} articles"
 
 
+def map_data(
+    docs: Sequence[GeoparsedArticle], *, tiles: TileSpec | None, connections: bool, title: str
+) -> dict[str, Any]:
+    """Everything map.js draws, as one JSON-able value (see ``gazette.build`` in map.js)."""
+    groups = group_by_place(docs)
+    titles = {doc.article.id: doc.article.title or doc.article.id for doc in docs}
+    mention_count = sum(g.count for g in groups)
+    credits, credit_links = _attributions(groups)
+    basemap: dict[str, Any] = (
+        {"offline": {"attribution": "Natural Earth", "attributionUrl": _KNOWN_LINKS["Natural Earth"]}}
+        if tiles is None
+        else {"tiles": tiles.as_js()}
+    )
+    return {
+        "world": elements.WorldData.element_id,
+        "basemap": basemap,
+        **kinds_payload(),
+        "articles": titles,
+        "places": [place_payload(g) for g in groups],
+        "showArticleTitles": True,
+        "clusterRadius": CLUSTER_RADIUS_PX,
+        "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,
+        "permanentLabelLimit": PERMANENT_LABEL_LIMIT,
+        # Country shapes come from Natural Earth whatever the basemap.
+        "attributions": ["Natural Earth", *(n for n in credits if n != "Natural Earth")],
+        "attributionLinks": {"Natural Earth": _KNOWN_LINKS["Natural Earth"], **credit_links},
+        "connections": connections_payload(docs) if connections else None,
+        "info": {
+            "title": title,
+            "sources": [
+                {"title": d.article.title or d.article.id, "source": d.article.source, "published": d.article.published or ""}
+                for d in docs
+            ],
+            "summary": f"{len(groups)} place{'s' * (len(groups) != 1)}, "
+            f"{mention_count} mention{'s' * (mention_count != 1)}",
+        },
+    }
+
+
 def build_map(
     docs: Sequence[GeoparsedArticle],
     *,
     basemap: str = OFFLINE,
     connections: bool = False,
     title: str | None = None,
-) -> folium.Map:
+) -> elements.GazetteMap:
     """A map of every place the articles mention; render it with :func:`render_page`."""
     tiles = tile_spec(basemap)
-    groups = group_by_place(docs)
-    titles = {doc.article.id: doc.article.title or doc.article.id for doc in docs}
-    mention_count = sum(g.count for g in groups)
-    credits, credit_links = _attributions(groups)
-    fmap = elements.GazetteMap(title=title if title is not None else default_title(docs))
-    fmap.tile_spec = tiles  # type: ignore[attr-defined]
+    fmap = elements.GazetteMap(title=title if title is not None else default_title(docs), tiles=tiles)
     fmap.add_child(elements.WorldData())
-    if tiles is None:
-        fmap.add_child(elements.OfflineBasemap(
-            {"attribution": "Natural Earth", "attributionUrl": _KNOWN_LINKS["Natural Earth"]}
-        ))
-    else:
-        fmap.add_child(elements.TileBasemap(tiles.as_js()))
-    fmap.add_child(
-        elements.PlacesLayer(
-            {
-                "places": [place_payload(g, titles) for g in groups],
-                "clusterRadius": CLUSTER_RADIUS_PX,
-                "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,
-                "permanentLabelLimit": PERMANENT_LABEL_LIMIT,
-                # Country shapes come from Natural Earth whatever the basemap.
-                "attributions": ["Natural Earth", *(n for n in credits if n != "Natural Earth")],
-                "attributionLinks": {"Natural Earth": _KNOWN_LINKS["Natural Earth"], **credit_links},
-            }
-        )
-    )
-    if connections:
-        fmap.add_child(elements.Connections(connections_payload(docs)))
-    fmap.add_child(
-        elements.InfoBox(
-            {
-                "title": fmap.title,
-                "sources": [
-                    {"title": d.article.title or d.article.id, "source": d.article.source, "published": d.article.published or ""}
-                    for d in docs
-                ],
-                "summary": f"{len(groups)} place{'s' * (len(groups) != 1)}, "
-                f"{mention_count} mention{'s' * (mention_count != 1)}",
-            }
-        )
-    )
-    fmap.add_child(elements.Ready())
+    fmap.add_child(elements.MapData(map_data(docs, tiles=tiles, connections=connections, title=fmap.title)))
     return fmap
-
-
-_CSP_ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
-
-
-def _tile_sources(tiles: TileSpec | None) -> list[str]:
-    """The tile origins as CSP sources; anything that could smuggle in a directive is left out."""
-    return [o for o in (tiles.origins if tiles else ()) if _CSP_ORIGIN.fullmatch(o)]
 
 
 def content_security_policy(tiles: TileSpec | None) -> str:
     """CSP for a standalone page: inline code only, images from data: (and the tile hosts)."""
-    img = " ".join(["data:", *_tile_sources(tiles)])
+    img = " ".join(["data:", *(tiles.csp_sources if tiles else ())])
     return (
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
         f"img-src {img}; font-src data:; base-uri 'none'; form-action 'none'"
@@ -376,7 +269,7 @@ def app_content_security_policy(tiles: TileSpec | None) -> str:
     Defence in depth behind the request interceptor. Inline scripts stay allowed because the
     map-building code (folium's and ours) is inline; nothing needs eval.
     """
-    img = " ".join(["gazette:", "data:", *_tile_sources(tiles)])
+    img = " ".join(["gazette:", "data:", *(tiles.csp_sources if tiles else ())])
     return (
         "default-src 'none'; script-src gazette: 'unsafe-inline'; style-src gazette: 'unsafe-inline'; "
         f"img-src {img}; font-src gazette: data:; connect-src gazette:; "
@@ -384,23 +277,31 @@ def app_content_security_policy(tiles: TileSpec | None) -> str:
     )
 
 
-def render_page(fmap: folium.Map, *, mode: Literal["app", "standalone"]) -> str:
+def render_page(fmap: folium.Map, *, mode: Mode) -> str:
     """The map as one HTML document.
 
-    ``app``: served by the window at ``gazette://app/map.html``; assets by relative URL,
-    plus ``qwebchannel.js`` and ``assets/js/bridge.js``, under :func:`app_content_security_policy`.
-    ``standalone``: one file with every script, style, icon and the basemap inlined, under
-    :func:`content_security_policy`.
+    ``app``: served by the window at ``gazette://app/map.html``, assets by relative URL, under
+    :func:`app_content_security_policy`. ``standalone``: one file with every script, style,
+    icon and the basemap inlined, under :func:`content_security_policy`.
     """
     if mode not in ("app", "standalone"):
         raise ValueError(f"mode must be 'app' or 'standalone', not {mode!r}")
     if not isinstance(fmap, elements.GazetteMap):
         raise TypeError("render_page takes a map made by build_map")
     webassets.check_installed()
-    tiles: TileSpec | None = getattr(fmap, "tile_spec", None)
-    page = elements.GazettePage(
-        title=fmap.title,
-        csp=content_security_policy(tiles) if mode == "standalone" else app_content_security_policy(tiles),
-    )
+    csp = content_security_policy(fmap.tiles) if mode == "standalone" else app_content_security_policy(fmap.tiles)
+    page = elements.HtmlDocument(title=fmap.title, csp=csp)
     page.add_child(fmap)
     return page.render(mode=mode)
+
+
+def map_page(
+    docs: Sequence[GeoparsedArticle],
+    *,
+    basemap: str = OFFLINE,
+    connections: bool = False,
+    mode: Mode = "app",
+    title: str | None = None,
+) -> str:
+    """The HTML page of the map of ``docs``: what the window shows and every export starts from."""
+    return render_page(build_map(docs, basemap=basemap, connections=connections, title=title), mode=mode)

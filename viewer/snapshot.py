@@ -6,6 +6,8 @@ gazette:// scheme are set up) and inside the running app (the view is never show
 
 from __future__ import annotations
 
+__all__ = ["render_png"]
+
 import time
 from pathlib import Path
 
@@ -17,7 +19,7 @@ SETTLE_S = 0.4
 
 def render_png(html: str, path: Path, *, size: tuple[int, int] = (1280, 800)) -> None:
     """Render ``html`` at ``size`` (CSS pixels) and save it to ``path`` as PNG, atomically."""
-    from viewer.app import application
+    from viewer.qtenv import application, save_widget_png, wait_for
 
     width, height = size
     if not (16 <= width <= 10000 and 16 <= height <= 10000):
@@ -29,7 +31,6 @@ def render_png(html: str, path: Path, *, size: tuple[int, int] = (1280, 800)) ->
     import shiboken6
 
     from viewer.webengine import WebEngine
-    from viewer.window import save_widget_png, wait_for
 
     engine = WebEngine()
     view = QWebEngineView()

@@ -8,15 +8,34 @@ Nothing is ever loaded from the network.
 
 from __future__ import annotations
 
+__all__ = [
+    "ASSETS_DIR",
+    "BASEMAP_TOPOJSON",
+    "BRIDGE_JS",
+    "PAGE_CSS",
+    "PAGE_JS",
+    "SAMPLE_DIR",
+    "AssetError",
+    "asset_path",
+    "asset_url",
+    "check_installed",
+    "data_uri",
+    "inline_css",
+    "read_text",
+    "script_text",
+    "style_text",
+]
+
 import base64
 import mimetypes
 import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from places.errors import GazetteError
+from viewer.errors import AssetError
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+SAMPLE_DIR = ASSETS_DIR / "sample"
 
 # Ordered: Leaflet first, then its plugins, then our code that uses them.
 PAGE_JS: tuple[str, ...] = (
@@ -33,14 +52,10 @@ PAGE_CSS: tuple[str, ...] = (
 # Natural Earth admin-0 countries at 1:50m, TopoJSON, ids are ISO 3166-1 numeric strings.
 BASEMAP_TOPOJSON = "node_modules/world-atlas/countries-50m.json"
 
-# Scripts only the Qt window serves (bridge.js belongs to the window; qwebchannel.js is Qt's).
-APP_ONLY_JS: tuple[str, ...] = ("qwebchannel.js", "assets/js/bridge.js")
+# The page side of the Qt window's channel; viewer.mapview injects it, pages never name it.
+BRIDGE_JS = "js/bridge.js"
 
 _SETUP_HINT = "run scripts/bootstrap.sh (or ./gazette --setup-only) to install them with npm ci"
-
-
-class AssetError(GazetteError):
-    """A web asset the map page needs is missing from ``assets/``."""
 
 
 def asset_url(rel: str) -> str:

@@ -1,12 +1,27 @@
 """The QtWebEngine adapter: the ``gazette://`` scheme, the request interceptor, the page.
 
 The map page is served from memory at ``gazette://app/map.html``; its assets come from the
-repo's ``assets/`` directory at ``gazette://app/assets/...`` and ``qwebchannel.js`` from Qt's
-resources.  Everything else is blocked unless the person picked an online basemap, in which
-case that basemap's tile hosts (and only those) are let through.
+repo's ``assets/`` directory at ``gazette://app/assets/...``.  Everything else is blocked
+unless the person picked an online basemap, in which case that basemap's tile hosts (and
+only those) are let through.  The widget around all this is :class:`viewer.mapview.MapView`.
 """
 
 from __future__ import annotations
+
+__all__ = [
+    "APP_URL",
+    "PAGE_NAME",
+    "SCHEME",
+    "InterceptedRequest",
+    "RequestInterceptor",
+    "SchemeHandler",
+    "WebEngine",
+    "WebPage",
+    "mime_type",
+    "qwebchannel_source",
+    "register_scheme",
+    "resolve_asset",
+]
 
 import mimetypes
 import threading
@@ -26,11 +41,12 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from viewer.webassets import ASSETS_DIR
+
 SCHEME = "gazette"
 HOST = "app"
 PAGE_NAME = "map.html"
 APP_URL = QUrl(f"{SCHEME}://{HOST}/{PAGE_NAME}")
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 QWEBCHANNEL_RESOURCE = ":/qtwebchannel/qwebchannel.js"
 LOCAL_SCHEMES = frozenset({SCHEME, "data", "blob", "qrc"})
 
@@ -91,18 +107,19 @@ def resolve_asset(rel: str, *, root: Path = ASSETS_DIR) -> Path | None:
     return candidate
 
 
-def _read_qt_resource(name: str) -> bytes | None:
-    file = QFile(name)
+def qwebchannel_source() -> str:
+    """Qt's ``qwebchannel.js``, from the resources Qt WebChannel ships."""
+    file = QFile(QWEBCHANNEL_RESOURCE)
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-        return None
+        raise RuntimeError(f"Qt WebChannel's {QWEBCHANNEL_RESOURCE} is missing")
     try:
-        return bytes(file.readAll().data())
+        return bytes(file.readAll().data()).decode("utf-8")
     finally:
         file.close()
 
 
 class SchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves ``gazette://app/``: pages held in memory, assets from disk, qwebchannel.js."""
+    """Serves ``gazette://app/``: pages held in memory, assets from disk."""
 
     def __init__(self, *, assets_dir: Path = ASSETS_DIR, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -122,9 +139,6 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         name = url_path.lstrip("/")
         if name in self._pages:
             return "text/html;charset=utf-8", self._pages[name]
-        if name == "qwebchannel.js":
-            body = _read_qt_resource(QWEBCHANNEL_RESOURCE)
-            return None if body is None else (mime_type(name), body)
         if name.startswith("assets/"):
             path = resolve_asset(name[len("assets/"):], root=self._assets_dir)
             if path is None:
@@ -156,16 +170,6 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         buffer.setData(QByteArray(body))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buffer)
-
-
-def tile_origins(basemap: str) -> frozenset[str]:
-    """``scheme://host[:port]`` of every tile server a basemap contacts; empty when offline."""
-    if basemap == "offline":
-        return frozenset()  # without importing folium (slow) on the GUI thread
-    from viewer.mapbuilder import tile_spec
-
-    spec = tile_spec(basemap)
-    return frozenset() if spec is None else frozenset(o.lower() for o in spec.origins)
 
 
 def url_origin(url: QUrl) -> str:
@@ -226,7 +230,7 @@ class RequestInterceptor(QWebEngineUrlRequestInterceptor):
             self._seen.clear()
 
 
-class GazettePage(QWebEnginePage):
+class WebPage(QWebEnginePage):
     """A page that stays on ``gazette://app`` and keeps JS console messages for diagnostics."""
 
     def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
@@ -271,8 +275,8 @@ class WebEngine(QObject):
         self.profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
         self.profile.setUrlRequestInterceptor(self.interceptor)
 
-    def new_page(self, parent: QObject | None = None) -> GazettePage:
-        page = GazettePage(self.profile, parent)
+    def new_page(self, parent: QObject | None = None) -> WebPage:
+        page = WebPage(self.profile, parent)
         configure_settings(page.settings(), online=False)
         return page
 

@@ -1,14 +1,19 @@
-"""Geoparsing off the GUI thread: load + parse + render the map page, with progress and cancel.
+"""Geoparsing off the GUI thread: sources -> geoparse -> the map page, with progress and cancel.
 
-By default the work runs in a child Python process (:class:`ProcessParse`): the geoparser's regex and
-JSON work holds the GIL for long stretches on big articles, which would stall the window even
-from a thread.  The result comes back in small pickled chunks so that unpickling never holds
-the GIL for long either.  Cancel terminates the child.  With an injected ``parse_one`` (tests,
-embedding) the work runs in the job's own QThread instead.  Either way the window keeps its
-previous map until a job succeeds.
+By default the work runs in a child Python process: the geoparser's regex and JSON work
+holds the GIL for long stretches on big articles, which would stall the window even from a
+thread.  The child reads the files with :func:`places.sources.load_sources` (absolute paths,
+so the folder the person typed them in does not matter), parses with
+:func:`places.geoparse.shared_geoparser`, sends the docs back in small pickled chunks (so
+that unpickling never holds the GIL for long either), and then builds the page with
+:func:`viewer.mapbuilder.map_page` using the map options the window has *at that moment*:
+a basemap change during a parse costs nothing.  Cancel kills the child.  With an injected
+``parse`` (tests, embedding) the same steps run in the job's own QThread.
 """
 
 from __future__ import annotations
+
+__all__ = ["ParseJob", "ParseResult", "child_main", "geoparse_paths", "prestart_child", "stop_spare_child"]
 
 import atexit
 import logging
@@ -18,42 +23,46 @@ import select
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
+from viewer.basemaps import MapOptions
 
 log = logging.getLogger(__name__)
 
-ParseOne = Callable[[Path], GeoparsedArticle]
-Render = Callable[[Sequence[GeoparsedArticle]], str]
+Parse = Callable[[Article], GeoparsedArticle]
 CHUNK = 1000  # mentions per pickle: unpickling one chunk takes ~10 ms
 POLL_S = 0.05
 BUG_MESSAGE = "Could not read the article: unexpected error ({})."
 
 
 @dataclass(frozen=True, slots=True)
-class ProcessParse:
-    """Parse and render in a child process with these options."""
-
+class ParseRequest:
+    paths: tuple[str, ...]  # absolute
     online: bool = False
-    basemap: str = "offline"
-    connections: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    docs: tuple[GeoparsedArticle, ...]
+    page: str
+    options: MapOptions  # what the page was built with
 
 
 class ParseJob(QThread):
-    """Parses ``paths`` in order, then renders the map page from them, off the GUI thread.
+    """Parses the articles of ``paths``, then builds their map page, off the GUI thread.
 
-    Emits ``succeeded((docs, page_html))`` or ``failed(message)``; ``page_html`` is "" when
-    there is no renderer.  After :meth:`cancel` it emits nothing more.
+    Emits ``succeeded(ParseResult)`` or ``failed(message)``; after :meth:`cancel`, nothing.
     """
 
     progressed = Signal(int, int, str)
-    """(files done, files in total, name of the file being read)."""
+    """(articles done, articles in total, name of the one being read)."""
     statusChanged = Signal(str)
     """A line for the status bar about slow preparation, e.g. the first-run index build."""
     succeeded = Signal(object)
@@ -63,22 +72,30 @@ class ParseJob(QThread):
         self,
         paths: Sequence[Path],
         *,
-        parse_one: ParseOne | None = None,
-        render: Render | None = None,
-        process: ProcessParse | None = None,
+        options: MapOptions = MapOptions(),
+        online: bool = False,
+        parse: Parse | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        if (parse_one is None) == (process is None):
-            raise ValueError("give exactly one of parse_one and process")
-        self.paths = tuple(paths)
-        self._parse_one = parse_one
-        self._render = render
-        self._process = process
+        self.paths = tuple(Path(os.path.abspath(p)) for p in paths)
+        self.online = online
+        self._parse = parse
+        self._options = options
+        self._lock = threading.Lock()
         self._cancel = threading.Event()
 
+    def set_options(self, options: MapOptions) -> None:
+        """The map options for the page; those current when parsing ends are used."""
+        with self._lock:
+            self._options = options
+
+    def options(self) -> MapOptions:
+        with self._lock:
+            return self._options
+
     def cancel(self) -> None:
-        """Stop: the child process is terminated; a thread parse finishes but is ignored."""
+        """Stop: the child process is killed; a thread parse finishes but is ignored."""
         self._cancel.set()
 
     @property
@@ -87,10 +104,7 @@ class ParseJob(QThread):
 
     def run(self) -> None:
         try:
-            if self._process is not None:
-                result = self._run_child(self._process)
-            else:
-                result = self._run_here()
+            result = self._run_here() if self._parse is not None else self._run_child()
         except GazetteError as err:
             if not self._cancel.is_set():
                 self.failed.emit(str(err))
@@ -101,23 +115,24 @@ class ParseJob(QThread):
                 self.failed.emit(BUG_MESSAGE.format(type(err).__name__))
             return
         if result is not None and not self._cancel.is_set():
-            self.progressed.emit(len(self.paths), len(self.paths), "")
             self.succeeded.emit(result)
 
-    def _run_here(self) -> tuple[tuple[GeoparsedArticle, ...], str] | None:
-        assert self._parse_one is not None
+    def _run_here(self) -> ParseResult | None:
+        from viewer.mapbuilder import map_page
+
+        assert self._parse is not None
         docs: list[GeoparsedArticle] = []
-        for done, path in enumerate(self.paths):
+        for doc in geoparse_paths(self.paths, self._parse, progress=self.progressed.emit):
             if self._cancel.is_set():
                 return None
-            self.progressed.emit(done, len(self.paths), path.name)
-            docs.append(self._parse_one(path))
+            docs.append(doc)
         if self._cancel.is_set():
             return None
-        page = self._render(docs) if self._render is not None else ""
-        return tuple(docs), page
+        options = self.options()
+        page = map_page(docs, basemap=options.basemap, connections=options.connections)
+        return ParseResult(tuple(docs), page, options)
 
-    def _run_child(self, options: ProcessParse) -> tuple[tuple[GeoparsedArticle, ...], str] | None:
+    def _run_child(self) -> ParseResult | None:
         # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
         # __main__, and fork is unsafe in a process running Qt.
         child = _take_child()
@@ -126,9 +141,9 @@ class ParseJob(QThread):
         docs: list[GeoparsedArticle] = []
         article: Article | None = None
         mentions: list[Mention] = []
+        options = self.options()
         try:
-            child.stdin.write(pickle.dumps(([str(p) for p in self.paths], options)))
-            child.stdin.close()
+            _write_frame(child.stdin, ParseRequest(tuple(str(p) for p in self.paths), self.online))
             while True:
                 if self._cancel.is_set():
                     return None
@@ -151,8 +166,11 @@ class ParseJob(QThread):
                     assert article is not None
                     docs.append(GeoparsedArticle(article, tuple(mentions)))
                     article, mentions = None, []
+                elif kind == "parsed":
+                    options = self.options()
+                    _write_frame(child.stdin, options)
                 elif kind == "page":
-                    return tuple(docs), payload[0]
+                    return ParseResult(tuple(docs), payload[0], options)
                 elif kind == "error":
                     raise GazetteError(payload[0])
                 elif kind == "bug":
@@ -162,6 +180,33 @@ class ParseJob(QThread):
             _end_child(child)
             if not self._cancel.is_set():
                 prestart_child()  # warm for the next open
+
+
+def geoparse_paths(
+    paths: Sequence[str | Path], parse: Parse, *, progress: Callable[[int, int, str], object]
+) -> Iterator[GeoparsedArticle]:
+    """The articles of ``paths`` (absolute) geoparsed one by one; ``progress(done, total, name)`` before each."""
+    from places.sources import load_sources
+
+    articles = load_sources(paths)
+    for done, article in enumerate(articles):
+        progress(done, len(articles), Path(article.source).name if article.source else article.title)
+        yield parse(article)
+
+
+def _write_frame(stream: BinaryIO, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big") + data)
+    stream.flush()
+
+
+def _read_frame(stream: BinaryIO) -> object | None:
+    """The next pickled value on a blocking stream; None at its end."""
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    data = stream.read(int.from_bytes(head, "big"))
+    return pickle.loads(data)
 
 
 _spare: subprocess.Popen | None = None
@@ -176,7 +221,7 @@ def _spawn_child() -> subprocess.Popen:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=repo,
+        cwd=repo,  # harmless: every path the child gets is absolute
         env=env,
     )
 
@@ -204,7 +249,10 @@ def _end_child(child: subprocess.Popen) -> None:
     child.wait(timeout=10)
     for stream in (child.stdin, child.stdout, child.stderr):
         if stream is not None and not stream.closed:
-            stream.close()
+            try:
+                stream.close()
+            except BrokenPipeError:
+                pass
 
 
 @atexit.register
@@ -243,44 +291,29 @@ class _FrameReader:
 
 
 def child_main() -> None:
-    """Entry point of the parse subprocess: request on stdin, framed pickles on stdout."""
+    """Entry point of the parse process: framed pickles in on stdin, out on stdout."""
     out = sys.stdout.buffer
 
     def send(*message: object) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(len(data).to_bytes(8, "big") + data)
-        out.flush()
+        _write_frame(out, message)
 
     def report_index_build(fraction: float, message: str) -> None:
         # The few frames of a first-run build wait in the pipe until a job reads them.
         send("status", f"{message} ({fraction:.0%})")
 
+    from places.geoparse import shared_geoparser
+
     try:  # warm up while the parent waits for a file: imports and the offline gazetteer
         import viewer.mapbuilder  # noqa: F401
 
-        _shared_geoparser(online=False, progress=report_index_build)
+        shared_geoparser(online=False, progress=report_index_build)
     except Exception:  # reported properly when the request is served
         pass
-    request = sys.stdin.buffer.read()
-    if not request:
+    request = _read_frame(sys.stdin.buffer)
+    if not isinstance(request, ParseRequest):
         return  # the parent exited or no longer needs us
-    paths, options = pickle.loads(request)
-
     try:
-        parse_one = default_parse_one(online=options.online)
-        docs = []
-        for done, path in enumerate(paths):
-            send("progress", done, len(paths), Path(path).name)
-            doc = parse_one(Path(path))
-            docs.append(doc)
-            send("article", doc.article)
-            for start in range(0, len(doc.mentions), CHUNK):
-                send("mentions", doc.mentions[start : start + CHUNK])
-            send("end-article")
-        from viewer.mapbuilder import build_map, render_page
-
-        fmap = build_map(docs, basemap=options.basemap, connections=options.connections)
-        send("page", render_page(fmap, mode="app"))
+        _serve(request, send)
     except GazetteError as err:
         send("error", str(err))
     except Exception as err:  # reported to the parent, which shows a plain message
@@ -289,37 +322,20 @@ def child_main() -> None:
         send("bug", type(err).__name__, traceback.format_exc())
 
 
-_geoparser = None
-_online_geoparser = None
-_geoparser_lock = threading.Lock()
+def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
+    from places.geoparse import shared_geoparser
+    from viewer.mapbuilder import map_page
 
-
-def default_parse_one(*, online: bool = False) -> ParseOne:
-    """load_article + the default geoparser (built once, lazily, where it first runs)."""
-
-    def parse_one(path: Path) -> GeoparsedArticle:
-        from places.articles import load_article
-
-        article = load_article(path)
-        return _shared_geoparser(online=online).parse(article)
-
-    return parse_one
-
-
-def _shared_geoparser(*, online: bool, progress: Callable[[float, str], None] | None = None):
-    """The process-wide geoparser: offline, or with the online fallback (both built once)."""
-    global _geoparser, _online_geoparser
-    with _geoparser_lock:
-        if _geoparser is None:
-            from places.geoparse import default_geoparser
-
-            _geoparser = default_geoparser(progress=progress)
-        if not online:
-            return _geoparser
-        if _online_geoparser is None:
-            from places.geoparse import Geoparser
-            from places.online import online_geocoder
-
-            # The same gazetteer as the offline one: loading it again would cost seconds and memory.
-            _online_geoparser = Geoparser(_geoparser.gazetteer, fallback=online_geocoder())
-        return _online_geoparser
+    parse = shared_geoparser(online=request.online).parse
+    docs = []
+    for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name)):
+        docs.append(doc)
+        send("article", doc.article)
+        for start in range(0, len(doc.mentions), CHUNK):
+            send("mentions", doc.mentions[start : start + CHUNK])
+        send("end-article")
+    send("parsed")
+    options = _read_frame(sys.stdin.buffer)  # the window's map options as of now
+    if not isinstance(options, MapOptions):
+        return
+    send("page", map_page(docs, basemap=options.basemap, connections=options.connections))

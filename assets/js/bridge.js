@@ -1,7 +1,10 @@
 // The page side of the Qt bridge: window.gazetteBridge.send(obj) -> Python Bridge.receive(json).
-// Sends {type: "ready"} once both the QWebChannel and the map (gazette:ready) are up.
+// Injected by the window (viewer/mapview.py) right after Qt's qwebchannel.js, before the page's
+// own scripts; pages never name it. Sends {type: "ready"} once both the QWebChannel and the
+// map (gazette:ready) are up; messages sent before that are queued.
 (function () {
   "use strict";
+  if (window.gazetteBridge) return;
   var bridge = null;
   var mapReady = false;
   var pending = [];
@@ -41,11 +44,16 @@
     document.addEventListener("gazette:ready", onMapReady, { once: true });
   }
 
-  if (typeof QWebChannel === "undefined" || typeof qt === "undefined" || !qt.webChannelTransport) {
-    return; // opened outside Gazette's window (e.g. a browser): the map works without the bridge
+  function connect() {
+    if (bridge || typeof QWebChannel === "undefined" || typeof qt === "undefined" || !qt.webChannelTransport) {
+      return false;
+    }
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.bridge;
+      maybeReady();
+    });
+    return true;
   }
-  new QWebChannel(qt.webChannelTransport, function (channel) {
-    bridge = channel.objects.bridge;
-    maybeReady();
-  });
+  // The transport may appear only once the document exists.
+  if (!connect()) document.addEventListener("DOMContentLoaded", connect, { once: true });
 })();

@@ -1,8 +1,9 @@
-/* Gazette map page: builds the map from data the Python map builder passes in.
+/* Gazette map page: builds the map from the one JSON block the Python map builder writes.
  *
- * The templates in viewer/elements.py only call the functions below with JSON data.
- * Article text and place names are untrusted: every piece of them reaches the DOM through
- * textContent, never innerHTML. Contract with the Qt window (viewer/window.py):
+ * The page (viewer/elements.py) makes the Leaflet map and calls gazette.build once;
+ * everything else, words for kinds included, comes from that data. Article text and place
+ * names are untrusted: every piece of them reaches the DOM through textContent, never
+ * innerHTML. Contract with the Qt window (viewer/mapview.py):
  *   window.gazette.focusPlace(id), window.gazette.ready, the "gazette:ready" document event,
  *   and messages sent through window.gazetteBridge.send({type: ...}).
  */
@@ -18,10 +19,6 @@
     { max: 7, color: "#ea7a3a", label: "4–7 mentions" },
     { max: Infinity, color: "#c4461c", label: "8 or more mentions" }
   ];
-  var KIND_LABELS = {
-    city: "City or town", facility: "Facility", water: "Sea, strait or lake",
-    region: "Region", landform: "Landform", country: "Country (no outline)"
-  };
   var TILE_TIMEOUT_MS = 4000;
 
   var state = {
@@ -41,7 +38,11 @@
     kindsUsed: {},
     shadesUsed: {},
     connectionsShown: false,
-    attributions: {}
+    attributions: {},
+    kinds: {},
+    legend: {},
+    articleTitles: {},
+    showArticleTitles: true
   };
 
   // ---------------------------------------------------------------- helpers
@@ -309,7 +310,8 @@
     box.appendChild(el("div", "gz-popup-meta", meta.join(" · ")));
     place.articles.forEach(function (article) {
       var section = el("div", "gz-popup-article");
-      if (place.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", article.title));
+      var title = Object.prototype.hasOwnProperty.call(state.articleTitles, article.id) ? state.articleTitles[article.id] : article.id;
+      if (state.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", title));
       var list = el("ul", "gz-excerpts");
       article.excerpts.forEach(function (segments) { list.appendChild(excerptNode(segments)); });
       section.appendChild(list);
@@ -387,6 +389,9 @@
     var pointBounds = [];
     var permanent = payload.places.length <= (payload.permanentLabelLimit || 25);
     payload.places.forEach(function (place) {
+      var kind = state.kinds[place.kind] || {};
+      place.kindLabel = kind.label || place.kind;
+      place.symbol = kind.symbol || "city";
       var entry = { place: place, marker: null, shape: null };
       var feature = findShape(place);
       if (feature) {
@@ -547,7 +552,7 @@
       kinds.sort().forEach(function (kind) {
         var row = el("div", "gz-legend-row");
         row.appendChild(el("span", "gz-legend-sym gz-pin gz-pin-" + kind));
-        row.appendChild(el("span", null, KIND_LABELS[kind] || kind));
+        row.appendChild(el("span", null, state.legend[kind] || kind));
         node.appendChild(row);
       });
       if (state.connectionsShown) {
@@ -706,18 +711,29 @@
     document.dispatchEvent(new CustomEvent("gazette:ready"));
   }
 
+  // The page's one call: draw everything in the JSON block ``elementId`` (viewer.mapbuilder.map_data).
+  function build(map, elementId) {
+    state.map = map;
+    var node = document.getElementById(elementId);
+    var data = JSON.parse(node.textContent);
+    state.kinds = data.kinds || {};
+    state.legend = data.legend || {};
+    state.articleTitles = data.articles || {};
+    state.showArticleTitles = data.showArticleTitles !== false;
+    setWorld(map, data.world);
+    if (data.basemap && data.basemap.tiles) addTiles(map, data.basemap.tiles);
+    else addOfflineBasemap(map, data.basemap ? data.basemap.offline : null);
+    addPlaces(map, data);
+    if (data.connections) addConnections(map, data.connections);
+    addInfo(map, data.info);
+    finish(map);
+  }
+
   window.gazette = {
     ready: false,
+    build: build,
     focusPlace: focusPlace,
     places: function () { return state.order.slice(); },
-    fallBack: fallBack,
-    // Called by the page templates, in this order.
-    setWorld: setWorld,
-    addOfflineBasemap: addOfflineBasemap,
-    addTiles: addTiles,
-    addPlaces: addPlaces,
-    addConnections: addConnections,
-    addInfo: addInfo,
-    finish: finish
+    fallBack: fallBack
   };
 })();

@@ -2,28 +2,19 @@ from __future__ import annotations
 
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 
 from places import gazetteer as gz
-from places._gazetteer_build import load_curated
-from places.errors import GazetteerError
-from places.gazetteer import Gazetteer, haversine_km, name_key
+from places.gazetteer import Gazetteer, haversine_km
+from places.indexformat import INDEX_FILE_NAME, MAGIC, data_version
 from places.model import Kind
-from tests.places._gazetteer_fixture import INDEX_DIR, shared_gazetteer
+from tests.support.gazetteer import INDEX_DIR, shared_gazetteer
 
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     return shared_gazetteer()
-
-
-def test_name_key_folds_case_accents_apostrophes_and_abbreviation_dots():
-    assert name_key("U.S.") == name_key("US") == "us"
-    assert name_key("São Paulo") == "sao paulo"
-    assert name_key("Komsomolsk-on-Amur") == "komsomolsk on amur"
-    assert name_key("Martha’s Vineyard") == name_key("Martha's Vineyard")
 
 
 def test_lookup_ranks_by_prior(gaz):
@@ -49,6 +40,14 @@ def test_countries_regions_counties_curated_continents(gaz):
     assert gaz.lookup("UK")[0].id == "country:GB"
 
 
+def test_rows_are_typed_records_with_kinds(gaz):
+    row = gaz.row(gaz.candidates("vostochny cosmodrome")[0])
+    assert row.kind is Kind.FACILITY and row.id == "curated:vostochny-cosmodrome"
+    assert gaz.row(gaz.country_index("RU")).kind is Kind.COUNTRY
+    place = gaz.place(gaz.country_index("RU"))
+    assert (place.name, place.country, place.kind) == (gaz.row(gaz.country_index("RU")).name, "RU", Kind.COUNTRY)
+
+
 def test_nearest(gaz):
     assert gaz.nearest(55.75, 37.62).name in {"Moscow", "Kremlin"}
     assert gaz.nearest(51.88, 128.33).id == "curated:vostochny-cosmodrome"
@@ -67,9 +66,9 @@ def test_warm_load_is_fast(gaz):
 
 
 def test_corrupt_or_stale_index_is_rebuilt_with_progress(gaz, tmp_path):
-    shutil.copy(INDEX_DIR / "gazetteer.idx", tmp_path / "gazetteer.idx")
-    data = (tmp_path / "gazetteer.idx").read_bytes()
-    (tmp_path / "gazetteer.idx").write_bytes(data[: len(data) // 3])  # truncated
+    shutil.copy(INDEX_DIR / INDEX_FILE_NAME, tmp_path / INDEX_FILE_NAME)
+    data = (tmp_path / INDEX_FILE_NAME).read_bytes()
+    (tmp_path / INDEX_FILE_NAME).write_bytes(data[: len(data) // 3])  # truncated
     messages: list[tuple[float, str]] = []
     rebuilt = Gazetteer.load(cache_dir=tmp_path, progress=lambda f, m: messages.append((f, m)))
     assert rebuilt.lookup("Vladivostok")[0].country == "RU"
@@ -78,38 +77,6 @@ def test_corrupt_or_stale_index_is_rebuilt_with_progress(gaz, tmp_path):
     fractions = [f for f, _ in messages]
     assert fractions == sorted(fractions)
     # Garbage with the right magic, and a stale version, both count as unusable.
-    assert gz._read_index(tmp_path / "gazetteer.idx", "other-version") is None
-    (tmp_path / "gazetteer.idx").write_bytes(gz._MAGIC + b"garbage")
-    assert gz._read_index(tmp_path / "gazetteer.idx", gz.data_version()) is None
-
-
-def test_curated_yaml_is_valid_and_sourced():
-    data = load_curated()
-    ids = [e["id"] for e in data["places"]]
-    assert len(ids) == len(set(ids)) and len(ids) > 50
-    assert all(e["source"].startswith(("http", "GeoNames")) for e in data["places"])
-
-
-@pytest.mark.parametrize(
-    ("entry", "message"),
-    [
-        ("{id: x, name: X, kind: city, lat: 95, lon: 0, source: s}", "lat"),
-        ("{id: x, name: X, kind: planet, lat: 1, lon: 0, source: s}", "kind"),
-        ("{id: x, name: X, kind: city, lat: 1, lon: 0}", "source"),
-        ("{id: Bad Id, name: X, kind: city, lat: 1, lon: 0, source: s}", "slug"),
-        ("{id: x, name: X, kind: city, lat: 1, lon: 0, source: s, colour: red}", "unknown field"),
-    ],
-)
-def test_bad_curated_entries_name_file_and_entry(tmp_path: Path, entry: str, message: str):
-    path = tmp_path / "curated.yaml"
-    path.write_text(f"places:\n  - {entry}\n", encoding="utf-8")
-    with pytest.raises(GazetteerError) as info:
-        load_curated(path)
-    assert str(path) in str(info.value) and "entry 1" in str(info.value) and message in str(info.value)
-
-
-def test_curated_yaml_is_loaded_safely(tmp_path: Path):
-    path = tmp_path / "curated.yaml"
-    path.write_text("places: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
-    with pytest.raises(GazetteerError):
-        load_curated(path)
+    assert gz._read_index(tmp_path / INDEX_FILE_NAME, "other-version") is None
+    (tmp_path / INDEX_FILE_NAME).write_bytes(MAGIC + b"garbage")
+    assert gz._read_index(tmp_path / INDEX_FILE_NAME, data_version()) is None

@@ -6,7 +6,7 @@ from geopy.location import Location
 
 from places.errors import GeocodingError
 from places.geocoders import GazetteerGeocoder
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from places.gazetteer import haversine_km
 from places.geoparse import Geoparser
 from places.model import Article, Kind
 from tests.conftest import shared_path
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -79,13 +79,62 @@ def test_fallback_is_asked_only_about_unknown_facility_names_and_failures_are_sw
     assert "Zorbek Cosmodrome" not in got and "Moscow" in got
 
 
-def test_default_geoparser_is_one_instance(monkeypatch, tmp_path):
+def test_shared_geoparser_is_one_instance(monkeypatch, tmp_path):
     from places import geoparse
-    from tests.places._gazetteer_fixture import INDEX_DIR
+    from tests.support.gazetteer import INDEX_DIR
 
     monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
-    monkeypatch.setattr(geoparse, "_default", None)
-    assert geoparse.default_geoparser() is geoparse.default_geoparser()
+    monkeypatch.setattr(geoparse, "_offline", None)
+    assert geoparse.shared_geoparser() is geoparse.shared_geoparser()
+    assert geoparse.default_geoparser() is geoparse.shared_geoparser(online=False)
+
+
+def test_shared_online_geoparser_is_built_once_and_shares_the_gazetteer(monkeypatch):
+    import places.online
+    from places import geoparse
+    from tests.support.gazetteer import INDEX_DIR
+
+    built: list[object] = []
+
+    class Unknowing:
+        def geocode(self, query, exactly_one=True, **kwargs):
+            return None
+
+    def fake_online_geocoder(**kwargs):
+        built.append(Unknowing())
+        return built[-1]
+
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
+    monkeypatch.setattr(places.online, "online_geocoder", fake_online_geocoder)
+    monkeypatch.setattr(geoparse, "_offline", None)
+    monkeypatch.setattr(geoparse, "_online", None)
+    online = geoparse.shared_geoparser(online=True)
+    assert online is geoparse.shared_geoparser(online=True)
+    assert len(built) == 1
+    offline = geoparse.shared_geoparser()
+    assert online is not offline
+    assert online.gazetteer is offline.gazetteer
+
+
+def test_shared_online_geoparser_failure_is_not_cached(monkeypatch):
+    import places.online
+    from places import geoparse
+    from places.errors import GeocodingError
+    from tests.support.gazetteer import INDEX_DIR
+
+    calls: list[int] = []
+
+    def broken(**kwargs):
+        calls.append(1)
+        raise GeocodingError("Online geocoder misconfigured: test.")
+
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
+    monkeypatch.setattr(places.online, "online_geocoder", broken)
+    monkeypatch.setattr(geoparse, "_online", None)
+    for _ in range(2):
+        with pytest.raises(GeocodingError):
+            geoparse.shared_geoparser(online=True)
+    assert len(calls) == 2 and geoparse._online is None
 
 
 # Errors a reader of the bundled sample article saw at once (our own sentences).
@@ -148,3 +197,18 @@ def test_ports_named_like_their_province_are_the_ports(parser):
     ms = _parse(parser, "Captains sail past Constanța and Varna before the Bosporus. Varna Province was calm.")
     assert [(m.text, m.place.kind) for m in ms] == [
         ("Constanța", Kind.CITY), ("Varna", Kind.CITY), ("Bosporus", Kind.WATER), ("Varna", Kind.REGION)]
+
+
+def test_the_offline_geoparser_never_imports_the_online_geocoder():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.support.gazetteer import INDEX_DIR
+
+    code = ("import sys; from places.geoparse import shared_geoparser; shared_geoparser(); "
+            "print('places.online' in sys.modules, 'geopy' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    env = {**__import__("os").environ, "GAZETTE_CACHE_DIR": str(INDEX_DIR), "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -16,7 +16,7 @@ from places.gazetteer import haversine_km
 from places.geoparse import GeoparseOptions, Geoparser
 from places.model import Article, Kind
 from places.recognize import RecognizeOptions
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 W, L, A, F, C, R, N = Kind.WATER, Kind.LANDFORM, Kind.AREA, Kind.FACILITY, Kind.CITY, Kind.REGION, Kind.COUNTRY
 

@@ -94,9 +94,9 @@ def test_load_article_on_random_text_files(tmp_path, text, suffix, encoding):
 
 @pytest.fixture(scope="module")
 def geoparser():
-    from places.geoparse import default_geoparser
+    from places.geoparse import shared_geoparser
 
-    return default_geoparser()
+    return shared_geoparser()
 
 
 def _check_doc(article, doc):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from places.recognize import recognize
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 
 @pytest.fixture(scope="module")

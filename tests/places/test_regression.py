@@ -15,7 +15,7 @@ import pytest
 from places.geoparse import Geoparser
 from places.model import Article
 from tests.conftest import shared_path
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 FLOORS = {  # F1_161
     "LGL": 0.72,

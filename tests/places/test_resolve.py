@@ -5,7 +5,7 @@ import pytest
 from places.gazetteer import haversine_km
 from places.recognize import recognize
 from places.resolve import resolve
-from tests.places._gazetteer_fixture import shared_gazetteer
+from tests.support.gazetteer import shared_gazetteer
 
 
 @pytest.fixture(scope="module")

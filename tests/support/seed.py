@@ -78,9 +78,9 @@ def docs_from_gold(gold: Path) -> list[GeoparsedArticle]:
 def seed_docs(article_txt: Path) -> list[GeoparsedArticle]:
     """The seed article geoparsed: by places.geoparse when present, else from the gold file."""
     try:
-        from places.geoparse import default_geoparser
+        from places.geoparse import shared_geoparser
     except ImportError:
         return docs_from_gold(article_txt.with_suffix(".gold.jsonl"))
     from places.articles import load_article
 
-    return [default_geoparser().parse(load_article(article_txt))]
+    return [shared_geoparser().parse(load_article(article_txt))]

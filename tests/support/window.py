@@ -1,4 +1,4 @@
-"""Helpers for driving the main window in tests."""
+"""Helpers for driving the main window and the map view in tests."""
 
 from __future__ import annotations
 
@@ -24,3 +24,29 @@ def inject_before_page_scripts(page: QWebEnginePage, name: str, source: str, *, 
     script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
     script.setRunsOnSubFrames(subframes)
     page.scripts().insert(script)
+
+
+def run_page_js(qtbot, page: QWebEnginePage, script: str, *, timeout: int = 5000):
+    """The value of ``script`` run in ``page`` (waits for it)."""
+    box: dict[str, object] = {}
+    page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+    qtbot.waitUntil(lambda: "value" in box, timeout=timeout)
+    return box["value"]
+
+
+# A page of our own with the map.js contract faked: a pin that sends a click, a gazette object
+# that records focusPlace calls, a remote image (to be blocked). No channel scripts: MapView adds them.
+TINY_PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body>
+<div data-place-id="geonames:1" id="pin" style="width:50px;height:50px">pin</div>
+<img src="https://tile.example.org/1/2/3.png">
+<script>
+window.gazette = {
+  focused: [],
+  focusPlace: function (id) { window.gazette.focused.push(id); },
+  ready: true,
+};
+document.getElementById("pin").addEventListener("click", function () {
+  window.gazetteBridge.send({type: "place-clicked", id: this.dataset.placeId});
+});
+document.dispatchEvent(new CustomEvent("gazette:ready"));
+</script></body></html>"""

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from places.articles import load_article
+from tests.support.window import TINY_PAGE
+from viewer.mapview import MapView
 from viewer.window import MainWindow
 
 
 @pytest.fixture(scope="session")
-def parse_one():
+def parse():
     """The real geoparser, in-thread (the app's default runs it in a child process)."""
-    from places.geoparse import default_geoparser
+    from places.geoparse import shared_geoparser
 
-    geoparser = default_geoparser()
-    return lambda path: geoparser.parse(load_article(path))
+    return shared_geoparser().parse
 
 
 @pytest.fixture
-def make_window(qtbot, parse_one):
+def make_window(qtbot, parse):
     windows = []
 
     def make(**options) -> MainWindow:
-        options.setdefault("parse_one", parse_one)
+        options.setdefault("parse", parse)
         window = MainWindow(**options)
         window.resize(1200, 800)
         window.show()
@@ -33,3 +33,15 @@ def make_window(qtbot, parse_one):
     for window in windows:
         window.close()
         window.dispose()
+
+
+@pytest.fixture
+def tiny(qtbot):
+    """A MapView showing TINY_PAGE, handshake done; place "geonames:1" is known."""
+    view = MapView()
+    view.resize(400, 300)
+    with qtbot.waitSignal(view.ready, timeout=15000):
+        view.load_page(TINY_PAGE, known_ids=["geonames:1"])
+    yield view
+    view.close()
+    view.dispose()

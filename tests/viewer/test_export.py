@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import shared_path
-from support.mentions import mentions_by_name
-from support.seed import seed_docs
+from tests.support.mentions import mentions_by_name
+from tests.support.seed import seed_docs
 
 from places.errors import GazetteError, SaveError
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
@@ -146,7 +146,7 @@ def test_html_export_is_standalone(tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
     assert "<script>x()</script>" not in page
-    assert "gazette.addConnections" in page
+    assert "gazette.build(" in page and '"connections":[{' in page
 
 
 def test_unknown_format_and_unwritable_path(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -11,35 +12,16 @@ import folium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.mentions import mentions_by_name
 
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
-from viewer import elements, mapbuilder, webassets
-from viewer.mapbuilder import BasemapError, build_map, excerpt_segments, render_page
+from tests.support.grain import BLACK_SEA, ISTANBUL, ODESA, grain_doc
+from viewer import mapbuilder, webassets
+from viewer.mapbuilder import build_map, credit, excerpt_segments, map_page, render_page
 
 # The hosts folium loads its defaults from; none of them may appear in our pages.
 CDN_HOSTS = tuple(
     {urlsplit(url).netloc for _, url in folium.Map.default_js + folium.Map.default_css if "://" in url}
 )
-
-ODESA = Place("geonames:698740", "Odesa", 46.48, 30.73, Kind.CITY, "UA", "Ukraine", 1_000_000, "GeoNames")
-ISTANBUL = Place("geonames:745044", "Istanbul", 41.01, 28.95, Kind.CITY, "TR", "Turkey", 14_000_000, "GeoNames")
-BLACK_SEA = Place("curated:black-sea", "Black Sea", 43.0, 34.0, Kind.WATER, "", "", 0, "Natural Earth")
-TURKEY = Place("country:TR", "Turkey", 39.0, 35.0, Kind.COUNTRY, "TR", "Turkey", 0, "GeoNames")
-TUVALU = Place("country:TV", "Tuvalu", -8.5, 179.2, Kind.COUNTRY, "TV", "Tuvalu", 0, "GeoNames")
-
-# Our own words.
-TEXT = (
-    "Grain ships left Odesa on Monday. The convoy crossed the Black Sea towards Istanbul, "
-    "where Turkey inspects every hull. Officials in Istanbul said the checks take a day. "
-    "Tuvalu sent no ships."
-)
-
-
-def _doc(text: str = TEXT, places: tuple[Place, ...] = (ODESA, BLACK_SEA, ISTANBUL, TURKEY, TUVALU), *, article_id: str = "grain") -> GeoparsedArticle:
-    article = Article(article_id, "Grain corridor", text, source="grain.txt")
-    return GeoparsedArticle(article, mentions_by_name(article_id, text, places))
-
 
 class _Tags(HTMLParser):
     def __init__(self) -> None:
@@ -56,19 +38,25 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
-def _payload(page: str, function: str) -> object:
-    match = re.search(r"gazette\." + function + r"\([A-Za-z0-9_]+, (.*)\);\n", page)
-    assert match, f"no call to gazette.{function} in the page"
+def _data(page: str) -> dict:
+    """The page's one JSON block, which map.js draws (and the one call that draws it)."""
+    match = re.search(r'<script type="application/json" id="gz-data">(.*?)</script>', page, re.S)
+    assert match, "no map data in the page"
+    assert len(re.findall(r"gazette\.build\([A-Za-z0-9_]+, ", page)) == 1
     return json.loads(match.group(1))
 
 
+def _symbol(data: dict, place: dict) -> str:
+    return data["kinds"][place["kind"]]["symbol"]
+
+
 def test_app_page_loads_local_assets_bridge_and_no_cdn() -> None:
-    page = render_page(build_map([_doc()]), mode="app")
+    page = render_page(build_map([grain_doc()]), mode="app")
     srcs = [a["src"] for t, a in _tags(page) if t == "script" and a.get("src")]
     hrefs = [a["href"] for t, a in _tags(page) if t == "link"]
-    assert srcs[:2] == ["qwebchannel.js", "assets/js/bridge.js"]
+    assert "qwebchannel" not in page and "bridge.js" not in page  # the window injects them (viewer.mapview)
     assert "assets/node_modules/leaflet/dist/leaflet.js" in srcs and srcs[-1] == "assets/js/map.js"
-    for url in srcs[2:] + hrefs:
+    for url in srcs + hrefs:
         assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
     assert not any(host in page for host in CDN_HOSTS)
     csp = _csp(page)
@@ -94,13 +82,13 @@ def _csp(page: str) -> str:
     ],
 )
 def test_app_page_allows_images_only_from_the_chosen_tiles(basemap: str, img_src: str) -> None:
-    csp = _csp(render_page(build_map([_doc()], basemap=basemap), mode="app"))
+    csp = _csp(render_page(build_map([grain_doc()], basemap=basemap), mode="app"))
     assert img_src in csp
     assert csp.count("script-src") == 1 and "*" not in csp
 
 
 def test_standalone_page_inlines_everything_under_a_csp() -> None:
-    page = render_page(build_map([_doc()]), mode="standalone")
+    page = render_page(build_map([grain_doc()]), mode="standalone")
     tags = _tags(page)
     assert not [a for t, a in tags if t == "script" and a.get("src")]
     assert not [t for t, _ in tags if t == "link"]
@@ -117,64 +105,46 @@ def test_standalone_page_inlines_everything_under_a_csp() -> None:
 
 def test_folium_cdn_defaults_are_replaced_by_local_assets() -> None:
     assert len(CDN_HOSTS) >= 3  # the check above is not vacuous
-    fmap = build_map([_doc()])
+    fmap = build_map([grain_doc()])
     for _, url in fmap.default_js + fmap.default_css:
         assert url.startswith("assets/") and (webassets.ASSETS_DIR / url.removeprefix("assets/")).is_file()
 
 
 def test_places_payload_carries_every_place_and_excerpt() -> None:
-    doc = _doc()
-    page = render_page(build_map([doc]), mode="app")
-    places = _payload(page, "addPlaces")["places"]  # type: ignore[index]
+    doc = grain_doc()
+    page = map_page([doc])
+    data = _data(page)
+    places = data["places"]
     assert [p["id"] for p in places] == ["geonames:698740", "curated:black-sea", "geonames:745044", "country:TR", "country:TV"]
     istanbul = next(p for p in places if p["name"] == "Istanbul")
-    assert istanbul["count"] == 2 and istanbul["symbol"] == "city"
+    assert istanbul["count"] == 2 and _symbol(data, istanbul) == "city"
     excerpts = istanbul["articles"][0]["excerpts"]
     assert len(excerpts) == 2
     assert ["Istanbul", True] in excerpts[0] and "".join(s for s, _ in excerpts[0]).startswith("The convoy")
     turkey = next(p for p in places if p["id"] == "country:TR")
-    assert turkey["isoNumeric"] == "792" and turkey["symbol"] == "country"
-    assert next(p for p in places if p["name"] == "Black Sea")["symbol"] == "water"
-    info = _payload(page, "addInfo")
+    assert turkey["isoNumeric"] == "792" and _symbol(data, turkey) == "country"
+    assert _symbol(data, next(p for p in places if p["name"] == "Black Sea")) == "water"
+    assert data["kinds"]["county"]["label"] == "County or district" and data["legend"]["region"] == "Region"
+    info = data["info"]
     assert info["title"] == "Grain corridor" and info["sources"][0]["source"] == "grain.txt"  # type: ignore[index]
-    assert "Natural Earth" in _payload(page, "addPlaces")["attributions"]  # type: ignore[index]
+    assert "Natural Earth" in data["attributions"]
 
 
 def test_connections_join_places_named_in_one_sentence() -> None:
-    page = render_page(build_map([_doc()], connections=True), mode="app")
-    links = _payload(page, "addConnections")
+    page = render_page(build_map([grain_doc()], connections=True), mode="app")
+    links = _data(page)["connections"]
     pairs = {frozenset(link["ids"]) for link in links}  # type: ignore[union-attr]
     assert frozenset({"curated:black-sea", "geonames:745044"}) in pairs
     assert frozenset({"geonames:698740", "geonames:745044"}) not in pairs
-    assert "gazette.addConnections" not in render_page(build_map([_doc()]), mode="app")
+    assert _data(map_page([grain_doc()]))["connections"] is None
 
 
-def test_basemaps_by_name_and_custom_template() -> None:
-    osm = mapbuilder.tile_spec("osm")
-    assert osm is not None and osm.origins == ("https://tile.openstreetmap.org",)
-    assert "OpenStreetMap" in osm.attribution
-    carto = mapbuilder.tile_spec("positron")
-    assert carto is not None and len(carto.origins) == 4 and "CARTO" in carto.attribution
-    assert mapbuilder.tile_spec("offline") is None
-    custom = mapbuilder.tile_spec("http://127.0.0.1:9/{z}/{x}/{y}.png")
-    assert custom is not None and custom.origins == ("http://127.0.0.1:9",)
-    with pytest.raises(BasemapError, match="osm"):
-        mapbuilder.tile_spec("google")
-    page = render_page(build_map([_doc()], basemap="imagery"), mode="standalone")
+def test_an_online_basemap_reaches_the_csp_and_the_data() -> None:
+    page = render_page(build_map([grain_doc()], basemap="imagery"), mode="standalone")
     assert "https://server.arcgisonline.com" in page.split("<title>")[0]  # in the CSP
-    tiles = _payload(page, "addTiles")
-    assert tiles["name"] == "imagery" and "Esri" in tiles["attribution"]  # type: ignore[index]
-    assert "gazette.addOfflineBasemap" not in page
-
-
-@pytest.mark.parametrize("basemap", sorted(mapbuilder.TILE_PROVIDERS))
-def test_named_basemaps_leave_only_leaflet_placeholders(basemap: str) -> None:
-    # Leaflet throws on any other {name} and the page then never finished (CartoDB's ?key={apikey}).
-    spec = mapbuilder.tile_spec(basemap)
-    assert spec is not None
-    assert set(re.findall(r"\{([^}]*)\}", spec.url)) <= {"s", "z", "x", "y", "r"}, spec.url
-    assert {"z", "x", "y"} <= set(re.findall(r"\{([^}]*)\}", spec.url))
-    assert "apikey" not in spec.url and "<" not in spec.url
+    basemap = _data(page)["basemap"]
+    assert basemap["tiles"]["name"] == "imagery" and "Esri" in basemap["tiles"]["attribution"]
+    assert "offline" not in basemap
 
 
 HOSTILE = [
@@ -191,7 +161,7 @@ HOSTILE = [
 def test_hostile_text_stays_data(payload: str, mode: str) -> None:
     text = f"Talks in Odesa ended. {payload} was posted from Odesa."
     evil = Place("curated:evil", payload, 10.0, 10.0, Kind.LANDFORM, "", "", 0, payload)
-    doc = _doc(text, (ODESA,))
+    doc = grain_doc(text, (ODESA,))
     doc = GeoparsedArticle(
         Article("evil", payload, text, source=payload),
         doc.mentions + (Mention("evil", 0, 5, "Talks", evil, payload, 0),),
@@ -201,20 +171,14 @@ def test_hostile_text_stays_data(payload: str, mode: str) -> None:
         assert payload not in page  # never as markup, anywhere
     assert "\u2028" not in page.split("</title>")[1]
     # the text arrives in the page data unchanged
-    places = _payload(page, "addPlaces")["places"]  # type: ignore[index]
+    places = _data(page)["places"]
     assert places[-1]["name"] == payload
     excerpt = "".join(s for s, _ in places[0]["articles"][0]["excerpts"][-1])
     assert payload in excerpt
-    assert _payload(page, "addInfo")["title"] == payload  # type: ignore[index]
+    assert _data(page)["info"]["title"] == payload
     script_tags = [t for t, _ in _tags(page) if t == "script"]
-    baseline = [t for t, _ in _tags(render_page(build_map([_doc(text, (ODESA,))]), mode=mode)) if t == "script"]  # type: ignore[arg-type]
+    baseline = [t for t, _ in _tags(render_page(build_map([grain_doc(text, (ODESA,))]), mode=mode)) if t == "script"]  # type: ignore[arg-type]
     assert len(script_tags) == len(baseline)
-
-
-def test_script_json_escapes_everything_that_could_end_a_script() -> None:
-    out = elements.script_json({"a": "</script><!--&\u2028\u2029"})
-    assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
-    assert json.loads(out) == {"a": "</script><!--&\u2028\u2029"}
 
 
 @given(st.text(max_size=60), st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=4))
@@ -241,28 +205,50 @@ def test_iso_numeric_matches_world_atlas_ids() -> None:
     assert mapbuilder.iso_numeric("ZZ") == ""
 
 
-def test_missing_node_modules_is_a_clear_error(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(webassets, "ASSETS_DIR", tmp_path)
-    with pytest.raises(webassets.AssetError, match="bootstrap.sh"):
-        render_page(build_map([_doc()]), mode="standalone")
-
-
-def test_asset_path_rejects_traversal() -> None:
-    with pytest.raises(webassets.AssetError):
-        webassets.asset_path("../pyproject.toml")
-    with pytest.raises(webassets.AssetError):
-        webassets.asset_path("/etc/passwd")
-
-
 def test_no_docs_and_many_docs() -> None:
-    assert "gazette.finish" in render_page(build_map([]), mode="app")
-    two = [_doc(), _doc(article_id="grain-2")]
+    assert _data(map_page([]))["places"] == []
+    two = [grain_doc(), grain_doc(article_id="grain-2")]
     page = render_page(build_map(two), mode="app")
-    assert _payload(page, "addInfo")["title"] == "2 articles"  # type: ignore[index]
-    odesa = _payload(page, "addPlaces")["places"][0]  # type: ignore[index]
+    assert _data(page)["info"]["title"] == "2 articles"
+    odesa = _data(page)["places"][0]
     assert odesa["count"] == 2 and [a["id"] for a in odesa["articles"]] == ["grain", "grain-2"]
+    assert _data(page)["articles"] == {"grain": "Grain corridor", "grain-2": "Grain corridor"}  # once, not per place
 
 
 def test_render_page_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError):
-        render_page(build_map([_doc()]), mode="pdf")  # type: ignore[arg-type]
+        render_page(build_map([grain_doc()]), mode="pdf")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("https://en.wikipedia.org/wiki/Vostochny_Cosmodrome", ("Wikipedia", "https://en.wikipedia.org/")),
+        ("http://www.example.org:8080/a/very/long/page?x=1", ("example.org", "http://www.example.org/")),
+        ("GeoNames (centre of the area its towns cover)", ("GeoNames", "https://www.geonames.org/")),
+        ("OpenStreetMap Nominatim", ("OpenStreetMap Nominatim", "")),
+        ("  Roscosmos;  press release 2016 ", ("Roscosmos", "")),
+        ("javascript:alert(1)", ("", "")),
+        ("data:text/html,<script>alert(1)</script>", ("", "")),
+        ('https://evil.example"><script>alert(1)</script>', ("", "")),
+        ("", ("", "")),
+    ],
+)
+def test_credit_is_short_and_links_only_http(source: str, expected: tuple[str, str]) -> None:
+    assert credit(source) == expected
+
+
+def test_long_citations_are_cut() -> None:
+    name, link = credit("A very long citation of a printed atlas in three volumes with maps")
+    assert name.endswith("…") and len(name) <= 40 and link == ""
+
+
+def test_attributions_are_site_names_not_urls() -> None:
+    page_url = "https://en.wikipedia.org/wiki/Black_Sea"
+    sea = dataclasses.replace(BLACK_SEA, source=page_url)
+    places = _data(render_page(build_map([grain_doc(places=(ODESA, sea, ISTANBUL))]), mode="app"))
+    assert places["attributions"] == ["Natural Earth", "GeoNames", "Wikipedia"]  # type: ignore[index]
+    links = places["attributionLinks"]  # type: ignore[index]
+    assert links["Wikipedia"] == "https://en.wikipedia.org/"
+    assert all(url.startswith(("https://", "http://")) for url in links.values())
+    assert page_url not in str(places["attributions"])  # type: ignore[index]

@@ -1,4 +1,4 @@
-"""The gazette:// scheme handler, the request interceptor and the bridge, on a tiny page of our own."""
+"""The gazette:// scheme handler, the request interceptor and the app page's CSP."""
 
 from __future__ import annotations
 
@@ -6,133 +6,23 @@ import json
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QUrl
-from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from tests.conftest import shared_path
 from tests.support.window import inject_before_page_scripts, open_and_wait
-from viewer.bridge import Bridge
-from viewer.webengine import (
-    APP_URL,
-    RequestInterceptor,
-    WebEngine,
-    mime_type,
-    resolve_asset,
-    tile_origins,
-)
-
-TINY_PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<script src="qwebchannel.js"></script>
-<script src="assets/js/bridge.js"></script>
-</head><body>
-<div data-place-id="geonames:1" id="pin" style="width:50px;height:50px">pin</div>
-<img src="https://tile.example.org/1/2/3.png">
-<script>
-window.gazette = {
-  focused: [],
-  focusPlace: function (id) { window.gazette.focused.push(id); },
-  ready: true,
-};
-document.getElementById("pin").addEventListener("click", function () {
-  window.gazetteBridge.send({type: "place-clicked", id: this.dataset.placeId});
-});
-document.dispatchEvent(new CustomEvent("gazette:ready"));
-</script></body></html>"""
-
-
-def run_js(qtbot, page, script: str):
-    box = {}
-
-    def done(value):
-        box["value"] = value
-
-    page.runJavaScript(script, 0, done)
-    qtbot.waitUntil(lambda: "value" in box, timeout=5000)
-    return box["value"]
-
-
-@pytest.fixture
-def tiny(qtbot):
-    engine = WebEngine()
-    view = QWebEngineView()
-    page = engine.new_page(view)
-    view.setPage(page)
-    bridge = Bridge(lambda script: page.runJavaScript(script, 0))
-    bridge.set_known_ids(["geonames:1"])
-    channel = QWebChannel(page)
-    channel.registerObject("bridge", bridge)
-    page.setWebChannel(channel)
-    view.resize(400, 300)
-    with qtbot.waitSignal(bridge.ready, timeout=15000):
-        view.setUrl(engine.scheme_handler.set_page(TINY_PAGE))
-    yield engine, view, page, bridge
-    view.close()
-    shiboken6.delete(view)  # the page (a child of the view) must go before its profile
-    shiboken6.delete(engine)
-
-
-def test_page_assets_and_handshake(qtbot, tiny):
-    engine, view, page, bridge = tiny
-    served = engine.scheme_handler.served
-    assert "/map.html" in served and "/qwebchannel.js" in served and "/assets/js/bridge.js" in served
-    assert bridge.is_ready
-    assert page.url() == APP_URL
-
-
-def test_real_click_reaches_python_signal(qtbot, tiny):
-    engine, view, page, bridge = tiny
-    with qtbot.waitSignal(bridge.placeClicked, timeout=5000) as blocker:
-        run_js(qtbot, page, "document.getElementById('pin').dispatchEvent(new MouseEvent('click', {bubbles: true})); 1")
-    assert blocker.args == ["geonames:1"]
-
-
-def test_unknown_ids_and_bad_messages_are_rejected(qtbot, tiny):
-    engine, view, page, bridge = tiny
-    clicked = []
-    bridge.placeClicked.connect(clicked.append)
-    with qtbot.waitSignal(bridge.rejected, timeout=5000):
-        run_js(qtbot, page, "window.gazetteBridge.send({type: 'place-clicked', id: 'geonames:999'}); 1")
-    with qtbot.waitSignal(bridge.rejected, timeout=5000):
-        run_js(qtbot, page, "window.gazetteBridge.send({type: 'eval', code: 'x'}); 1")
-    with qtbot.waitSignal(bridge.rejected, timeout=5000):
-        run_js(qtbot, page, "window.gazetteBridge.send({type: 'place-clicked', id: 'x'.repeat(5000)}); 1")
-    assert clicked == []
-
-
-def test_python_call_reaches_js_with_json_arguments(qtbot, tiny):
-    engine, view, page, bridge = tiny
-    hostile = "geo\"');alert(1)//</script>\u2028"
-    bridge.call("focusPlace", hostile)
-    qtbot.waitUntil(lambda: run_js(qtbot, page, "window.gazette.focused.length") == 1, timeout=5000)
-    assert run_js(qtbot, page, "window.gazette.focused[0]") == hostile
-    with pytest.raises(ValueError):
-        bridge.call("eval", "1")
-
-
-def test_calls_before_ready_are_queued():
-    ran = []
-    bridge = Bridge(ran.append)
-    bridge.set_known_ids(["a"])
-    bridge.call("focusPlace", "a")
-    assert ran == []
-    bridge.receive(json.dumps({"type": "ready"}))
-    assert ran == ['gazette.focusPlace("a")']
-    bridge.reset()
-    bridge.call("focusPlace", "a")
-    assert len(ran) == 1
+from tests.support.window import run_page_js as run_js
+from viewer.webengine import RequestInterceptor, mime_type, resolve_asset
 
 
 def test_remote_requests_blocked_and_recorded(qtbot, tiny):
-    engine, view, page, bridge = tiny
+    engine, page = tiny.engine, tiny.web_page
     qtbot.waitUntil(lambda: bool(engine.interceptor.blocked), timeout=5000)
     assert engine.interceptor.blocked == ("https://tile.example.org/1/2/3.png",)
     assert all(r.url.startswith("gazette:") for r in engine.interceptor.seen if r.allowed)
 
 
 def test_file_urls_are_not_reachable_from_the_page(qtbot, tiny, tmp_path):
-    engine, view, page, bridge = tiny
+    page = tiny.web_page
     secret = tmp_path / "secret.txt"
     secret.write_text("secret", encoding="utf-8")
     script = (
@@ -145,9 +35,10 @@ def test_file_urls_are_not_reachable_from_the_page(qtbot, tiny, tmp_path):
 
 
 def test_scheme_handler_rejects_traversal_and_unknown(qtbot, tiny):
-    engine, view, page, bridge = tiny
-    handler = engine.scheme_handler
+    page = tiny.web_page
+    handler = tiny.engine.scheme_handler
     assert handler.lookup("/assets/js/bridge.js")[0].startswith("application/javascript")
+    assert handler.lookup("/qwebchannel.js") is None  # the map view injects it; no page names it
     assert handler.lookup("/assets/../viewer/webengine.py") is None
     assert handler.lookup("/assets/js/../../viewer/webengine.py") is None
     assert handler.lookup("/assets//etc/passwd") is None
@@ -176,11 +67,7 @@ def test_resolve_asset_and_mime(tmp_path: Path):
     assert mime_type("x.json") == "application/json;charset=utf-8"
 
 
-def test_tile_origins():
-    assert tile_origins("offline") == frozenset()
-    assert tile_origins("osm") == {"https://tile.openstreetmap.org"}
-    assert tile_origins("positron") == {f"https://{s}.basemaps.cartocdn.com" for s in "abcd"}
-    assert tile_origins("http://127.0.0.1:9/{z}/{x}/{y}.png") == {"http://127.0.0.1:9"}
+def test_interceptor_lets_through_only_the_allowed_origins():
     interceptor = RequestInterceptor()
     interceptor.set_allowed_origins({"https://tile.openstreetmap.org", "http://127.0.0.1:9"})
     assert interceptor.is_allowed(QUrl("https://tile.openstreetmap.org/1/1/1.png"))
@@ -215,20 +102,20 @@ def _csp_console(page) -> list[str]:
 @pytest.fixture
 def csp_window(qtbot, make_window):
     window = make_window()
-    _record_violations(window.page)
+    _record_violations(window.map_view.web_page)
     open_and_wait(qtbot, window, shared_path(*SEED))
     return window
 
 
 def test_app_page_runs_under_its_csp_without_violations(qtbot, csp_window):
     window = csp_window
-    page = window.page
+    page = window.map_view.web_page
     policy = run_js(qtbot, page, "document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
     assert "default-src 'none'" in policy and "script-src gazette: 'unsafe-inline'" in policy
     assert run_js(qtbot, page, "Array.isArray(window.__csp)"), "the violation recorder did not run"
     # The whole seed map drew: Natural Earth countries, pins; then a marker click opens its popup.
     assert run_js(qtbot, page, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
-    with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000):
+    with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000):
         clicked = run_js(
             qtbot,
             page,
@@ -243,7 +130,7 @@ def test_app_page_runs_under_its_csp_without_violations(qtbot, csp_window):
 
 
 def test_app_page_csp_blocks_injected_remote_loads(qtbot, csp_window):
-    page = csp_window.page
+    page = csp_window.map_view.web_page
     run_js(
         qtbot,
         page,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import socket
@@ -11,29 +13,34 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import shared_path
 from tests.data.bad_files import BAD_FILES
+from tests.support import hostile_window as hw
+from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
 from tests.support.window import open_and_wait
+from viewer.corrections import LOW_CONFIDENCE
 from viewer.imagesize import ImageSizeDialog
+from viewer.placeslist import COL_NAME, PLACE_ID_ROLE
 from viewer.webengine import PAGE_NAME
-from viewer.window import COL_NAME, FALLBACK_NOTICE, PLACE_ID_ROLE, MainWindow
+from viewer.window import FALLBACK_NOTICE, MainWindow
 
 SEED = ("articles", "putin-kim-vostochny.txt")
 
 
 def run_js(qtbot, window: MainWindow, script: str):
     box = {}
-    window.page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+    window.map_view.web_page.runJavaScript(script, 0, lambda value: box.setdefault("value", value))
     qtbot.waitUntil(lambda: "value" in box, timeout=5000)
     return box["value"]
 
 
 def place_id_named(window: MainWindow, name: str) -> str:
-    ids = [g.place.id for g in window._groups.values() if g.place.name == name]
-    assert ids, f"{name} not among {[g.place.name for g in window._groups.values()]}"
+    ids = [g.place.id for g in window.session.groups.values() if g.place.name == name]
+    assert ids, f"{name} not among {[g.place.name for g in window.session.groups.values()]}"
     return ids[0]
 
 
@@ -53,7 +60,7 @@ def test_marker_click_shows_its_excerpts(qtbot, seed_window):
     window = seed_window
     vlad = place_id_named(window, "Vladivostok")
     selector = json.dumps(f'[data-place-id="{vlad}"].leaflet-marker-icon')
-    with qtbot.waitSignal(window.bridge.placeClicked, timeout=5000) as clicked:
+    with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
         found = run_js(
             qtbot,
             window,
@@ -62,8 +69,8 @@ def test_marker_click_shows_its_excerpts(qtbot, seed_window):
         )
         assert found, "no marker icon for Vladivostok in the page"
     assert clicked.args == [vlad]
-    assert window.selected_place_ids() == [vlad]
-    text = window.excerpt_text()
+    assert window.places.selected_place_ids() == [vlad]
+    text = window.excerpts.text()
     assert "Pacific fleet in Vladivostok" in text
     assert "Vladivostok" in window.excerpts.toHtml()
 
@@ -71,9 +78,9 @@ def test_marker_click_shows_its_excerpts(qtbot, seed_window):
 def test_list_selection_centres_the_map_and_opens_popup(qtbot, seed_window):
     window = seed_window
     pyongyang = place_id_named(window, "Pyongyang")
-    place = window._groups[pyongyang].place
-    assert window.select_place(pyongyang)
-    assert "Pyongyang" in window.excerpt_text()
+    place = window.session.groups[pyongyang].place
+    assert window.places.select_place(pyongyang)
+    assert "Pyongyang" in window.excerpts.text()
 
     def centred_with_popup() -> bool:
         state = run_js(
@@ -96,7 +103,7 @@ def open_popup_ids(qtbot, window: MainWindow) -> list[str]:
 
 
 def list_place_ids(window: MainWindow) -> list[str]:
-    return [window.places_proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places_proxy.rowCount())]
+    return [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
 
 
 def test_focusing_each_place_opens_its_popup(qtbot, seed_window):
@@ -104,18 +111,18 @@ def test_focusing_each_place_opens_its_popup(qtbot, seed_window):
     ids = list_place_ids(window)
     assert len(ids) >= 5
     for pid in ids:
-        assert window.select_place(pid)
+        assert window.places.select_place(pid)
         try:
             qtbot.waitUntil(lambda pid=pid: open_popup_ids(qtbot, window) == [pid], timeout=8000)
         except qtbot.TimeoutError:
-            pytest.fail(f"no popup for {window._groups[pid].place.name} ({pid}); open: {open_popup_ids(qtbot, window)}")
+            pytest.fail(f"no popup for {window.session.groups[pid].place.name} ({pid}); open: {open_popup_ids(qtbot, window)}")
 
 
 def test_a_new_focus_cancels_the_pending_one(qtbot, seed_window):
     window = seed_window
     ids = list_place_ids(window)
     for pid in ids:  # in quick succession: each focus supersedes the one still moving
-        window.select_place(pid)
+        window.places.select_place(pid)
     last = ids[-1]
     qtbot.waitUntil(lambda: open_popup_ids(qtbot, window) == [last], timeout=8000)
     qtbot.wait(3500)  # longer than focusPlace's deadline: no superseded focus opens its popup late
@@ -127,12 +134,12 @@ def test_two_places_show_their_distance(qtbot, seed_window):
 
     window = seed_window
     moscow, vlad = place_id_named(window, "Moscow"), place_id_named(window, "Vladivostok")
-    window.select_place(moscow)
-    index = window._row_of(vlad)
-    window.places_view.selectionModel().select(
+    window.places.select_place(moscow)
+    index = window.places.row_of(vlad)
+    window.places.selectionModel().select(
         index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     )
-    text = window.excerpt_text()
+    text = window.excerpts.text()
     assert "Distance from" in text
     km = int(text.split(": ", 1)[1].split(" km")[0].replace(",", ""))
     assert 6300 < km < 6500  # Moscow-Vladivostok great circle is about 6,400 km
@@ -140,16 +147,16 @@ def test_two_places_show_their_distance(qtbot, seed_window):
 
 def test_offline_map_makes_no_remote_request(qtbot, seed_window):
     window = seed_window
-    seen = window.engine.interceptor.seen
+    seen = window.map_view.engine.interceptor.seen
     assert seen, "the interceptor saw no request at all"
     not_local = [r.url for r in seen if not r.url.startswith(("gazette:", "data:", "blob:", "qrc:"))]
     assert not_local == []
-    assert window.engine.interceptor.blocked == ()
-    assert window.engine.scheme_handler.failed == []
+    assert window.map_view.engine.interceptor.blocked == ()
+    assert window.map_view.engine.scheme_handler.failed == []
     paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
     assert paths > 100  # the Natural Earth countries were drawn
     assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-marker-icon[data-place-id]').length") >= 3
-    assert "places found in" in window.status_text()
+    assert "places found in" in window.status_label.text()
 
 
 class _DroppingServer:
@@ -188,7 +195,7 @@ def test_tile_failure_falls_back_to_offline_basemap(qtbot, make_window):
         window = make_window(basemap=f"http://127.0.0.1:{server.port}/{{z}}/{{x}}/{{y}}.png")
         started = time.monotonic()
         open_and_wait(qtbot, window, shared_path(*SEED))
-        qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_text(), timeout=5000)
+        qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_label.text(), timeout=5000)
         assert time.monotonic() - started < 5 + 10  # parse + page load + fallback
         assert server.accepted > 0, "the page never tried the tile server"
         paths = run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length")
@@ -205,7 +212,7 @@ def test_unusable_tile_template_still_builds_the_map(qtbot, make_window):
     # {apikey} has no value in Leaflet: the page must fall back, not stop half-built.
     window = make_window(basemap="http://127.0.0.1:9/{z}/{x}/{y}.png?key={apikey}")
     open_and_wait(qtbot, window, shared_path(*SEED))
-    qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_text(), timeout=5000)
+    qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_label.text(), timeout=5000)
     assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
     assert run_js(qtbot, window, "document.querySelectorAll('.leaflet-marker-icon[data-place-id]').length") >= 3
 
@@ -213,7 +220,7 @@ def test_unusable_tile_template_still_builds_the_map(qtbot, make_window):
 def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, monkeypatch):
     window = make_window()
     open_and_wait(qtbot, window, shared_path(*SEED))
-    before = (window.paths, window.docs, window.windowTitle(), window.places_model.rowCount())
+    before = (window.paths, window.docs, window.windowTitle(), window.places.items.rowCount())
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     bad = tmp_path / "photo.txt"
@@ -221,7 +228,7 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
     window.open_paths([bad])
     qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=20000)
     assert "photo.txt" in shown[0]
-    assert (window.paths, window.docs, window.windowTitle(), window.places_model.rowCount()) == before
+    assert (window.paths, window.docs, window.windowTitle(), window.places.items.rowCount()) == before
     missing = tmp_path / "nope.txt"
     window.open_paths([missing])
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
@@ -231,19 +238,19 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
 def window_state(qtbot, window: MainWindow) -> tuple:
     """What a failed open must leave alone: files, title, list rows, the served page and its DOM."""
     rows = [
-        tuple(window.places_proxy.index(r, c).data() for c in range(window.places_proxy.columnCount()))
-        for r in range(window.places_proxy.rowCount())
+        tuple(window.places.proxy.index(r, c).data() for c in range(window.places.proxy.columnCount()))
+        for r in range(window.places.proxy.rowCount())
     ]
-    served = window.engine.scheme_handler.lookup(PAGE_NAME)
+    served = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
     dom = run_js(qtbot, window, "JSON.stringify([document.querySelector('.gz-info .gz-title').textContent,"
                  " [...document.querySelectorAll('[data-place-id]')].map(n => n.dataset.placeId).sort()])")
-    return window.paths, window.docs, window.windowTitle(), rows, served, window.view.url().toString(), dom
+    return window.paths, window.docs, window.windowTitle(), rows, served, window.map_view.url().toString(), dom
 
 
 @pytest.mark.parametrize("mode", ["thread", "process"])
 @pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
 def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch, case, mode):
-    window = make_window(**({"parse_one": None} if mode == "process" else {}))
+    window = make_window(**({"parse": None} if mode == "process" else {}))
     open_and_wait(qtbot, window, shared_path(*SEED))
     qtbot.waitUntil(lambda: not window.busy, timeout=5000)
     before = window_state(qtbot, window)
@@ -266,7 +273,7 @@ def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
     assert window_state(qtbot, window) == before
     assert window.undo_action.isEnabled() is False
     assert not window.progress.isVisible() and not window.cancel_button.isVisible()
-    assert "places found in" in window.status_text()
+    assert "places found in" in window.status_label.text()
 
 
 def test_undo_restores_previous_articles(qtbot, make_window, tmp_path):
@@ -298,7 +305,7 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     big = tmp_path / "big.txt"
     big.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
     assert big.stat().st_size > 2_000_000
-    window = make_window(parse_one=None)  # the app's own way: a child process
+    window = make_window(parse=None)  # the app's own way: a child process
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     ticks: list[float] = []
     timer = QTimer()
@@ -330,10 +337,10 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
 
 
 def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatch):
-    window = make_window(parse_one=None)
+    window = make_window(parse=None)
     first = shared_path(*SEED)
     open_and_wait(qtbot, window, first)
-    assert any(g.place.name == "Vladivostok" for g in window._groups.values())
+    assert any(g.place.name == "Vladivostok" for g in window.session.groups.values())
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     window.open_paths([tmp_path / "missing.txt"])
@@ -342,7 +349,7 @@ def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatc
     big = tmp_path / "big.txt"
     big.write_text("Ships left Vladivostok for Pyongyang. " * 40000, encoding="utf-8")
     window.open_paths([big])
-    job = window._job
+    job = window.job
     qtbot.wait(300)
     window.cancel_open()
     qtbot.waitUntil(lambda: not shiboken6.isValid(job) or job.isFinished(), timeout=5000)  # child terminated
@@ -356,13 +363,13 @@ def test_cancel_keeps_previous_map(qtbot, make_window, tmp_path):
     first = shared_path(*SEED)
     open_and_wait(qtbot, window, first)
     release = threading.Event()
-    slow_parse = window._parse_one
+    slow_parse = window.parse
 
-    def blocking(path: Path):
+    def blocking(article):
         release.wait(10)
-        return slow_parse(path)
+        return slow_parse(article)
 
-    window._parse_one = blocking
+    window.parse = blocking
     other = tmp_path / "other.txt"
     other.write_text("Ships left Vladivostok for Pyongyang.\n", encoding="utf-8")
     window.open_paths([other])
@@ -383,8 +390,8 @@ def test_excerpts_show_markup_as_text(qtbot, make_window, tmp_path):
         "Ports\n\nShips <img src=x onerror=alert(1)><b>left</b> Vladivostok for Pyongyang.\n", encoding="utf-8"
     )
     open_and_wait(qtbot, window, hostile)
-    window.select_place(place_id_named(window, "Vladivostok"))
-    text = window.excerpt_text()
+    window.places.select_place(place_id_named(window, "Vladivostok"))
+    text = window.excerpts.text()
     assert "<img src=x onerror=alert(1)><b>left</b> Vladivostok" in text
     assert "<img" not in window.excerpts.toHtml().replace("&lt;img", "")
 
@@ -398,50 +405,25 @@ def test_export_from_the_window(qtbot, seed_window, tmp_path):
     assert {f["properties"]["name"] for f in data["features"]} >= {"Vladivostok", "Pyongyang"}
     assert window.export_to(tmp_path / "view.png", fmt="png")
     image = QImage(str(tmp_path / "view.png"))
-    assert image.width() == window.view.width() and image.height() == window.view.height()
+    assert image.width() == window.map_view.width() and image.height() == window.map_view.height()
 
 
 def test_place_list_columns_fill_the_panel(qtbot, make_window):
     window = make_window()
 
     def gap() -> int:
-        header = window.places_view.horizontalHeader()
+        header = window.places.horizontalHeader()
         used = sum(header.sectionSize(c) for c in range(header.count()))
-        return window.places_view.viewport().width() - used
+        return window.places.viewport().width() - used
 
-    qtbot.waitUntil(lambda: window.places_view.viewport().width() > 100, timeout=5000)
+    qtbot.waitUntil(lambda: window.places.viewport().width() > 100, timeout=5000)
     assert gap() == 0  # no article yet
     open_and_wait(qtbot, window, shared_path(*SEED))
     assert gap() == 0
-    header = window.places_view.horizontalHeader()
+    header = window.places.horizontalHeader()
     assert header.sectionSize(COL_NAME) >= header.sectionSize(1)  # the name column takes the room
     window.resize(1500, 900)
     qtbot.waitUntil(lambda: gap() == 0, timeout=5000)
-
-
-def test_image_size_dialog_choices(qtbot):
-    dialog = ImageSizeDialog(current=(900, 700))
-    qtbot.addWidget(dialog)
-    texts = [dialog.preset.itemText(i) for i in range(dialog.preset.count())]
-    assert texts[0] == "Current view (900 × 700)" and texts[-1] == "Custom…"
-    assert {"1280 × 800", "1920 × 1080"} <= set(texts)
-    assert dialog.chosen_size() is None  # the current view is the default
-    assert (dialog.width_box.value(), dialog.height_box.value()) == (900, 700)
-    assert not dialog.width_box.isEnabled() and not dialog.height_box.isEnabled()
-    dialog.select((1920, 1080))
-    assert dialog.chosen_size() == (1920, 1080)
-    assert (dialog.width_box.value(), dialog.height_box.value()) == (1920, 1080)
-    assert not dialog.width_box.isEnabled()
-    dialog.preset.setCurrentIndex(dialog.preset.count() - 1)  # Custom… keeps the shown numbers
-    assert dialog.width_box.isEnabled() and dialog.height_box.isEnabled()
-    assert dialog.chosen_size() == (1920, 1080)
-    dialog.width_box.setValue(5)
-    dialog.height_box.setValue(99999)
-    assert dialog.chosen_size() == (100, 10000)  # clamped to what the renderer accepts
-    dialog.set_custom(640, 400)
-    assert dialog.chosen_size() == (640, 400)
-    with pytest.raises(ValueError):
-        dialog.select((1, 1))
 
 
 def test_export_image_at_a_chosen_size(qtbot, seed_window, tmp_path, monkeypatch):
@@ -509,3 +491,382 @@ def test_drop_opens_files(qtbot, make_window, tmp_path):
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.dropEvent(event)
     assert window.paths == (article,)
+
+
+def test_a_lesson_through_the_child_process_keeps_its_titles_and_dates(qtbot, make_window, tmp_path):
+    (tmp_path / "ports.txt").write_text("Notes\n\nShips left Odesa for Istanbul.\n", encoding="utf-8")
+    (tmp_path / "corridor.txt").write_text("Notes\n\nGrain reached Constanta from Odesa.\n", encoding="utf-8")
+    (tmp_path / "lesson.yaml").write_text(
+        "title: Black Sea lesson\narticles:\n"
+        "  - path: ports.txt\n    title: Ports of the Black Sea\n    published: 2024-05-01\n"
+        "  - path: corridor.txt\n    title: The grain corridor\n    published: 2023-08-16\n",
+        encoding="utf-8",
+    )
+    window = make_window(parse=None)  # the app's own way: a child process
+    open_and_wait(qtbot, window, tmp_path / "lesson.yaml")
+    assert [d.article.title for d in window.docs] == ["Ports of the Black Sea", "The grain corridor"]
+    assert [d.article.published for d in window.docs] == ["2024-05-01", "2023-08-16"]
+    assert window.windowTitle() == "Ports of the Black Sea · The grain corridor — Gazette"
+    dates = run_js(qtbot, window, "JSON.stringify([...document.querySelectorAll('.gz-source-date')].map(n => n.textContent))")
+    assert json.loads(dates) == ["2024-05-01", "2023-08-16"]
+
+
+def test_a_relative_path_opens_the_file_in_the_current_folder(qtbot, make_window, tmp_path, monkeypatch):
+    (tmp_path / "article.txt").write_text("Harbour notes\n\nShips left Vladivostok for Pyongyang.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the child process itself runs in the repo folder
+    window = make_window(parse=None)
+    open_and_wait(qtbot, window, Path("article.txt"))
+    assert window.paths == (tmp_path / "article.txt",)
+    assert {g.place.name for g in window.session.groups.values()} >= {"Vladivostok", "Pyongyang"}
+
+
+def test_a_basemap_change_during_a_parse_keeps_the_parse(qtbot, make_window, tmp_path, monkeypatch):
+    import viewer.mapbuilder
+
+    window = make_window(parse=None)
+    article = tmp_path / "a.txt"
+    article.write_text("Notes\n\n" + "Ships left Vladivostok for Pyongyang. " * 3000, encoding="utf-8")  # ~1 s
+    built: list[str] = []
+    real = viewer.mapbuilder.map_page
+    monkeypatch.setattr(viewer.mapbuilder, "map_page", lambda docs, **kw: built.append(kw["basemap"]) or real(docs, **kw))
+    tiles = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.open_paths([article])
+        assert window.job is not None
+        window.job.progressed.connect(lambda *_: window.basemap != tiles and window.set_basemap(tiles))  # mid-parse
+    assert built == []  # the child built the one page, with the new basemap; no rebuild here
+    assert "127.0.0.1:9" in window.map_view.engine.scheme_handler.lookup("/map.html")[1].decode()
+    assert window.docs and window.docs[0].article.source == str(article)
+
+
+# ---------------------------------------------------------------- hostile articles in the window
+# The corpus (tests/data/hostile/) is opened in the real window, with the real page, bridge and
+# QtWebEngine.  Every place is selected in the list and clicked on the map; the page's sentinels
+# must stay unset, no JavaScript dialog may be called, no element may be injected into the page
+# or the excerpt panel, and the window title, popups and panel show the payloads literally.
+
+
+@pytest.fixture
+def hostile_window(qtbot, parse):
+    win = MainWindow(parse=parse)
+    hw.trap_dialogs(win)
+    win.resize(1200, 800)
+    win.show()
+    yield win
+    win.close()
+    win.dispose()
+
+
+
+@pytest.mark.parametrize("name", sorted(LITERALS))
+def test_hostile_article_in_the_window(qtbot, hostile_window, name):
+    window = hostile_window
+    path = HOSTILE_DIR / name
+    open_and_wait(qtbot, window, path)
+    doc = window.docs[0]
+    title = doc.article.title
+
+    # The window title shows the article title literally (whitespace collapsed).
+    assert " ".join(title.split()) in window.windowTitle()
+    assert hw.run_js(qtbot, window, "document.title") == title
+
+    # The places list holds every place (names come from the gazetteer, never from the text).
+    ids = [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
+    assert sorted(ids) == sorted({m.place.id for m in doc.mentions})
+
+    panel_texts: list[str] = []
+    popups: list[str] = []
+    for pid in ids:
+        assert window.places.select_place(pid)
+        panel_texts.append(window.excerpts.text())
+        markup = window.excerpts.toHtml()
+        # Unescaped payloads would have become elements of the panel's document.
+        assert "<img" not in markup and 'href="javascript' not in markup and "<script" not in markup
+        # The list's focusPlace opens the popup and un-clusters the marker; then click it for real.
+        hw.wait_popup(qtbot, window, pid, after="selecting it in the list")
+        with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
+            # Until an animation settles the icon may be out of the DOM; it is clicked once, when there.
+            qtbot.waitUntil(lambda pid=pid: hw.click_on_map(qtbot, window, pid), timeout=8000)
+        assert clicked.args == [pid]
+        popups.append(hw.wait_popup(qtbot, window, pid, after="clicking it on the map"))
+
+    hw.assert_nothing_ran(qtbot, window)
+    panel = "\n".join(panel_texts)
+    shown = "\n".join(popups)
+    for literal in LITERALS[name]:
+        if literal in title:
+            continue
+        assert literal in panel, f"{literal!r} not shown literally in the excerpt panel"
+        assert literal in shown, f"{literal!r} not shown literally in a popup"
+    assert title in hw.run_js(qtbot, window, "document.querySelector('.gz-info .gz-title').textContent")
+
+
+def test_all_hostile_articles_at_once(qtbot, hostile_window):
+    window = hostile_window
+    paths = hostile_files()
+    open_and_wait(qtbot, window, *paths)
+    titles = [d.article.title for d in window.docs]
+    assert " ".join(titles[0].split()) in window.windowTitle()
+    assert f"and {len(paths) - 1} more" in window.windowTitle()
+    # Click what the overview shows (markers outside clusters, country shapes); selecting from the
+    # list is covered per article above.
+    visible = json.loads(hw.run_js(qtbot, window, "JSON.stringify([...new Set([...document.querySelectorAll("
+                                "'.leaflet-marker-icon[data-place-id], path[data-place-id]')].map(n => n.dataset.placeId))])"))
+    assert len(visible) >= 5
+    for pid in visible:
+        with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000) as clicked:
+            assert hw.click_on_map(qtbot, window, pid)
+        assert clicked.args == [pid]
+        text = hw.wait_popup(qtbot, window, pid, after="clicking it on the map")
+        group = window.session.groups[pid]
+        # With several articles the popup names each article, by its (hostile) title.
+        for mention in group.mentions:
+            assert next(d.article.title for d in window.docs if d.article.id == mention.article_id) in text
+        assert window.places.selected_place_ids() == [pid]
+    hw.assert_nothing_ran(qtbot, window)
+
+
+def test_all_hostile_articles_focus_every_place_from_the_list(qtbot, hostile_window):
+    window = hostile_window
+    # Five articles, places clustered across the world: every focus ends with its popup open.
+    open_and_wait(qtbot, window, *hostile_files())
+    ids = [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
+    assert len(ids) >= 10
+    for pid in ids:
+        assert window.places.select_place(pid)
+        text = hw.wait_popup(qtbot, window, pid, after="selecting it in the list")
+        assert window.session.groups[pid].place.name in text
+    hw.assert_nothing_ran(qtbot, window)
+
+
+def test_the_checks_catch_a_payload_that_does_run(qtbot, hostile_window):
+    """Control: the window-side checks fire when a payload is made to run in the page."""
+    window = hostile_window
+    open_and_wait(qtbot, window, HOSTILE_DIR / "script-tags.txt")
+    payload = json.dumps(LITERALS["script-tags.txt"][2])  # <img src=x onerror="window.__gazette_pwned=3;alert(3)">
+    hw.run_js(qtbot, window, f"(() => {{ document.body.insertAdjacentHTML('beforeend', {payload}); return 'ok'; }})()")
+    qtbot.waitUntil(lambda: hw.dialogs_seen(qtbot, window) == ["alert: 3"], timeout=5000)
+    assert json.loads(hw.run_js(qtbot, window, f"JSON.stringify({SENTINEL_JS})")) == ["__gazette_pwned=3"]
+    assert json.loads(hw.run_js(qtbot, window, hw.INJECTED_JS))
+
+
+# ---------------------------------------------------------------- corrections and Undo
+
+
+def list_rows(window: MainWindow) -> list[tuple]:
+    proxy = window.places.proxy
+    return [tuple(proxy.index(r, c).data() for c in range(proxy.columnCount())) for r in range(proxy.rowCount())]
+
+
+def list_ids(window: MainWindow) -> list[str]:
+    return [window.places.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(window.places.proxy.rowCount())]
+
+
+def served_places(window: MainWindow) -> dict[str, int]:
+    """Place id -> mention count, read from the map page the scheme handler serves now."""
+    served = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
+    assert served is not None
+    page = served[1].decode("utf-8")
+    found = {pid: int(n) for pid, n in re.findall(r'\{"id":"([^"]+)","name":"[^"]*","kind":.*?"count":(\d+)', page)}
+    assert found, "no places payload in the served page"
+    return found
+
+
+def snapshot(window: MainWindow) -> tuple:
+    return list_rows(window), served_places(window), window.status_label.text(), window.docs
+
+
+def menu_actions(window: MainWindow, place_id: str) -> dict[str, QAction]:
+    menu = window.places.place_menu(place_id)
+    assert menu is not None
+    return {a.text(): a for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
+
+
+def in_doubt(window: MainWindow, name: str) -> str:
+    """The id of the place called ``name`` whose reading is least sure and has alternatives."""
+    groups = [g for g in window.session.groups.values() if g.place.name == name and any(m.alternatives for m in g.mentions)]
+    assert groups, f"no {name} with alternatives among {[g.place.name for g in window.session.groups.values()]}"
+    return min(groups, key=lambda g: min(m.confidence for m in g.mentions)).place.id
+
+
+# Our own words: a Texas Paris among Texas towns, named twice, so that its reading is in doubt.
+TEXAS = (
+    "Fair week in Lamar County\n\n"
+    "Paris is a small town in Lamar County. Travellers drive from Dallas and Austin to Paris for the fair,"
+    " then on to Houston.\n"
+)
+
+
+@pytest.fixture
+def texas_window(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    path = tmp_path / "fair.txt"
+    path.write_text(TEXAS, encoding="utf-8")
+    window = make_window()
+    open_and_wait(qtbot, window, path)
+    return window
+
+
+def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
+    window = texas_window
+    paris = in_doubt(window, "Paris")
+    group = window.session.groups[paris]
+    assert group.count == 2
+    before = snapshot(window)
+    assert not window.undo_action.isEnabled()
+    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+
+    actions = menu_actions(window, paris)
+    assert "Not a place" in actions
+    offered = [text for text in actions if text != "Not a place"]
+    assert offered, "the menu offers no alternative"
+    assert all(re.fullmatch(r"\S.* — [a-z]+(, .+)?", text) for text in offered), offered
+    label = offered[0]
+    alternative = actions[label].data()
+    assert alternative and alternative != paris
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        actions[label].trigger()
+
+    # Both mentions of "Paris" now read as the chosen place, in the list, the page and the status bar.
+    assert paris not in list_ids(window) and alternative in list_ids(window)
+    assert window.places.selected_place_ids() == [alternative]
+    assert [m.place.id for m in window.docs[0].mentions if m.text == "Paris"] == [alternative, alternative]
+    served = served_places(window)
+    assert paris not in served and served[alternative] == 2
+    assert set(served) == set(list_ids(window))
+    assert window.status_label.text() != before[2]
+    assert "now read as" in window.status_label.text() and label in window.status_label.text()
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Correction"
+
+    # Exports see the correction.
+    assert window.export_to(tmp_path / "fixed.geojson", fmt="geojson")
+    exported = json.loads((tmp_path / "fixed.geojson").read_text(encoding="utf-8"))
+    ids = {f["properties"]["id"] for f in exported["features"]}
+    assert alternative in ids and paris not in ids
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert snapshot(window) == before
+    assert window.places.selected_place_ids() == [paris]
+    assert not window.undo_action.isEnabled()
+
+
+def test_not_a_place_removes_it_and_undo_restores(qtbot, texas_window):
+    window = texas_window
+    paris = in_doubt(window, "Paris")
+    count = window.session.groups[paris].count
+    before = snapshot(window)
+    places_before = len(before[0])
+    mentions_before = sum(len(d.mentions) for d in window.docs)
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        menu_actions(window, paris)["Not a place"].trigger()
+
+    assert paris not in list_ids(window) and len(list_rows(window)) == places_before - 1
+    assert paris not in served_places(window)
+    assert all(m.place.id != paris for d in window.docs for m in d.mentions)
+    assert sum(len(d.mentions) for d in window.docs) == mentions_before - count
+    status = window.status_label.text()
+    assert status.startswith(f"{places_before - 1} places found in {mentions_before - count} mentions")
+    assert "not a place" in status
+
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert snapshot(window) == before
+
+
+def test_did_you_mean_line_for_low_confidence_places(qtbot, texas_window):
+    window = texas_window
+    paris = in_doubt(window, "Paris")
+    assert min(m.confidence for m in window.session.groups[paris].mentions) < LOW_CONFIDENCE
+    sure = [g.place.id for g in window.session.groups.values() if min(m.confidence for m in g.mentions) >= LOW_CONFIDENCE]
+    assert sure, "every place is in doubt: the test text no longer separates them"
+    window.places.select_place(sure[0])
+    assert "Did you mean" not in window.excerpts.text()
+
+    window.places.select_place(paris)
+    assert "Did you mean" in window.excerpts.text()
+    links = re.findall(r'<a href="(gazette-correct:\d+)">.*?<span[^>]*>([^<]+)</span>', window.excerpts.toHtml())
+    labels = [text for _, text in links]
+    assert labels[-1] == "Not a place" and len(labels) >= 2
+    assert labels[:-1] == [t for t in menu_actions(window, paris) if t != "Not a place"]  # same as the menu
+    href, label = links[0]
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.excerpts.anchorClicked.emit(QUrl(href))
+    assert paris not in list_ids(window)
+    assert label in window.status_label.text()
+
+
+def test_one_undo_stack_for_open_and_corrections(qtbot, texas_window, tmp_path):
+    window = texas_window
+    first = window.paths
+    original = window.docs
+    paris = in_doubt(window, "Paris")
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        menu_actions(window, paris)["Not a place"].trigger()
+    corrected = window.docs
+    other = tmp_path / "other.txt"
+    other.write_text("Ships left Vladivostok for Pyongyang on Monday.\n", encoding="utf-8")
+    open_and_wait(qtbot, window, other)
+    assert window.undo_action.text() == "&Undo Open"
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert (window.paths, window.docs) == (first, corrected)
+    assert window.undo_action.text() == "&Undo Correction"
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert (window.paths, window.docs) == (first, original)
+    assert not window.undo_action.isEnabled()
+
+
+def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    window = make_window(parse=None)  # parsed in the child process, as the app does
+    open_and_wait(qtbot, window, shared_path("articles", "putin-kim-vostochny.txt"))
+    candidates = [g for g in window.session.groups.values() if any(m.alternatives for m in g.mentions)]
+    assert candidates, "no place of the seed article has alternatives"
+    group = min(candidates, key=lambda g: min(m.confidence for m in g.mentions))
+    before = snapshot(window)
+    actions = menu_actions(window, group.place.id)
+    label = next(t for t in actions if t != "Not a place")
+    alternative = actions[label].data()
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        actions[label].trigger()
+    assert group.place.id not in served_places(window) and alternative in served_places(window)
+    assert window.export_to(tmp_path / "seed.csv", fmt="csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "seed.csv").read_text(encoding="utf-8"))))
+    assert group.place.id not in {r["place_id"] for r in rows}
+    assert sum(r["place_id"] == alternative for r in rows) >= 1
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.undo_action.trigger()
+    assert snapshot(window) == before
+
+
+def test_menu_for_an_unknown_place_is_none(qtbot, texas_window):
+    assert texas_window.places.place_menu("geonames:0") is None
+
+
+def test_a_basemap_that_cannot_be_drawn_keeps_the_map_and_the_choice(qtbot, seed_window, monkeypatch):
+    window = seed_window
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    before = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
+    status = window.status_label.text()
+    window.set_basemap("google")
+    assert shown and "Unknown basemap" in shown[0]
+    assert window.basemap == "offline" and window.basemap_actions["offline"].isChecked()
+    assert window.map_view.engine.scheme_handler.lookup(PAGE_NAME) == before
+    assert window.status_label.text() == status
+
+
+def test_connections_and_basemap_redraw_the_same_articles(qtbot, seed_window):
+    window = seed_window
+    docs, undo = window.docs, window.undo_action.isEnabled()
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.connections_action.setChecked(True)
+    page = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)[1].decode()
+    assert '"connections":[{' in page and window.docs == docs and window.undo_action.isEnabled() == undo
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.basemap_actions["offline"].trigger()
+    assert window.docs == docs

@@ -1,69 +1,12 @@
-"""viewer.worker: the geoparsers a parse process uses are built once per process."""
+"""viewer.worker: the parse process reads sources, reports the index build, and builds the page last."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 import viewer.worker as worker
-
-
-class CountingGeocoder:
-    """Stands in for places.online's Nominatim geocoder: knows no place, counts questions."""
-
-    def __init__(self) -> None:
-        self.queries: list[str] = []
-
-    def geocode(self, query: str, exactly_one: bool = True, **kwargs):
-        self.queries.append(query)
-        return None
-
-
-def test_online_geoparser_is_built_once_per_process(tmp_path: Path, monkeypatch):
-    import places.online
-
-    built: list[CountingGeocoder] = []
-
-    def fake_online_geocoder(**kwargs) -> CountingGeocoder:
-        built.append(CountingGeocoder())
-        return built[-1]
-
-    monkeypatch.setattr(places.online, "online_geocoder", fake_online_geocoder)
-    monkeypatch.setattr(worker, "_online_geoparser", None)
-    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
-    first.write_text("Ships left Vladivostok for Pyongyang on Monday.\n", encoding="utf-8")
-    second.write_text("Troops moved from Odesa towards Kherson.\n", encoding="utf-8")
-
-    parse_one = worker.default_parse_one(online=True)
-    docs = [parse_one(first), parse_one(second), worker.default_parse_one(online=True)(first)]
-    assert len(built) == 1, "a new online geocoder (and SQLite connection) per article"
-    online = worker._shared_geoparser(online=True)
-    assert online is worker._shared_geoparser(online=True)
-    offline = worker._shared_geoparser(online=False)
-    assert online is not offline
-    assert online.gazetteer is offline.gazetteer  # loaded once, shared
-    assert {m.place.name for m in docs[0].mentions} >= {"Vladivostok", "Pyongyang"}
-    assert {m.place.name for m in docs[1].mentions} >= {"Odesa"}
-
-
-def test_online_geoparser_failure_is_not_cached(monkeypatch):
-    import places.online
-    from places.errors import GeocodingError
-
-    calls: list[int] = []
-
-    def broken(**kwargs):
-        calls.append(1)
-        raise GeocodingError("Online geocoder misconfigured: test.")
-
-    monkeypatch.setattr(places.online, "online_geocoder", broken)
-    monkeypatch.setattr(worker, "_online_geoparser", None)
-    for _ in range(2):
-        with pytest.raises(GeocodingError):
-            worker._shared_geoparser(online=True)
-    assert len(calls) == 2
-    assert worker._online_geoparser is None
+from places.indexformat import INDEX_FILE_NAME
+from viewer.basemaps import MapOptions
 
 
 def test_first_run_index_build_is_reported_while_parsing(qtbot, tmp_path, monkeypatch):
@@ -72,15 +15,64 @@ def test_first_run_index_build_is_reported_while_parsing(qtbot, tmp_path, monkey
     worker.stop_spare_child()  # a spare started earlier would know the old cache dir
     article = tmp_path / "note.txt"
     article.write_text("Ships left Odesa for Istanbul.\n", encoding="utf-8")
-    job = worker.ParseJob([article], process=worker.ProcessParse())
+    job = worker.ParseJob([article])
     statuses: list[str] = []
     job.statusChanged.connect(statuses.append)
     with qtbot.waitSignal(job.succeeded, timeout=180_000) as done:
         job.start()
-    docs, page = done.args[0]
-    assert [m.text for m in docs[0].mentions] == ["Odesa", "Istanbul"]
-    assert page
+    result = done.args[0]
+    assert [m.text for m in result.docs[0].mentions] == ["Odesa", "Istanbul"]
+    assert result.page and result.options == MapOptions()
     assert statuses[0].startswith("Building the place index") and statuses[-1] == "Place index ready (100%)", statuses
-    assert (tmp_path / "cache" / "gazetteer.idx").is_file()
+    assert (tmp_path / "cache" / INDEX_FILE_NAME).is_file()
     job.wait(5000)
     worker.stop_spare_child()  # the next spare must not keep this test's cache dir
+
+
+LESSON = """title: Black Sea lesson
+articles:
+  - path: ports.txt
+    title: Ports of the Black Sea
+    published: 2024-05-01
+"""
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["child", "thread"])
+def test_a_lesson_keeps_its_titles_and_dates(qtbot, tmp_path, in_process):
+    (tmp_path / "ports.txt").write_text("Notes\n\nShips left Odesa for Istanbul.\n", encoding="utf-8")
+    (tmp_path / "lesson.yaml").write_text(LESSON, encoding="utf-8")
+    parse = None
+    if in_process:
+        from places.geoparse import shared_geoparser
+
+        parse = shared_geoparser().parse
+    job = worker.ParseJob([tmp_path / "lesson.yaml"], parse=parse)
+    with qtbot.waitSignal(job.succeeded, timeout=120_000) as done:
+        job.start()
+    job.wait(5000)
+    (doc,) = done.args[0].docs
+    assert doc.article.title == "Ports of the Black Sea" and doc.article.published == "2024-05-01"
+    assert "Ports of the Black Sea" in done.args[0].page
+
+
+def test_the_page_is_built_with_the_options_current_when_parsing_ends(qtbot, tmp_path):
+    article = tmp_path / "note.txt"
+    article.write_text("Ships left Odesa for Istanbul.\n", encoding="utf-8")
+    job = worker.ParseJob([article], options=MapOptions())
+    job.set_options(MapOptions(basemap="http://127.0.0.1:9/{z}/{x}/{y}.png", connections=True))
+    with qtbot.waitSignal(job.succeeded, timeout=120_000) as done:
+        job.start()
+    job.wait(5000)
+    result = done.args[0]
+    assert result.options.connections and "127.0.0.1:9" in result.page and '"connections":[{' in result.page
+
+
+def test_relative_paths_are_taken_from_the_current_folder(qtbot, tmp_path, monkeypatch):
+    (tmp_path / "article.txt").write_text("Ships left Odesa for Istanbul.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    job = worker.ParseJob(["article.txt"])  # the child process runs in the repo folder
+    assert job.paths == (tmp_path / "article.txt",)
+    with qtbot.waitSignal(job.succeeded, timeout=120_000) as done:
+        job.start()
+    job.wait(5000)
+    assert [m.text for m in done.args[0].docs[0].mentions] == ["Odesa", "Istanbul"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,12 +19,11 @@ from pathlib import Path
 import pytest
 
 from places.articles import load_article
-from places.geoparse import default_geoparser
+from places.geoparse import shared_geoparser
 from places.model import GeoparsedArticle
 from tests.support.hostile import FORMULA_PREFIXES, LITERALS, PLACES, SENTINEL_JS, hostile_files
 from viewer.export import export_map
 
-CHROMIUM = "/usr/bin/chromium"
 KML = "{http://www.opengis.net/kml/2.2}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
@@ -51,24 +49,12 @@ POPUP_TEXT_JS = """() => {
 
 
 def parse(path: Path) -> GeoparsedArticle:
-    return default_geoparser().parse(load_article(path))
+    return shared_geoparser().parse(load_article(path))
 
 
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, GeoparsedArticle]:
     return {path.name: parse(path) for path in hostile_files()}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Debian chromium not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 def test_corpus_is_whole():

@@ -1,4 +1,4 @@
-"""The places panel's corrections, without Qt: what to offer for a place and how to apply it.
+"""Corrections of the places list, without Qt: what to offer for a place and how to apply it.
 
 A resolved :class:`~places.model.Mention` keeps its next-best readings in ``alternatives``.
 The window offers those of a place's mentions (context menu, "Did you mean…" line) and
@@ -8,6 +8,17 @@ same surface text that was read as that place in that article.
 """
 
 from __future__ import annotations
+
+__all__ = [
+    "LOW_CONFIDENCE",
+    "Correction",
+    "apply_correction",
+    "corrections_for",
+    "describe",
+    "key_of",
+    "min_confidence",
+    "place_label",
+]
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -117,14 +128,3 @@ def describe(correction: Correction, *, mentions: int) -> str:
     if correction.to is None:
         return f"{quoted}: not a place ({noun} removed)"
     return f"{quoted} now read as {correction.label} ({noun})"
-
-
-__all__ = [
-    "LOW_CONFIDENCE",
-    "Correction",
-    "apply_correction",
-    "corrections_for",
-    "describe",
-    "min_confidence",
-    "place_label",
-]

@@ -1,64 +1,25 @@
-"""Map page polish: title box, compact credits, connection legend, pin labels (Python and Chromium)."""
+"""The map page in Chromium: title box, compact credits, connection legend, pin labels, country shapes."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
-from test_export_browser import Opened, browser, seed  # noqa: F401 - the fixtures are used by name
-from test_mapbuilder import BLACK_SEA, ISTANBUL, ODESA, _doc, _payload
 
 from places.model import GeoparsedArticle, Kind, Place
+from tests.support.browser import Opened
+from tests.support.grain import grain_doc
 from viewer.export import export_map
-from viewer.mapbuilder import build_map, credit, render_page
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("https://en.wikipedia.org/wiki/Vostochny_Cosmodrome", ("Wikipedia", "https://en.wikipedia.org/")),
-        ("http://www.example.org:8080/a/very/long/page?x=1", ("example.org", "http://www.example.org/")),
-        ("GeoNames (centre of the area its towns cover)", ("GeoNames", "https://www.geonames.org/")),
-        ("OpenStreetMap Nominatim", ("OpenStreetMap Nominatim", "")),
-        ("  Roscosmos;  press release 2016 ", ("Roscosmos", "")),
-        ("javascript:alert(1)", ("", "")),
-        ("data:text/html,<script>alert(1)</script>", ("", "")),
-        ('https://evil.example"><script>alert(1)</script>', ("", "")),
-        ("", ("", "")),
-    ],
-)
-def test_credit_is_short_and_links_only_http(source: str, expected: tuple[str, str]) -> None:
-    assert credit(source) == expected
-
-
-def test_long_citations_are_cut() -> None:
-    name, link = credit("A very long citation of a printed atlas in three volumes with maps")
-    assert name.endswith("…") and len(name) <= 40 and link == ""
-
-
-def test_attributions_are_site_names_not_urls() -> None:
-    page_url = "https://en.wikipedia.org/wiki/Black_Sea"
-    sea = dataclasses.replace(BLACK_SEA, source=page_url)
-    places = _payload(render_page(build_map([_doc(places=(ODESA, sea, ISTANBUL))]), mode="app"), "addPlaces")
-    assert places["attributions"] == ["Natural Earth", "GeoNames", "Wikipedia"]  # type: ignore[index]
-    links = places["attributionLinks"]  # type: ignore[index]
-    assert links["Wikipedia"] == "https://en.wikipedia.org/"
-    assert all(url.startswith(("https://", "http://")) for url in links.values())
-    assert page_url not in str(places["attributions"])  # type: ignore[index]
-
-
-# ---------------------------------------------------------------- in Chromium
 
 
 @pytest.fixture(scope="module")
-def seed_connections_html(seed: list[GeoparsedArticle], tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+def seed_connections_html(seed: list[GeoparsedArticle], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("page") / "seed-connections.html"
     export_map(seed, path, fmt="html", connections=True)
     return path
 
 
-def test_seed_page_title_credits_legend_and_labels(browser, seed, seed_connections_html) -> None:  # noqa: ANN001, F811
+def test_seed_page_title_credits_legend_and_labels(browser, seed, seed_connections_html) -> None:  # noqa: ANN001
     opened = Opened(browser, seed_connections_html)
     page = opened.page
     try:
@@ -104,13 +65,13 @@ def test_seed_page_title_credits_legend_and_labels(browser, seed, seed_connectio
         page.close()
 
 
-def test_a_country_whose_code_natural_earth_shares_is_one_whole_shape(browser, tmp_path: Path) -> None:  # noqa: ANN001, F811
+def test_a_country_whose_code_natural_earth_shares_is_one_whole_shape(browser, tmp_path: Path) -> None:  # noqa: ANN001
     # Natural Earth gives Ashmore and Cartier Is. Australia's code (036); the shape must still be
     # the whole of Australia, not the islets alone.
     australia = Place("country:AU", "Australia", -25.0, 135.0, Kind.COUNTRY, "AU", "Australia", 0, "GeoNames")
     text = "Wheat prices fell after the harvest forecast in Australia improved."
     path = tmp_path / "australia.html"
-    export_map([_doc(text, (australia,))], path, fmt="html")
+    export_map([grain_doc(text, (australia,))], path, fmt="html")
     opened = Opened(browser, path)
     try:
         page = opened.page

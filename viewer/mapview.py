@@ -1,0 +1,96 @@
+"""The map widget: web view, page, channel and bridge as one (Anki's ``AnkiWebView`` is the model).
+
+Pages know nothing of Qt (:mod:`viewer.mapbuilder`): this widget injects Qt's
+``qwebchannel.js`` and our ``assets/js/bridge.js`` into every page it loads, with a
+:class:`QWebEngineScript` that runs before the page's own scripts. Python calls JS only
+through :meth:`MapView.call`, which waits for the page's "ready" handshake.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MapView"]
+
+import time
+from collections.abc import Iterable
+
+import shiboken6
+from PySide6.QtCore import Signal
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from viewer import webassets
+from viewer.bridge import Bridge
+from viewer.webengine import WebEngine, WebPage, qwebchannel_source
+
+CHANNEL_SCRIPT_NAME = "gazette-channel"
+
+
+class MapView(QWebEngineView):
+    """Shows map pages at ``gazette://app/map.html`` and talks to them through one bridge."""
+
+    ready = Signal()
+    """The current page drew its map and the bridge handshake is done."""
+    placeClicked = Signal(str)
+    basemapFallback = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(False)  # drops go to the window, which opens the files
+        self.engine = WebEngine()  # not our child: the page must go before its profile (dispose)
+        self.web_page: WebPage = self.engine.new_page(self)
+        self.setPage(self.web_page)
+        self.bridge = Bridge(lambda script: self.web_page.runJavaScript(script, 0), parent=self)
+        self.channel = QWebChannel(self.web_page)
+        self.channel.registerObject("bridge", self.bridge)
+        self.web_page.setWebChannel(self.channel)
+        self.web_page.scripts().insert(_channel_script())
+        self.bridge.ready.connect(self._on_ready)
+        self.bridge.placeClicked.connect(self.placeClicked)
+        self.bridge.basemapFallback.connect(self.basemapFallback)
+        self._serial = 0
+        self._load_started = 0.0
+        self.last_load_seconds: float | None = None
+        """Seconds from :meth:`load_page` to the last ready handshake."""
+
+    @property
+    def is_ready(self) -> bool:
+        return self.bridge.is_ready
+
+    def load_page(self, html: str, *, known_ids: Iterable[str], origins: Iterable[str] = ()) -> None:
+        """Show ``html``; clicks are accepted for ``known_ids``; tiles only from ``origins``."""
+        self.bridge.reset()
+        self.bridge.set_known_ids(known_ids)
+        self.engine.set_online_origins(self.web_page, origins)
+        self._serial += 1
+        url = self.engine.scheme_handler.set_page(html)
+        url.setQuery(f"v={self._serial}")  # a new navigation even when the HTML is unchanged
+        self._load_started = time.perf_counter()
+        self.setUrl(url)
+
+    def call(self, fn_name: str, *args: object) -> str:
+        """Call ``gazette.<fn_name>(*args)`` in the page, once it is ready (see :class:`Bridge`)."""
+        return self.bridge.call(fn_name, *args)
+
+    def _on_ready(self) -> None:
+        self.last_load_seconds = time.perf_counter() - self._load_started
+        self.ready.emit()
+
+    def dispose(self) -> None:
+        """Delete the widget (and its page), then the profile: the order QtWebEngine needs."""
+        engine = self.engine
+        if shiboken6.isValid(self):
+            shiboken6.delete(self)
+        if shiboken6.isValid(engine):
+            shiboken6.delete(engine)
+
+
+def _channel_script() -> QWebEngineScript:
+    script = QWebEngineScript()
+    script.setName(CHANNEL_SCRIPT_NAME)
+    script.setSourceCode(qwebchannel_source() + "\n" + webassets.read_text(webassets.BRIDGE_JS))
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    script.setRunsOnSubFrames(False)
+    return script

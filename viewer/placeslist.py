@@ -1,0 +1,158 @@
+"""The places list: a sortable table of the places shown, its selection and its context menu."""
+
+from __future__ import annotations
+
+__all__ = ["COL_COUNTRY", "COL_KIND", "COL_MENTIONS", "COL_NAME", "PLACE_ID_ROLE", "SORT_ROLE", "PlacesList"]
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from places.model import PlaceMentions
+from viewer.corrections import Correction, corrections_for, min_confidence, place_label
+
+COL_NAME, COL_KIND, COL_COUNTRY, COL_MENTIONS = range(4)
+PLACE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+HEADERS = ("Place", "Kind", "Country", "Mentions")
+
+
+class PlacesList(QTableView):
+    """One row per place; most mentioned first. Selecting rows emits :attr:`selectedPlaces`."""
+
+    selectedPlaces = Signal(list)
+    """The selected place ids, and (second signal) the row the person made current."""
+    focusRequested = Signal(str)
+    """The person made this place current in the list (the map should fly there)."""
+    correctionChosen = Signal(object)
+    """A :class:`~viewer.corrections.Correction` picked from the context menu."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items = QStandardItemModel(0, len(HEADERS), self)
+        self.items.setHorizontalHeaderLabels(list(HEADERS))
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.items)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)  # no gap at the right, ever
+        self.setWordWrap(False)
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu)
+        self._groups: dict[str, PlaceMentions] = {}
+        self._quiet = False
+
+    def fill(self, groups: Iterable[PlaceMentions]) -> None:
+        self._groups = {g.place.id: g for g in groups}
+        self.setSortingEnabled(False)
+        self.proxy.sort(-1)  # the model's order while filling, not a dynamic insertion sort
+        self.items.removeRows(0, self.items.rowCount())
+        for group in self._groups.values():
+            self.items.appendRow(_row(group))
+        # Qt sorts stably: by name first so that places with as many mentions always read A-Z
+        # (the same articles give the same list, e.g. after Undo).
+        self.proxy.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.horizontalHeader().setSortIndicator(COL_MENTIONS, Qt.SortOrder.DescendingOrder)
+        self.setSortingEnabled(True)
+        self.sortByColumn(COL_MENTIONS, Qt.SortOrder.DescendingOrder)
+        for column in (COL_KIND, COL_COUNTRY, COL_MENTIONS):
+            self.resizeColumnToContents(column)
+
+    def place_ids(self) -> list[str]:
+        """Every place id, in the order the list shows them."""
+        return [self.proxy.index(r, COL_NAME).data(PLACE_ID_ROLE) for r in range(self.proxy.rowCount())]
+
+    def selected_place_ids(self) -> list[str]:
+        return [index.data(PLACE_ID_ROLE) for index in self.selectionModel().selectedRows(COL_NAME)]
+
+    def row_of(self, place_id: str) -> QModelIndex | None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, COL_NAME)
+            if index.data(PLACE_ID_ROLE) == place_id:
+                return index
+        return None
+
+    def select_place(self, place_id: str, *, focus: bool = True) -> bool:
+        """Select one place; with ``focus``, :attr:`focusRequested` follows (the map flies there)."""
+        index = self.row_of(place_id)
+        if index is None:
+            return False
+        self._quiet = not focus
+        try:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            self.selectionModel().setCurrentIndex(index, flags)
+        finally:
+            self._quiet = False
+        self.scrollTo(index)
+        return True
+
+    def place_menu(self, place_id: str) -> QMenu | None:
+        """The context menu for one place: its alternative readings and "Not a place"."""
+        group = self._groups.get(place_id)
+        if group is None:
+            return None
+        menu = QMenu(self)
+        names = ", ".join(dict.fromkeys(f"“{m.text}”" for m in group.mentions))
+        heading = menu.addAction(f"{names} read as {place_label(group.place)} ({min_confidence(group):.0%})")
+        heading.setEnabled(False)
+        corrections = corrections_for(group)
+        if len(corrections) > 1:
+            menu.addSection("Did you mean")
+        for correction in corrections:
+            if correction.removes:
+                menu.addSeparator()
+            action = menu.addAction(correction.label)
+            action.setData(correction.to.id if correction.to is not None else "")
+            action.triggered.connect(lambda _checked=False, c=correction: self._choose(c))
+        return menu
+
+    def _choose(self, correction: Correction) -> None:
+        self.correctionChosen.emit(correction)
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        ids = [pid for pid in self.selected_place_ids() if pid in self._groups]
+        self.selectedPlaces.emit(ids)
+        current = self.currentIndex()
+        focus = current.data(PLACE_ID_ROLE) if current.isValid() else None
+        if not self._quiet and focus in ids:
+            self.focusRequested.emit(focus)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        menu = self.place_menu(index.data(PLACE_ID_ROLE)) if index.isValid() else None
+        if menu is None:
+            return
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+
+def _row(group: PlaceMentions) -> list[QStandardItem]:
+    place = group.place
+    country = place.country_name or place.country
+    cells = [
+        (place.name, place.name.casefold()),
+        (place.kind.value.capitalize(), place.kind.value),
+        (country, country.casefold()),
+        (str(group.count), group.count),
+    ]
+    row = []
+    for text, key in cells:
+        item = QStandardItem(text)
+        item.setData(key, SORT_ROLE)
+        item.setData(place.id, PLACE_ID_ROLE)
+        item.setToolTip(text)
+        row.append(item)
+    row[COL_MENTIONS].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return row
