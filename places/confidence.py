@@ -2,7 +2,8 @@
 the right point, from a logistic model over what the resolver knows about its choice.
 
 The weights live in ``data/confidence.json``, fitted by ``bench/calibration.py --fit`` on the
-shared corpora less the held-out documents listed in ``bench/calibration_heldout.txt``; the same
+shared corpora and the reference article, less the held-out documents listed in
+``bench/calibration_heldout.txt``; the same
 script reports the reliability table, ECE, Brier score and AUROC on those held-out documents.
 """
 
