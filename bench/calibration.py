@@ -142,7 +142,7 @@ def main() -> int:
     test = [e for e in examples if e[0] in heldout]
     if args.fit:
         weights = _fit([e[1] for e in fit], [e[4] for e in fit])
-        payload = {"fitted_on": f"{len(fit)} mentions of {len({e[0] for e in fit})} documents of {', '.join(CORPORA)}"
+        payload = {"fitted_on": f"{len(fit)} mentions of {len({e[0] for e in fit})} documents of {', '.join(CORPORA)} and {SEED.stem}"
                                 f" (held out: {len(heldout)} documents, {HELDOUT.name})",
                    "weights": dict(zip(FEATURES, (round(w, 4) for w in weights)))}
         atomic_write_text(WEIGHTS_PATH, json.dumps(payload, indent=1) + "\n")

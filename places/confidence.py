@@ -3,8 +3,8 @@ the right point, from a logistic model over what the resolver knows about its ch
 
 The weights live in ``data/confidence.json``, fitted by ``bench/calibration.py --fit`` on the
 shared corpora and the reference article, less the held-out documents listed in
-``bench/calibration_heldout.txt``; the same
-script reports the reliability table, ECE, Brier score and AUROC on those held-out documents.
+``bench/calibration_heldout.txt``; the same script reports the reliability table, ECE, Brier
+score and AUROC on those held-out documents.
 """
 
 from __future__ import annotations
