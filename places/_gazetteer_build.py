@@ -55,7 +55,8 @@ def _progress(fraction: float, message: str) -> None:
 def load_curated(path: Path = CURATED_PATH) -> dict:
     """Read and validate curated.yaml; GazetteerError names the file and the entry."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C safe loader where PyYAML has it: the same safe subset, a few times faster.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as err:
         raise GazetteerError(f"{path}: cannot be read ({err.strerror}).") from err
     except yaml.YAMLError as err:
