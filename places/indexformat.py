@@ -83,8 +83,13 @@ def token_key(token: str) -> str:
     return fold(token).replace(".", "")
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9 ]*")
+
+
 def name_key(name: str) -> str:
     """The index key of a name: its tokens' keys joined by single spaces."""
+    if name.isascii() and _PLAIN_NAME.fullmatch(name):
+        return " ".join(name.lower().split())  # the same key, without a regex match per token
     return " ".join(token_key(m.group(0)) for m in TOKEN_RE.finditer(name))
 
 
