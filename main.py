@@ -141,6 +141,7 @@ def _geoparse_command(args: list[str]) -> int:
 
 
 def _geoparse_jsonl(source: str, *, online: bool, out: IO[str], demonyms: bool = False) -> None:
+    from places.articles import without_surrogates
     from places.model import Article
 
     name = "standard input" if source == "-" else source
@@ -150,14 +151,25 @@ def _geoparse_jsonl(source: str, *, online: bool, out: IO[str], demonyms: bool =
             geoparser = _geoparser(online=online, demonyms=demonyms)
         # Article is built directly, not via article_from_text: the corpus offsets refer to
         # the text exactly as given, so it must not be normalised.
-        article = Article(id=str(record["id"]), title=str(record.get("title") or record["id"]), text=record["text"])
+        # Lone surrogates (JSON "\ud800" escapes; no UTF-8 can carry them) become U+FFFD, one for one.
+        rid = record["id"]
+        text = without_surrogates(record["text"])
+        article = Article(id=without_surrogates(str(rid)), title=without_surrogates(str(record.get("title") or rid)),
+                          text=text)
         doc = geoparser.parse(article)
-        out.write(json.dumps({"id": record["id"], "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False))
+        line = json.dumps({"id": rid, "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False)
+        out.write(without_surrogates(line))
         out.write("\n")
         out.flush()
 
 
 def _jsonl_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    if source != "-":
+        from places.articles import regular_file_problem
+
+        problem, st = regular_file_problem(source)
+        if st is not None and problem is not None:  # a FIFO or device could block forever; "-" reads a pipe
+            raise GazetteError(f"Cannot open {name}: {problem}")
     try:
         stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
     except OSError as err:
@@ -202,20 +214,19 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 
 
 def _geoparser(*, online: bool, demonyms: bool = False) -> Any:
-    from places.geoparse import GeoparseOptions, Geoparser, shared_geoparser
+    from places.geoparse import GeoparseOptions, shared_geoparser
     from places.recognize import RecognizeOptions
 
-    shared = shared_geoparser(online=online, progress=_report_index_build)
+    shared = shared_geoparser(online=online, progress=_report_index_build, on_unavailable=_report_notice)
     if not demonyms:
         return shared
-    # Demonyms change only the options: the same index (loaded once), a fallback of its own.
-    fallback = None
-    if online:
-        from places.online import online_geocoder
+    # Demonyms change only the options: the same index and fallback.
+    return shared.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True)))
 
-        fallback = online_geocoder()
-    options = GeoparseOptions(recognize=RecognizeOptions(demonyms=True))
-    return Geoparser(shared.gazetteer, fallback=fallback, options=options)
+
+def _report_notice(notice: str) -> None:
+    """The online geocoder's one notice ("online look-ups unavailable, ...")."""
+    print(f"gazette: {notice}", file=sys.stderr, flush=True)
 
 
 def _report_index_build(fraction: float, message: str) -> None:
@@ -239,6 +250,9 @@ def _export_command(args: list[str]) -> int:
     fmt = opts.format or format_for_suffix(opts.output.suffix)
     if fmt is None:
         parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
+    from viewer.targets import check_target
+
+    check_target(opts.output, fmt=fmt, inputs=opts.files)  # before anything is parsed
     articles = _load_articles(opts.files)
     geoparser = _geoparser(online=opts.online)
     docs = [geoparser.parse(article) for article in articles]

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import yaml
 
-from places.errors import GazetteerError
 from places.airports import airport_records
+from places.errors import GazetteError, GazetteerError
 from places.indexformat import (
-    COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, MAGIC, NAME_TABLE_TYPE, Row, fold, name_key,
+    COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, NAME_TABLE_TYPE, Row, fold, name_key, pack_index,
 )
 from places.model import Kind
 from places.storage import atomic_write_bytes
@@ -258,6 +258,7 @@ class _Divisions:
 
 
 def build(out: Path, version: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)  # before the minutes of work, not after
     index = _Places()
     _progress(0.02, "Reading curated places")
     curated = load_curated()
@@ -295,7 +296,7 @@ def build(out: Path, version: str) -> None:
     payload.update(first_names=first_names, surnames=surnames, demonyms=countries.demonyms,
                    countries=countries.rows, regions=regions, airports=[airports_from, len(index.rows)],
                    common_words=_common_words(index.rows, final_names))
-    data = MAGIC + marshal.dumps(payload)
+    data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
     _progress(1.0, f"Indexed {len(index.rows):,} places under {len(final_names):,} names")
@@ -514,8 +515,18 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         build(Path(argv[1]), argv[2])
-    except GazetteerError as err:
+    except GazetteError as err:
         print(" ".join(str(err).split()), file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"a file could not be read or written{where}: {err.strerror or err}.", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("there is not enough memory to build it.", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 - the parent shows this one line to a person
+        print(f"its source data could not be read ({' '.join(str(err).split()) or 'no detail'}).", file=sys.stderr)
         return 1
     return 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "TEXT_SUFFIXES", "TITLE_MAX_CHARS",
     "article_from_text", "article_id", "first_line_title", "load_article", "normalise_text", "read_error_reason",
+    "regular_file_problem", "without_surrogates",
 ]  # fmt: skip
 
 import codecs
@@ -134,12 +135,24 @@ def article_id(path: Path) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """Line endings to ``\\n``; control characters (NUL included) dropped, tabs and newlines kept."""
+    """Line endings to ``\\n``; control characters (NUL included) dropped, tabs and newlines kept;
+    lone surrogates replaced."""
     # str.replace, not a regex alternation: ~40x faster over megabytes.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
-    return _CONTROL.sub("", text)
+    return without_surrogates(_CONTROL.sub("", text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (from a JSON or YAML ``\\ud800`` escape; no UTF-8 can carry
+    it) replaced by U+FFFD, one character for one, so offsets into the text stay valid."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def first_line_title(text: str) -> str:
@@ -177,16 +190,24 @@ def read_error_reason(err: OSError) -> str:
     return f"{err.strerror or err}."
 
 
-def _read_bytes(p: Path, shown: str, *, max_bytes: int) -> bytes:
+def regular_file_problem(path: str | os.PathLike[str]) -> tuple[str | None, os.stat_result | None]:
+    """(why ``path`` may not be read, else None; its stat). Asked before any open: opening a FIFO
+    or a device could block forever or never end."""
     try:
-        st = os.stat(p)
-    except OSError as err:
-        raise ArticleError(f"Cannot open {shown}: {read_error_reason(err)}") from err
+        st = os.stat(path)
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
+        return (read_error_reason(err) if isinstance(err, OSError) else "the name is not a valid file name."), None
     if stat.S_ISDIR(st.st_mode):
-        raise ArticleError(f"Cannot open {shown}: it is a folder, not a file.")
+        return "it is a folder, not a file.", st
     if not stat.S_ISREG(st.st_mode):
-        # A FIFO or device could block forever or never end.
-        raise ArticleError(f"Cannot open {shown}: it is not a regular file.")
+        return "it is not a regular file.", st
+    return None, st
+
+
+def _read_bytes(p: Path, shown: str, *, max_bytes: int) -> bytes:
+    problem, st = regular_file_problem(p)
+    if problem is not None or st is None:
+        raise ArticleError(f"Cannot open {shown}: {problem}")
     if st.st_size > max_bytes:
         raise ArticleError(
             f"Cannot open {shown}: it is {_size(st.st_size)}, larger than the {_size(max_bytes)} limit for an article."
@@ -262,7 +283,7 @@ def _decode(data: bytes, shown: str, *, html_meta: bool) -> str:
         if declared:
             try:
                 return data.decode(declared)
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError, ValueError):
                 pass  # a wrong declaration is common; fall through to detection
     try:
         return data.decode("utf-8")
@@ -287,14 +308,23 @@ def _decode_as(data: bytes, encoding: str, shown: str) -> str:
         return text
 
 
+_NOT_PAGE_ENCODINGS = frozenset(
+    "undefined idna punycode utf-7 unicode-escape raw-unicode-escape unicode_escape raw_unicode_escape "
+    "utf-7 utf_7 mbcs oem".split())
+
+
 def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     if not match:
         return None
     name = match.group(1).decode("ascii", "ignore").lower()
     try:
-        codec = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
+        return None
+    codec = info.name
+    # rot13, base64, "undefined", punycode...: codecs, but no encoding a page can be written in.
+    if not getattr(info, "_is_text_encoding", True) or codec in _NOT_PAGE_ENCODINGS:
         return None
     # As browsers do (WHATWG Encoding): latin-1 and ASCII labels mean windows-1252; a UTF-16
     # label in an ASCII-compatible page can only be wrong.

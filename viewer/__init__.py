@@ -22,6 +22,7 @@ __all__ = [
     "qtenv",
     "session",
     "snapshot",
+    "targets",
     "webassets",
     "webengine",
     "window",

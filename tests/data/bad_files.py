@@ -3,6 +3,8 @@
 Shared by tests/places/test_articles.py (load_article), tests/test_cli.py (exit code 2 and the
 message on stderr) and the window tests (a dialog, previous state kept).  Each builder makes
 the file under ``tmp`` and returns its path; ``pytest.skip`` when the case cannot be made here.
+``BAD_LESSONS`` are lessons to refuse the same way (the command line runs them; the window's
+side is for later), ``ODD_FILES`` files that look hostile but must be read, naming their places.
 """
 
 from __future__ import annotations
@@ -61,6 +63,13 @@ def _fifo(tmp: Path) -> Path:
     return path
 
 
+def _device(tmp: Path) -> Path:
+    path = Path("/dev/zero")  # endless: reading it whole would never finish
+    if not path.exists():
+        pytest.skip("no /dev/zero here")
+    return path
+
+
 BAD_FILES: tuple[BadFile, ...] = (
     BadFile("empty", lambda t: _write(t, "empty.txt", b""), r"empty\.txt: the file is empty\.$"),
     BadFile("png-renamed", lambda t: _write(t, "photo.txt", PNG_HEADER + bytes(range(256)) * 8),
@@ -76,6 +85,7 @@ BAD_FILES: tuple[BadFile, ...] = (
     BadFile("missing", lambda t: t / "no-such-article.txt", r"no-such-article\.txt: there is no such file\.$"),
     BadFile("unreadable", _unreadable, r": permission denied\.$"),
     BadFile("fifo", _fifo, r"pipe\.txt: it is not a regular file\.$"),
+    BadFile("device", _device, r"/dev/zero: it is not a regular file\.$"),
     BadFile("whitespace-only", lambda t: _write(t, "blank.txt", b" \n\t\r\n  \n"),
             r"blank\.txt: it has no readable text\.$"),
     BadFile("script-only-html",
@@ -84,3 +94,58 @@ BAD_FILES: tuple[BadFile, ...] = (
                              + b"<script>boot()</script></body></html>"),
             r"app\.html: it has no readable text \(only scripts, styles or page furniture\)\.$"),
 )  # fmt: skip
+
+
+def _fifo_named(tmp: Path, name: str) -> Path:
+    path = tmp / name
+    os.mkfifo(path)
+    return path
+
+
+def _lesson_of(tmp: Path, listed: str, make: Callable[[Path], object]) -> Path:
+    make(tmp)
+    path = tmp / "unit.yaml"
+    path.write_text(f"title: Ports\narticles: [{listed}]\n", encoding="utf-8")
+    return path
+
+
+BAD_LESSONS: tuple[BadFile, ...] = (
+    BadFile("fifo-lesson", lambda t: _fifo_named(t, "pipe.yaml"), r"lesson .*pipe\.yaml: it is not a regular file\.$"),
+    BadFile("folder-lesson", lambda t: (t / "unit.yaml").mkdir() or t / "unit.yaml",
+            r"lesson .*unit\.yaml: it is a folder, not a file\.$"),
+    BadFile("lesson-lists-a-fifo", lambda t: _lesson_of(t, "pipe.txt", lambda d: _fifo_named(d, "pipe.txt")),
+            r"unit\.yaml: Cannot open .*pipe\.txt: it is not a regular file\.$"),
+    BadFile("lesson-lists-a-device", lambda t: _lesson_of(t, "/dev/zero", lambda d: None),
+            r"unit\.yaml.*'/dev/zero' is not a path relative to the lesson's folder\.$"),
+)
+
+
+@dataclass(frozen=True)
+class OddFile:
+    name: str
+    make: Callable[[Path], Path]
+    places: tuple[str, ...]  # names that must be found, in order
+
+
+def _html_meta(charset: str) -> Callable[[Path], Path]:
+    body = f'<html><head><meta charset="{charset}"><title>Ports</title></head><body><p>Ships left Odesa for Varna.</p></body></html>'
+    return lambda t: _write(t, f"meta-{charset}.html", body.encode("ascii"))
+
+
+ODD_FILES: tuple[OddFile, ...] = (
+    *(OddFile(f"meta-charset-{c}", _html_meta(c), ("Odesa", "Varna"))
+      for c in ("rot13", "undefined", "base64", "punycode", "utf-7", "idna", "hex", "zlib", "no-such-codec")),
+    OddFile("utf8-encoded-surrogate", lambda t: _write(t, "surrogate.txt", b"Ships left Odesa \xed\xa0\x80 for Varna."),
+            ("Odesa", "Varna")),
+    OddFile("html-surrogate-references",
+            lambda t: _write(t, "refs.html", b"<html><body><p>Ships &#xD800; left Odesa &#56320; for Varna.</p></body></html>"),
+            ("Odesa", "Varna")),
+    OddFile("markdown-surrogate-references", lambda t: _write(t, "refs.md", b"Ships &#xD800; left Odesa for Varna.\n"),
+            ("Odesa", "Varna")),
+    OddFile("lesson-surrogate-titles",
+            lambda t: (_write(t, "a.txt", b"Ships left Odesa for Varna."),
+                       _write(t, "unit.yaml", b'title: "Ports \\ud800"\narticles: [{path: a.txt, title: "A \\udc00"}]\n'))[1],
+            ("Odesa", "Varna")),
+    OddFile("markdown-line-of-20000-backticks",
+            lambda t: _write(t, "ticks.md", b"Ships left Odesa for Varna.\n\nand " + b"`" * 20000 + b"\n"), ("Odesa", "Varna")),
+)

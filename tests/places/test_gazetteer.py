@@ -80,3 +80,39 @@ def test_corrupt_or_stale_index_is_rebuilt_with_progress(gaz, tmp_path):
     assert gz._read_index(tmp_path / INDEX_FILE_NAME, "other-version") is None
     (tmp_path / INDEX_FILE_NAME).write_bytes(MAGIC + b"garbage")
     assert gz._read_index(tmp_path / INDEX_FILE_NAME, data_version()) is None
+
+
+def test_a_flipped_byte_means_a_rebuild_not_a_silent_load(gaz, tmp_path):
+    from places.indexformat import unpack_index
+
+    data = bytearray((INDEX_DIR / INDEX_FILE_NAME).read_bytes())
+    assert unpack_index(bytes(data)) is not None
+    for where in (len(MAGIC) + 3, len(data) // 2, len(data) - 1):  # the checksum, the middle, the end
+        flipped = bytearray(data)
+        flipped[where] ^= 0x01
+        (tmp_path / INDEX_FILE_NAME).write_bytes(bytes(flipped))
+        assert gz._read_index(tmp_path / INDEX_FILE_NAME, data_version()) is None, where
+
+
+def test_right_version_wrong_field_types_is_unusable_not_a_traceback(tmp_path):
+    import marshal
+
+    from places.indexformat import pack_index
+
+    version = data_version()
+    for payload in ({"version": version, "cols": 7}, {"version": version, "cols": {"names": 1}},
+                    {"version": version, "cols": {}, "keys": None}, [version], {"version": version}):
+        (tmp_path / INDEX_FILE_NAME).write_bytes(pack_index(marshal.dumps(payload)))
+        assert gz._read_index(tmp_path / INDEX_FILE_NAME, version) is None, payload
+
+
+def test_a_failed_rebuild_says_why_in_words(tmp_path):
+    from places.errors import GazetteerError
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    with pytest.raises(GazetteerError) as info:
+        Gazetteer.load(cache_dir=blocked / "cache")
+    message = str(info.value)
+    assert message.startswith("Building the place index failed: ")
+    assert "Error" not in message and "Traceback" not in message and "errno" not in message.lower(), message
