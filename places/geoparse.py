@@ -55,6 +55,10 @@ class Geoparser:
         """The online fallback's notice once it has failed ("online look-ups unavailable, …"), else None."""
         return getattr(self._fallback, "notice", None)
 
+    def with_options(self, options: GeoparseOptions) -> Geoparser:
+        """The same index and fallback under other options (``--demonyms``)."""
+        return Geoparser(self.gazetteer, fallback=self._fallback, options=options)
+
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
@@ -89,7 +93,8 @@ class Geoparser:
             excerpt, excerpt_start = excerpt_for(text, c.start, c.end)
             excerpt = excerpts.setdefault((excerpt_start, len(excerpt)), excerpt)
             mentions.append(Mention(article.id, c.start, c.end, c.text, place, excerpt, excerpt_start,
-                                    confidence=conf, alternatives=alts))
+                                    confidence=conf, alternatives=alts,
+                                    role="associative" if c.associative else "toponym"))
 
         for k, r in enumerate(resolved):  # in text order
             resolved[k] = None  # type: ignore[call-overload]

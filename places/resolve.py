@@ -22,9 +22,10 @@ __all__ = ["MAX_READINGS", "Resolution", "ResolveOptions", "resolve"]
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from places.confidence import SEATS_OF_POWER, Evidence, calibrated
 from places.gazetteer import Gazetteer, haversine_km
 from places.indexformat import Row, name_key
 from places.model import Kind
@@ -53,12 +54,18 @@ class ResolveOptions:
     near_km: float = 250.0
     hint_bonus: float = 8.0
     alias_penalty: float = 2.5  # a town matched by an alternate name, not its own
+    exonym_pop: int = 500_000  # ...but only a fifth of it for a city this big
     one_sense: bool = True
     min_weak_score: float = 6.5  # a weak candidate without local support needs a big place
     min_score: float = 2.0
     namesake_city: bool = True  # "Varna" is the city, not Varna Province, unless the text says province
     namesake_share: float = 0.15  # ...when the city holds at least this share of the division's people
     namesake_km: float = 40.0  # a second-level division's namesake lies this close to its point
+    links: bool = True  # readings of two names that fit together (a town in a named county) support each other
+    county_link_km: float = 45.0
+    county_link_bonus: float = 2.2
+    airport_bonus: float = 2.0  # an airport reading where the text talks of flying
+    link_local: float = 0.0  # how much of the link counts as local support for a weak candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,7 @@ class Resolution:
     row: int
     alternatives: tuple[int, ...]
     confidence: float
+    evidence: Evidence | None = None  # what the confidence was computed from (for calibration)
 
 
 MAX_READINGS = 25  # readings scored per name; the prior order makes the rest hopeless
@@ -88,6 +96,7 @@ class _Context:
         self.points: list[tuple[float, float, str]] = []
         self.keys: set[str] = set()
         self.named_countries: dict[str, set[str]] = defaultdict(set)  # the country or one of its states is named
+        self.links: dict[int, set[str]] = {}  # reading -> other names with a reading that contains or adjoins it
 
     def share(self, sources: set[str], key: str) -> float:
         """Fraction of the document's other place names that are among ``sources``."""
@@ -110,6 +119,65 @@ class _Context:
             self.points.append((row.lat, row.lon, key))
 
 
+_COUNTY_WORDS = (" county", " parish", " borough")
+
+
+def _again(sense: str, firsts: dict[str, Evidence | None], repeats: dict[str, tuple[Evidence, float]]
+           ) -> tuple[Evidence | None, float]:
+    """A later mention's evidence and confidence: its name's first mention's, as a repeat."""
+    again = repeats.get(sense)
+    if again is None and firsts.get(sense) is not None:
+        evidence = replace(firsts[sense], repeat=True)
+        again = repeats[sense] = (evidence, calibrated(evidence))
+    return again or (None, 0.9)
+
+
+def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
+              repeat: bool) -> Evidence:
+    row = gazetteer.row(best)
+    return Evidence(
+        margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
+        hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
+        readings=len(c.indices), alias=row.kind is Kind.CITY and _key_of(row.name) != c.key,
+        multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
+        country_named=_supports(ctx.named_countries.get(row.country), c.key),
+        country_share=ctx.share(ctx.countries.get(row.country, set()), c.key) if row.country else 0.0,
+        seat_of_power=row.id in SEATS_OF_POWER,
+    )
+
+
+def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
+    """Readings of two different names of the text that fit together: a town inside a county the
+    text names ("Paris" and "Henry County": Paris, Tennessee). Local news names a town with its
+    county; far-off namesakes rarely line up like that by chance. (Two towns a few km apart were
+    tried too: on LGL they line up by chance as often.)"""
+    towns: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    counties: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for c in known:
+        if c.key in seen or c.common:
+            continue
+        seen.add(c.key)
+        for x in c.indices[:MAX_READINGS]:
+            row = gazetteer.row(x)
+            if row.kind is Kind.CITY and row.admin1:
+                towns[(row.country, row.admin1)].append((x, c.key))
+            elif row.kind is Kind.COUNTY and (c.division is Kind.COUNTY or c.key.endswith(_COUNTY_WORDS)):
+                counties.append((x, c.key))  # "Henry County", not a bare "Douglas"
+    links: dict[int, set[str]] = {}
+    deg = options.county_link_km / 111.0
+    for x, key in counties:
+        row = gazetteer.row(x)
+        lat, lon = row.lat, row.lon
+        for t, tkey in towns.get((row.country, row.admin1), ()):
+            trow = gazetteer.row(t)
+            if (tkey != key and abs(trow.lat - lat) < deg
+                    and haversine_km(lat, lon, trow.lat, trow.lon) < options.county_link_km):
+                links.setdefault(x, set()).add(tkey)
+                links.setdefault(t, set()).add(key)
+    return links
+
+
 def _supports(sources: set[str] | None, key: str) -> bool:
     return bool(sources) and (len(sources) > 1 or key not in sources)
 
@@ -129,18 +197,24 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
                 ctx.add(row, c.key, point=row.population > 100000 or len(c.indices) == 1)
             if c.region_hint is not None:
                 ctx.add(gazetteer.row(c.region_hint), c.key, point=False)
-    out = _pass(known, gazetteer, ctx, options)
-    if options.context and options.coherence:
+    if options.context and options.links and any(c.division is Kind.COUNTY or c.key.endswith(_COUNTY_WORDS) for c in known):
+        ctx.links = _links(known, gazetteer, options)
+    final = not (options.context and options.coherence)
+    out = _pass(known, gazetteer, ctx, options, final=final)
+    if not final:
         ctx2 = _Context()
+        ctx2.links = ctx.links
         for r in out:
             ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
             if r.candidate.region_hint is not None:
                 ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
-        out = _pass(known, gazetteer, ctx2, options)
+        out = _pass(known, gazetteer, ctx2, options, final=True)
     return out
 
 
-def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions) -> list[Resolution]:
+def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions, *,
+          final: bool) -> list[Resolution]:
+    """One resolution of every candidate; only the ``final`` pass computes confidences."""
     def score(c: Candidate, idx: int) -> tuple[float, float]:
         """(score, local support): support counts only state, hint and proximity evidence (for a
         common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
@@ -149,7 +223,9 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         s = math.log10(row.prior + 10.0)
         local = 0.0
         if kind is _CITY and _key_of(row.name) != c.key:
-            s -= options.alias_penalty
+            # An exonym of a big city ("Cologne", "Munich") is what the name means; an alternate
+            # name of a hamlet rarely is.
+            s -= options.alias_penalty if row.population < options.exonym_pop else options.alias_penalty / 2.5
         if not options.context:
             return s, local
         cc = row.country
@@ -177,6 +253,12 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
                 # naming Chicago once is little evidence for Geneva, Illinois.
                 share = ctx.share(ctx.regions[region], c.key)
                 town_support = options.town_region_bonus * min(1.0, share / options.local_share)
+        if c.aviation and gazetteer.is_airport(idx):
+            s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
+        linked = ctx.links.get(idx)
+        if linked and linked - {c.key}:
+            s += options.county_link_bonus
+            local += options.county_link_bonus * options.link_local
         if c.region_hint is not None:
             hrow = gazetteer.row(c.region_hint)
             if (hrow.kind is _REGION and (cc, row.admin1) == (hrow.country, hrow.admin1)) or (
@@ -202,6 +284,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     out: list[Resolution] = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
+    firsts: dict[str, Evidence | None] = {}
+    repeats: dict[str, tuple[Evidence, float]] = {}  # a name's later mentions share one confidence
     for c in known:
         sense = f"{c.key}\x00{c.division}" if c.division else c.key
         if options.one_sense and sense in senses and c.region_hint is None:
@@ -209,7 +293,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
-            out.append(Resolution(c, best, alts, 0.9))
+            evidence, conf = _again(sense, firsts, repeats)
+            out.append(Resolution(c, best, alts, conf, evidence))
             continue
         scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
         if options.namesake_city:
@@ -221,7 +306,11 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), round(1.0 / total, 3)))
+        alternatives = tuple(x for _, x in scored[1:4])
+        evidence = firsts[sense] = (_evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
+                                    if final else None)
+        out.append(Resolution(c, best, alternatives, calibrated(evidence) if evidence else round(1.0 / total, 3),
+                              evidence))
     return out
 
 

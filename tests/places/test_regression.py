@@ -2,7 +2,7 @@
 
 The whole corpora take a few seconds, so the floors guard every document. They sit just below
 the figures measured when they were set (bench/score_corpora.py prints them: seed 1.000,
-LGL 0.690, GeoVirus 0.806); raise them when the geoparser improves, never lower them to pass.
+LGL 0.726, GeoVirus 0.876); raise them when the geoparser improves, never lower them to pass.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from tests.conftest import shared_path
 from tests.support.gazetteer import shared_gazetteer
 
 FLOORS = {  # F1_161
-    "LGL": 0.685,
-    "GeoVirus": 0.80,
+    "LGL": 0.72,
+    "GeoVirus": 0.87,
 }
 SEED_FLOOR = 0.99  # P, R and F1_161: one wrong mention of the 35 fails
 
