@@ -202,7 +202,12 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 def _geoparser(*, online: bool) -> Any:
     from places.geoparse import shared_geoparser
 
-    return shared_geoparser(online=online, progress=_report_index_build)
+    return shared_geoparser(online=online, progress=_report_index_build, on_unavailable=_report_notice)
+
+
+def _report_notice(notice: str) -> None:
+    """The online geocoder's one notice ("online look-ups unavailable, ...")."""
+    print(f"gazette: {notice}", file=sys.stderr, flush=True)
 
 
 def _report_index_build(fraction: float, message: str) -> None:
@@ -224,6 +229,9 @@ def _export_command(args: list[str]) -> int:
     fmt = opts.format or EXPORT_FORMATS.get(opts.output.suffix.lower())
     if fmt is None:
         parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
+    from viewer.targets import check_target
+
+    check_target(opts.output, fmt=fmt, inputs=opts.files)  # before anything is parsed
     articles = _load_articles(opts.files)
     geoparser = _geoparser(online=opts.online)
     docs = [geoparser.parse(article) for article in articles]

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = ["GeoparseOptions", "Geoparser", "default_geoparser", "shared_geoparser"]
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,11 @@ class Geoparser:
         self._fallback = fallback
         self._options = options
         self._fallback_cache: dict[str, Place | None] = {}
+
+    @property
+    def notice(self) -> str | None:
+        """The online fallback's notice once it has failed ("online look-ups unavailable, …"), else None."""
+        return getattr(self._fallback, "notice", None)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -136,12 +142,14 @@ _online: Geoparser | None = None
 _lock = threading.Lock()
 
 
-def shared_geoparser(*, online: bool = False, progress: Progress | None = None) -> Geoparser:
+def shared_geoparser(*, online: bool = False, progress: Progress | None = None,
+                     on_unavailable: Callable[[str], None] | None = None) -> Geoparser:
     """The process-wide geoparser, offline or with the online fallback; each is built once.
 
     The online one shares the offline one's gazetteer (loading it twice costs seconds and memory).
-    ``progress(fraction, message)`` hears about a first-run index build (see Gazetteer.load).
-    A failure to build either is raised each time, never cached.
+    ``progress(fraction, message)`` hears about a first-run index build (see Gazetteer.load);
+    ``on_unavailable(notice)`` hears, once, that online look-ups failed (the notice stays readable
+    as :attr:`Geoparser.notice`). A failure to build either is raised each time, never cached.
     """
     global _offline, _online
     with _lock:
@@ -150,9 +158,10 @@ def shared_geoparser(*, online: bool = False, progress: Progress | None = None) 
         if not online:
             return _offline
         if _online is None:
-            from places.online import online_geocoder
+            from places.online import nominatim_from_env, online_geocoder
 
-            _online = Geoparser(_offline.gazetteer, fallback=online_geocoder())
+            _online = Geoparser(_offline.gazetteer,
+                                fallback=online_geocoder(**nominatim_from_env(), on_unavailable=on_unavailable))
         return _online
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 __all__ = ["CONTROL_CHARS", "Parsed", "parse_html", "parse_markdown"]
 
+import bisect
 import html
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Control characters other than tab and newline; form feed and vertical tab become newlines.
@@ -33,23 +35,39 @@ class Parsed:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ATX = re.compile(r"\s{0,3}#{1,6}(?:[ \t]++|$)")  # the text and closing #s are cut by hand (see _heading)
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^\s{0,3}(?:>[ \t]?)+")
 _LIST = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^)\n]*\))*(?:[ \t]+\"[^\"\n]*\")?\)")
-_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*$")
+# A label holds no "[" and a destination no unbalanced "(": each attempt then ends at the next
+# bracket, and a line of thousands of "[a](" costs linear time, not quadratic.
+_IMAGE = re.compile(r"!\[([^\[\]\n]*+)\]\((?:[^()\n]|\([^()\n]*+\))*+\)")
+_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?:[^()\s]|\([^()\n]*+\))*+(?:[ \t]+\"[^\"\n]*+\")?\)")
+_REF_LINK = re.compile(r"\[([^\[\]\n]++)\]\[[^\]\n]*+\]")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 _INLINE_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t][^<>\n]*)?/?>")
-_CODE = re.compile(r"(`+)(.+?)\1")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
-_EM_UNDER = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_TICKS = re.compile(r"`+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """An inline span ``open content close`` on one line, found by where each marker may stand
+    (zero-width patterns, so every position counts) rather than by a lazy ``(.+?)``: a regex
+    retried from every opener of a line with no closer was quadratic (`` *a *a *a…``)."""
+
+    opener: re.Pattern[str]
+    closer: re.Pattern[str]
+    width: int  # of each marker
+
+
+_STRONG = (_Pair(re.compile(r"(?=\*\*\S)"), re.compile(r"(?<=\S)(?=\*\*)"), 2),
+           _Pair(re.compile(r"(?=__\S)"), re.compile(r"(?<=\S)(?=__)"), 2))
+_EM_STAR = (_Pair(re.compile(r"(?<![\w*])(?=\*[^\s*])"), re.compile(r"(?<=[^\s*])(?=\*(?![\w*]))"), 1),)
+_EM_UNDER = (_Pair(re.compile(r"(?<![\w_])(?=_[^\s_])"), re.compile(r"(?<=[^\s_])(?=_(?![\w_]))"), 1),)
+_STRIKE = (_Pair(re.compile(r"(?=~~\S)"), re.compile(r"(?<=\S)(?=~~)"), 2),)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 # Replacements as C callables: a template like r"\1" costs a Python call per match on 3.11.
 _G1, _G2 = operator.itemgetter(1), operator.itemgetter(2)
@@ -84,7 +102,7 @@ def parse_markdown(text: str) -> Parsed:
             continue
         heading = _ATX.match(line)
         if heading:
-            line = heading.group(1)
+            line = _heading(line[heading.end() :])
         else:
             line = _QUOTE.sub("", line)
             line = _LIST.sub(r"\1", line)
@@ -116,7 +134,7 @@ def _inline_markdown(text: str) -> str:
         return f"\x00{len(held) - 1}\x00"
 
     if "`" in text:  # code spans first: a backslash inside one is literal
-        text = _CODE.sub(lambda m: hold(m.group(2).strip() or m.group(2)), text)
+        text = _code_spans(text, hold)
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: hold(m.group(1)), text)
     if "[" in text:
@@ -128,18 +146,85 @@ def _inline_markdown(text: str) -> str:
         text = _INLINE_HTML.sub("", text)
     for _ in range(2):  # nested emphasis: ***x***, **_x_**
         if "*" in text:
-            text = _STRONG.sub(_G2, text)
-            text = _EM_STAR.sub(_G1, text)
+            text = _pairs(text, _STRONG)
+            text = _pairs(text, _EM_STAR)
         if "_" in text:
-            text = _STRONG.sub(_G2, text) if "__" in text else text
-            text = _EM_UNDER.sub(_G1, text)
+            text = _pairs(text, _STRONG) if "__" in text else text
+            text = _pairs(text, _EM_UNDER)
         if "~~" in text:
-            text = _STRIKE.sub(_G1, text)
+            text = _pairs(text, _STRIKE)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     if held:
         text = re.sub("\x00(\\d+)\x00", lambda m: held[int(m.group(1))], text)
     return text
+
+
+def _heading(rest: str) -> str:
+    """An ATX heading's text (after ``#`` and its spaces) without the closing ``#``s and blanks."""
+    rest = rest.rstrip(" \t")
+    bare = rest.rstrip("#")
+    if bare != rest and bare and bare[-1] in " \t":
+        return bare.rstrip(" \t")
+    return rest
+
+
+def _line_ends(text: str) -> list[int]:
+    return [m.start() for m in re.finditer("\n", text)] + [len(text)]
+
+
+def _code_spans(text: str, hold: Callable[[str], str]) -> str:
+    """Code spans held out: a run of backticks up to the next run of the same length on its line
+    (CommonMark's rule, found by bisection: the lazy regex was cubic in a run's length)."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(runs):
+        by_length.setdefault(b - a, []).append(k)
+    ends = _line_ends(text)
+    out: list[str] = []
+    last = k = 0
+    while k < len(runs):
+        a, b = runs[k]
+        same = by_length[b - a]
+        x = bisect.bisect_right(same, k)
+        if x < len(same) and runs[same[x]][0] < ends[bisect.bisect_left(ends, a)]:
+            close = runs[same[x]]
+            content = text[b : close[0]]
+            out += (text[last:a], hold(content.strip() or content))
+            last = close[1]
+            k = same[x] + 1
+        else:
+            k += 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _pairs(text: str, kinds: tuple[_Pair, ...]) -> str:
+    """Each span of ``kinds`` replaced by its content, left to right, as ``re.sub`` would."""
+    openers = sorted((m.start(), n) for n, kind in enumerate(kinds) for m in kind.opener.finditer(text))
+    if not openers:
+        return text
+    closers = [[m.start() for m in kind.closer.finditer(text)] for kind in kinds]
+    ends = _line_ends(text)
+    dead: dict[int, int] = {}  # kind -> end of the line on which it has no more closers
+    out: list[str] = []
+    last = 0
+    for p, n in openers:
+        if p < last:
+            continue
+        line_end = ends[bisect.bisect_left(ends, p)]
+        if dead.get(n) == line_end:
+            continue
+        width = kinds[n].width
+        x = bisect.bisect_left(closers[n], p + width + 1)
+        if x < len(closers[n]) and closers[n][x] < line_end:
+            c = closers[n][x]
+            out += (text[last:p], text[p + width : c])
+            last = c + width
+        else:
+            dead[n] = line_end  # a later opener on this line has fewer closers still
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _front_matter(block: str) -> tuple[str | None, str | None]:

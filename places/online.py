@@ -5,26 +5,45 @@ Gazette works offline; nothing in ``places/`` calls this unless the person asks 
 cache so a name is asked for at most once, and live requests are spaced by geopy's
 :class:`~geopy.extra.rate_limiter.RateLimiter` (the public Nominatim allows one a second).
 geopy and OS errors are converted here into :class:`places.errors.GeocodingError`.
+
+Each name has one deadline for everything (connect, TLS, headers, body, retries): a watchdog
+shuts the socket when it passes, so a server dripping a byte a second cannot hold a name for
+longer. An answer larger than ``max_answer_bytes`` is refused while it is read (never whole in
+memory, never cached). Retries are logged in one line, without a traceback; the first time the
+service fails, ``notice`` is set and ``on_unavailable`` hears it once, so the command line and
+the window can say "online look-ups unavailable, using the offline gazetteer".
 """
 
 from __future__ import annotations
 
-__all__ = ["CachingGeocoder", "GeocoderCache", "default_cache_path", "online_geocoder"]
+__all__ = ["UNAVAILABLE_NOTICE", "CachingGeocoder", "GeocoderCache", "default_cache_path", "nominatim_from_env",
+           "online_geocoder"]
 
+import http.client
 import json
 import logging
 import os
+import socket
 import sqlite3
+import ssl
 import threading
 import time
 import unicodedata
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from geopy.adapters import BaseAdapter, RequestsAdapter, URLLibAdapter
-from geopy.exc import GeocoderQueryError, GeopyError
+from geopy.adapters import AdapterHTTPError, BaseAdapter, BaseSyncAdapter, RequestsAdapter, URLLibAdapter
+from geopy.exc import (
+    GeocoderParseError,
+    GeocoderQueryError,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+    GeopyError,
+)
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.geocoders.base import Geocoder
@@ -42,6 +61,18 @@ _SCHEMA_VERSION = 1
 # After the service proved unreachable, further live requests fail at once for this long
 # instead of each waiting for its own timeout (an article can hold dozens of unknown names).
 _OUTAGE_SECONDS = 30.0
+# A Nominatim answer is a few kilobytes; anything this large is not one.
+DEFAULT_MAX_ANSWER_BYTES = 1_000_000
+UNAVAILABLE_NOTICE = "online look-ups unavailable, using the offline gazetteer"
+
+
+def nominatim_from_env() -> dict[str, str]:
+    """``domain`` and ``scheme`` of the Nominatim to ask: ``$GAZETTE_NOMINATIM`` (``http://host:port``,
+    a self-hosted one or a test's), else the public OpenStreetMap one."""
+    parts = urlsplit(os.environ.get("GAZETTE_NOMINATIM", "").strip())
+    if not parts.netloc:
+        return {"domain": PUBLIC_NOMINATIM, "scheme": "https"}
+    return {"domain": parts.netloc, "scheme": parts.scheme or "https"}
 
 
 def _gazette_version() -> str:
@@ -73,6 +104,113 @@ def _adapter_factory(**kwargs: Any) -> BaseAdapter:
     if RequestsAdapter.is_available:
         return RequestsAdapter(max_retries=0, **kwargs)
     return URLLibAdapter(**kwargs)
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    try:
+        return body.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # an unknown or non-text codec named by the server
+        return body.decode("utf-8", errors="replace")
+
+
+class _Deadline(threading.local):
+    """The moment the current name's look-up must be over (per thread), or None."""
+
+    at: float | None = None
+
+    def remaining(self, timeout: float) -> float:
+        if self.at is None:
+            return timeout
+        return min(timeout, self.at - time.monotonic())
+
+
+class _AnswerTooLarge(GeocoderServiceError):
+    pass
+
+
+class _BoundedAdapter(BaseSyncAdapter):
+    """An HTTP(S) GET that ends by the deadline, whatever the server does, and reads at most
+    ``max_bytes`` of body. Proxies are not used: the request goes straight to the server."""
+
+    def __init__(self, *, proxies: Any = None, ssl_context: ssl.SSLContext | None = None, deadline: _Deadline,
+                 max_bytes: int) -> None:
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+        self._ssl_context = ssl_context
+        self._deadline = deadline
+        self._max_bytes = max_bytes
+
+    def get_json(self, url: str, *, timeout: float, headers: dict[str, str]) -> Any:
+        text = self.get_text(url, timeout=timeout, headers=headers)
+        try:
+            return json.loads(text)
+        except ValueError as err:
+            raise GeocoderParseError(f"the answer is not JSON ({err})") from err
+
+    def get_text(self, url: str, *, timeout: float, headers: dict[str, str]) -> str:
+        remaining = self._deadline.remaining(timeout)
+        if remaining <= 0:
+            raise GeocoderTimedOut("no time left for this name")
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        if parts.scheme == "https":
+            context = self._ssl_context or ssl.create_default_context()
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=remaining, context=context)
+        else:
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=remaining)
+        expired = threading.Event()
+        opened: list[socket.socket] = []
+
+        def connect(*args: Any, **kwargs: Any) -> socket.socket:
+            sock = socket.create_connection(*args, **kwargs)
+            opened.append(sock)  # the raw socket, also under TLS: the response outlives conn.sock
+            if expired.is_set():
+                sock.close()
+                raise GeocoderTimedOut("Service timed out")
+            return sock
+
+        conn._create_connection = connect  # type: ignore[attr-defined]
+
+        def cut() -> None:
+            expired.set()
+            for sock in opened:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read at once
+                except OSError:
+                    pass
+
+        watchdog = threading.Timer(remaining, cut)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            conn.request("GET", target, headers=headers)
+            response = conn.getresponse()
+            length = response.getheader("Content-Length")
+            if length and length.strip().isdigit() and int(length) > self._max_bytes:
+                raise _AnswerTooLarge(f"the answer would be {int(length):,} bytes")
+            body = bytearray()
+            while chunk := response.read(min(65536, self._max_bytes + 1 - len(body))):
+                body += chunk
+                if len(body) > self._max_bytes:
+                    raise _AnswerTooLarge(f"the answer is over {self._max_bytes:,} bytes")
+            if expired.is_set():
+                raise GeocoderTimedOut("Service timed out")  # the watchdog cut the answer short
+            text = _decode(bytes(body), response.headers.get_content_charset())
+            if response.status >= 400:
+                raise AdapterHTTPError(f"Non-successful status code {response.status}", status_code=response.status,
+                                       headers={k.lower(): v for k, v in response.getheaders()}, text=text)
+            return text
+        except (GeopyError, AdapterHTTPError):
+            raise
+        except (OSError, http.client.HTTPException, LookupError) as err:
+            if expired.is_set() or isinstance(err, socket.timeout):
+                raise GeocoderTimedOut("Service timed out") from err
+            raise GeocoderUnavailable(f"Service not available ({err or type(err).__name__})") from err
+        finally:
+            watchdog.cancel()
+            conn.close()
 
 
 def normalise_query(query: str) -> str:
@@ -234,6 +372,8 @@ class CachingGeocoder(Geocoder):
         cache: GeocoderCache,
         min_delay_seconds: float = 1.0,
         max_retries: int = 1,
+        deadline: _Deadline | None = None,
+        on_unavailable: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(
             scheme=inner.scheme,
@@ -244,15 +384,43 @@ class CachingGeocoder(Geocoder):
         self.inner = inner
         self.cache = cache
         self.provider = f"nominatim:{inner.domain}"
+        self.max_retries = max_retries
+        # Retries are ours (one quiet log line each): geopy's RateLimiter logs each with a traceback.
         self._limited = RateLimiter(
             self._live,
             min_delay_seconds=min_delay_seconds,
-            max_retries=max_retries,
-            error_wait_seconds=min_delay_seconds,
+            max_retries=0,
             swallow_exceptions=False,
         )
+        self._deadline = deadline if deadline is not None else _Deadline()
         self._outage_lock = threading.Lock()
         self._outage: tuple[float, str] | None = None  # (until, message)
+        self.on_unavailable = on_unavailable
+        self.notice: str | None = None  # UNAVAILABLE_NOTICE once a live look-up has failed
+
+    def _unavailable(self) -> None:
+        with self._outage_lock:
+            if self.notice is not None:
+                return
+            self.notice = UNAVAILABLE_NOTICE
+        if self.on_unavailable is not None:
+            self.on_unavailable(UNAVAILABLE_NOTICE)
+
+    def _ask(self, method: str, query: Any, kwargs: dict[str, Any]) -> Any:
+        """The live answer, retried ``max_retries`` times on a service error, all by one deadline."""
+        self._deadline.at = time.monotonic() + float(self.inner.timeout or 5.0)
+        try:
+            for attempt in range(self.max_retries + 1):
+                try:
+                    return self._limited(method, query, kwargs)
+                except (GeocoderQueryError, _AnswerTooLarge, GeocoderParseError):
+                    raise
+                except GeocoderServiceError as err:
+                    if attempt == self.max_retries or self._deadline.remaining(1.0) <= 0:
+                        raise
+                    log.info("Online geocoder failed (%s); retrying (%d of %d).", err, attempt + 1, self.max_retries)
+        finally:
+            self._deadline.at = None
 
     def _live(self, method: str, query: Any, kwargs: dict[str, Any]) -> Any:
         return getattr(self.inner, method)(query, **kwargs)
@@ -268,15 +436,23 @@ class CachingGeocoder(Geocoder):
             if self._outage is not None and time.monotonic() < self._outage[0]:
                 raise GeocodingError(self._outage[1])
         try:
-            raws = _raws(self._limited(method, query, kwargs))
+            raws = _raws(self._ask(method, query, kwargs))
         except GeocoderQueryError as err:
             raise GeocodingError(f"Online geocoder refused the query {query!r}: {err}.") from err
+        except _AnswerTooLarge as err:
+            self._unavailable()
+            raise GeocodingError(f"Online geocoder answered too much: {err} (nothing was kept).") from err
+        except GeocoderParseError as err:
+            self._unavailable()
+            raise GeocodingError(f"Online geocoder answered nonsense: {err}.") from err
         except (GeopyError, OSError) as err:
             message = f"Online geocoder unavailable: {err or type(err).__name__} (Gazette works offline without it)."
             with self._outage_lock:
                 self._outage = (time.monotonic() + _OUTAGE_SECONDS, message)
+            self._unavailable()
             raise GeocodingError(message) from err
         except ValueError as err:  # a body that is not JSON
+            self._unavailable()
             raise GeocodingError(f"Online geocoder answered nonsense: {err}.") from err
         with self._outage_lock:
             self._outage = None
@@ -317,21 +493,31 @@ def online_geocoder(
     min_delay_seconds: float = 1.0,
     timeout: float = 5.0,
     max_retries: int = 1,
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+    on_unavailable: Callable[[str], None] | None = None,
 ) -> CachingGeocoder:
     """A Nominatim geocoder with a persistent cache and a rate limit; only when the user opts in.
 
-    The public OpenStreetMap Nominatim is never asked more than once a second (its usage
-    policy); a shorter ``min_delay_seconds`` only applies to other servers.
+    ``timeout`` bounds each name's whole look-up, retries included. The public OpenStreetMap
+    Nominatim is never asked more than once a second (its usage policy); a shorter
+    ``min_delay_seconds`` only applies to other servers. ``on_unavailable(notice)`` is called
+    once, the first time a live look-up fails.
     """
     if domain.strip("/") == PUBLIC_NOMINATIM:
         min_delay_seconds = max(min_delay_seconds, 1.0)
     if min_delay_seconds < 0 or max_retries < 0:
         raise ValueError("min_delay_seconds and max_retries must not be negative")
+    if timeout <= 0 or max_answer_bytes <= 0:
+        raise ValueError("timeout and max_answer_bytes must be positive")
+    deadline = _Deadline()
+
+    def adapter(**kwargs: Any) -> BaseAdapter:
+        return _BoundedAdapter(deadline=deadline, max_bytes=max_answer_bytes, **kwargs)
+
     try:
-        inner = Nominatim(
-            user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout, adapter_factory=_adapter_factory
-        )
+        inner = Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout, adapter_factory=adapter)
     except GeopyError as err:
         raise GeocodingError(f"Online geocoder misconfigured: {err}.") from err
     cache = GeocoderCache(cache_path if cache_path is not None else default_cache_path())
-    return CachingGeocoder(inner, cache=cache, min_delay_seconds=min_delay_seconds, max_retries=max_retries)
+    return CachingGeocoder(inner, cache=cache, min_delay_seconds=min_delay_seconds, max_retries=max_retries,
+                           deadline=deadline, on_unavailable=on_unavailable)

@@ -17,7 +17,7 @@ __all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"
 import bisect
 import re
 from itertools import accumulate
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from places.gazetteer import Gazetteer
@@ -215,24 +215,33 @@ _OPENERS = " \t\"'“‘(«["
 _ENDERS = ".!?:\n\u2014"
 
 
-_SEP_TOKEN_RE = re.compile(r"([\W_]*)(" + TOKEN_RE.pattern + ")", re.UNICODE)
+# The separator is possessive and the token may be the end of the text, so a trailing run of
+# punctuation is one failed match, not one per character (that was quadratic in its length).
+_SEP_TOKEN_RE = re.compile(r"([\W_]*+)(" + TOKEN_RE.pattern + r"|\Z)", re.UNICODE)
 
 
 class Tokens:
     """The text's tokens; a :class:`_Tok` is built only when asked for (most are never needed:
     recognition visits capitalised words and their neighbours)."""
 
-    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "caps", "n")
+    __slots__ = ("_seps", "_words", "_ends", "_toks", "_lower", "caps", "n", "state_rows", "strings", "facts")
 
-    def __init__(self, text: str) -> None:
-        pairs = _SEP_TOKEN_RE.findall(text)
+    def __init__(self, text: str, lo: int = 0, hi: int | None = None, strings: dict[str, str] | None = None) -> None:
+        """The tokens of ``text[lo:hi]``, with offsets into the whole ``text``."""
+        pairs = _SEP_TOKEN_RE.findall(text, lo, len(text) if hi is None else hi)
+        while pairs and not pairs[-1][1]:
+            pairs.pop()  # the text's end
         self._seps = [p[0] for p in pairs]
         self._words = [p[1] for p in pairs]
-        self._ends = list(accumulate(len(a) + len(b) for a, b in pairs))
+        self._ends = list(accumulate((len(a) + len(b) for a, b in pairs), initial=lo))[1:]
         self._toks: list[_Tok | None] = [None] * len(pairs)
         self.caps = [i for i, w in enumerate(self._words) if w[0].isupper()]
         self.n = len(pairs)
         self._lower: frozenset[str] | None = None
+        # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
+        self.state_rows: dict[str, int | None] = {}
+        self.strings = {} if strings is None else strings  # one str object per distinct name and key
+        self.facts: dict[tuple[str, str], bool] = {}  # word-only lookups, asked once per text
 
     def has_lower(self, key: str) -> bool:
         """Does the text use this word in lower case somewhere?"""
@@ -256,8 +265,9 @@ class Tokens:
             if word[0].isupper():
                 core = sep.rstrip(_OPENERS)
                 sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
-                tok = _Tok(end - len(word), end, word, token_key(word), True, len(word) >= 2 and word.isupper(),
-                           sent_start, sep)
+                key = token_key(word)
+                tok = _Tok(end - len(word), end, word, self.strings.setdefault(key, key), True,
+                           len(word) >= 2 and word.isupper(), sent_start, sep)
             else:
                 tok = _Tok(end - len(word), end, word, word.lower(), False, False, False, sep)
             self._toks[i] = tok
@@ -284,13 +294,11 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         return _recognize(text, gazetteer, options, set())
     out: list[Candidate] = []
     persons: set[str] = set()
-    strings: dict[str, str] = {}  # one str object per distinct name and key
+    strings: dict[str, str] = {}
     lo = 0
     while lo < len(text):
         hi = _chunk_end(text, lo)
-        for c in _recognize(text[lo:hi], gazetteer, options, persons):
-            out.append(replace(c, start=c.start + lo, end=c.end + lo, text=strings.setdefault(c.text, c.text),
-                               key=strings.setdefault(c.key, c.key)))
+        out.extend(_recognize(text, gazetteer, options, persons, lo=lo, hi=hi, strings=strings))
         lo = hi
     return out
 
@@ -307,8 +315,10 @@ def _chunk_end(text: str, lo: int) -> int:
     return limit
 
 
-def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, persons: set[str]) -> list[Candidate]:
-    toks = Tokens(text)
+def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, persons: set[str], *, lo: int = 0,
+               hi: int | None = None, strings: dict[str, str] | None = None) -> list[Candidate]:
+    """The candidates of ``text[lo:hi]`` (offsets into the whole text; no copy of the piece)."""
+    toks = Tokens(text, lo, hi, strings)
     n = len(toks)
     out: list[Candidate] = []
     if options.person_rules:
@@ -325,7 +335,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             i = caps[k]
         t = toks[i]
         # Title or first name before: a person; remember the surname for the rest of the text.
-        if options.person_rules and i > 0 and toks[i].sep in (" ", ". ") and _is_person_lead(toks[i - 1], gazetteer):
+        if options.person_rules and i > 0 and t.sep in (" ", ". ") and _is_person_lead(toks[i - 1], gazetteer):
             j = i
             while j < n and toks[j].cap and (j == i or toks[j].sep in (" ", "-")):
                 persons.add(toks[j].key)
@@ -342,7 +352,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         for length in range(limit, 0, -1):
             if not toks[i + length - 1].cap:
                 continue
-            k = " ".join([tk.key for tk in toks.span(i, i + length)])
+            k = t.key if length == 1 else " ".join([tk.key for tk in toks.span(i, i + length)])
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break
@@ -370,7 +380,8 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         extra: Candidate | None = None
         if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
-        cand = Candidate(first.start, last.end, text[first.start : last.end], key, indices, weak=weak,
+        name = text[first.start : last.end]
+        cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
                          region_hint=region_hint, common=common, division=division)
         out.append(cand)
         i += match_len
@@ -411,7 +422,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
         if not indices:
             drop = True
-    if options.demonyms is False and match_len == 1 and gazetteer.demonym_country(t.text):
+    if options.demonyms is False and match_len == 1 and _is_demonym(toks, t.text, gazetteer):
         drop = True
     if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
         drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
@@ -445,9 +456,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
             drop = True
         else:
             weak = True
-    if options.person_rules and match_len == 1 and (
-        gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES
-    ):
+    if options.person_rules and match_len == 1 and _is_person_name(toks, key, gazetteer):
         weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
     if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
         if t.sent_start:
@@ -515,37 +524,61 @@ def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazett
     return next((kind for kind in DIVISION_WORDS[word] if kind in kinds), None)
 
 
+def _is_demonym(toks: Tokens, word: str, gazetteer: Gazetteer) -> bool:
+    found = toks.facts.get(("demonym", word))
+    if found is None:
+        found = toks.facts[("demonym", word)] = bool(gazetteer.demonym_country(word))
+    return found
+
+
+def _is_person_name(toks: Tokens, key: str, gazetteer: Gazetteer) -> bool:
+    found = toks.facts.get(("person", key))
+    if found is None:
+        found = toks.facts[("person", key)] = bool(
+            gazetteer.is_surname(key) or gazetteer.is_first_name(key) or key in FIRST_NAMES)
+    return found
+
+
 def _is_person_lead(tok: _Tok, gazetteer: Gazetteer) -> bool:
     return tok.cap and (tok.key in TITLES or tok.key in FIRST_NAMES or gazetteer.is_first_name(tok.key))
+
+
+_STATE_SEPS = frozenset((" ", ". ", "."))
 
 
 def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple[int | None, Candidate | None, int]:
     """'City, State' / 'City, Ga.' / 'City, TX': the state's row, a candidate for it, next token."""
     n = len(toks)
-    for length in (3, 2, 1):
-        if j + length > n:
-            continue
+    # The separators first, without building tokens: "Paris, Paris, …" is one name long at once.
+    seps = toks._seps
+    longest = 1
+    while longest < 3 and j + longest < n and seps[j + longest] in _STATE_SEPS:
+        longest += 1
+    for length in range(longest, 0, -1):
         span = toks.span(j, j + length)
-        if not all(tk.cap or tk.key in CONNECTORS for tk in span) or not all(tk.sep in (" ", ". ", ".") for tk in span[1:]):
+        if not all(tk.cap or tk.key in CONNECTORS for tk in span):
             continue
-        k = " ".join(tk.key for tk in span)
+        k = span[0].key if length == 1 else " ".join(tk.key for tk in span)
         end = span[-1].end
         if end < len(text) and text[end] == "." and not span[-1].text.endswith("."):
             abbr = gazetteer.region_abbr(k)
             if abbr is not None:
                 end += 1
-        row = None
-        for x in gazetteer.candidates(k):
-            if gazetteer.row(x).kind in _STATELIKE:
-                row = x
-                break
-        if row is None:
-            row = gazetteer.region_abbr(k)
+        row = toks.state_rows.get(k, -1)
+        if row == -1:
+            row = toks.state_rows[k] = _state_row(gazetteer, k)
         if row is not None:
             start = span[0].start
             cand = Candidate(start, end, text[start:end], k, (row,))
             return row, cand, j + length
     return None, None, j
+
+
+def _state_row(gazetteer: Gazetteer, k: str) -> int | None:
+    for x in gazetteer.candidates(k):
+        if gazetteer.row(x).kind in _STATELIKE:
+            return x
+    return gazetteer.region_abbr(k)
 
 
 def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candidate | None:
@@ -563,8 +596,8 @@ def _demonym(t: _Tok, gazetteer: Gazetteer, options: RecognizeOptions) -> Candid
 def _unknown(toks: Tokens, i: int, text: str) -> Candidate | None:
     """An unknown capitalised name followed by a facility word ("Vostochny Cosmodrome")."""
     j = i
-    while j < len(toks) and toks[j].cap and (j == i or toks[j].sep == " "):
-        j += 1
+    while j < len(toks) and j - i <= 5 and toks[j].cap and (j == i or toks[j].sep == " "):
+        j += 1  # a longer run is no name: stop at six words (a run of thousands cost quadratic time)
     if j == i or j - i > 5:
         return None
     names = toks.span(i, j)

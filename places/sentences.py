@@ -24,26 +24,33 @@ _ABBREVIATIONS = frozenset(
     u.s u.k u.n d.c e.g i.e a.m p.m""".split()
 )
 
+# Possessive runs, and a lookbehind so that no match starts inside a run of stops: a long run
+# of "?" with no capital after it cost time quadratic in its length.
 _BOUNDARY = re.compile(
     r"""(?:
-        [.!?…]+["'”’»)\]]*            # terminal punctuation, then closing quotes/brackets
+        (?<![.!?…])[.!?…]++["'”’»)\]]*+  # terminal punctuation, then closing quotes/brackets
         (?=\s+["'“‘«(\[]?[A-Z0-9À-Þ])  # then a space and something that can start a sentence
-      | \n[ \t]*\n\s*                # a blank line
-      | \n(?=[ \t]*["'“‘«(\[]?[A-Z0-9À-Þ])  # a line break before a capital (captions, headlines)
+      | \n[ \t]*+\n\s*+                # a blank line
+      | \n(?=[ \t]*+["'“‘«(\[]?[A-Z0-9À-Þ])  # a line break before a capital (captions, headlines)
     )""",
     re.VERBOSE,
 )
-_WORD_BEFORE_DOT = re.compile(r"([\w.]+)\.$")
 
 # A sentence shorter than this many characters gets its neighbour as context.
 SHORT_SENTENCE = 40
+# A longer sentence is shown as a window of about this many characters around the mention.
+EXCERPT_WINDOW = 400
 
 
-def _ends_with_abbreviation(chunk: str) -> bool:
-    match = _WORD_BEFORE_DOT.search(chunk)
-    if not match:
+def _ends_with_abbreviation(text: str, start: int, dot: int) -> bool:
+    """Does the dot at ``text[dot]`` end an abbreviation or an initial (the word read backwards
+    from the dot, never past ``start``, so a long sentence of abbreviations stays linear)?"""
+    i = dot
+    while i > start and (text[i - 1].isalnum() or text[i - 1] in "._"):
+        i -= 1
+    word = text[i:dot]
+    if not word:
         return False
-    word = match.group(1)
     if len(word) == 1 and word.isalpha() and word.isupper():
         return True  # an initial: "John F. Kennedy"
     return word.lower() in _ABBREVIATIONS
@@ -58,7 +65,7 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         end = boundary.end()
         piece_end = boundary.start() + len(boundary.group(0).rstrip())
         if text[boundary.start()] in ".!?…" or text[boundary.start()] in "\"'”’»)]":
-            if text[boundary.start()] == "." and _ends_with_abbreviation(text[start : boundary.start() + 1]):
+            if text[boundary.start()] == "." and _ends_with_abbreviation(text, start, boundary.start()):
                 continue
         _append_trimmed(text, start, piece_end, spans)
         start = end
@@ -85,8 +92,9 @@ def excerpt_for(text: str, start: int, end: int) -> tuple[str, int]:
     """The sentence holding ``text[start:end]`` and where it begins in ``text``.
 
     A very short sentence (a caption, "Moscow denied it.") is joined with the following one
-    (or the preceding one at the end of the text) so that the excerpt says something.
-    The returned excerpt always contains the whole mention.
+    (or the preceding one at the end of the text) so that the excerpt says something; a
+    sentence longer than about :data:`EXCERPT_WINDOW` characters is cut to a window of it around
+    the mention. The returned excerpt always contains the whole mention.
     """
     spans = sentence_spans(text)
     if not spans:
@@ -104,6 +112,39 @@ def excerpt_for(text: str, start: int, end: int) -> tuple[str, int]:
             s_end = spans[j + 1][1]
         elif i > 0 and "\n\n" not in text[spans[i - 1][1] : s_start]:
             s_start = spans[i - 1][0]
+    if s_end - s_start > EXCERPT_WINDOW:
+        s_start, s_end = _window(text, s_start, s_end, start, end)
     s_start = min(s_start, start)
     s_end = max(s_end, end)
     return text[s_start:s_end], s_start
+
+
+def _window(text: str, s_start: int, s_end: int, start: int, end: int) -> tuple[int, int]:
+    """The window of a long sentence shown for the mention at ``start:end``.
+
+    Windows sit on a fixed grid (``EXCERPT_WINDOW`` long, every half of that), so the mentions
+    near each other share one excerpt (one string, not a copy each); of the two windows that
+    hold the mention's start, the one where it sits nearer the middle is taken.
+    """
+    step = EXCERPT_WINDOW // 2
+    k = max(0, (start - s_start - step // 2) // step)  # the window whose middle is nearest
+    lo = s_start + k * step
+    hi = min(s_end, lo + EXCERPT_WINDOW)
+    return _snap_start(text, lo, s_start), _snap_end(text, hi, s_end)
+
+
+_SNAP = 40  # how far a window's edge moves to fall between words
+
+
+def _snap_start(text: str, lo: int, s_start: int) -> int:
+    if lo <= s_start:
+        return s_start
+    cut = text.find(" ", lo, lo + _SNAP)
+    return cut + 1 if cut >= 0 else lo
+
+
+def _snap_end(text: str, hi: int, s_end: int) -> int:
+    if hi >= s_end:
+        return s_end
+    cut = text.rfind(" ", hi - _SNAP, hi)
+    return cut if cut > 0 else hi

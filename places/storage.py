@@ -3,15 +3,21 @@
 Write to a temporary file in the target's directory, flush and fsync it, ``os.replace`` it over
 the target, then fsync the directory so the rename itself survives a crash.  Any failure removes
 the temporary file and raises :class:`~places.errors.SaveError` naming the path and the reason.
+Only regular files are replaced (a device, FIFO or folder is refused); a symbolic link is written
+through: the file it points to is replaced and the link stays. The temporary file is locked while
+it is written, so a later write can tell ours left by a killed process (unlocked) from one being
+written now, and removes the former.
 :func:`user_cache_dir` is where Gazette keeps what it can rebuild (the place index, the geocoder cache).
 """
 
 from __future__ import annotations
 
-__all__ = ["CACHE_DIR_ENV", "atomic_write_bytes", "atomic_write_text", "user_cache_dir"]
+__all__ = ["CACHE_DIR_ENV", "atomic_write_bytes", "atomic_write_text", "non_regular_kind", "user_cache_dir"]
 
 import errno
+import fcntl
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -47,22 +53,78 @@ def _reason(err: OSError) -> str:
     return _REASONS.get(err.errno or 0, err.strerror or str(err) or type(err).__name__)
 
 
+def non_regular_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file ("a folder", "a FIFO", ...)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    # mkstemp's names: prefix, eight characters of [a-z0-9_], suffix.
+    return re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp")
+
+
+def _remove_stale_temps(directory: Path, name: str) -> None:
+    """Remove our temporary files for ``name`` that no live writer holds locked."""
+    pattern = _temp_pattern(name)
+    try:
+        entries = [e for e in os.scandir(directory) if pattern.fullmatch(e.name)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a write in progress
+            if os.stat(entry.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically; raise SaveError (old file intact) on failure."""
-    target = Path(path)
+    shown = Path(path)
+    target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
     directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise SaveError(f"Could not save {target}: the path is a folder.")
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        st = os.stat(target)
     except FileNotFoundError:
         mode = None
     except OSError as err:
-        raise SaveError(f"Could not save {target}: {_reason(err)}.") from err
+        raise SaveError(f"Could not save {shown}: {_reason(err)}.") from err
+    else:
+        kind = non_regular_kind(st.st_mode)
+        if kind == "a folder":
+            raise SaveError(f"Could not save {shown}: the path is a folder.")
+        if kind is not None:
+            raise SaveError(f"Could not save {shown}: it is {kind}, not a regular file.")
+        mode = stat.S_IMODE(st.st_mode)
+    _remove_stale_temps(directory, target.name)
     tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
         try:
+            # Locked until closed after the rename (or until this process dies): unlocked, it is stale.
+            fcntl.flock(fd, fcntl.LOCK_EX)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -73,13 +135,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
                 # mkstemp creates 0600; a new file should get the usual umask-derived mode.
                 os.fchmod(fd, 0o666 & ~_umask())
             os.fsync(fd)
+            os.replace(tmp_name, target)
+            tmp_name = None
         finally:
             os.close(fd)
-        os.replace(tmp_name, target)
-        tmp_name = None
         _fsync_directory(directory)
     except OSError as err:
-        raise SaveError(f"Could not save {target}: {_reason(err)}.") from err
+        raise SaveError(f"Could not save {shown}: {_reason(err)}.") from err
     finally:
         if tmp_name is not None:
             try:

@@ -270,3 +270,109 @@ def test_a_missing_file_after_the_first_is_named_without_opening_a_window(tmp_pa
     result = gazette(str(article), str(tmp_path / "missing.txt"), timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == f"gazette: Cannot open {tmp_path / 'missing.txt'}: there is no such file."
+
+@pytest.mark.parametrize("mode", ["closed", "error500", "drip"])
+def test_online_without_a_service_says_so_once_and_falls_back(tmp_path, mode):
+    import socket
+
+    from tests.support.nominatim_server import running_server
+
+    path = tmp_path / "names.txt"
+    path.write_text("Rockets left Kvorthal Spaceport, then Zarvesk Cosmodrome, then Quorl Airfield, for Odesa.\n",
+                    encoding="utf-8")
+
+    def run(domain: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "GAZETTE_NOMINATIM": f"http://{domain}"}
+        return subprocess.run([sys.executable, MAIN, "geoparse", "--online", str(path)], capture_output=True,
+                              text=True, timeout=60, cwd=REPO_ROOT, env=env)
+
+    if mode == "closed":
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        result = run(f"127.0.0.1:{port}")
+    else:
+        with running_server(mode=mode, drip_seconds=0.5) as srv:
+            result = run(srv.domain)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "gazette: online look-ups unavailable, using the offline gazetteer\n"
+    assert [p["text"] for p in json.loads(result.stdout)[0]["places"]] == ["Odesa"]
+
+
+# --- export targets ---------------------------------------------------------------------------
+
+
+def _article(tmp_path, name="article.html"):
+    path = tmp_path / name
+    path.write_text("<html><body><p>Ships left Odesa for Istanbul and Varna.</p></body></html>", encoding="utf-8")
+    return path
+
+
+def test_export_refuses_to_overwrite_its_own_input(tmp_path):
+    article = _article(tmp_path)
+    before = article.read_bytes()
+    for target in (article, tmp_path / "alias.html"):
+        if target != article:
+            target.symlink_to(article.name)
+        result = gazette("export", str(article), "-o", str(target))
+        assert result.returncode == 2
+        assert result.stderr == f"gazette: Cannot export to {target}: it is one of the files being mapped; choose another name.\n"
+    assert article.read_bytes() == before
+    (tmp_path / "lesson.yaml").write_text("title: L\narticles: [article.html]\n", encoding="utf-8")
+    result = gazette("export", str(tmp_path / "lesson.yaml"), "-o", str(tmp_path / "lesson.yaml"), "--format", "html")
+    assert result.returncode == 2 and "one of the files being mapped" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_export_refuses_non_regular_targets(tmp_path, kind):
+    article = _article(tmp_path)
+    if kind == "fifo":
+        target = tmp_path / "map.csv"
+        os.mkfifo(target)
+    elif kind == "device":
+        target = "/dev/null"
+    else:
+        target = tmp_path / "out.kml"
+        target.mkdir()
+    result = gazette("export", str(article), "-o", str(target), "--format", "csv" if kind != "folder" else "kml", timeout=30)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "not a regular file" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_export_through_a_symlink_writes_the_file_it_points_to(tmp_path):
+    article = _article(tmp_path)
+    (tmp_path / "maps").mkdir()
+    link = tmp_path / "latest.geojson"
+    link.symlink_to(tmp_path / "maps" / "odesa.geojson")
+    result = gazette("export", str(article), "-o", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert json.loads((tmp_path / "maps" / "odesa.geojson").read_text(encoding="utf-8"))["features"]
+
+
+def test_a_format_that_contradicts_the_suffix_is_refused(tmp_path):
+    article = _article(tmp_path)
+    result = gazette("export", str(article), "-o", str(tmp_path / "x.csv"), "--format", "kml")
+    assert result.returncode == 2
+    assert result.stderr == f"gazette: Cannot export kml to {tmp_path / 'x.csv'}: its name says csv; give a .kml name or leave out --format.\n"
+    assert not (tmp_path / "x.csv").exists()
+    ok = gazette("export", str(article), "-o", str(tmp_path / "places.txt"), "--format", "csv")  # a suffix naming no format
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_exports_never_carry_the_authors_folders(tmp_path):
+    folder = tmp_path / "home-of-the-author" / "articles"
+    folder.mkdir(parents=True)
+    article = _article(folder, "odesa-report.html")
+    lesson = folder / "unit.yaml"
+    lesson.write_text("title: Ports\narticles: [odesa-report.html]\n", encoding="utf-8")
+    for source in (article, lesson):
+        for suffix in (".html", ".geojson", ".kml", ".csv"):
+            out = tmp_path / f"out-{source.suffix[1:]}{suffix}"
+            result = gazette("export", str(source), "-o", str(out))
+            assert result.returncode == 0, result.stderr
+            data = out.read_text(encoding="utf-8")
+            assert str(tmp_path) not in data and "home-of-the-author" not in data, (source, suffix)
+            if suffix in (".html", ".kml"):
+                assert "odesa-report.html" in data or "Ships left Odesa" in data

@@ -17,7 +17,8 @@ from typing import Any
 from places.errors import GazetteError
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from places.storage import atomic_write_bytes, atomic_write_text
-from viewer.mapbuilder import build_map, default_title, render_page
+from viewer.mapbuilder import build_map, default_title, render_page, source_name
+from viewer.targets import check_target
 
 FORMATS: tuple[str, ...] = ("html", "geojson", "kml", "csv", "png")
 DEFAULT_PNG_SIZE = (1280, 800)
@@ -48,6 +49,7 @@ def export_map(
     """Write the map of ``docs`` to ``path`` as ``fmt`` (one of :data:`FORMATS`)."""
     fmt = fmt.lower().lstrip(".")
     path = Path(path)
+    check_target(path, fmt=fmt, inputs=[d.article.source for d in docs])
     if fmt == "html":
         atomic_write_text(path, standalone_html(docs, basemap=basemap, connections=connections))
     elif fmt == "geojson":
@@ -122,7 +124,7 @@ def to_kml(docs: Sequence[GeoparsedArticle]) -> bytes:
     root = ET.Element(f"{{{KML_NS}}}kml")
     document = sub(root, "Document")
     sub(document, "name", default_title(docs))
-    sources = [d.article.source or d.article.title for d in docs]
+    sources = [source_name(d.article) for d in docs]
     sub(document, "description", "Places named in: " + "; ".join(sources) + ". Coordinates: GeoNames and curated sources.")
     for group in group_by_place(docs):
         place = group.place

@@ -12,13 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import folium
 
 from places.errors import GazetteError
-from places.model import GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
+from places.model import Article, GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
 from viewer import elements, webassets
 
 OFFLINE = "offline"
@@ -291,6 +292,15 @@ def _attributions(groups: Sequence[PlaceMentions]) -> tuple[list[str], dict[str,
     return names, links
 
 
+def source_name(article: Article) -> str:
+    """How an export names where an article came from: a web address as it is, a file by its
+    name only (a map shared by e-mail must not tell where its author keeps files)."""
+    source = article.source or ""
+    if source.lower().startswith(("http://", "https://")):
+        return source
+    return Path(source).name if source else (article.title or article.id)
+
+
 def default_title(docs: Sequence[GeoparsedArticle]) -> str:
     if len(docs) == 1:
         return docs[0].article.title or docs[0].article.id
@@ -341,7 +351,7 @@ def build_map(
             {
                 "title": fmap.title,
                 "sources": [
-                    {"title": d.article.title or d.article.id, "source": d.article.source, "published": d.article.published or ""}
+                    {"title": d.article.title or d.article.id, "source": source_name(d.article), "published": d.article.published or ""}
                     for d in docs
                 ],
                 "summary": f"{len(groups)} place{'s' * (len(groups) != 1)}, "

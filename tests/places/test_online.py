@@ -254,3 +254,68 @@ def test_geoparser_fallback_plots_a_name_the_gazetteer_lacks(server, tmp_path):
     # Only the unknown name went online; Odesa came from the offline gazetteer.
     assert [r.params["q"] for r in server.requests] == ["Kvorthal Spaceport"]
     assert any(m.text == "Odesa" and "Nominatim" not in m.place.source for m in online.mentions)
+
+
+@pytest.mark.parametrize("mode", ["drip", "drip-headers"])
+def test_a_dripping_server_cannot_hold_a_name_past_its_deadline(tmp_path, mode):
+    # One byte every 0.2 s would take minutes for the whole answer; each byte is well within
+    # the socket timeout, so only a deadline for the whole look-up (retries included) ends it.
+    with running_server(mode=mode, drip_seconds=0.2) as srv:
+        geocoder = local(srv, tmp_path, timeout=1.0, max_retries=1)
+        started = time.monotonic()
+        with pytest.raises(GeocodingError, match="unavailable"):
+            geocoder.geocode("Kyiv")
+        assert time.monotonic() - started < 1.8
+        assert len(geocoder.cache) == 0
+
+
+@pytest.mark.parametrize("mode", ["huge", "huge-declared"])
+def test_a_huge_answer_is_refused_while_read_and_not_cached(tmp_path, mode):
+    import tracemalloc
+
+    with running_server(mode=mode) as srv:  # 300 MB of JSON
+        geocoder = local(srv, tmp_path, timeout=5.0, max_retries=1)
+        tracemalloc.start()
+        try:
+            started = time.monotonic()
+            with pytest.raises(GeocodingError, match="too much"):
+                geocoder.geocode("Kyiv")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert time.monotonic() - started < 3.0
+        assert peak < 20_000_000, peak
+        assert srv.count == 1  # a too-large answer is not asked for again
+        assert len(geocoder.cache) == 0
+        assert geocoder.notice == "online look-ups unavailable, using the offline gazetteer"
+
+
+def test_failures_log_no_tracebacks_and_notify_once(tmp_path, caplog):
+    import logging
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    heard: list[str] = []
+    geocoder = online_geocoder(domain=f"127.0.0.1:{port}", scheme="http", cache_path=tmp_path / "c.sqlite",
+                               min_delay_seconds=0.0, timeout=2.0, max_retries=3, on_unavailable=heard.append)
+    assert geocoder.notice is None
+    with caplog.at_level(logging.DEBUG):
+        for name in ("Kyiv", "Odesa", "Tsiolkovsky"):
+            with pytest.raises(GeocodingError):
+                geocoder.geocode(name)
+    assert heard == ["online look-ups unavailable, using the offline gazetteer"]
+    assert geocoder.notice == heard[0]
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_error500_retries_quietly(tmp_path, caplog):
+    import logging
+
+    with running_server(mode="error500") as srv, caplog.at_level(logging.DEBUG):
+        geocoder = local(srv, tmp_path, max_retries=2)
+        with pytest.raises(GeocodingError):
+            geocoder.geocode("Kyiv")
+        assert srv.count == 3
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]

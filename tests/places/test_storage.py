@@ -120,3 +120,64 @@ def test_write_failure_midway_leaves_no_temp(tmp_path, monkeypatch):
     assert not target.exists()
     assert _leftovers(tmp_path) == []
 
+
+
+# --- targets: non-regular files, symbolic links, stale temporary files ------------------------
+
+
+def test_non_regular_targets_are_refused(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(SaveError, match="named pipe"):
+        atomic_write_bytes(fifo, b"x")  # refused by stat, never opened (opening a FIFO would block)
+    with pytest.raises(SaveError, match="device"):
+        atomic_write_bytes("/dev/null", b"x")
+    with pytest.raises(SaveError, match="folder"):
+        atomic_write_bytes(tmp_path, b"x")
+    assert fifo.is_fifo()
+
+
+def test_a_symlink_target_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.kml"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.kml"
+    link.symlink_to(real.name)
+    atomic_write_bytes(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    dangling = tmp_path / "dangling.kml"
+    dangling.symlink_to("made.kml")
+    atomic_write_bytes(dangling, b"made")
+    assert dangling.is_symlink() and (tmp_path / "made.kml").read_bytes() == b"made"
+
+
+def test_stale_temp_files_of_a_killed_write_are_removed_but_live_ones_kept(tmp_path):
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "map.html"
+    target.write_bytes(b"old")
+    # A writer killed just before its rename leaves its (unlocked) temporary file behind.
+    stale = tmp_path / ".map.html.abcd1234.tmp"
+    code = ("import fcntl, os, signal, sys\n"
+            f"fd = os.open({str(stale)!r}, os.O_CREAT | os.O_WRONLY, 0o600)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, b'half')\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    subprocess.run([sys.executable, "-c", code], check=False)
+    assert stale.exists()
+    live = tmp_path / ".map.html.live5678.tmp"
+    fd = os.open(live, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a write in progress elsewhere
+    unrelated = tmp_path / ".map.html.notours.tmp"
+    unrelated.write_bytes(b"someone else's")
+    try:
+        atomic_write_bytes(target, b"new")
+        assert target.read_bytes() == b"new"
+        assert not stale.exists()
+        assert live.exists() and unrelated.exists()
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".map.html.live5678.tmp", ".map.html.notours.tmp", "map.html"]

@@ -3,7 +3,9 @@
 It serves ``GET /search?q=…&format=json[&limit=N]`` and ``GET /reverse?lat=…&lon=…&format=json``
 from a small table of places written here (coordinates from GeoNames / OpenStreetMap),
 records every request with its arrival time, and can be switched to misbehave:
-``mode = "ok" | "error500" | "hang" | "garbage"``.
+``mode = "ok" | "error500" | "hang" | "garbage" | "drip" | "drip-headers" | "huge" | "huge-declared"``
+(drip: a valid answer one byte every ``drip_seconds``; huge: ``huge_bytes`` of JSON streamed
+without a length; huge-declared: the same announced by Content-Length).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class NominatimServer:
     host: str = "127.0.0.1"
     port: int = 0
     mode: str = "ok"
+    drip_seconds: float = 1.0
+    huge_bytes: int = 300_000_000
     requests: list[Request] = field(default_factory=list)
     _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -114,11 +118,48 @@ def _handler(server: NominatimServer) -> type[BaseHTTPRequestHandler]:
             if server.mode == "error500":
                 self._send(500, b"<html>Internal Server Error</html>", "text/html")
                 return
+            if server.mode in ("drip", "drip-headers"):
+                self._drip(json.dumps(server.answer(url.path, params)[1]).encode(), headers=server.mode == "drip-headers")
+                return
+            if server.mode in ("huge", "huge-declared"):
+                self._huge(declared=server.mode == "huge-declared")
+                return
             if server.mode == "garbage":
                 self._send(200, b"<html>not json</html>", "application/json")
                 return
             status, body = server.answer(url.path, params)
             self._send(status, json.dumps(body).encode(), "application/json; charset=utf-8")
+
+        def _drip(self, body: bytes, *, headers: bool) -> None:
+            head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                    "Connection: close\r\n\r\n").encode()
+            out = head + body if headers else body
+            if not headers:
+                self.wfile.write(head)
+            try:
+                for k in range(len(out)):
+                    self.wfile.write(out[k : k + 1])
+                    self.wfile.flush()
+                    if server._release.wait(server.drip_seconds):
+                        return
+            except OSError:
+                return  # the client hung up, as it should
+
+        def _huge(self, *, declared: bool) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if declared:
+                self.send_header("Content-Length", str(server.huge_bytes))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            block = b'[{"display_name": "' + b"x" * 65000 + b'"},'
+            try:
+                sent = 0
+                while sent < server.huge_bytes and not server._release.is_set():
+                    self.wfile.write(block)
+                    sent += len(block)
+            except OSError:
+                return
 
         def _send(self, status: int, body: bytes, ctype: str) -> None:
             self.send_response(status)
@@ -131,9 +172,9 @@ def _handler(server: NominatimServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_server(*, mode: str = "ok") -> Iterator[NominatimServer]:
+def running_server(*, mode: str = "ok", **options: object) -> Iterator[NominatimServer]:
     """Start a server on a free port in a thread; stop it (and release hangs) on exit."""
-    state = NominatimServer(mode=mode)
+    state = NominatimServer(mode=mode, **options)  # type: ignore[arg-type]
     httpd = ThreadingHTTPServer((state.host, 0), _handler(state))
     httpd.daemon_threads = True
     state.port = httpd.server_address[1]
