@@ -26,6 +26,7 @@ from places.errors import ArticleError
 from places.markup import CONTROL_CHARS as _CONTROL
 from places.markup import Parsed, parse_html, parse_markdown
 from places.model import Article
+from places.pagemeta import PageMeta, page_metadata
 
 DEFAULT_MAX_BYTES = 50_000_000
 TITLE_MAX_CHARS = 120
@@ -91,8 +92,10 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     if _mostly_control(text):
         raise ArticleError(f"Cannot open {shown}: it is a binary file, not text.")
     text = normalise_text(text)
+    meta = PageMeta()
     if is_html:
         parsed = parse_html(text)
+        meta = page_metadata(text)
     elif suffix in MARKDOWN_SUFFIXES:
         parsed = parse_markdown(text)
     else:
@@ -103,10 +106,13 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     resolved = p.resolve()
     return Article(
         id=article_id(resolved),
-        title=_bounded_title(parsed.title) or first_line_title(parsed.text) or p.stem or shown,
+        title=_bounded_title(meta.title or parsed.title) or first_line_title(parsed.text) or p.stem or shown,
         text=parsed.text,
         source=str(resolved),
-        published=parsed.published,
+        published=meta.published or parsed.published,
+        url=meta.url,
+        site_name=meta.site_name,
+        author=meta.author,
     )
 
 
