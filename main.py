@@ -3,9 +3,12 @@
     python main.py [FILE ...] [--basemap NAME] [--online] [--screenshot PNG] [--offscreen]
     python main.py geoparse FILE ...            places per article, as JSON
     python main.py geoparse --jsonl IN.jsonl    one {"id", "places"} line per {"id", "text"} line ("-": stdin)
+    python main.py geoparse --jsonl IN.jsonl --scheduler tcp://HOST:8786   the same on a Dask cluster
     python main.py export FILE ... -o OUT [--format html|geojson|kml|csv|png] [--connections] [--size WxH]
 
-FILE may be an article (.txt, .md, .html) or a lesson (.yaml).  Errors meant for a person print as
+FILE may be an article (.txt, .md, .html), a saved feed (.rss, .atom, .xml), a lesson (.yaml) or a
+folder (read recursively).  ``--jobs N`` geoparses on N processes (default: all cores); ``--scheduler
+ADDRESS`` with ``--jsonl`` on a Dask cluster.  Errors meant for a person print as
 ``gazette: <message>`` with exit status 2.  Qt is imported only to open the window.
 """
 
@@ -58,7 +61,7 @@ def _window_command(args: list[str]) -> int:
         description="See where the news happens: the places an article names, on an offline map.",
         epilog="Other commands: 'gazette geoparse --help', 'gazette export --help'.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html), feeds (.rss, .atom, .xml), lessons (.yaml) or folders of them")
     _add_map_options(parser)
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save a picture of the window once the map is ready, then quit")
     parser.add_argument("--offscreen", action="store_true", help="render without a display (for scripts; implied by --screenshot when there is no display)")
@@ -115,24 +118,30 @@ def _add_map_options(parser: argparse.ArgumentParser) -> None:
 
 def _geoparse_command(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="gazette geoparse", description="Print the places each article names, as JSON.")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html), feeds (.rss, .atom, .xml), lessons (.yaml) or folders of them")
     parser.add_argument("--jsonl", metavar="IN", help='read {"id", "text"} objects one a line ("-": standard input) and write {"id", "places"} lines')
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
+    _add_run_options(parser)
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="with --jsonl: run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); needs the cluster extra")
     opts = parser.parse_args(args)
     if bool(opts.jsonl) == bool(opts.files):
         parser.error("give either FILE ... or --jsonl IN")
+    if opts.scheduler and not opts.jsonl:
+        parser.error("--scheduler works with --jsonl IN")
     if opts.jsonl:
-        _geoparse_jsonl(opts.jsonl, online=opts.online, out=sys.stdout)
+        _geoparse_jsonl(opts.jsonl, online=opts.online, out=sys.stdout, jobs=opts.jobs, scheduler=opts.scheduler,
+                        quiet=opts.quiet)  # fmt: skip
         return 0
     articles = _load_articles(opts.files)  # before the geoparser: a bad file is reported at once
-    geoparser = _geoparser(online=opts.online)
+    _geoparser(online=opts.online)  # a first-run index build reports its progress before the bar
     results = []
-    for article in articles:
-        doc = geoparser.parse(article)
+    for doc in _progress(_stream(articles, online=opts.online, jobs=opts.jobs), total=len(articles), quiet=opts.quiet):
+        article = doc.article
         if not doc.mentions:
             print(f"No places found in {article.title}", file=sys.stderr)
         results.append(
-            {"id": article.id, "title": article.title, "source": article.source,
+            {"id": article.id, "title": article.title, "source": article.source, "published": article.published,
+             "url": article.url, "site_name": article.site_name, "author": article.author,
              "places": [_mention_json(m, confidence=True) for m in doc.mentions]}
         )  # fmt: skip
     json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
@@ -140,21 +149,68 @@ def _geoparse_command(args: list[str]) -> int:
     return 0
 
 
-def _geoparse_jsonl(source: str, *, online: bool, out: IO[str]) -> None:
-    from places.model import Article
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=_jobs, metavar="N", help="processes to geoparse on (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (there is none when stderr is not a terminal)")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not {text!r}")
+    return value
+
+
+def _stream(articles: Any, *, online: bool, jobs: int | None) -> Iterator[Any]:
+    from places.parallel import geoparse_stream
+
+    return geoparse_stream(articles, jobs=jobs, online=online)
+
+
+def _progress(docs: Iterator[Any], *, total: int | None, quiet: bool) -> Iterator[Any]:
+    """tqdm on stderr while a person watches (a terminal, no --quiet); the items unchanged either way."""
+    if quiet or not sys.stderr.isatty():
+        return docs
+    from tqdm import tqdm
+
+    return iter(tqdm(docs, total=total, unit="article", file=sys.stderr, leave=False, dynamic_ncols=True))
+
+
+def _geoparse_jsonl(source: str, *, online: bool, out: IO[str], jobs: int | None = None, scheduler: str | None = None,
+                    quiet: bool = False) -> None:
+    from collections import deque
 
     name = "standard input" if source == "-" else source
-    geoparser = None  # built at the first record: a bad first line is reported without loading the index
-    for _, record in _jsonl_records(source, name):
-        if geoparser is None:
-            geoparser = _geoparser(online=online)
-        # Article is built directly, not via article_from_text: the corpus offsets refer to
-        # the text exactly as given, so it must not be normalised.
-        article = Article(id=str(record["id"]), title=str(record.get("title") or record["id"]), text=record["text"])
-        doc = geoparser.parse(article)
-        out.write(json.dumps({"id": record["id"], "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False))
+    ids: deque[Any] = deque()  # each record's id as given (7 stays 7); results come back in input order
+    articles = _jsonl_articles(source, name, ids)
+    if scheduler:
+        from places.cluster import cluster_available
+
+        cluster_available()  # one line on how to install the extra, before anything is read
+        from places.cluster import geoparse_on_cluster
+
+        docs: Iterator[Any] = geoparse_on_cluster(articles, scheduler=scheduler)
+    elif source == "-" and jobs is None:
+        docs = _stream(articles, online=online, jobs=1)  # a line in, its line out at once (a pipe is a dialogue)
+    else:
+        docs = _stream(articles, online=online, jobs=jobs)
+    for doc in _progress(docs, total=None, quiet=quiet):
+        out.write(json.dumps({"id": ids.popleft(), "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False))
         out.write("\n")
         out.flush()
+
+
+def _jsonl_articles(source: str, name: str, ids: Any) -> Iterator[Any]:
+    from places.model import Article
+
+    for _, record in _jsonl_records(source, name):
+        ids.append(record["id"])
+        # Article is built directly, not via article_from_text: the corpus offsets refer to
+        # the text exactly as given, so it must not be normalised.
+        yield Article(id=str(record["id"]), title=str(record.get("title") or record["id"]), text=record["text"])
 
 
 def _jsonl_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -220,11 +276,12 @@ def _report_index_build(fraction: float, message: str) -> None:
 
 def _export_command(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="gazette export", description="Export the map of one or more articles.")
-    parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html), feeds (.rss, .atom, .xml), lessons (.yaml) or folders of them")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")
     parser.add_argument("--format", choices=sorted(set(EXPORT_FORMATS.values())), help="default: from OUT's suffix")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size for png (e.g. 1600x1000)")
     _add_map_options(parser)
+    _add_run_options(parser)
     opts = parser.parse_args(args)
     fmt = opts.format or EXPORT_FORMATS.get(opts.output.suffix.lower())
     if fmt is None:
@@ -233,8 +290,8 @@ def _export_command(args: list[str]) -> int:
 
     check_target(opts.output, fmt=fmt, inputs=opts.files)  # before anything is parsed
     articles = _load_articles(opts.files)
-    geoparser = _geoparser(online=opts.online)
-    docs = [geoparser.parse(article) for article in articles]
+    _geoparser(online=opts.online)
+    docs = list(_progress(_stream(articles, online=opts.online, jobs=opts.jobs), total=len(articles), quiet=opts.quiet))
     for doc in docs:
         if not doc.mentions:
             print(f"No places found in {doc.article.title}", file=sys.stderr)
@@ -261,7 +318,8 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _expand_lessons(files: Sequence[str]) -> list[Path]:
-    """Absolute article paths, with each lesson file replaced by the articles it lists."""
+    """Absolute paths, each lesson replaced by the articles it lists; folders and feeds are passed on whole (the
+    window reads them with places.sources.open_sources)."""
     from places.sources import is_lesson, load_source, resolve_path
 
     paths: list[Path] = []
@@ -274,9 +332,13 @@ def _expand_lessons(files: Sequence[str]) -> list[Path]:
 
 
 def _load_articles(files: Sequence[str]) -> list[Any]:
-    from places.sources import load_sources
+    """The articles of files and folders; those that cannot be read are one summary line on stderr."""
+    from places.sources import open_sources
 
-    return list(load_sources(files))
+    sources = open_sources(files)
+    if sources.summary:
+        print(f"gazette: {sources.summary}", file=sys.stderr, flush=True)
+    return list(sources.articles)
 
 
 if __name__ == "__main__":
