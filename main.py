@@ -3,9 +3,12 @@
     python main.py [FILE ...] [--basemap NAME] [--online] [--screenshot PNG] [--offscreen]
     python main.py geoparse FILE ...            places per article, as JSON
     python main.py geoparse --jsonl IN.jsonl    one {"id", "places"} line per {"id", "text"} line ("-": stdin)
+    python main.py geoparse --jsonl IN.jsonl --scheduler tcp://HOST:8786   the same on a Dask cluster
     python main.py export FILE ... -o OUT [--format html|geojson|kml|csv|png] [--connections] [--size WxH]
 
-FILE may be an article (.txt, .md, .html) or a lesson (.yaml).  Errors meant for a person print as
+FILE may be an article (.txt, .md, .html), a saved feed (.rss, .atom, .xml), a lesson (.yaml) or a
+folder (read recursively).  ``--jobs N`` geoparses on N processes (default: all cores); ``--scheduler
+ADDRESS`` with ``--jsonl`` on a Dask cluster.  Errors meant for a person print as
 ``gazette: <message>`` with exit status 2.  Qt is imported only to open the window.
 """
 
@@ -55,7 +58,7 @@ def _window_command(args: list[str]) -> int:
         description="See where the news happens: the places an article names, on an offline map.",
         epilog="Other commands: 'gazette geoparse --help', 'gazette export --help'.",
     )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html), feeds (.rss, .atom, .xml), lessons (.yaml) or folders of them")
     _add_map_options(parser)
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save a picture of the window once the map is ready, then quit")
     parser.add_argument("--offscreen", action="store_true", help="render without a display (for scripts; implied by --screenshot when there is no display)")
@@ -114,25 +117,32 @@ def _add_map_options(parser: argparse.ArgumentParser) -> None:
 
 def _geoparse_command(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="gazette geoparse", description="Print the places each article names, as JSON.")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="articles (.txt, .md, .html), feeds (.rss, .atom, .xml), lessons (.yaml) or folders of them")
     parser.add_argument("--jsonl", metavar="IN", help='read {"id", "text"} objects one a line ("-": standard input) and write {"id", "places"} lines')
     parser.add_argument("--online", action="store_true", help="look up names the offline gazetteer lacks with OpenStreetMap Nominatim")
     parser.add_argument("--demonyms", action="store_true", help='include demonyms ("Russian forces") as associative mentions of their country (role "associative")')
+    _add_run_options(parser)
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="with --jsonl: run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); needs the cluster extra")
     opts = parser.parse_args(args)
     if bool(opts.jsonl) == bool(opts.files):
         parser.error("give either FILE ... or --jsonl IN")
+    if opts.scheduler and not opts.jsonl:
+        parser.error("--scheduler works with --jsonl IN")
     if opts.jsonl:
-        _geoparse_jsonl(opts.jsonl, online=opts.online, demonyms=opts.demonyms, out=sys.stdout)
+        _geoparse_jsonl(opts.jsonl, online=opts.online, demonyms=opts.demonyms, out=sys.stdout, jobs=opts.jobs,
+                        scheduler=opts.scheduler, quiet=opts.quiet)  # fmt: skip
         return 0
     articles = _load_articles(opts.files)  # before the geoparser: a bad file is reported at once
-    geoparser = _geoparser(online=opts.online, demonyms=opts.demonyms)
+    _geoparser(online=opts.online)  # a first-run index build reports its progress before the bar
     results = []
-    for article in articles:
-        doc = geoparser.parse(article)
+    stream = _stream(articles, online=opts.online, demonyms=opts.demonyms, jobs=opts.jobs)
+    for doc in _progress(stream, total=len(articles), quiet=opts.quiet):
+        article = doc.article
         if not doc.mentions:
             print(f"No places found in {article.title}", file=sys.stderr)
         results.append(
-            {"id": article.id, "title": article.title, "source": article.source,
+            {"id": article.id, "title": article.title, "source": article.source, "published": article.published,
+             "url": article.url, "site_name": article.site_name, "author": article.author,
              "places": [_mention_json(m, confidence=True) for m in doc.mentions]}
         )  # fmt: skip
     json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
@@ -140,27 +150,72 @@ def _geoparse_command(args: list[str]) -> int:
     return 0
 
 
-def _geoparse_jsonl(source: str, *, online: bool, out: IO[str], demonyms: bool = False) -> None:
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=_jobs, metavar="N", help="processes to geoparse on (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (there is none when stderr is not a terminal)")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not {text!r}")
+    return value
+
+
+def _stream(articles: Any, *, online: bool, demonyms: bool = False, jobs: int | None) -> Iterator[Any]:
+    from places.parallel import geoparse_stream
+
+    return geoparse_stream(articles, jobs=jobs, online=online, demonyms=demonyms)
+
+
+def _progress(docs: Iterator[Any], *, total: int | None, quiet: bool) -> Iterator[Any]:
+    """tqdm on stderr while a person watches (a terminal, no --quiet); the items unchanged either way."""
+    if quiet or not sys.stderr.isatty():
+        return docs
+    from tqdm import tqdm
+
+    return iter(tqdm(docs, total=total, unit="article", file=sys.stderr, leave=False, dynamic_ncols=True))
+
+
+def _geoparse_jsonl(source: str, *, online: bool, out: IO[str], demonyms: bool = False, jobs: int | None = None,
+                    scheduler: str | None = None, quiet: bool = False) -> None:
+    from collections import deque
+
+    name = "standard input" if source == "-" else source
+    ids: deque[Any] = deque()  # each record's id as given (7 stays 7); results come back in input order
+    articles = _jsonl_articles(source, name, ids)
+    if scheduler:
+        from places.cluster import cluster_available
+
+        cluster_available()  # one line on how to install the extra, before anything is read
+        from places.cluster import geoparse_on_cluster
+
+        docs: Iterator[Any] = geoparse_on_cluster(articles, scheduler=scheduler, demonyms=demonyms)
+    elif source == "-" and jobs is None:  # a line in, its line out at once (a pipe is a dialogue)
+        docs = _stream(articles, online=online, demonyms=demonyms, jobs=1)
+    else:
+        docs = _stream(articles, online=online, demonyms=demonyms, jobs=jobs)
+    for doc in _progress(docs, total=None, quiet=quiet):
+        out.write(json.dumps({"id": ids.popleft(), "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False))
+        out.write("\n")
+        out.flush()
+
+
+def _jsonl_articles(source: str, name: str, ids: Any) -> Iterator[Any]:
     from places.articles import without_surrogates
     from places.model import Article
 
-    name = "standard input" if source == "-" else source
-    geoparser = None  # built at the first record: a bad first line is reported without loading the index
     for _, record in _jsonl_records(source, name):
-        if geoparser is None:
-            geoparser = _geoparser(online=online, demonyms=demonyms)
-        # Article is built directly, not via article_from_text: the corpus offsets refer to
-        # the text exactly as given, so it must not be normalised.
-        # Lone surrogates (JSON "\ud800" escapes; no UTF-8 can carry them) become U+FFFD, one for one.
         rid = record["id"]
-        text = without_surrogates(record["text"])
-        article = Article(id=without_surrogates(str(rid)), title=without_surrogates(str(record.get("title") or rid)),
-                          text=text)
-        doc = geoparser.parse(article)
-        line = json.dumps({"id": rid, "places": [_mention_json(m) for m in doc.mentions]}, ensure_ascii=False)
-        out.write(without_surrogates(line))
-        out.write("\n")
-        out.flush()
+        ids.append(without_surrogates(rid) if isinstance(rid, str) else rid)
+        # Article is built directly, not via article_from_text: the corpus offsets refer to
+        # the text exactly as given, so it must not be normalised. Lone surrogates (JSON "\ud800"
+        # escapes; no UTF-8 can carry them) become U+FFFD, one for one, so offsets stay.
+        yield Article(id=without_surrogates(str(rid)), title=without_surrogates(str(record.get("title") or rid)),
+                      text=without_surrogates(record["text"]))
 
 
 def _jsonl_records(source: str, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -214,14 +269,9 @@ def _mention_json(mention: Any, *, confidence: bool = False) -> dict[str, Any]:
 
 
 def _geoparser(*, online: bool, demonyms: bool = False) -> Any:
-    from places.geoparse import GeoparseOptions, shared_geoparser
-    from places.recognize import RecognizeOptions
+    from places.geoparse import shared_geoparser
 
-    shared = shared_geoparser(online=online, progress=_report_index_build, on_unavailable=_report_notice)
-    if not demonyms:
-        return shared
-    # Demonyms change only the options: the same index and fallback.
-    return shared.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True)))
+    return shared_geoparser(online=online, demonyms=demonyms, progress=_report_index_build, on_unavailable=_report_notice)
 
 
 def _report_notice(notice: str) -> None:
@@ -241,11 +291,12 @@ def _export_command(args: list[str]) -> int:
     from viewer.formats import FORMATS, format_for_suffix
 
     parser = argparse.ArgumentParser(prog="gazette export", description="Export the map of one or more articles.")
-    parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html) or lessons (.yaml)")
+    parser.add_argument("files", nargs="+", metavar="ARTICLE", help="articles (.txt, .md, .html), feeds (.rss, .atom, .xml), lessons (.yaml) or folders of them")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="file to write")
     parser.add_argument("--format", choices=FORMATS, help="default: from OUT's suffix")
     parser.add_argument("--size", type=_size, metavar="WxH", help="image size for png (e.g. 1600x1000)")
     _add_map_options(parser)
+    _add_run_options(parser)
     opts = parser.parse_args(args)
     fmt = opts.format or format_for_suffix(opts.output.suffix)
     if fmt is None:
@@ -254,8 +305,8 @@ def _export_command(args: list[str]) -> int:
 
     check_target(opts.output, fmt=fmt, inputs=opts.files)  # before anything is parsed
     articles = _load_articles(opts.files)
-    geoparser = _geoparser(online=opts.online)
-    docs = [geoparser.parse(article) for article in articles]
+    _geoparser(online=opts.online)
+    docs = list(_progress(_stream(articles, online=opts.online, jobs=opts.jobs), total=len(articles), quiet=opts.quiet))
     for doc in docs:
         if not doc.mentions:
             print(f"No places found in {doc.article.title}", file=sys.stderr)
@@ -282,9 +333,13 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _load_articles(files: Sequence[str]) -> list[Any]:
-    from places.sources import load_sources
+    """The articles of files and folders; those that cannot be read are one summary line on stderr."""
+    from places.sources import open_sources
 
-    return list(load_sources(files))
+    sources = open_sources(files)
+    if sources.summary:
+        print(f"gazette: {sources.summary}", file=sys.stderr, flush=True)
+    return list(sources.articles)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 __all__ = [
     "DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "TEXT_SUFFIXES", "TITLE_MAX_CHARS",
     "article_from_text", "article_id", "first_line_title", "load_article", "normalise_text", "read_error_reason",
-    "regular_file_problem", "without_surrogates",
+    "read_file_bytes", "regular_file_problem", "without_surrogates",
 ]  # fmt: skip
 
 import codecs
@@ -27,6 +27,7 @@ from places.errors import ArticleError
 from places.markup import CONTROL_CHARS as _CONTROL
 from places.markup import Parsed, parse_html, parse_markdown
 from places.model import Article
+from places.pagemeta import PageMeta, byline_metadata, front_matter_metadata, page_metadata
 
 DEFAULT_MAX_BYTES = 50_000_000
 TITLE_MAX_CHARS = 120
@@ -78,7 +79,7 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
     """Read an article file (.txt, .md, .html; unknown suffixes are read as text if they are text)."""
     shown = os.fspath(path)
     p = Path(shown).expanduser()
-    data = _read_bytes(p, shown, max_bytes=max_bytes)
+    data = read_file_bytes(p, shown, max_bytes=max_bytes)
     if not data:
         raise ArticleError(f"Cannot open {shown}: the file is empty.")
     suffix = p.suffix.lower()
@@ -93,21 +94,25 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
         raise ArticleError(f"Cannot open {shown}: it is a binary file, not text.")
     text = normalise_text(text)
     if is_html:
-        parsed = parse_html(text)
+        parsed, meta = parse_html(text), page_metadata(text)
     elif suffix in MARKDOWN_SUFFIXES:
-        parsed = parse_markdown(text)
+        parsed, meta = parse_markdown(text), front_matter_metadata(text)
     else:
-        parsed = Parsed(text.strip("\n"))
+        parsed, meta = Parsed(text.strip("\n")), PageMeta()
     if not _HAS_WORD.search(parsed.text):
         what = " (only scripts, styles or page furniture)" if is_html else ""
         raise ArticleError(f"Cannot open {shown}: it has no readable text{what}.")
     resolved = p.resolve()
+    byline = byline_metadata(parsed.text)
     return Article(
         id=article_id(resolved),
-        title=_bounded_title(parsed.title) or first_line_title(parsed.text) or p.stem or shown,
+        title=_bounded_title(meta.title or parsed.title) or first_line_title(parsed.text) or p.stem or shown,
         text=parsed.text,
         source=str(resolved),
-        published=parsed.published,
+        published=meta.published or parsed.published or byline.published,
+        url=meta.url,
+        site_name=meta.site_name,
+        author=meta.author or byline.author,
     )
 
 
@@ -204,7 +209,8 @@ def regular_file_problem(path: str | os.PathLike[str]) -> tuple[str | None, os.s
     return None, st
 
 
-def _read_bytes(p: Path, shown: str, *, max_bytes: int) -> bytes:
+def read_file_bytes(p: Path, shown: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, or an ArticleError naming it as ``shown``."""
     problem, st = regular_file_problem(p)
     if problem is not None or st is None:
         raise ArticleError(f"Cannot open {shown}: {problem}")

@@ -147,15 +147,29 @@ _online: Geoparser | None = None
 _lock = threading.Lock()
 
 
-def shared_geoparser(*, online: bool = False, progress: Progress | None = None,
+def shared_geoparser(*, online: bool = False, demonyms: bool = False, progress: Progress | None = None,
                      on_unavailable: Callable[[str], None] | None = None) -> Geoparser:
     """The process-wide geoparser, offline or with the online fallback; each is built once.
 
     The online one shares the offline one's gazetteer (loading it twice costs seconds and memory).
+    ``demonyms`` gives the same index and fallback with demonyms as associative mentions (``--demonyms``).
     ``progress(fraction, message)`` hears about a first-run index build (see Gazetteer.load);
     ``on_unavailable(notice)`` hears, once, that online look-ups failed (the notice stays readable
     as :attr:`Geoparser.notice`). A failure to build either is raised each time, never cached.
     """
+    base = _base_geoparser(online=online, progress=progress, on_unavailable=on_unavailable)
+    if not demonyms:
+        return base
+    with _lock:
+        if base not in _with_demonyms:
+            _with_demonyms[base] = base.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True)))
+        return _with_demonyms[base]
+
+
+_with_demonyms: dict[Geoparser, Geoparser] = {}
+
+
+def _base_geoparser(*, online: bool, progress: Progress | None, on_unavailable: Callable[[str], None] | None) -> Geoparser:
     global _offline, _online
     with _lock:
         if _offline is None:
@@ -168,4 +182,3 @@ def shared_geoparser(*, online: bool = False, progress: Progress | None = None,
             _online = Geoparser(_offline.gazetteer,
                                 fallback=online_geocoder(**nominatim_from_env(), on_unavailable=on_unavailable))
         return _online
-

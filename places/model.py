@@ -37,7 +37,10 @@ class Article:
     title: str
     text: str
     source: str = ""  # the path or URL it came from, shown in exports
-    published: str | None = None  # ISO 8601 date when known; for the time slider
+    published: str | None = None  # ISO 8601 date, or date-time with its UTC offset, when known; for the time slider
+    url: str | None = None  # the page's own address (canonical link, og:url, a feed item's link)
+    site_name: str | None = None  # "BBC News", a feed's title
+    author: str | None = None  # as the page gives it; several joined with "; "
 
 
 @dataclass(frozen=True, slots=True)

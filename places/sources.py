@@ -1,33 +1,78 @@
-"""The one way from paths to :class:`~places.model.Article`\\ s: articles and lessons alike.
+"""The one way from paths to :class:`~places.model.Article`\\ s: articles, feeds, folders and lessons.
 
-The command line, the parse process and the window all call :func:`load_sources`, so a path
-means the same everywhere: it is resolved against ``cwd`` (the folder the person typed it in),
-a lesson's articles against the lesson's folder, and a lesson's own title and date for an
-article stay on that :class:`Article`.
+The command line, the parse process and the window all call :func:`open_sources` (or
+:func:`load_sources`), so a path means the same everywhere: it is resolved against ``cwd`` (the
+folder the person typed it in), a lesson's articles against the lesson's folder, and a lesson's own
+title and date for an article stay on that :class:`Article`.  A folder is read recursively by
+suffix (articles and feeds; hidden files and folders skipped; in sorted order).  Of many files, the
+ones that cannot be read become :class:`Failure`\\ s in one summary and the rest open; one file
+named on its own that cannot be read raises its :class:`ArticleError` as before.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "ARTICLE_SUFFIXES", "LESSON_SUFFIXES", "SOURCE_SUFFIXES", "is_lesson", "load_source", "load_sources", "resolve_path",
+    "ARTICLE_SUFFIXES", "FEED_SUFFIXES", "FOLDER_SUFFIXES", "LESSON_SUFFIXES", "SOURCE_SUFFIXES", "Failure", "Sources",
+    "folder_files", "is_feed", "is_lesson", "load_source", "load_sources", "open_sources", "resolve_path",
 ]  # fmt: skip
 
 import os
+import stat
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from places.articles import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_article
-from places.errors import ArticleError
+from places.articles import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_article, read_error_reason
+from places.errors import ArticleError, GazetteError
+from places.feeds import FEED_SUFFIXES, load_feed
 from places.lessons import LESSON_SUFFIXES, load_lesson
 from places.model import Article
 
 ARTICLE_SUFFIXES: tuple[str, ...] = tuple(sorted((TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""}))
-SOURCE_SUFFIXES: tuple[str, ...] = ARTICLE_SUFFIXES + LESSON_SUFFIXES
+SOURCE_SUFFIXES: tuple[str, ...] = ARTICLE_SUFFIXES + LESSON_SUFFIXES + FEED_SUFFIXES
+# What a folder is searched for: lessons are left out, since a lesson's articles sit beside it.
+FOLDER_SUFFIXES: tuple[str, ...] = ARTICLE_SUFFIXES + FEED_SUFFIXES
+SUMMARY_NAMES = 5  # files named in a summary; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A file that could not be read: its path as shown, why in a few words, and the full sentence."""
+
+    path: str
+    reason: str  # "empty", "a PDF document", "permission denied"
+    message: str  # the GazetteError's sentence: "Cannot open a.txt: the file is empty."
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What a set of paths opened to: the articles in order, and the files that could not be read."""
+
+    articles: tuple[Article, ...]
+    failures: tuple[Failure, ...] = ()
+    files: int = 0  # files tried, readable or not
+
+    @property
+    def summary(self) -> str | None:
+        """"2 of 40 files could not be read: a.txt (empty), b.pdf (a PDF document)." or None when all opened."""
+        if not self.failures:
+            return None
+        named = ", ".join(f"{f.path} ({f.reason})" for f in self.failures[:SUMMARY_NAMES])
+        more = len(self.failures) - SUMMARY_NAMES
+        if more > 0:
+            named += f" and {more} more"
+        n = len(self.failures)
+        return f"{n} of {self.files} file{'s' if self.files != 1 else ''} could not be read: {named}."
 
 
 def is_lesson(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` names a lesson file (by its suffix; the file need not exist)."""
     return os.fspath(path).lower().endswith(LESSON_SUFFIXES)
+
+
+def is_feed(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names a saved RSS/Atom feed (by its suffix)."""
+    return os.fspath(path).lower().endswith(FEED_SUFFIXES)
 
 
 def resolve_path(path: str | os.PathLike[str], *, cwd: Path | None = None) -> Path:
@@ -43,13 +88,93 @@ def resolve_path(path: str | os.PathLike[str], *, cwd: Path | None = None) -> Pa
 
 
 def load_source(path: str | os.PathLike[str], *, cwd: Path | None = None) -> tuple[Article, ...]:
-    """The articles of one path: one for an article file, each listed article for a lesson."""
+    """The articles of one file: one for an article, each item of a feed, each listed article of a lesson."""
     resolved = resolve_path(path, cwd=cwd)
     if is_lesson(resolved):
         return load_lesson(resolved).articles
+    if is_feed(resolved):
+        return load_feed(resolved)
     return (load_article(resolved),)
 
 
 def load_sources(paths: Sequence[str | os.PathLike[str]], *, cwd: Path | None = None) -> tuple[Article, ...]:
-    """Every article the paths name, in order; the first unreadable one raises its GazetteError."""
-    return tuple(article for path in paths for article in load_source(path, cwd=cwd))
+    """Every article the paths name, in order; the first unreadable file raises its GazetteError."""
+    out: list[Article] = []
+    for path in paths:
+        resolved = resolve_path(path, cwd=cwd)
+        files = folder_files(resolved, shown=os.fspath(path)) if _is_folder(resolved) else (resolved,)
+        for file in files:
+            out.extend(load_source(file))
+    return tuple(out)
+
+
+def open_sources(paths: Sequence[str | os.PathLike[str]], *, cwd: Path | None = None) -> Sources:
+    """Every article the paths name, in order, and a :class:`Failure` for each file that could not be read.
+
+    One file named on its own (not a folder) that cannot be read raises its GazetteError, as does
+    a folder with no articles or paths none of whose files could be read.
+    """
+    if len(paths) == 1 and not _is_folder(resolve_path(paths[0], cwd=cwd)):
+        articles = load_source(paths[0], cwd=cwd)
+        return Sources(articles, (), 1)
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    tried = 0
+    for path in paths:
+        shown = os.fspath(path)
+        resolved = resolve_path(path, cwd=cwd)
+        if _is_folder(resolved):
+            files = [(f, os.path.join(shown, os.path.relpath(f, resolved))) for f in folder_files(resolved, shown=shown)]
+        else:
+            files = [(resolved, shown)]
+        for file, name in files:
+            tried += 1
+            try:
+                articles.extend(load_source(file))
+            except GazetteError as err:
+                failures.append(Failure(name, _reason(str(err), name), str(err)))
+    if not articles:
+        if len(failures) == 1:
+            raise ArticleError(failures[0].message)
+        raise ArticleError(f"None of the {tried} files could be read: "
+                           + Sources((), tuple(failures), tried).summary.partition(": ")[2])  # type: ignore[union-attr]
+    return Sources(tuple(articles), tuple(failures), tried)
+
+
+def folder_files(folder: Path, *, shown: str | None = None) -> tuple[Path, ...]:
+    """The article and feed files under ``folder``, recursively, hidden ones skipped, in sorted order.
+
+    Symlinked folders are not followed (a link back up would never end); an ArticleError when
+    the folder cannot be listed or holds no such file.
+    """
+    shown = shown or str(folder)
+    found: list[Path] = []
+    errors: list[OSError] = []
+    for root, dirs, names in os.walk(folder, onerror=errors.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root, n) for n in names if not n.startswith(".") and n.lower().endswith(FOLDER_SUFFIXES))
+    if errors and errors[0].filename == os.fspath(folder):
+        raise ArticleError(f"Cannot open {shown}: {read_error_reason(errors[0])}")
+    if not found:
+        kinds = ", ".join(FOLDER_SUFFIXES)
+        raise ArticleError(f"Cannot open {shown}: it is a folder with no articles or feeds in it ({kinds}).")
+    found.sort(key=lambda p: p.relative_to(folder).parts)
+    return tuple(found)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _reason(message: str, shown: str) -> str:
+    """A few words of why from a "Cannot open X: <why>." sentence: "empty", "a PDF document"."""
+    prefix = f"Cannot open {shown}: "
+    why = message[len(prefix):] if message.startswith(prefix) else message.partition(": ")[2] or message
+    why = why.split(". ")[0].split(", not ")[0].rstrip(".")
+    for lead in ("the file is ", "it is "):
+        if why.startswith(lead):
+            why = why[len(lead):]
+    return why

@@ -22,11 +22,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 extras=""
-[ $want_test = 1 ] && extras="test"
+[ $want_test = 1 ] && extras="test,cluster"  # CI runs the Dask tests too; the desktop app needs neither
 deps_stamp=.venv/.gazette-deps
 deps_key="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)-$extras"
 if [ "$(cat "$deps_stamp" 2>/dev/null || true)" != "$deps_key" ] \
-   && ! { [ -z "$extras" ] && grep -q -- "^${deps_key}test$" "$deps_stamp" 2>/dev/null; }; then
+   && ! { [ -z "$extras" ] && grep -q -- "^${deps_key}test,cluster$" "$deps_stamp" 2>/dev/null; }; then
   say "installing Python dependencies${extras:+ (with $extras extras)}"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python - "$extras" >.venv/.gazette-requirements <<'PY'

@@ -97,7 +97,7 @@ heading for the <a href="/bosporus">Bosporus</a> &amp; <em>Istanbul</em>.</p>
 def test_html_keeps_article_text_only(tmp_path):
     article = _load(tmp_path, "page.html", PAGE)
     assert article.title == "Ships leave Odesa"
-    assert article.published == "2024-03-02T09:15:00"
+    assert article.published == "2024-03-02T09:15:00+00:00"  # the offset the page declares is kept
     assert article.text == (
         "Ships leave Odesa\n\n"
         "Three bulk carriers left Odesa on Monday, heading for the Bosporus & Istanbul.\n\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from places.errors import ArticleError, LessonError
-from places.sources import ARTICLE_SUFFIXES, LESSON_SUFFIXES, is_lesson, load_sources, resolve_path
+from places.sources import ARTICLE_SUFFIXES, LESSON_SUFFIXES, folder_files, is_lesson, load_sources, open_sources, resolve_path
 
 
 @pytest.fixture
@@ -89,3 +89,68 @@ def test_a_deleted_current_folder_is_one_message(tmp_path: Path, monkeypatch):
 
 def test_no_paths_no_articles():
     assert load_sources([]) == ()
+
+
+# --- folders, many files, feeds ------------------------------------------------------------
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Port News</title>
+<item><title>Ships leave Odesa</title><link>https://example.org/a</link><pubDate>Mon, 04 Mar 2024 10:12:00 +0200</pubDate>
+<description>&lt;p&gt;Ships left &lt;b&gt;Odesa&lt;/b&gt; for Istanbul.&lt;/p&gt;</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def week(tmp_path: Path) -> Path:
+    folder = tmp_path / "week"
+    (folder / "monday").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    (folder / "b.txt").write_text("Varna\n\nPatrols near Varna.", encoding="utf-8")
+    (folder / "a.md").write_text("# Kyiv\n\nTrains reached Kyiv.", encoding="utf-8")
+    (folder / "monday" / "c.html").write_text("<html><body><p>Talks in Geneva.</p></body></html>", encoding="utf-8")
+    (folder / "monday" / "port.rss").write_text(RSS, encoding="utf-8")
+    (folder / ".hidden.txt").write_text("Paris", encoding="utf-8")
+    (folder / ".git" / "notes.txt").write_text("Berlin", encoding="utf-8")
+    (folder / "lesson.yaml").write_text("title: x\narticles: [a.md]\n", encoding="utf-8")  # lessons are opened by name
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    return folder
+
+
+def test_a_folder_is_read_recursively_in_sorted_order(week: Path):
+    assert [p.relative_to(week).as_posix() for p in folder_files(week)] == ["a.md", "b.txt", "monday/c.html", "monday/port.rss"]
+    sources = open_sources([week])
+    assert [a.title for a in sources.articles] == ["Kyiv", "Varna", "Talks in Geneva.", "Ships leave Odesa"]
+    assert sources.failures == () and sources.summary is None and sources.files == 4
+    assert load_sources([week]) == sources.articles
+
+
+def test_unreadable_files_are_one_summary_and_the_rest_open(week: Path):
+    (week / "empty.txt").write_bytes(b"")
+    (week / "monday" / "scan.html").write_bytes(b"%PDF-1.7\n")
+    sources = open_sources([week])
+    assert len(sources.articles) == 4
+    assert [(f.path, f.reason) for f in sources.failures] == [
+        (str(week / "empty.txt"), "empty"), (str(week / "monday" / "scan.html"), "a PDF document")]
+    assert sources.summary == (f"2 of 6 files could not be read: {week / 'empty.txt'} (empty), "
+                               f"{week / 'monday' / 'scan.html'} (a PDF document).")  # fmt: skip
+    assert sources.failures[0].message == f"Cannot open {week / 'empty.txt'}: the file is empty."
+
+
+def test_many_files_open_despite_a_missing_one(week: Path):
+    sources = open_sources(["a.md", "missing.txt", "b.txt"], cwd=week)
+    assert [a.title for a in sources.articles] == ["Kyiv", "Varna"]
+    assert sources.summary == "1 of 3 files could not be read: missing.txt (there is no such file)."
+
+
+def test_one_named_file_still_raises(week: Path):
+    (week / "empty.txt").write_bytes(b"")
+    with pytest.raises(ArticleError, match=r"empty\.txt: the file is empty\.$"):
+        open_sources([week / "empty.txt"])
+    with pytest.raises(ArticleError, match="could be read"):
+        open_sources([week / "empty.txt", week / "missing.txt"])
+
+
+def test_a_folder_without_articles_is_one_error(tmp_path: Path):
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "a.jpg").write_bytes(b"\xff\xd8\xff")
+    with pytest.raises(ArticleError, match=r"pics: it is a folder with no articles or feeds in it"):
+        open_sources([tmp_path / "pics"])

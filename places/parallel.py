@@ -1,0 +1,161 @@
+"""Geoparse many articles on all cores: a process pool, results streamed back in input order.
+
+    for doc in geoparse_stream(articles):          # an iterator of GeoparsedArticle, input order
+        ...                                        # each one as soon as it and those before it are done
+
+Each worker loads the place index once (the pool's initializer) and keeps its geoparser for every
+article it is sent; the parent submits a bounded window of articles ahead of the one it is
+waiting for, so memory stays bounded however long the input.  The output equals
+``[Geoparser().parse(a) for a in articles]``: same geoparser, same options, same order.  With
+``jobs=1``, few articles or ``online`` (one rate limit for Nominatim) it runs in this process.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_MIN_PARALLEL", "default_jobs", "geoparse_stream"]
+
+import multiprocessing
+import os
+import queue
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from places.errors import GazetteerError
+from places.model import Article, GeoparsedArticle
+
+DEFAULT_MIN_PARALLEL = 8  # fewer articles than this run in the calling process
+_AHEAD_PER_JOB = 16  # articles in flight per worker: enough to keep each busy, few enough to bound memory
+_CHUNK = 4  # articles per task: one round trip per few articles, not per article
+
+_READY_TIMEOUT = 900.0  # seconds for every worker to load the index (a first run builds it)
+
+# A first parse costs ~0.3 s more than later ones (lazy tables, first-use imports).
+_WARM_UP = Article(id="warm-up", title="", text="Officials in Springfield, Illinois, met the mayor of Odesa and "
+                   "visitors from Texas, Paris and the Black Sea coast on Monday.")
+_geoparser = None
+_init_error: BaseException | None = None
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(online: bool, demonyms: bool, ready: Any) -> None:
+    """Load the index once in this worker, then tell the parent on ``ready``."""
+    global _geoparser, _init_error
+    try:
+        from places.geoparse import shared_geoparser
+
+        shared_geoparser().parse(_WARM_UP)  # the index loaded and its first-use caches filled, offline
+        _geoparser = shared_geoparser(online=online, demonyms=demonyms)
+    except BaseException as err:  # noqa: BLE001 - re-raised by the first task, in the parent
+        _init_error = err
+    ready.put(os.getpid())
+
+
+def _parse_chunk(articles: tuple[Article, ...]) -> tuple[GeoparsedArticle, ...]:
+    if _init_error is not None:
+        raise _init_error
+    assert _geoparser is not None
+    return tuple(_geoparser.parse(a) for a in articles)
+
+
+def geoparse_stream(
+    articles: Iterable[Article], *, jobs: int | None = None, online: bool = False, demonyms: bool = False,
+    min_parallel: int = DEFAULT_MIN_PARALLEL, on_ready: Callable[[], None] | None = None,
+) -> Iterator[GeoparsedArticle]:
+    """Each article geoparsed, in input order, as soon as it is done; on ``jobs`` processes (default: all cores).
+
+    ``articles`` is read lazily (a generator over a huge file is fine).  ``on_ready()`` is called
+    once the workers have loaded the index, before the first article is submitted (for timing
+    and progress).  Closing the iterator early (``break``) stops the workers.
+    """
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    source = iter(articles)
+    head: list[Article] = []
+    for article in source:
+        head.append(article)
+        if len(head) >= min_parallel:
+            break
+    # Online look-ups stay in one process: Nominatim allows one request a second per client.
+    if jobs == 1 or online or len(head) < min_parallel:
+        yield from _in_process(head, source, online=online, demonyms=demonyms, on_ready=on_ready)
+        return
+    yield from _in_pool(head, source, jobs=jobs, online=online, demonyms=demonyms, on_ready=on_ready)
+
+
+def _in_process(head: list[Article], rest: Iterator[Article], *, online: bool, demonyms: bool,
+                on_ready: Callable[[], None] | None) -> Iterator[GeoparsedArticle]:
+    from places.geoparse import shared_geoparser
+
+    shared_geoparser().parse(_WARM_UP)
+    parser = shared_geoparser(online=online, demonyms=demonyms)
+    if on_ready:
+        on_ready()
+    for article in head:
+        yield parser.parse(article)
+    for article in rest:
+        yield parser.parse(article)
+
+
+def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, online: bool, demonyms: bool,
+             on_ready: Callable[[], None] | None) -> Iterator[GeoparsedArticle]:
+    # spawn, not fork: the parent may hold threads (Qt, tqdm's monitor) that fork would copy mid-lock.
+    context = multiprocessing.get_context("spawn")
+    ready = context.Queue()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(online, demonyms, ready)) as pool:  # fmt: skip
+        # The pool starts a worker per task until it has ``jobs``; each loads the index and says
+        # so, and no article is sent before every worker is ready (the clock starts then).
+        first = [pool.submit(_parse_chunk, ()) for _ in range(jobs)]
+        _wait_ready(ready, first, jobs)
+        if on_ready:
+            on_ready()
+        pending: deque[Future[tuple[GeoparsedArticle, ...]]] = deque()
+        chunks = _chunks(head, rest)
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_parse_chunk, chunk))
+                if len(pending) * _CHUNK >= _AHEAD_PER_JOB * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _wait_ready(ready: Any, first: list[Future[Any]], jobs: int) -> None:
+    deadline = time.monotonic() + _READY_TIMEOUT
+    waiting = jobs
+    while waiting:
+        try:
+            ready.get(timeout=0.2)
+            waiting -= 1
+        except queue.Empty:
+            for f in first:
+                if f.done():
+                    f.result()  # a worker that died or could not load the index raises here
+            if time.monotonic() > deadline:
+                raise GazetteerError("The geoparsing processes did not start in time; try --jobs 1.") from None
+    for f in first:
+        f.result()
+
+
+def _chunks(head: list[Article], rest: Iterator[Article]) -> Iterator[tuple[Article, ...]]:
+    chunk: list[Article] = []
+    for source in (head, rest):
+        for article in source:
+            chunk.append(article)
+            if len(chunk) == _CHUNK:
+                yield tuple(chunk)
+                chunk = []
+    if chunk:
+        yield tuple(chunk)
