@@ -20,6 +20,7 @@ import queue
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -80,11 +81,11 @@ def geoparse_stream(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     source = iter(articles)
     head: list[Article] = []
-    for article in source:
-        head.append(article)
-        if len(head) >= min_parallel:
-            break
     # Online look-ups stay in one process: Nominatim allows one request a second per client.
+    # Otherwise the first few articles decide; with one job nothing is read ahead (a pipe's
+    # first line gets its answer before the second is written).
+    if jobs > 1 and not online:
+        head.extend(islice(source, min_parallel))
     if jobs == 1 or online or len(head) < min_parallel:
         yield from _in_process(head, source, online=online, on_ready=on_ready)
         return
