@@ -8,7 +8,7 @@ comes from trafilatura (and htmldate, its date reader).  The article *text* stay
 (:func:`places.markup.parse_html`): trafilatura dropped more furniture there, but it runs a page's
 paragraphs into one line or splits one at each ``<b>`` when it falls back on short pages, costs
 20-50x more, and has no linear-time guarantee on hostile markup.  trafilatura never fetches here:
-it gets the page as a string and no URL.
+it gets a parsed tree of the page and no URL (htmldate would fetch a string that looks like one).
 """
 
 from __future__ import annotations
@@ -45,13 +45,19 @@ def page_metadata(html: str) -> PageMeta:
     import trafilatura  # imported on first use: a text-only session never pays for lxml
     from htmldate import find_date
 
+    from trafilatura.utils import load_html
+
     head = html[:META_MAX_CHARS]
     try:
-        meta = trafilatura.extract_metadata(head)
+        # Both get a parsed tree, never the string: htmldate fetches a string that looks like a URL.
+        tree = load_html(head)
+        if tree is None:
+            return PageMeta()
+        meta = trafilatura.extract_metadata(tree)
         # trafilatura hands htmldate the canonical URL, whose /2024/05/07/ then wins over the page's
         # own timestamp with its offset; asked without it, htmldate reads the timestamp.
-        found = find_date(head, url=None, **_DATE_PARAMS) or meta.date or ""
-    except (ValueError, lxml.etree.LxmlError, RecursionError):
+        found = find_date(load_html(head), url=None, **_DATE_PARAMS) or meta.date or ""
+    except (ValueError, TypeError, lxml.etree.LxmlError, RecursionError):
         return PageMeta()
     return PageMeta(
         title=_clean(meta.title),

@@ -20,11 +20,12 @@ import queue
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from places.errors import GazetteerError
-from places.model import Article, GeoparsedArticle
+from places.model import Article, GeoparsedArticle, Mention
 
 DEFAULT_MIN_PARALLEL = 8  # fewer articles than this run in the calling process
 _AHEAD_PER_JOB = 16  # articles in flight per worker: enough to keep each busy, few enough to bound memory
@@ -60,11 +61,12 @@ def _init_worker(online: bool, demonyms: bool, ready: Any) -> None:
     ready.put(os.getpid())
 
 
-def _parse_chunk(articles: tuple[Article, ...]) -> tuple[GeoparsedArticle, ...]:
+def _parse_chunk(articles: tuple[Article, ...]) -> tuple[tuple[Mention, ...], ...]:
+    """The mentions of each article; the parent already holds the articles (their text is not sent back)."""
     if _init_error is not None:
         raise _init_error
     assert _geoparser is not None
-    return tuple(_geoparser.parse(a) for a in articles)
+    return tuple(_geoparser.parse(a).mentions for a in articles)
 
 
 def geoparse_stream(
@@ -80,11 +82,11 @@ def geoparse_stream(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     source = iter(articles)
     head: list[Article] = []
-    for article in source:
-        head.append(article)
-        if len(head) >= min_parallel:
-            break
     # Online look-ups stay in one process: Nominatim allows one request a second per client.
+    # Otherwise the first few articles decide; with one job nothing is read ahead (a pipe's
+    # first line gets its answer before the second is written).
+    if jobs > 1 and not online:
+        head.extend(islice(source, min_parallel))
     if jobs == 1 or online or len(head) < min_parallel:
         yield from _in_process(head, source, online=online, demonyms=demonyms, on_ready=on_ready)
         return
@@ -118,18 +120,22 @@ def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, online:
         _wait_ready(ready, first, jobs)
         if on_ready:
             on_ready()
-        pending: deque[Future[tuple[GeoparsedArticle, ...]]] = deque()
-        chunks = _chunks(head, rest)
+        pending: deque[tuple[tuple[Article, ...], Future[tuple[tuple[Mention, ...], ...]]]] = deque()
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(_parse_chunk, chunk))
+            for chunk in _chunks(head, rest):
+                pending.append((chunk, pool.submit(_parse_chunk, chunk)))
                 if len(pending) * _CHUNK >= _AHEAD_PER_JOB * jobs:
-                    yield from pending.popleft().result()
+                    yield from _docs(*pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from _docs(*pending.popleft())
         finally:
-            for f in pending:
+            for _, f in pending:
                 f.cancel()
+
+
+def _docs(chunk: tuple[Article, ...], future: Future[tuple[tuple[Mention, ...], ...]]) -> Iterator[GeoparsedArticle]:
+    for article, mentions in zip(chunk, future.result(), strict=True):
+        yield GeoparsedArticle(article, mentions)
 
 
 def _wait_ready(ready: Any, first: list[Future[Any]], jobs: int) -> None:

@@ -416,3 +416,57 @@ def test_a_missing_file_after_the_first_is_named_without_opening_a_window(tmp_pa
     result = gazette(str(article), str(tmp_path / "missing.txt"), timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip() == f"gazette: Cannot open {tmp_path / 'missing.txt'}: there is no such file."
+
+
+# --- folders, feeds, many files, the pool ---------------------------------------------------
+
+
+def _week(tmp_path):
+    folder = tmp_path / "week"
+    (folder / "tuesday").mkdir(parents=True)
+    (folder / "a.txt").write_text("Ships left Odesa for Istanbul.", encoding="utf-8")
+    (folder / "tuesday" / "b.md").write_text("---\ntitle: Patrols\ndate: 2024-03-05T09:00:00+02:00\n---\nPatrols near Varna.", encoding="utf-8")
+    (folder / "tuesday" / "c.html").write_text(
+        '<html><head><meta property="og:site_name" content="Port News"><meta name="author" content="Jane Roe">'
+        '<link rel="canonical" href="https://example.org/c"></head><body><p>Talks in Geneva.</p></body></html>', encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.txt").write_bytes(b"%PDF-1.7\n")
+    return folder
+
+
+def test_geoparse_a_folder_reports_unreadable_files_in_one_line(tmp_path):
+    folder = _week(tmp_path)
+    result = gazette("geoparse", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"gazette: 2 of 5 files could not be read: {folder / 'empty.txt'} (empty), "
+                             f"{folder / 'scan.txt'} (a PDF document).\n")  # fmt: skip
+    docs = json.loads(result.stdout)
+    assert [d["title"] for d in docs] == ["Ships left Odesa for Istanbul.", "Patrols", "Talks in Geneva."]
+    assert docs[1]["published"] == "2024-03-05T09:00:00+02:00"
+    assert (docs[2]["site_name"], docs[2]["author"], docs[2]["url"]) == ("Port News", "Jane Roe", "https://example.org/c")
+    assert [p["text"] for p in docs[0]["places"]] == ["Odesa", "Istanbul"]
+
+
+def test_export_a_folder(tmp_path):
+    folder = _week(tmp_path)
+    out = tmp_path / "week.geojson"
+    result = gazette("export", str(folder), "-o", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Wrote {out} (geojson): ") and "from 3 articles" in result.stdout
+    assert "could not be read" in result.stderr
+
+
+def test_geoparse_jobs_gives_the_same_json(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n, town in enumerate(["Odesa", "Varna", "Kyiv", "Lviv", "Istanbul", "Burgas", "Geneva", "Paris", "Berlin", "Rome"]):
+        (folder / f"{n:02}.txt").write_text(f"Officials met in {town} on Monday.", encoding="utf-8")
+    one, two = gazette("geoparse", "--jobs", "1", str(folder)), gazette("geoparse", "--jobs", "2", str(folder))
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout == two.stdout and len(json.loads(one.stdout)) == 10
+    assert "Kyiv" in one.stdout
+
+
+def test_jobs_must_be_a_positive_number():
+    result = gazette("geoparse", "--jobs", "0", "x.txt")
+    assert result.returncode == 2 and "expected a number of processes" in result.stderr

@@ -51,3 +51,15 @@ def test_front_matter_and_byline(tmp_path: Path):
 ])  # fmt: skip
 def test_iso_datetime(raw, iso):
     assert iso_datetime(raw) == iso
+
+
+def test_a_page_that_is_only_a_url_is_never_fetched(tmp_path: Path, monkeypatch):
+    import htmldate.utils
+    import trafilatura.downloads
+
+    monkeypatch.setattr(htmldate.utils, "fetch_url", lambda *a, **k: pytest.fail("fetched"))
+    monkeypatch.setattr(trafilatura.downloads, "fetch_url", lambda *a, **k: pytest.fail("fetched"))
+    assert page_metadata("https://example.invalid/2024/03/04/story.html").url is None
+    path = tmp_path / "link.html"
+    path.write_text("https://example.invalid/2024/03/04/story.html", encoding="utf-8")
+    assert load_article(path).text == "https://example.invalid/2024/03/04/story.html"
