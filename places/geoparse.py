@@ -7,7 +7,7 @@ capitalised names that look like places from their context but are unknown to th
 
 from __future__ import annotations
 
-__all__ = ["GeoparseOptions", "Geoparser", "default_geoparser", "shared_geoparser"]
+__all__ = ["GeoparseOptions", "Geoparser", "shared_geoparser"]
 
 import threading
 from collections.abc import Callable
@@ -169,7 +169,3 @@ def shared_geoparser(*, online: bool = False, progress: Progress | None = None,
                                 fallback=online_geocoder(**nominatim_from_env(), on_unavailable=on_unavailable))
         return _online
 
-
-def default_geoparser(*, progress: Progress | None = None) -> Geoparser:
-    """The offline :func:`shared_geoparser`; kept only until viewer/ and its tests call that."""
-    return shared_geoparser(progress=progress)

@@ -9,6 +9,7 @@ __all__ = [
     "basemaps",
     "bridge",
     "corrections",
+    "dialogs",
     "elements",
     "errors",
     "excerpts",

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from places.errors import GazetteError
 from places.model import GeoparsedArticle
+from viewer import dialogs
 from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions, tile_origins
 from viewer.corrections import Correction
 from viewer.excerpts import ExcerptView
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.job: ParseJob | None = None
         self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
         self.fallback_notice = ""
+        self.online_notice = ""
 
         self.map_view = MapView()
         self.map_view.ready.connect(self.mapReady)
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.status_label = QLabel("No article open")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.cancel_button = QPushButton("Cancel")
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         self.job = None
         self._end_progress()
         page = result.page if result.options == self.map_options else None
+        self.online_notice = result.notice
         self._apply(self.session.opened(job.paths, result.docs), page=page)
 
     def _on_parse_failed(self, job: ParseJob, message: str) -> None:
@@ -297,7 +300,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ chrome
 
     def _update_chrome(self) -> None:
-        notices = [n for n in (self.session.notice, self.fallback_notice) if n]
+        notices = [n for n in (self.session.notice, self.fallback_notice, self.online_notice) if n]
         self.status_label.setText(" · ".join([self.session.summary(), *notices]))
         self.setWindowTitle(plain_title(self.session.window_title()))
         for action in self.export_actions.values():
@@ -307,7 +310,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(f"&Undo {label}" if label else "&Undo")
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "Gazette", message)
+        dialogs.warning(self, "Gazette", message)
 
     # ------------------------------------------------------------------ files
 

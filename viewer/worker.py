@@ -53,6 +53,7 @@ class ParseResult:
     docs: tuple[GeoparsedArticle, ...]
     page: str
     options: MapOptions  # what the page was built with
+    notice: str = ""  # e.g. "online look-ups unavailable, using the offline gazetteer"
 
 
 class ParseJob(QThread):
@@ -142,6 +143,7 @@ class ParseJob(QThread):
         article: Article | None = None
         mentions: list[Mention] = []
         options = self.options()
+        notice = ""
         try:
             _write_frame(child.stdin, ParseRequest(tuple(str(p) for p in self.paths), self.online))
             while True:
@@ -167,10 +169,11 @@ class ParseJob(QThread):
                     docs.append(GeoparsedArticle(article, tuple(mentions)))
                     article, mentions = None, []
                 elif kind == "parsed":
+                    notice = payload[0] if payload else ""
                     options = self.options()
                     _write_frame(child.stdin, options)
                 elif kind == "page":
-                    return ParseResult(tuple(docs), payload[0], options)
+                    return ParseResult(tuple(docs), payload[0], options, notice)
                 elif kind == "error":
                     raise GazetteError(payload[0])
                 elif kind == "bug":
@@ -326,7 +329,8 @@ def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
     from places.geoparse import shared_geoparser
     from viewer.mapbuilder import map_page
 
-    parse = shared_geoparser(online=request.online).parse
+    geoparser = shared_geoparser(online=request.online)
+    parse = geoparser.parse
     docs = []
     for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name)):
         docs.append(doc)
@@ -334,7 +338,7 @@ def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
         for start in range(0, len(doc.mentions), CHUNK):
             send("mentions", doc.mentions[start : start + CHUNK])
         send("end-article")
-    send("parsed")
+    send("parsed", geoparser.notice or "")
     options = _read_frame(sys.stdin.buffer)  # the window's map options as of now
     if not isinstance(options, MapOptions):
         return

@@ -21,7 +21,7 @@ import pytest
 from places.articles import load_article
 from places.geoparse import shared_geoparser
 from places.model import GeoparsedArticle
-from tests.support.hostile import FORMULA_PREFIXES, LITERALS, PLACES, SENTINEL_JS, hostile_files
+from tests.support.hostile import FORMULA_PREFIXES, LITERALS, PLACES, SENTINEL_JS, hostile_files, shown_part
 from viewer.export import export_map
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -77,7 +77,7 @@ def test_geoparser_carries_the_payloads_into_excerpts(parsed, name):
     assert not missing, f"places not found in {name}: {missing}"
     excerpts = "\n".join(m.excerpt for m in doc.mentions)
     for literal in LITERALS[name]:
-        assert literal in excerpts or literal in doc.article.title, literal
+        assert shown_part(literal) in excerpts or literal in doc.article.title, literal
 
 
 @pytest.mark.parametrize("name", sorted(LITERALS))
@@ -138,7 +138,7 @@ def test_standalone_html_runs_no_payload(parsed, browser, tmp_path, name):
         assert errors == []
         shown = "\n".join(popup_texts)
         for literal in LITERALS[name]:
-            assert literal in shown or literal in doc.article.title, f"{literal!r} not shown as text"
+            assert shown_part(literal) in shown or literal in doc.article.title, f"{literal!r} not shown as text"
         assert doc.article.title in shown  # popups name the article
         if page.locator("path.gz-connection").count():
             assert any(m.excerpt[:60] in tooltip_text for m in doc.mentions)
@@ -162,7 +162,7 @@ def test_geojson_kml_csv_keep_the_text_and_defuse_formulas(parsed, tmp_path, nam
     for excerpt in excerpts:
         assert excerpt in described
     for literal in LITERALS[name]:
-        assert literal in described or literal in doc.article.title
+        assert shown_part(literal) in described or literal in doc.article.title
 
     export_map([doc], tmp_path / "m.csv", fmt="csv")
     raw = (tmp_path / "m.csv").read_text(encoding="utf-8")

@@ -86,7 +86,6 @@ def test_shared_geoparser_is_one_instance(monkeypatch, tmp_path):
     monkeypatch.setenv("GAZETTE_CACHE_DIR", str(INDEX_DIR))
     monkeypatch.setattr(geoparse, "_offline", None)
     assert geoparse.shared_geoparser() is geoparse.shared_geoparser()
-    assert geoparse.default_geoparser() is geoparse.shared_geoparser(online=False)
 
 
 def test_shared_online_geoparser_is_built_once_and_shares_the_gazetteer(monkeypatch):

@@ -57,7 +57,7 @@ class Opened:
             """(title) => Array.from(document.querySelectorAll(".leaflet-popup-content .gz-popup"))
                 .find((p) => p.querySelector("h3").textContent === title)""",
             arg=title,
-            timeout=8_000,
+            timeout=20_000,  # a loaded CI machine
         )
         return handle.as_element().inner_text()
 

@@ -60,6 +60,14 @@ LITERALS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+
+
+def shown_part(literal: str) -> str:
+    """What of ``literal`` an excerpt must show literally: all of it, or a 100-character run of a very
+    long one (an excerpt of a long sentence is a window of a few hundred characters round the name)."""
+    return literal if len(literal) <= 200 else literal[:100]
+
+
 # Places each file names that the offline gazetteer surely knows (at least these must be found).
 PLACES: dict[str, tuple[str, ...]] = {
     "script-tags.txt": ("Kyiv", "Odesa", "Kharkiv", "Lviv", "Warsaw", "Berlin", "Vienna", "Minsk"),

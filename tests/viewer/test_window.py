@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import shared_path
-from tests.data.bad_files import BAD_FILES
+from tests.data.bad_files import BAD_FILES, BAD_LESSONS, ODD_FILES
 from tests.support import hostile_window as hw
-from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files
+from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files, shown_part
 from tests.support.window import open_and_wait
+from viewer import dialogs
 from viewer.corrections import LOW_CONFIDENCE
 from viewer.imagesize import ImageSizeDialog
 from viewer.placeslist import COL_NAME, PLACE_ID_ROLE
@@ -222,7 +222,7 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
     open_and_wait(qtbot, window, shared_path(*SEED))
     before = (window.paths, window.docs, window.windowTitle(), window.places.items.rowCount())
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     bad = tmp_path / "photo.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     window.open_paths([bad])
@@ -248,7 +248,7 @@ def window_state(qtbot, window: MainWindow) -> tuple:
 
 
 @pytest.mark.parametrize("mode", ["thread", "process"])
-@pytest.mark.parametrize("case", BAD_FILES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", BAD_FILES + BAD_LESSONS, ids=lambda c: c.name)
 def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch, case, mode):
     window = make_window(**({"parse": None} if mode == "process" else {}))
     open_and_wait(qtbot, window, shared_path(*SEED))
@@ -256,7 +256,7 @@ def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
     before = window_state(qtbot, window)
     assert before[3], "the seed article shows no places"
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
     path = case.make(tmp_path)
     ready: list[bool] = []
     window.mapReady.connect(lambda: ready.append(True))
@@ -265,7 +265,10 @@ def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
     assert len(shown) == 1, shown
     title, text = shown[0]
     assert title == "Gazette"
-    assert text.startswith(f"Cannot open {path}"), text
+    if case in BAD_FILES:
+        assert text.startswith(f"Cannot open {path}"), text
+    else:
+        assert text.startswith(("Cannot open lesson ", "Lesson ")) and str(path) in text, text
     assert re.search(case.message, text), text
     assert "Traceback" not in text
     qtbot.wait(200)  # a wrongly started page load would have begun by now
@@ -274,6 +277,48 @@ def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
     assert window.undo_action.isEnabled() is False
     assert not window.progress.isVisible() and not window.cancel_button.isVisible()
     assert "places found in" in window.status_label.text()
+
+
+@pytest.mark.parametrize("case", ODD_FILES, ids=lambda c: c.name)
+def test_odd_but_readable_files_open_in_the_window(qtbot, make_window, tmp_path, monkeypatch, case):
+    """Files that look hostile (surrogates, odd charsets, 20,000 backticks) open whole, with no dialog."""
+    window = make_window(parse=None)
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    open_and_wait(qtbot, window, case.make(tmp_path))
+    names = {group.place.name for group in window.session.groups.values()}
+    assert set(case.places) <= names
+    assert "places found in" in window.status_label.text()
+
+
+def test_markup_in_a_file_name_is_shown_literally(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    name = "<h1><font color=red>Odesa</font></h1><a href=example.org>x</a>.txt"
+    window.open_paths([tmp_path / name])
+    qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=30000)
+    assert name in shown[0]
+    assert window.status_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_online_look_ups_unavailable_is_a_notice_in_the_status_bar(qtbot, make_window, tmp_path, monkeypatch):
+    import socket
+
+    from viewer.worker import stop_spare_child
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("GAZETTE_NOMINATIM", f"http://127.0.0.1:{port}")
+    stop_spare_child()  # a child started earlier has the old environment
+    path = tmp_path / "names.txt"
+    path.write_text("Rockets left Kvorthal Spaceport, then Zarvesk Cosmodrome, for Odesa.\n", encoding="utf-8")
+    window = make_window(parse=None, online=True)
+    open_and_wait(qtbot, window, path)
+    assert "online look-ups unavailable, using the offline gazetteer" in window.status_label.text()
+    assert [g.place.name for g in window.session.groups.values()] == ["Odesa"]
+    monkeypatch.delenv("GAZETTE_NOMINATIM")
+    stop_spare_child()
 
 
 def test_undo_restores_previous_articles(qtbot, make_window, tmp_path):
@@ -306,7 +351,7 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     big.write_text("\n\n".join([seed] * (2_000_000 // len(seed) + 1)), encoding="utf-8")
     assert big.stat().st_size > 2_000_000
     window = make_window(parse=None)  # the app's own way: a child process
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(10)
@@ -342,7 +387,7 @@ def test_child_process_parse_and_cancel(qtbot, make_window, tmp_path, monkeypatc
     open_and_wait(qtbot, window, first)
     assert any(g.place.name == "Vladivostok" for g in window.session.groups.values())
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     window.open_paths([tmp_path / "missing.txt"])
     qtbot.waitUntil(lambda: bool(shown), timeout=30000)
     assert "missing.txt" in shown[0] and window.paths == (first,)
@@ -440,7 +485,7 @@ def test_export_image_at_a_chosen_size(qtbot, seed_window, tmp_path, monkeypatch
         return target["path"], pattern
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
 
     def export(choose) -> None:
         window.export_actions["png"].trigger()
@@ -491,6 +536,24 @@ def test_drop_opens_files(qtbot, make_window, tmp_path):
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.dropEvent(event)
     assert window.paths == (article,)
+
+
+def test_a_dropped_lesson_opens_as_a_lesson(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    (tmp_path / "ports.txt").write_text("Notes\n\nShips left Odesa for Istanbul.\n", encoding="utf-8")
+    lesson = tmp_path / "week.gazette.yaml"
+    lesson.write_text("title: Ports\narticles:\n  - {path: ports.txt, title: Ships leave Odesa, published: 2024-05-01}\n",
+                      encoding="utf-8")  # fmt: skip
+    window = make_window(parse=None)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(lesson))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.dropEvent(event)
+    assert [(d.article.title, d.article.published) for d in window.docs] == [("Ships leave Odesa", "2024-05-01")]
+    assert "Odesa" in {g.place.name for g in window.session.groups.values()}
 
 
 def test_a_lesson_through_the_child_process_keeps_its_titles_and_dates(qtbot, make_window, tmp_path):
@@ -596,8 +659,8 @@ def test_hostile_article_in_the_window(qtbot, hostile_window, name):
     for literal in LITERALS[name]:
         if literal in title:
             continue
-        assert literal in panel, f"{literal!r} not shown literally in the excerpt panel"
-        assert literal in shown, f"{literal!r} not shown literally in a popup"
+        assert shown_part(literal) in panel, f"{literal!r} not shown literally in the excerpt panel"
+        assert shown_part(literal) in shown, f"{literal!r} not shown literally in a popup"
     assert title in hw.run_js(qtbot, window, "document.querySelector('.gz-info .gz-title').textContent")
 
 
@@ -699,7 +762,7 @@ TEXAS = (
 
 @pytest.fixture
 def texas_window(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     path = tmp_path / "fair.txt"
     path.write_text(TEXAS, encoding="utf-8")
     window = make_window()
@@ -821,7 +884,7 @@ def test_one_undo_stack_for_open_and_corrections(qtbot, texas_window, tmp_path):
 
 
 def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_path, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
     window = make_window(parse=None)  # parsed in the child process, as the app does
     open_and_wait(qtbot, window, shared_path("articles", "putin-kim-vostochny.txt"))
     candidates = [g for g in window.session.groups.values() if any(m.alternatives for m in g.mentions)]
@@ -850,7 +913,7 @@ def test_menu_for_an_unknown_place_is_none(qtbot, texas_window):
 def test_a_basemap_that_cannot_be_drawn_keeps_the_map_and_the_choice(qtbot, seed_window, monkeypatch):
     window = seed_window
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     before = window.map_view.engine.scheme_handler.lookup(PAGE_NAME)
     status = window.status_label.text()
     window.set_basemap("google")
