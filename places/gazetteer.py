@@ -129,7 +129,7 @@ class Gazetteer:
         # again, and each miss is a bisection over half a million keys.
         found = self._has.get(key)
         if found is None:
-            if len(self._has) >= 100_000:
+            if len(self._has) >= 20_000:
                 self._has.clear()
             found = self._has[key] = key in self._ix.names
         return found

@@ -122,6 +122,14 @@ class _Context:
 _COUNTY_WORDS = (" county", " parish", " borough")
 
 
+def _calibrated(evidence: Evidence, seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
+    """The evidence (an equal one already seen, if any) and its confidence."""
+    hit = seen.get(evidence)
+    if hit is None:
+        hit = seen[evidence] = (evidence, calibrated(evidence))
+    return hit
+
+
 def _again(sense: str, firsts: dict[str, Evidence | None], repeats: dict[str, tuple[Evidence, float]]
            ) -> tuple[Evidence | None, float]:
     """A later mention's evidence and confidence: its name's first mention's, as a repeat."""
@@ -285,6 +293,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
     firsts: dict[str, Evidence | None] = {}
+    seen: dict[Evidence, tuple[Evidence, float]] = {}  # one object per distinct evidence (a 20 MB text has 450,000)
     repeats: dict[str, tuple[Evidence, float]] = {}  # a name's later mentions share one confidence
     for c in known:
         sense = f"{c.key}\x00{c.division}" if c.division else c.key
@@ -306,11 +315,10 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        alternatives = tuple(x for _, x in scored[1:4])
-        evidence = firsts[sense] = (_evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False)
-                                    if final else None)
-        out.append(Resolution(c, best, alternatives, calibrated(evidence) if evidence else round(1.0 / total, 3),
-                              evidence))
+        evidence, conf = (_calibrated(_evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False), seen)
+                          if final else (None, round(1.0 / total, 3)))
+        firsts[sense] = evidence
+        out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), conf, evidence))
     return out
 
 
