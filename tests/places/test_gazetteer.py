@@ -80,3 +80,9 @@ def test_corrupt_or_stale_index_is_rebuilt_with_progress(gaz, tmp_path):
     assert gz._read_index(tmp_path / INDEX_FILE_NAME, "other-version") is None
     (tmp_path / INDEX_FILE_NAME).write_bytes(MAGIC + b"garbage")
     assert gz._read_index(tmp_path / INDEX_FILE_NAME, data_version()) is None
+
+
+def test_by_id_finds_a_place_by_gazette_id(gaz):
+    place = gaz.lookup("Vladivostok")[0]
+    assert gaz.by_id(place.id) == place
+    assert gaz.by_id("geonames:does-not-exist") is None
