@@ -226,14 +226,24 @@ def _export_command(args: list[str]) -> int:
     if fmt is None:
         parser.error(f"cannot tell the format from {opts.output.name!r}; give --format")
     articles = _load_articles(opts.files)
+    from places.sources import lesson_of
+    from viewer.basemaps import BASEMAPS
+
+    lesson = lesson_of(opts.files[0], basemaps=BASEMAPS) if len(opts.files) == 1 else None
     geoparser = _geoparser(online=opts.online)
     docs = [geoparser.parse(article) for article in articles]
+    if lesson is not None:
+        from viewer.lessonmap import apply_lesson
+
+        docs = list(apply_lesson(docs, lesson, lookup=geoparser.gazetteer.by_id))
+        if opts.basemap == "offline":
+            opts.basemap = lesson.basemap
     for doc in docs:
         if not doc.mentions:
             print(f"No places found in {doc.article.title}", file=sys.stderr)
     from viewer.export import export_map
 
-    export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size)
+    export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size, lesson=lesson)
     places = len({m.place.id for doc in docs for m in doc.mentions})
     print(f"Wrote {opts.output} ({fmt}): {places} places from {len(docs)} article{'s' if len(docs) != 1 else ''}.")
     return 0

@@ -297,7 +297,7 @@ def test_title_is_plain_text(qtbot, make_window, tmp_path):
     open_and_wait(qtbot, window, hostile)
     title = window.docs[0].article.title
     assert "[*]" in title and "&" in title
-    assert window.windowTitle() == title.replace("[*]", "[*][*]") + " — Gazette"
+    assert window.windowTitle() == title.replace("[*]", "[*][*]") + " — Gazette [*]"  # the last: unsaved changes
 
 
 def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monkeypatch):
