@@ -9,9 +9,10 @@ __all__ = ["KEY_ACTIONS", "Presentation"]
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from viewer.lessonmap import tour_stops
 
@@ -43,6 +44,8 @@ class Presentation(QObject):
         self.screens_menu = menu.addMenu("Present &on")
         self.screens_menu.aboutToShow.connect(self._fill_screens)
         self._was_maximized = False
+        self._watched: list[QWidget] = []
+        window.installEventFilter(self)  # F5 and, while presenting, the keys (an app-wide filter crashes PySide)
 
     def _fill_screens(self) -> None:
         self.screens_menu.clear()
@@ -68,7 +71,9 @@ class Presentation(QObject):
         window.menuBar().hide()
         window.statusBar().hide()
         window.showFullScreen()
-        QApplication.instance().installEventFilter(self)
+        self._watched = [w for w in (window.map_view, window.map_view.focusProxy()) if w is not None]
+        for widget in self._watched:
+            widget.installEventFilter(self)  # the page's own widget gets the keys when it has the focus
         window.map_view.setFocus()
         window.map_view.call("present", tour_stops(window.session.lesson, window.session.docs))
         self.started.emit()
@@ -87,7 +92,10 @@ class Presentation(QObject):
         if not self.active:
             return
         self.active = False
-        QApplication.instance().removeEventFilter(self)
+        for widget in self._watched:
+            if shiboken6.isValid(widget):
+                widget.removeEventFilter(self)
+        self._watched = []
         self.window.map_view.call("presentStep", "end")
         self.panel.show()
         self.window.menuBar().show()
@@ -99,10 +107,14 @@ class Presentation(QObject):
         self.ended.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if self.active and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            action = KEY_ACTIONS.get(event.key())
-            target = watched if isinstance(watched, QWidget) else None
-            if action is not None and target is not None and target.window() is self.window and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-                self.step(action)
-                return True
-        return False
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or not isinstance(watched, QWidget):
+            return False
+        if watched.window() is not self.window or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if not self.active:
+            return event.key() == Qt.Key.Key_F5 and self.start()
+        action = KEY_ACTIONS.get(event.key())
+        if action is None:
+            return False
+        self.step(action)
+        return True

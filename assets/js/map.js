@@ -665,7 +665,7 @@
     return r * Math.atan2(y, x);
   }
 
-  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null };
+  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null, target: null };
   var FLY_SECONDS = 1.2;
 
   function cardNode() {
@@ -687,9 +687,16 @@
     parts.forEach(function (p) { if (p) card.appendChild(p); });
   }
 
+  // The view after every move; while presenting, only once the map has arrived at the stop.
   function reportView() {
-    var c = state.map.getCenter();
-    send({ type: "view", lat: c.lat, lon: c.lng, zoom: state.map.getZoom(), stop: show.on && !show.quiz ? show.index : -1 });
+    var c = state.map.getCenter(), zoom = state.map.getZoom(), stop = -1;
+    if (show.on && !show.quiz && show.target) {
+      var t = show.target;
+      var off = state.map.latLngToContainerPoint([t.lat, t.lon]).distanceTo(state.map.getSize().divideBy(2));
+      if (off > 3 || Math.abs(zoom - t.zoom) > 0.51) return;  // a move on the way (a resize), not the arrival
+      stop = show.index;
+    }
+    send({ type: "view", lat: c.lat, lon: c.lng, zoom: zoom, stop: stop });
   }
 
   function excerptLine(segments) {
@@ -714,7 +721,12 @@
     ]);
     var map = state.map;
     map.stop();
-    map.once("moveend", reportView);
+    show.target = { lat: stop.lat, lon: stop.lon, zoom: stop.zoom };
+    var off = map.latLngToContainerPoint([stop.lat, stop.lon]).distanceTo(map.getSize().divideBy(2));
+    if (off <= 3 && Math.abs(map.getZoom() - stop.zoom) <= 0.51) {
+      reportView();  // already there (Home on stop 1): no move, no moveend
+      return;
+    }
     map.flyTo([stop.lat, stop.lon], stop.zoom, { duration: FLY_SECONDS });
   }
 
@@ -808,7 +820,6 @@
       el("div", "gz-card-name", "Click on the map.")
     ]);
     var points = quiz.questions.map(function (s) { return [s.lat, s.lon]; });
-    state.map.once("moveend", reportView);
     if (points.length > 1) state.map.fitBounds(L.latLngBounds(points).pad(0.6), { maxZoom: 5, animate: false });
     else state.map.setView(points[0], 3, { animate: false });
   }

@@ -1,0 +1,126 @@
+"""Lessons in the window: corrections written into the lesson survive save → close → open; undo/redo walks them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from places.lessons import Correction, load_lesson
+from tests.conftest import shared_path
+from tests.support.window import open_and_wait
+from viewer.corrections import corrections_for
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "assets" / "sample"
+
+
+def _plain_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "putin-kim.txt"
+    shutil.copy(shared_path("articles", "putin-kim-vostochny.txt"), target)
+    return target
+
+
+def _group(window, name: str):
+    return next(g for g in window.session.groups.values() if g.place.name == name)
+
+
+def test_the_sample_lesson_opens_with_its_corrections_extras_and_basemap(qtbot, make_window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    window = make_window()
+    open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
+    lesson = window.session.lesson
+    assert lesson is not None and lesson.title == "The Black Sea grain corridor" and len(lesson.tour) == 5
+    names = {g.place.name for g in window.session.groups.values()}
+    assert "Africa" not in names
+    texts = {m.text: m.place for d in window.docs for m in d.mentions}
+    assert texts["Reni"].id == "geonames:12129128"
+    assert (texts["Izmail"].lat, texts["Izmail"].lon) == (45.35, 28.83)
+    ids = window.map_view.page().runJavaScript  # noqa: F841 (the page is checked below through gazette.places)
+    box: dict = {}
+    window.map_view.page().runJavaScript("JSON.stringify([gazette.places().length, Object.keys(document.querySelectorAll('.gz-article-toggle')).length])", 0, lambda v: box.setdefault("v", v))
+    qtbot.waitUntil(lambda: "v" in box, timeout=5000)
+    places, toggles = __import__("json").loads(box["v"])
+    assert places == len(window.session.groups) + 1  # Sulina, the extra place
+    assert toggles == 2  # one layer per article
+    assert not window.isWindowModified()
+
+
+def test_each_kind_of_correction_survives_save_close_open_and_undo_redo_walks_them(qtbot, make_window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    article = _plain_copy(tmp_path)
+    window = make_window()
+    open_and_wait(qtbot, window, article)
+    window.lesson_file.ask_to_save = lambda: QMessageBox.StandardButton.Cancel
+    assert not window.isWindowModified()
+    kremlin = _group(window, "Kremlin")
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        assert window.correct(corrections_for(kremlin)[-1])  # not a place
+    washington = _group(window, "Washington")
+    other = next((c for c in corrections_for(washington) if c.to is not None), None)
+    assert other is not None, "Washington offers no other reading"
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        assert window.correct(other)
+    vostochny = _group(window, "Vostochny Cosmodrome")
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        assert window.move_place(vostochny.place.id, 51.9, 128.4)
+    assert window.isWindowModified() and window.windowTitle().endswith("[*]")
+    expected = window.session.lesson.corrections
+    assert {(c.name, bool(c.not_a_place), c.place_id, c.lat) for c in expected} == {
+        ("Kremlin", True, None, None), ("Washington", False, other.to.id, None), ("Vostochny Cosmodrome", False, None, 51.9)}
+    docs = window.docs
+
+    # Undo walks back, redo forth, through the one stack.
+    for n in range(3):
+        with qtbot.waitSignal(window.mapReady, timeout=30000):
+            window.undo()
+        assert len(window.session.lesson.corrections) == 2 - n
+    assert not window.isWindowModified()
+    for n in range(3):
+        with qtbot.waitSignal(window.mapReady, timeout=30000):
+            window.redo()
+        assert len(window.session.lesson.corrections) == n + 1
+    assert window.session.lesson.corrections == expected and window.docs == docs
+
+    # Closing asks; Cancel keeps the window open.
+    assert not window.close() and window.isVisible()
+
+    path = tmp_path / "week.gazette.yaml"
+    assert window.lesson_file.save_as(path)
+    assert not window.isWindowModified() and window.close()
+    assert load_lesson(path).corrections == expected
+
+    again = make_window()
+    open_and_wait(qtbot, again, path)
+    assert again.session.lesson.corrections == expected
+    texts = {m.text: m.place for d in again.docs for m in d.mentions}
+    assert "Kremlin" not in texts
+    assert texts["Washington"].id == other.to.id
+    assert (texts["Vostochny Cosmodrome"].lat, texts["Vostochny Cosmodrome"].lon) == (51.9, 128.4)
+    assert [g.place.id for g in again.session.groups.values()] == [g.place.id for g in window.session.groups.values()]
+
+
+def test_a_malformed_lesson_is_one_dialog_and_the_previous_lesson_stays(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
+    open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
+    before = (window.session.lesson, window.docs, window.windowTitle())
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    bad = tmp_path / "bad.gazette.yaml"
+    bad.write_text("title: T\narticles:\n  - text: hi\ncorrections:\n  - {name: X, lat: 100, lon: 0}\n", encoding="utf-8")
+    window.open_paths([bad])
+    qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=30000)
+    assert len(shown) == 1 and "line 5" in shown[0] and "corrections[1].lat" in shown[0]
+    assert (window.session.lesson, window.docs, window.windowTitle()) == before
+
+
+def test_a_correction_names_the_article_only_when_the_lesson_has_several(qtbot, make_window, tmp_path):
+    window = make_window()
+    open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
+    odesa = _group(window, "Odesa")
+    with qtbot.waitSignal(window.mapReady, timeout=30000):
+        window.correct(corrections_for(odesa)[-1])
+    last = window.session.lesson.corrections[-1]
+    assert last == Correction(name="Odesa", article="black-sea-grain-corridor.md", not_a_place=True)
