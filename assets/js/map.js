@@ -720,8 +720,8 @@
       excerptLine(stop.excerpt)
     ]);
     var map = state.map;
+    show.target = { lat: stop.lat, lon: stop.lon, zoom: stop.zoom };  // before stop(): its moveend is not an arrival
     map.stop();
-    show.target = { lat: stop.lat, lon: stop.lon, zoom: stop.zoom };
     var off = map.latLngToContainerPoint([stop.lat, stop.lon]).distanceTo(map.getSize().divideBy(2));
     if (off <= 3 && Math.abs(map.getZoom() - stop.zoom) <= 0.51) {
       reportView();  // already there (Home on stop 1): no move, no moveend
@@ -1053,6 +1053,7 @@
     presentation: presentationState,
     greatCircleKm: greatCircleKm,
     setArticleShown: setArticleShown,
+    pointAt: function (x, y) { var p = state.map.containerPointToLatLng([x, y]); return [p.lat, p.lng]; },
     shownPlaces: function () { return state.order.filter(function (id) { return placeShown(state.places[id].place); }); },
     places: function () { return state.order.slice(); },
     fallBack: fallBack

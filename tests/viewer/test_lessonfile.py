@@ -124,3 +124,85 @@ def test_a_correction_names_the_article_only_when_the_lesson_has_several(qtbot, 
         window.correct(corrections_for(odesa)[-1])
     last = window.session.lesson.corrections[-1]
     assert last == Correction(name="Odesa", article="black-sea-grain-corridor.md", not_a_place=True)
+
+
+ACCEPTANCE = """\
+title: Putin and Kim in the Russian Far East
+notes: Two articles, one tour.
+articles:
+  - path: putin-kim.txt
+  - path: black-sea-grain-corridor.md
+corrections:
+  - {name: Kremlin, not_a_place: true, article: putin-kim.txt}
+  - {name: Washington, place_id: "region:US.WA"}
+  - {name: Vostochny Cosmodrome, lat: 51.884, lon: 128.334}
+tour:
+  - {place: Vostochny Cosmodrome, caption: Where the two leaders met}
+  - {view: {lat: 45.0, lon: 133.0, zoom: 5}, caption: The Russian Far East}
+  - {place: Pyongyang, caption: Kim's capital}
+  - {place: Odesa, caption: Grain leaves here}
+  - {place: Istanbul, caption: Through the strait}
+"""
+
+
+def test_acceptance_a_hand_written_lesson_loads_presents_and_saves_back(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from tests.support.window import run_page_js
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    _plain_copy(tmp_path)
+    shutil.copy(SAMPLE / "black-sea-grain-corridor.md", tmp_path / "black-sea-grain-corridor.md")
+    path = tmp_path / "far-east.gazette.yaml"
+    path.write_text(ACCEPTANCE, encoding="utf-8")
+    window = make_window()
+    open_and_wait(qtbot, window, path)
+    lesson = window.session.lesson
+    assert len(lesson.articles) == 2 and len(lesson.tour) == 5
+
+    # The corrections: the rejected match, the chosen reading, the moved place.
+    by_article = {d.article.id: {m.text: m.place for m in d.mentions} for d in window.docs}
+    putin, sample = (by_article[a.id] for a in lesson.articles)
+    assert "Kremlin" not in putin and putin["Washington"].id == "region:US.WA"
+    assert (putin["Vostochny Cosmodrome"].lat, putin["Vostochny Cosmodrome"].lon) == (51.884, 128.334)
+
+    # Both layers: one toggle each, and switching one off hides its places only.
+    toggles = run_page_js(qtbot, window.map_view.page(), "document.querySelectorAll('.gz-article-toggle').length")
+    assert toggles == 2
+    everything = run_page_js(qtbot, window.map_view.page(), "gazette.shownPlaces().length")
+    first_off = run_page_js(qtbot, window.map_view.page(), f"gazette.setArticleShown({lesson.articles[0].id!r}, false), gazette.shownPlaces().length")
+    assert 0 < first_off < everything
+    run_page_js(qtbot, window.map_view.page(), f"gazette.setArticleShown({lesson.articles[0].id!r}, true)")
+
+    # The five stops in order, the card and the view read after each key.
+    def card() -> str:
+        return run_page_js(qtbot, window.map_view.page(), "gazette.presentation().card")
+
+    arrived = {"check_params_cb": lambda *view: view[3] >= 0, "timeout": 15000}  # not the full-screen resize
+    with qtbot.waitSignal(window.map_view.viewChanged, **arrived) as blocker:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    views = [tuple(blocker.args)]
+    cards = [card()]
+    for _ in range(4):
+        with qtbot.waitSignal(window.map_view.viewChanged, **arrived) as blocker:
+            qtbot.keyClick(window, Qt.Key.Key_Right)
+        views.append(tuple(blocker.args))
+        cards.append(card())
+    assert [v[3] for v in views] == [0, 1, 2, 3, 4]
+    for n, (stop, text) in enumerate(zip(lesson.tour, cards, strict=True), 1):
+        assert f"stop {n} of 5" in text and stop.caption in text
+    assert (round(views[0][0], 2), round(views[0][1], 2)) == (51.88, 128.33)  # the moved point
+    assert (round(views[1][0], 1), round(views[1][1], 1), views[1][2]) == (45.0, 133.0, 5.0)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+
+    # Saved back, it loads to the same state.
+    copy = tmp_path / "again" / "far-east.gazette.yaml"
+    copy.parent.mkdir()
+    assert window.lesson_file.save_as(copy)
+    back = load_lesson(copy)
+    assert (back.title, back.notes, back.corrections, back.tour, back.extra_places) == (
+        lesson.title, lesson.notes, lesson.corrections, lesson.tour, lesson.extra_places)
+    assert [a.text for a in back.articles] == [a.text for a in lesson.articles]
+    again = make_window()
+    open_and_wait(qtbot, again, copy)
+    assert sorted(again.session.groups) == sorted(window.session.groups)
