@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -56,6 +57,10 @@ class TourPanel(QDockWidget):
         self.add_view_button = QPushButton("Add view")
         self.add_view_button.setToolTip("Add the map's current view as a stop")
         self.add_view_button.clicked.connect(self.add_current_view)
+        self.caption_edit = QLineEdit()
+        self.caption_edit.setPlaceholderText("Caption of the selected stop")
+        self.caption_edit.editingFinished.connect(self._caption_edited)
+        self.list.currentRowChanged.connect(self._show_caption)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_current)
         buttons = QHBoxLayout()
@@ -65,6 +70,7 @@ class TourPanel(QDockWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)
+        layout.addWidget(self.caption_edit)
         layout.addLayout(buttons)
         self.setWidget(box)
         for keys, slot in (("Alt+Up", lambda: self.move_current(-1)), ("Alt+Down", lambda: self.move_current(1)),
@@ -171,6 +177,16 @@ class TourPanel(QDockWidget):
         if stops != lesson.tour:
             self.window.edit_lesson(dataclasses.replace(lesson, tour=stops), label=label)
             self.edited.emit()
+
+    def _show_caption(self, row: int) -> None:
+        item = self.list.item(row) if row >= 0 else None
+        self.caption_edit.setText(item.text() if item is not None else "")
+
+    def _caption_edited(self) -> None:
+        item = self.list.currentItem()
+        text = self.caption_edit.text().strip()
+        if item is not None and text and text != item.text():
+            item.setText(text)  # itemChanged writes it into the lesson
 
     def _on_view(self, lat: float, lon: float, zoom: float, _stop: int) -> None:
         self._view = (lat, lon, zoom)
