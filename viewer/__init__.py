@@ -21,6 +21,7 @@ __all__ = [
     "lessonmap",
     "mapbuilder",
     "mapview",
+    "placesearch",
     "placeslist",
     "presentation",
     "qtenv",

@@ -23,7 +23,7 @@ MAX_PAYLOAD = 4096
 MAX_ID = 200
 MAX_TEXT = 500
 JS_FUNCTIONS = frozenset({"focusPlace", "present", "presentStep", "quizAnswer"})
-MESSAGE_TYPES = frozenset({"ready", "place-clicked", "basemap-fallback", "place-moved", "view"})
+MESSAGE_TYPES = frozenset({"ready", "place-clicked", "place-menu", "basemap-fallback", "place-moved", "view"})
 
 
 class Bridge(QObject):
@@ -35,6 +35,8 @@ class Bridge(QObject):
     """A marker or country shape was clicked; the argument is a known ``Place.id``."""
     basemapFallback = Signal(str, str)
     """Online tiles failed and the map switched to the offline basemap: (basemap, reason)."""
+    placeMenuRequested = Signal(str)
+    """A right-click on a marker or shape of a known ``Place.id``: show its corrections."""
     placeMoved = Signal(str, float, float)
     """A marker was dragged: (``Place.id``, lat, lon)."""
     viewChanged = Signal(float, float, float, int)
@@ -80,6 +82,8 @@ class Bridge(QObject):
             self.ready.emit()
         elif kind == "place-clicked":
             self.placeClicked.emit(message["id"])
+        elif kind == "place-menu":
+            self.placeMenuRequested.emit(message["id"])
         elif kind == "basemap-fallback":
             self.basemapFallback.emit(message["basemap"], message["reason"])
         elif kind == "place-moved":
@@ -99,7 +103,7 @@ class Bridge(QObject):
         kind = message.get("type")
         if kind not in MESSAGE_TYPES:
             raise ValueError(f"unknown message type {kind!r:.60}")
-        if kind == "place-clicked":
+        if kind in ("place-clicked", "place-menu"):
             pid = message.get("id")
             if not isinstance(pid, str) or not 0 < len(pid) <= MAX_ID:
                 raise ValueError("place id missing or too long")

@@ -35,6 +35,7 @@ class MapView(QWebEngineView):
     placeClicked = Signal(str)
     basemapFallback = Signal(str, str)
     placeMoved = Signal(str, float, float)
+    placeMenuRequested = Signal(str)
     viewChanged = Signal(float, float, float, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -52,6 +53,7 @@ class MapView(QWebEngineView):
         self.bridge.placeClicked.connect(self.placeClicked)
         self.bridge.basemapFallback.connect(self.basemapFallback)
         self.bridge.placeMoved.connect(self.placeMoved)
+        self.bridge.placeMenuRequested.connect(self.placeMenuRequested)
         self.bridge.viewChanged.connect(self.viewChanged)
         self._serial = 0
         self._load_started = 0.0

@@ -35,6 +35,7 @@ from viewer.exportmenu import ExportMenu
 from viewer.lessonfile import LessonFile, read_lesson
 from viewer.mapview import MapView
 from viewer.placeslist import PlacesList
+from viewer.placesearch import PlaceSearchDialog
 from viewer.presentation import Presentation
 from viewer.session import Change, Session
 from viewer.tourpanel import TourPanel
@@ -80,10 +81,12 @@ class MainWindow(QMainWindow):
         self.map_view.placeClicked.connect(self._on_place_clicked)
         self.map_view.basemapFallback.connect(self._on_basemap_fallback)
         self.map_view.placeMoved.connect(self.move_place)
+        self.map_view.placeMenuRequested.connect(self.places.popup_menu)
         self.places = PlacesList()
         self.places.selectedPlaces.connect(self._on_selection)
         self.places.focusRequested.connect(lambda pid: self.map_view.call("focusPlace", pid))
         self.places.correctionChosen.connect(self.correct)
+        self.places.searchRequested.connect(self.search_reading)
         self.excerpts = ExcerptView()
         self.excerpts.correctionChosen.connect(self.correct)
 
@@ -246,6 +249,16 @@ class MainWindow(QMainWindow):
         if change is not None:
             self.cancel_open()
             self._apply(change)
+
+    def search_reading(self, place_id: str) -> PlaceSearchDialog | None:
+        """Another reading from the gazetteer (window-modal, not blocking); OK makes the correction."""
+        if place_id not in self.session.groups:
+            return None
+        dialog = PlaceSearchDialog(self.session.groups[place_id], parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: (c := dialog.correction()) is not None and self.correct(c))
+        dialog.open()
+        return dialog
 
     def move_place(self, place_id: str, lat: float, lon: float) -> bool:
         """A marker dragged to (lat, lon): a correction written into the lesson."""

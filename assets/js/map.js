@@ -354,6 +354,7 @@
     layer.bindTooltip(tooltipContent(place.name), { sticky: true, className: "gz-tooltip" });
     layer.bindPopup(function () { return popupContent(place); }, popupOptions());
     layer.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
+    if (state.editable) layer.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
     layer.addTo(map);
     layer.eachLayer(function (path) {
       var node = path.getElement && path.getElement();
@@ -392,6 +393,7 @@
     });
     marker.bindPopup(function () { return popupContent(place); }, popupOptions());
     marker.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
+    if (state.editable && !place.extra) marker.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
     state.cluster.addLayer(marker);
     return marker;
   }
