@@ -4,7 +4,7 @@ and asking before unsaved changes are lost.  The window only assembles this.
 
 from __future__ import annotations
 
-__all__ = ["LESSON_FILTER", "LessonFile", "read_lesson"]
+__all__ = ["LESSON_FILTER", "LessonFile", "gazetteer_place", "read_lesson"]
 
 import dataclasses
 from collections.abc import Callable, Sequence
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from places.errors import GazetteError
 from places.lessons import Lesson, save_lesson
+from places.model import Place
 from places.sources import is_lesson, lesson_of
 from viewer.basemaps import BASEMAPS
 
@@ -24,6 +25,13 @@ MainWindow = Any  # viewer.window.MainWindow, which imports this module
 
 LESSON_FILTER = "Lessons (*.gazette.yaml *.yaml *.yml)"
 Ask = Callable[[], QMessageBox.StandardButton]
+
+
+def gazetteer_place(place_id: str) -> Place | None:
+    """A place by id from the offline gazetteer (loaded on first need: most readings come with the mentions)."""
+    from places.geoparse import shared_geoparser
+
+    return shared_geoparser().gazetteer.by_id(place_id)
 
 
 def read_lesson(paths: Sequence[Path]) -> tuple[Lesson | None, Path | None]:

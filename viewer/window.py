@@ -32,7 +32,7 @@ from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions, tile_origins
 from viewer.corrections import Correction
 from viewer.excerpts import ExcerptView
 from viewer.exportmenu import ExportMenu
-from viewer.lessonfile import LessonFile, read_lesson
+from viewer.lessonfile import LessonFile, gazetteer_place, read_lesson
 from viewer.mapview import MapView
 from viewer.placeslist import PlacesList
 from viewer.placesearch import PlaceSearchDialog
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         """None: parse in a child process (see viewer.worker); else this, in a thread."""
         if parse is None:
             prestart_child()
-        self.session = Session()
+        self.session = Session(lookup=gazetteer_place)
         self.job: ParseJob | None = None
         self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
         self.fallback_notice = ""
