@@ -81,12 +81,12 @@ class MainWindow(QMainWindow):
         self.map_view.placeClicked.connect(self._on_place_clicked)
         self.map_view.basemapFallback.connect(self._on_basemap_fallback)
         self.map_view.placeMoved.connect(self.move_place)
-        self.map_view.placeMenuRequested.connect(self.places.popup_menu)
         self.places = PlacesList()
         self.places.selectedPlaces.connect(self._on_selection)
         self.places.focusRequested.connect(lambda pid: self.map_view.call("focusPlace", pid))
         self.places.correctionChosen.connect(self.correct)
         self.places.searchRequested.connect(self.search_reading)
+        self.map_view.placeMenuRequested.connect(self.places.popup_menu)
         self.excerpts = ExcerptView()
         self.excerpts.correctionChosen.connect(self.correct)
 
