@@ -206,3 +206,23 @@ def test_acceptance_a_hand_written_lesson_loads_presents_and_saves_back(qtbot, m
     again = make_window()
     open_and_wait(qtbot, again, copy)
     assert sorted(again.session.groups) == sorted(window.session.groups)
+
+
+def test_a_right_click_on_the_map_opens_the_places_menu(qtbot, make_window, tmp_path):
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = make_window()
+    open_and_wait(qtbot, window, _plain_copy(tmp_path))
+    washington = _group(window, "Washington")
+    window.map_view.page().runJavaScript(
+        "(function(){var n=document.querySelector('.gz-pin[data-place-id=\"%s\"]');"
+        "n.dispatchEvent(new MouseEvent('contextmenu',{bubbles:true,cancelable:true,clientX:5,clientY:5}));})()" % washington.place.id)
+
+    def menu():
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()), None)
+
+    qtbot.waitUntil(lambda: menu() is not None, timeout=10000)
+    texts = [a.text() for a in menu().actions()]
+    assert "Not a place" in texts and "Search the gazetteer…" in texts
+    assert any("pop." in t for t in texts)  # the other readings, with their population
+    menu().close()

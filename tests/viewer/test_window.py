@@ -718,15 +718,16 @@ def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
 
     actions = menu_actions(window, paris)
     assert "Not a place" in actions
-    offered = [text for text in actions if text != "Not a place"]
+    assert "Search the gazetteer…" in actions
+    offered = [text for text in actions if text not in ("Not a place", "Search the gazetteer…")]
     assert offered, "the menu offers no alternative"
-    assert all(re.fullmatch(r"\S.* — [a-z]+(, .+)?", text) for text in offered), offered
-    label = offered[0]
-    alternative = actions[label].data()
+    assert all(re.fullmatch(r"\S.* — [a-z]+(, .+?)?( · pop\. [\d,]+)?", text) for text in offered), offered
+    alternative = actions[offered[0]].data()
+    label = offered[0].split(" · pop. ")[0]  # the status bar names the reading without its population
     assert alternative and alternative != paris
 
     with qtbot.waitSignal(window.mapReady, timeout=30000):
-        actions[label].trigger()
+        actions[offered[0]].trigger()
 
     # Both mentions of "Paris" now read as the chosen place, in the list, the page and the status bar.
     assert paris not in list_ids(window) and alternative in list_ids(window)
@@ -790,7 +791,8 @@ def test_did_you_mean_line_for_low_confidence_places(qtbot, texas_window):
     links = re.findall(r'<a href="(gazette-correct:\d+)">.*?<span[^>]*>([^<]+)</span>', window.excerpts.toHtml())
     labels = [text for _, text in links]
     assert labels[-1] == "Not a place" and len(labels) >= 2
-    assert labels[:-1] == [t for t in menu_actions(window, paris) if t != "Not a place"]  # same as the menu
+    menu = [t.split(" · pop. ")[0] for t in menu_actions(window, paris) if t not in ("Not a place", "Search the gazetteer…")]
+    assert labels[:-1] == menu  # the same readings as the menu (which adds their population)
     href, label = links[0]
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.excerpts.anchorClicked.emit(QUrl(href))
@@ -832,7 +834,7 @@ def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_pat
     label = next(t for t in actions if t != "Not a place")
     alternative = actions[label].data()
     with qtbot.waitSignal(window.mapReady, timeout=30000):
-        actions[label].trigger()
+        actions[offered[0]].trigger()
     assert group.place.id not in served_places(window) and alternative in served_places(window)
     assert window.export_to(tmp_path / "seed.csv", fmt="csv")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "seed.csv").read_text(encoding="utf-8"))))
