@@ -226,3 +226,23 @@ def test_a_right_click_on_the_map_opens_the_places_menu(qtbot, make_window, tmp_
     assert "Not a place" in texts and "Search the gazetteer…" in texts
     assert any("pop." in t for t in texts)  # the other readings, with their population
     menu().close()
+
+
+def test_an_exported_tour_opens_as_its_lesson_and_saving_asks_for_a_file(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    window = make_window()
+    open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
+    tour = tmp_path / "tour.html"
+    assert window.export_to(tour, fmt="html")
+    lesson = window.session.lesson
+    again = make_window()
+    open_and_wait(qtbot, again, tour)
+    back = again.session.lesson
+    assert (back.title, back.corrections, back.extra_places, back.tour) == (lesson.title, lesson.corrections, lesson.extra_places, lesson.tour)
+    assert sorted(again.session.groups) == sorted(window.session.groups)
+    target = tmp_path / "again.gazette.yaml"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert again.lesson_file.save()  # no lesson file yet: Save asks where
+    assert load_lesson(target).tour == lesson.tour
