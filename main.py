@@ -305,14 +305,24 @@ def _export_command(args: list[str]) -> int:
 
     check_target(opts.output, fmt=fmt, inputs=opts.files)  # before anything is parsed
     articles = _load_articles(opts.files)
-    _geoparser(online=opts.online)
+    from places.sources import lesson_of
+    from viewer.basemaps import BASEMAPS
+
+    lesson = lesson_of(opts.files[0], basemaps=BASEMAPS) if len(opts.files) == 1 else None
+    geoparser = _geoparser(online=opts.online)
     docs = list(_progress(_stream(articles, online=opts.online, jobs=opts.jobs), total=len(articles), quiet=opts.quiet))
+    if lesson is not None:
+        from viewer.lessonmap import apply_lesson
+
+        docs = list(apply_lesson(docs, lesson, lookup=geoparser.gazetteer.by_id))
+        if opts.basemap == "offline":
+            opts.basemap = lesson.basemap
     for doc in docs:
         if not doc.mentions:
             print(f"No places found in {doc.article.title}", file=sys.stderr)
     from viewer.export import export_map
 
-    export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size)
+    export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size, lesson=lesson)
     places = len({m.place.id for doc in docs for m in doc.mentions})
     print(f"Wrote {opts.output} ({fmt}): {places} places from {len(docs)} article{'s' if len(docs) != 1 else ''}.")
     return 0

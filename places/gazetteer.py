@@ -84,6 +84,7 @@ class Gazetteer:
         self._candidates: dict[str, tuple[int, ...]] = {}
         self._has: dict[str, bool] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
+        self._ids: dict[str, int] | None = None
 
     # -- loading -----------------------------------------------------------------------
     @classmethod
@@ -224,6 +225,13 @@ class Gazetteer:
             if best is not None and best_d < radius * 111 * max(0.2, math.cos(math.radians(lat))):
                 break
         return None if best is None else self.place(best)
+
+    def by_id(self, place_id: str) -> Place | None:
+        """The place with Gazette's id ``place_id`` (``geonames:…``, ``curated:…``), or None."""
+        if self._ids is None:
+            self._ids = {r.id: i for i, r in enumerate(self._ix.places)}
+        i = self._ids.get(place_id)
+        return None if i is None else self.place(i)
 
     def __len__(self) -> int:
         return len(self._ix.places)

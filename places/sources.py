@@ -13,19 +13,23 @@ from __future__ import annotations
 
 __all__ = [
     "ARTICLE_SUFFIXES", "FEED_SUFFIXES", "FOLDER_SUFFIXES", "LESSON_SUFFIXES", "SOURCE_SUFFIXES", "Failure", "Sources",
-    "folder_files", "is_feed", "is_lesson", "load_source", "load_sources", "open_sources", "resolve_path",
+    "embedded_lesson", "folder_files", "is_feed", "is_lesson", "lesson_of", "load_source", "load_sources", "open_sources",
+    "resolve_path",
 ]  # fmt: skip
 
+import json
 import os
+import re
 import stat
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from places.articles import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_article, read_error_reason
-from places.errors import ArticleError, GazetteError
+from places.errors import ArticleError, GazetteError, LessonError
 from places.feeds import FEED_SUFFIXES, load_feed
-from places.lessons import LESSON_SUFFIXES, load_lesson
+from places.lessons import LESSON_SUFFIXES, MAX_LESSON_BYTES, Lesson, load_lesson
 from places.model import Article
 
 ARTICLE_SUFFIXES: tuple[str, ...] = tuple(sorted((TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""}))
@@ -90,8 +94,9 @@ def resolve_path(path: str | os.PathLike[str], *, cwd: Path | None = None) -> Pa
 def load_source(path: str | os.PathLike[str], *, cwd: Path | None = None) -> tuple[Article, ...]:
     """The articles of one file: one for an article, each item of a feed, each listed article of a lesson."""
     resolved = resolve_path(path, cwd=cwd)
-    if is_lesson(resolved):
-        return load_lesson(resolved).articles
+    lesson = lesson_of(resolved)
+    if lesson is not None:
+        return lesson.articles
     if is_feed(resolved):
         return load_feed(resolved)
     return (load_article(resolved),)
@@ -178,3 +183,48 @@ def _reason(message: str, shown: str) -> str:
         if why.startswith(lead):
             why = why[len(lead):]
     return why
+
+
+# An exported tour (``gazette export lesson.yaml -o tour.html``) carries its lesson in the page's
+# data block: {"lesson": {"file": {"lesson": yaml text, "files": {path: text}}}}.
+_DATA_BLOCK = re.compile(r'<script type="application/json" id="gz-data">(.*?)</script>', re.DOTALL)
+_MAX_EXPORT_BYTES = 200_000_000
+
+
+def embedded_lesson(path: Path, *, basemaps: Collection[str] = ()) -> Lesson | None:
+    """The lesson inside a tour exported by Gazette, or None when ``path`` is no such page."""
+    if path.suffix.lower() not in {".html", ".htm"} or not path.is_file() or path.stat().st_size > _MAX_EXPORT_BYTES:
+        return None
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = _DATA_BLOCK.search(head)
+    if found is None or '"file":{"lesson":' not in found.group(1):
+        return None
+    try:
+        bundle = json.loads(found.group(1))["lesson"]["file"]
+        text, files = bundle["lesson"], dict(bundle["files"])
+    except (ValueError, KeyError, TypeError) as err:
+        raise LessonError(f"Cannot open {path}: its lesson is damaged ({type(err).__name__}).") from err
+    if not isinstance(text, str) or len(text) > MAX_LESSON_BYTES:
+        raise LessonError(f"Cannot open {path}: its lesson is damaged.")
+    with tempfile.TemporaryDirectory(prefix="gazette-tour-") as tmp:
+        folder = Path(tmp)
+        for rel, body in files.items():
+            parts = PurePosixPath(str(rel)).parts
+            if not parts or PurePosixPath(str(rel)).is_absolute() or ".." in parts or not isinstance(body, str):
+                raise LessonError(f"Cannot open {path}: its lesson names a file outside itself ({str(rel)[:60]!r}).")
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(body, encoding="utf-8")
+        (folder / "lesson.gazette.yaml").write_text(text, encoding="utf-8")
+        lesson = load_lesson(folder / "lesson.gazette.yaml", basemaps=basemaps)
+    return lesson
+
+
+def lesson_of(path: str | os.PathLike[str], *, cwd: Path | None = None, basemaps: Collection[str] = ()) -> Lesson | None:
+    """The lesson ``path`` holds (a lesson file or an exported tour), or None for a plain article."""
+    resolved = resolve_path(path, cwd=cwd)
+    if is_lesson(resolved):
+        return load_lesson(resolved, basemaps=basemaps)
+    return embedded_lesson(resolved, basemaps=basemaps)

@@ -470,3 +470,23 @@ def test_geoparse_jobs_gives_the_same_json(tmp_path):
 def test_jobs_must_be_a_positive_number():
     result = gazette("geoparse", "--jobs", "0", "x.txt")
     assert result.returncode == 2 and "expected a number of processes" in result.stderr
+
+
+def test_export_of_a_lesson_is_a_tour_that_carries_the_lesson(tmp_path):
+    import shutil
+
+    from places.sources import embedded_lesson, lesson_of
+
+    for name in ("black-sea.gazette.yaml", "black-sea-grain-corridor.md"):
+        shutil.copy(REPO_ROOT / "assets" / "sample" / name, tmp_path / name)
+    out = tmp_path / "tour.html"
+    result = gazette("export", str(tmp_path / "black-sea.gazette.yaml"), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '"tour":[' in page and "The strait every ship must pass" in page
+    lesson, back = lesson_of(tmp_path / "black-sea.gazette.yaml"), embedded_lesson(out)
+    assert back is not None and (back.title, back.corrections, back.tour) == (lesson.title, lesson.corrections, lesson.tour)
+    # The exported tour is a source again: geoparsed as the lesson's articles, not as a web page.
+    again = gazette("geoparse", str(out))
+    assert again.returncode == 0, again.stderr
+    assert [a["title"] for a in json.loads(again.stdout)] == [a.title for a in lesson.articles]

@@ -12,6 +12,7 @@ __all__ = ["Bridge"]
 
 import json
 import logging
+import math
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 MAX_PAYLOAD = 4096
 MAX_ID = 200
 MAX_TEXT = 500
-JS_FUNCTIONS = frozenset({"focusPlace"})
-MESSAGE_TYPES = frozenset({"ready", "place-clicked", "basemap-fallback"})
+JS_FUNCTIONS = frozenset({"focusPlace", "present", "presentStep", "quizAnswer"})
+MESSAGE_TYPES = frozenset({"ready", "place-clicked", "place-menu", "basemap-fallback", "place-moved", "view"})
 
 
 class Bridge(QObject):
@@ -34,6 +35,12 @@ class Bridge(QObject):
     """A marker or country shape was clicked; the argument is a known ``Place.id``."""
     basemapFallback = Signal(str, str)
     """Online tiles failed and the map switched to the offline basemap: (basemap, reason)."""
+    placeMenuRequested = Signal(str)
+    """A right-click on a marker or shape of a known ``Place.id``: show its corrections."""
+    placeMoved = Signal(str, float, float)
+    """A marker was dragged: (``Place.id``, lat, lon)."""
+    viewChanged = Signal(float, float, float, int)
+    """The presentation settled on a stop: (lat, lon, zoom, stop index from 0; -1 outside a tour)."""
     rejected = Signal(str)
     """A message failed validation (the reason); kept for diagnostics and tests."""
 
@@ -75,10 +82,16 @@ class Bridge(QObject):
             self.ready.emit()
         elif kind == "place-clicked":
             self.placeClicked.emit(message["id"])
+        elif kind == "place-menu":
+            self.placeMenuRequested.emit(message["id"])
         elif kind == "basemap-fallback":
             self.basemapFallback.emit(message["basemap"], message["reason"])
+        elif kind == "place-moved":
+            self.placeMoved.emit(message["id"], message["lat"], message["lon"])
+        elif kind == "view":
+            self.viewChanged.emit(message["lat"], message["lon"], message["zoom"], message["stop"])
 
-    def _validate(self, payload_json: str) -> dict[str, str]:
+    def _validate(self, payload_json: str) -> dict:
         if not isinstance(payload_json, str) or len(payload_json) > MAX_PAYLOAD:
             raise ValueError("payload is not a string of bounded length")
         try:
@@ -90,13 +103,15 @@ class Bridge(QObject):
         kind = message.get("type")
         if kind not in MESSAGE_TYPES:
             raise ValueError(f"unknown message type {kind!r:.60}")
-        if kind == "place-clicked":
+        if kind in ("place-clicked", "place-menu"):
             pid = message.get("id")
             if not isinstance(pid, str) or not 0 < len(pid) <= MAX_ID:
                 raise ValueError("place id missing or too long")
             if pid not in self._known_ids:
                 raise ValueError(f"unknown place id {pid!r:.60}")
             return {"type": kind, "id": pid}
+        if kind in ("place-moved", "view"):
+            return self._validate_point(kind, message)
         if kind == "basemap-fallback":
             basemap = message.get("basemap", "")
             reason = message.get("reason", "")
@@ -104,6 +119,21 @@ class Bridge(QObject):
                 raise ValueError("basemap-fallback fields must be strings")
             return {"type": kind, "basemap": basemap[:MAX_ID], "reason": reason[:MAX_TEXT]}
         return {"type": kind}
+
+    def _validate_point(self, kind: str, message: dict) -> dict:
+        lat, lon = message.get("lat"), message.get("lon")
+        numbers = [lat, lon] + ([message.get("zoom"), message.get("stop")] if kind == "view" else [])
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in numbers):
+            raise ValueError(f"{kind}: lat, lon (and zoom, stop) must be finite numbers")
+        if not (-90 <= lat <= 90 and -540 <= lon <= 540):
+            raise ValueError(f"{kind}: the point is off the Earth")
+        lon = (lon + 180) % 360 - 180  # a marker dragged across 180° keeps counting
+        if kind == "view":
+            return {"type": kind, "lat": float(lat), "lon": float(lon), "zoom": float(message["zoom"]), "stop": int(message["stop"])}
+        pid = message.get("id")
+        if not isinstance(pid, str) or pid not in self._known_ids:
+            raise ValueError(f"unknown place id {pid!r:.60}")
+        return {"type": kind, "id": pid, "lat": float(lat), "lon": float(lon)}
 
     def call(self, fn_name: str, *args: object) -> str:
         """Call ``gazette.<fn_name>(*args)`` in the page (queued until "ready"); returns the script."""

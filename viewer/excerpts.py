@@ -38,20 +38,24 @@ def excerpt_html(
             f"<p style='background:#fff4e0;padding:4px'>Low confidence ({min_confidence(group):.0%})."
             f" Did you mean: {links}?</p>"
         )
+    by_article: dict[str, list] = {}
     for mention in group.mentions:
-        text = mention.excerpt
-        start = max(0, min(len(text), mention.start_in_excerpt))
-        end = max(start, min(len(text), mention.end_in_excerpt))
-        body = (
-            html.escape(text[:start])
-            + "<span style='background-color:#ffe58a;font-weight:bold'>"
-            + html.escape(text[start:end])
-            + "</span>"
-            + html.escape(text[end:])
-        )
-        source = titles.get(mention.article_id, "")
-        caption = f"<div style='color:#666;font-size:small'>{html.escape(source)}</div>" if len(titles) > 1 else ""
-        parts.append(f"<p>{body}</p>{caption}")
+        by_article.setdefault(mention.article_id, []).append(mention)
+    for article_id, mentions in by_article.items():  # grouped by article, in the order they first name it
+        if len(titles) > 1:
+            parts.append(f"<div style='color:#666;font-size:small'>{html.escape(titles.get(article_id, article_id))}</div>")
+        for mention in mentions:
+            text = mention.excerpt
+            start = max(0, min(len(text), mention.start_in_excerpt))
+            end = max(start, min(len(text), mention.end_in_excerpt))
+            body = (
+                html.escape(text[:start])
+                + "<span style='background-color:#ffe58a;font-weight:bold'>"
+                + html.escape(text[start:end])
+                + "</span>"
+                + html.escape(text[end:])
+            )
+            parts.append(f"<p>{body}</p>")
     return "".join(parts)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from places.lessons import Lesson
 from places.model import GeoparsedArticle, PlaceMentions, group_by_place
 from places.storage import atomic_write_bytes, atomic_write_text
 from viewer.errors import ExportError
@@ -43,13 +44,14 @@ def export_map(
     basemap: str = "offline",
     connections: bool = False,
     size: tuple[int, int] | None = None,
+    lesson: Lesson | None = None,
 ) -> None:
-    """Write the map of ``docs`` to ``path`` as ``fmt`` (one of :data:`FORMATS`)."""
+    """Write the map of ``docs`` to ``path`` as ``fmt`` (one of :data:`FORMATS`); HTML carries the ``lesson``'s tour."""
     fmt = fmt.lower().lstrip(".")
     path = Path(path)
     check_target(path, fmt=fmt, inputs=[d.article.source for d in docs])
     if fmt == "html":
-        atomic_write_text(path, standalone_html(docs, basemap=basemap, connections=connections))
+        atomic_write_text(path, standalone_html(docs, basemap=basemap, connections=connections, lesson=lesson))
     elif fmt == "geojson":
         atomic_write_text(path, json.dumps(to_geojson(docs), ensure_ascii=False, indent=1) + "\n")
     elif fmt == "kml":
@@ -67,9 +69,11 @@ def export_map(
         raise ExportError(f"Cannot export to {fmt!r}; choose one of: {', '.join(FORMATS)}.")
 
 
-def standalone_html(docs: Sequence[GeoparsedArticle], *, basemap: str = "offline", connections: bool = False) -> str:
-    """One self-contained HTML file: works from file:// with the network off."""
-    return map_page(docs, basemap=basemap, connections=connections, mode="standalone")
+def standalone_html(
+    docs: Sequence[GeoparsedArticle], *, basemap: str = "offline", connections: bool = False, lesson: Lesson | None = None
+) -> str:
+    """One self-contained HTML file: works from file:// with the network off (a lesson travels inside it)."""
+    return map_page(docs, basemap=basemap, connections=connections, mode="standalone", lesson=lesson)
 
 
 def _distinct_excerpts(group: PlaceMentions) -> list[str]:

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import folium
@@ -38,6 +38,9 @@ from places.model import Article, GeoparsedArticle, Kind, Mention, PlaceMentions
 from viewer import elements, webassets
 from viewer.basemaps import OFFLINE, MapOptions, TileSpec, tile_spec
 from viewer.kinds import kinds_payload
+
+if TYPE_CHECKING:
+    from places.lessons import Lesson
 
 # Small clusters: pins merge only when they would overlap, and never from zoom 7 on.
 CLUSTER_RADIUS_PX = 20
@@ -212,10 +215,17 @@ def default_title(docs: Sequence[GeoparsedArticle]) -> str:
 
 
 def map_data(
-    docs: Sequence[GeoparsedArticle], *, tiles: TileSpec | None, connections: bool, title: str
+    docs: Sequence[GeoparsedArticle], *, tiles: TileSpec | None, connections: bool, title: str,
+    lesson: Lesson | None = None, bundle: bool = False, editable: bool = False,
 ) -> dict[str, Any]:
-    """Everything map.js draws, as one JSON-able value (see ``gazette.build`` in map.js)."""
+    """Everything map.js draws, as one JSON-able value (see ``gazette.build`` in map.js).
+
+    ``lesson``: its tour and extra places too; ``bundle``: the lesson file itself (an exported tour).
+    """
+    from viewer.lessonmap import lesson_payload
+
     groups = group_by_place(docs)
+    tour = lesson_payload(lesson, docs, bundle=bundle)
     titles = {doc.article.id: doc.article.title or doc.article.id for doc in docs}
     mention_count = sum(g.count for g in groups)
     credits, credit_links = _attributions(groups)
@@ -229,7 +239,9 @@ def map_data(
         "basemap": basemap,
         **kinds_payload(),
         "articles": titles,
-        "places": [place_payload(g) for g in groups],
+        "places": [place_payload(g) for g in groups] + tour.pop("extraPlaces"),
+        "lesson": tour,
+        "editable": editable,  # markers can be dragged (the window turns a drag into a correction)
         "showArticleTitles": True,
         "clusterRadius": CLUSTER_RADIUS_PX,
         "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,
@@ -256,12 +268,18 @@ def build_map(
     basemap: str = OFFLINE,
     connections: bool = False,
     title: str | None = None,
+    lesson: Lesson | None = None,
+    bundle: bool = False,
+    editable: bool = False,
 ) -> elements.GazetteMap:
     """A map of every place the articles mention; render it with :func:`render_page`."""
     tiles = tile_spec(basemap)
-    fmap = elements.GazetteMap(title=title if title is not None else default_title(docs), tiles=tiles)
+    if title is None:
+        title = lesson.title if lesson is not None and lesson.title else default_title(docs)
+    fmap = elements.GazetteMap(title=title, tiles=tiles)
     fmap.add_child(elements.WorldData())
-    fmap.add_child(elements.MapData(map_data(docs, tiles=tiles, connections=connections, title=fmap.title)))
+    data = map_data(docs, tiles=tiles, connections=connections, title=fmap.title, lesson=lesson, bundle=bundle, editable=editable)
+    fmap.add_child(elements.MapData(data))
     return fmap
 
 
@@ -313,6 +331,12 @@ def map_page(
     connections: bool = False,
     mode: Mode = "app",
     title: str | None = None,
+    lesson: Lesson | None = None,
 ) -> str:
-    """The HTML page of the map of ``docs``: what the window shows and every export starts from."""
-    return render_page(build_map(docs, basemap=basemap, connections=connections, title=title), mode=mode)
+    """The HTML page of the map of ``docs``: what the window shows and every export starts from.
+
+    With a ``lesson``: its tour and extra places; a standalone page also carries the lesson itself.
+    """
+    fmap = build_map(docs, basemap=basemap, connections=connections, title=title, lesson=lesson,
+                     bundle=mode == "standalone", editable=mode == "app")  # fmt: skip
+    return render_page(fmap, mode=mode)

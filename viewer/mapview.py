@@ -34,6 +34,9 @@ class MapView(QWebEngineView):
     """The current page drew its map and the bridge handshake is done."""
     placeClicked = Signal(str)
     basemapFallback = Signal(str, str)
+    placeMoved = Signal(str, float, float)
+    placeMenuRequested = Signal(str)
+    viewChanged = Signal(float, float, float, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +52,9 @@ class MapView(QWebEngineView):
         self.bridge.ready.connect(self._on_ready)
         self.bridge.placeClicked.connect(self.placeClicked)
         self.bridge.basemapFallback.connect(self.basemapFallback)
+        self.bridge.placeMoved.connect(self.placeMoved)
+        self.bridge.placeMenuRequested.connect(self.placeMenuRequested)
+        self.bridge.viewChanged.connect(self.viewChanged)
         self._serial = 0
         self._load_started = 0.0
         self.last_load_seconds: float | None = None

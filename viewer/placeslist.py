@@ -7,7 +7,7 @@ __all__ = ["COL_COUNTRY", "COL_KIND", "COL_MENTIONS", "COL_NAME", "PLACE_ID_ROLE
 from collections.abc import Iterable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QCursor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from places.model import PlaceMentions
@@ -27,6 +27,8 @@ class PlacesList(QTableView):
     focusRequested = Signal(str)
     """The person made this place current in the list (the map should fly there)."""
     correctionChosen = Signal(object)
+    searchRequested = Signal(str)
+    """"Search the gazetteer…" for the place with this id."""
     """A :class:`~viewer.corrections.Correction` picked from the context menu."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -113,9 +115,21 @@ class PlacesList(QTableView):
         for correction in corrections:
             if correction.removes:
                 menu.addSeparator()
-            action = menu.addAction(correction.label)
-            action.setData(correction.to.id if correction.to is not None else "")
+            if correction.removes:
+                search = menu.addAction("Search the gazetteer…")
+                search.triggered.connect(lambda _checked=False: self.searchRequested.emit(place_id))
+            to = correction.to
+            action = menu.addAction(correction.label + (f" · pop. {to.population:,}" if to is not None and to.population else ""))
+            action.setData(to.id if to is not None else "")
             action.triggered.connect(lambda _checked=False, c=correction: self._choose(c))
+        return menu
+
+    def popup_menu(self, place_id: str) -> QMenu | None:
+        """The place's context menu at the mouse (a right-click on the map)."""
+        menu = self.place_menu(place_id)
+        if menu is not None:
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(QCursor.pos())
         return menu
 
     def _choose(self, correction: Correction) -> None:

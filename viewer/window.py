@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -32,12 +31,14 @@ from viewer import dialogs
 from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions, tile_origins
 from viewer.corrections import Correction
 from viewer.excerpts import ExcerptView
-from viewer.formats import EXPORT_FORMATS
-from viewer.imagesize import ImageSizeDialog
+from viewer.exportmenu import ExportMenu
+from viewer.lessonfile import LessonFile, gazetteer_place, read_lesson
 from viewer.mapview import MapView
 from viewer.placeslist import PlacesList
-from viewer.qtenv import save_widget_png
+from viewer.placesearch import PlaceSearchDialog
+from viewer.presentation import Presentation
 from viewer.session import Change, Session
+from viewer.tourpanel import TourPanel
 from viewer.worker import Parse, ParseJob, ParseResult, prestart_child, stop_spare_child
 
 log = logging.getLogger(__name__)
@@ -66,24 +67,25 @@ class MainWindow(QMainWindow):
         self.basemap = basemap
         self.connections = connections
         self.online = online
-        self.parse = parse
-        """None: parse in a child process (see viewer.worker); else this, in a thread."""
+        self.parse = parse  # None: parse in a child process (see viewer.worker); else this, in a thread
         if parse is None:
             prestart_child()
-        self.session = Session()
+        self.session = Session(lookup=gazetteer_place)
         self.job: ParseJob | None = None
         self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
-        self.fallback_notice = ""
-        self.online_notice = ""
+        self.fallback_notice = self.online_notice = ""
 
         self.map_view = MapView()
         self.map_view.ready.connect(self.mapReady)
         self.map_view.placeClicked.connect(self._on_place_clicked)
         self.map_view.basemapFallback.connect(self._on_basemap_fallback)
+        self.map_view.placeMoved.connect(self.move_place)
         self.places = PlacesList()
         self.places.selectedPlaces.connect(self._on_selection)
         self.places.focusRequested.connect(lambda pid: self.map_view.call("focusPlace", pid))
         self.places.correctionChosen.connect(self.correct)
+        self.places.searchRequested.connect(self.search_reading)
+        self.map_view.placeMenuRequested.connect(self.places.popup_menu)
         self.excerpts = ExcerptView()
         self.excerpts.correctionChosen.connect(self.correct)
 
@@ -98,6 +100,10 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([860, 420])
         self.setCentralWidget(splitter)
+        self.side_panel = panel
+        self.tour_panel = TourPanel(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tour_panel)
+        self.tour_panel.hide()  # View › Tour shows it
         self._build_status_bar()
         self._build_menus()
         self.setAcceptDrops(True)
@@ -120,21 +126,21 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.open_action = file_menu.addAction("&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
-        export_menu = file_menu.addMenu("&Export")
-        self.export_actions: dict[str, QAction] = {}
-        for fmt in EXPORT_FORMATS:
-            self.export_actions[fmt.name] = export_menu.addAction(fmt.label, lambda f=fmt.name: self.export_dialog(f))
-        self.export_actions["html"].setShortcut(QKeySequence("Ctrl+E"))
+        self.exporter = ExportMenu(self, menu=file_menu.addMenu("&Export"))
+        self.export_actions: dict[str, QAction] = self.exporter.actions
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = edit_menu.addAction("&Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.undo_action = edit_menu.addAction("&Undo", QKeySequence("Ctrl+Z"), self.undo)
+        self.lesson_file = LessonFile(self, file_menu=file_menu, edit_menu=edit_menu)
         view_menu = self.menuBar().addMenu("&View")
         self.basemap_actions = self._basemap_menu(view_menu.addMenu("&Basemap"))
         self.connections_action = view_menu.addAction("&Connections")
         self.connections_action.setCheckable(True)
         self.connections_action.setChecked(self.connections)
         self.connections_action.toggled.connect(self.set_connections)
+        view_menu.addAction(self.tour_panel.toggleViewAction())
+        self.presentation = Presentation(self, menu=view_menu, panel=self.side_panel)
 
     def _basemap_menu(self, menu: QMenu) -> dict[str, QAction]:
         group = QActionGroup(self)
@@ -211,9 +217,18 @@ class MainWindow(QMainWindow):
             return  # cancelled or superseded
         self.job = None
         self._end_progress()
-        page = result.page if result.options == self.map_options else None
         self.online_notice = result.notice
-        self._apply(self.session.opened(job.paths, result.docs), page=page)
+        try:
+            lesson, lesson_path = read_lesson(job.paths)
+        except GazetteError as err:
+            self._update_chrome()
+            self.show_error(str(err))
+            return
+        if lesson is not None and lesson.basemap != self.basemap:
+            self.basemap = lesson.basemap
+            self._check_basemap(lesson.basemap)
+        page = result.page if result.options == self.map_options and lesson is None else None
+        self._apply(self.session.opened(job.paths, result.docs, lesson=lesson, lesson_path=lesson_path), page=page)
 
     def _on_parse_failed(self, job: ParseJob, message: str) -> None:
         if job is not self.job:
@@ -230,6 +245,36 @@ class MainWindow(QMainWindow):
             self.cancel_open()
             self._apply(change)
 
+    def redo(self) -> None:
+        change = self.session.redone()
+        if change is not None:
+            self.cancel_open()
+            self._apply(change)
+
+    def search_reading(self, place_id: str) -> PlaceSearchDialog | None:
+        """Another reading from the gazetteer (window-modal, not blocking); OK makes the correction."""
+        if place_id not in self.session.groups:
+            return None
+        dialog = PlaceSearchDialog(self.session.groups[place_id], parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: (c := dialog.correction()) is not None and self.correct(c))
+        dialog.open()
+        return dialog
+
+    def move_place(self, place_id: str, lat: float, lon: float) -> bool:
+        """A marker dragged to (lat, lon): a correction written into the lesson."""
+        change = self.session.moved(place_id, lat=lat, lon=lon)
+        return change is not None and self._apply(change)
+
+    def edit_lesson(self, lesson, *, label: str) -> None:
+        """A lesson edit that leaves the map as it is (the tour): one undo step, no new page."""
+        self.session.commit(self.session.lesson_changed(lesson, label=label))
+        self._update_chrome()
+
+    def adopt_saved_lesson(self, path: Path, lesson) -> None:
+        self.session.saved_as(path, lesson)
+        self._update_chrome()
+
     def correct(self, correction: Correction) -> bool:
         """Apply a correction to the shown articles (Edit › Undo takes it back); rebuilds the map."""
         change = self.session.corrected(correction)
@@ -241,7 +286,7 @@ class MainWindow(QMainWindow):
             from viewer.mapbuilder import map_page
 
             try:
-                page = map_page(change.shown.docs, basemap=self.basemap, connections=self.connections)
+                page = map_page(change.shown.docs, basemap=self.basemap, connections=self.connections, lesson=change.shown.lesson)
             except GazetteError as err:
                 self._update_chrome()
                 self.show_error(str(err))
@@ -302,7 +347,9 @@ class MainWindow(QMainWindow):
     def _update_chrome(self) -> None:
         notices = [n for n in (self.session.notice, self.fallback_notice, self.online_notice) if n]
         self.status_label.setText(" · ".join([self.session.summary(), *notices]))
-        self.setWindowTitle(plain_title(self.session.window_title()))
+        self.setWindowTitle(plain_title(self.session.window_title()) + " [*]")
+        self.setWindowModified(self.session.modified)
+        self.lesson_file.update()
         for action in self.export_actions.values():
             action.setEnabled(bool(self.session.docs))
         label = self.session.undo_label
@@ -331,57 +378,17 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.open_paths(paths)
 
-    def export_dialog(self, fmt: str) -> None:
-        if fmt == "png":
-            self.image_dialog()
-        else:
-            self._ask_path_and_export(fmt)
-
-    def image_dialog(self) -> ImageSizeDialog:
-        """Ask for the image size (window-modal, not blocking), then for the file."""
-        dialog = ImageSizeDialog(self, current=self.map_size())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._ask_path_and_export("png", size=dialog.chosen_size()))
-        dialog.open()
-        return dialog
-
-    def _ask_path_and_export(self, fmt: str, *, size: tuple[int, int] | None = None) -> None:
-        spec = next(f for f in EXPORT_FORMATS if f.name == fmt)
-        stem = self.session.paths[0].stem if self.session.paths else "map"
-        caption = f"Export {spec.label.rstrip('…')}"
-        path, _ = QFileDialog.getSaveFileName(self, caption, f"{stem}{spec.suffixes[0]}", spec.file_filter)
-        if path:
-            self.export_to(Path(path), fmt=fmt, size=size)
-
     def map_size(self) -> tuple[int, int]:
         return self.map_view.width(), self.map_view.height()
 
     def export_to(self, path: Path, *, fmt: str, size: tuple[int, int] | None = None) -> bool:
-        """Export the current articles; PNG is the map as shown now, or rendered anew at ``size``.
-
-        Errors become a dialog.
-        """
-        try:
-            if fmt == "png" and size is None:
-                save_widget_png(self.map_view, path)
-            else:
-                from viewer.export import export_map
-
-                if size is not None:
-                    self.statusBar().showMessage(f"Rendering a {size[0]} × {size[1]} image…")
-                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-                try:
-                    export_map(self.session.docs, path, fmt=fmt, basemap=self.basemap, connections=self.connections, size=size)
-                finally:
-                    QApplication.restoreOverrideCursor()
-        except GazetteError as err:
-            self.statusBar().clearMessage()
-            self.show_error(str(err))
-            return False
-        self.statusBar().showMessage(f"Exported {path.name}", 5000)
-        return True
+        """Export the current articles (see :meth:`viewer.exportmenu.ExportMenu.export_to`)."""
+        return self.exporter.export_to(path, fmt=fmt, size=size)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.lesson_file.confirm_close():
+            event.ignore()
+            return
         self.cancel_open()
         super().closeEvent(event)
 

@@ -42,8 +42,15 @@
     kinds: {},
     legend: {},
     articleTitles: {},
-    showArticleTitles: true
+    showArticleTitles: true,
+    articleColors: {},
+    articleShown: {},
+    editable: false,
+    lesson: null
   };
+  // One colour per article (cycled); the pin's ring and the legend's swatch show it.
+  var ARTICLE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+  var ARTICLE_GROUP_AT = 8;  // more articles than this: the toggles fold into one list
 
   // ---------------------------------------------------------------- helpers
 
@@ -347,6 +354,7 @@
     layer.bindTooltip(tooltipContent(place.name), { sticky: true, className: "gz-tooltip" });
     layer.bindPopup(function () { return popupContent(place); }, popupOptions());
     layer.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
+    if (state.editable) layer.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
     layer.addTo(map);
     layer.eachLayer(function (path) {
       var node = path.getElement && path.getElement();
@@ -363,13 +371,29 @@
         popupAnchor: [0, -8], tooltipAnchor: [9, 0], placeId: place.id, placeName: place.name
       }),
       keyboard: true,
-      riseOnHover: true
+      riseOnHover: true,
+      draggable: state.editable && !place.extra
     });
+    var first = place.articles.length ? state.articleColors[place.articles[0].id] : null;
+    if (first && Object.keys(state.articleColors).length > 1) {
+      marker.on("add", function () {
+        var node = marker.getElement();
+        if (node) node.style.boxShadow = "0 0 0 3px " + first;
+        if (node) node.style.borderRadius = "50%";
+      });
+    }
+    if (state.editable && !place.extra) {
+      marker.on("dragend", function () {
+        var at = marker.getLatLng();
+        send({ type: "place-moved", id: place.id, lat: at.lat, lon: at.lng });
+      });
+    }
     marker.bindTooltip(tooltipContent(place.name), {
       permanent: permanentLabels, direction: "right", className: "gz-tooltip gz-pin-label"
     });
     marker.bindPopup(function () { return popupContent(place); }, popupOptions());
     marker.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
+    if (state.editable && !place.extra) marker.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
     state.cluster.addLayer(marker);
     return marker;
   }
@@ -541,14 +565,69 @@
     box.addTo(map);
   }
 
+  // Each article is a layer: a place shows while one of its articles is switched on.
+  function placeShown(place) {
+    if (!place.articles.length) return true;
+    return place.articles.some(function (a) { return state.articleShown[a.id] !== false; });
+  }
+
+  function setArticleShown(id, on) {
+    if (!Object.prototype.hasOwnProperty.call(state.articleColors, id)) return false;
+    state.articleShown[id] = !!on;
+    state.order.forEach(function (pid) {
+      var entry = state.places[pid], shown = placeShown(entry.place);
+      if (entry.marker) {
+        var has = state.cluster.hasLayer(entry.marker);
+        if (shown && !has) state.cluster.addLayer(entry.marker);
+        if (!shown && has) state.cluster.removeLayer(entry.marker);
+      } else if (entry.shape) {
+        if (shown) entry.shape.layer.addTo(state.map); else state.map.removeLayer(entry.shape.layer);
+      }
+    });
+    var box = document.querySelector('.gz-article-toggle[data-article-id="' + CSS.escape(id) + '"]');
+    if (box) box.checked = !!on;
+    return true;
+  }
+
+  function articleToggles(node) {
+    var ids = Object.keys(state.articleColors);
+    if (ids.length < 2) return;
+    var holder = node;
+    if (ids.length > ARTICLE_GROUP_AT) {
+      holder = el("details", "gz-legend-articles");
+      holder.appendChild(el("summary", null, ids.length + " articles"));
+      node.appendChild(holder);
+    } else {
+      node.appendChild(el("div", "gz-legend-sub", "Articles"));
+    }
+    ids.forEach(function (id) {
+      var row = el("label", "gz-legend-row gz-legend-article");
+      var box = el("input", "gz-article-toggle");
+      box.type = "checkbox";
+      box.checked = true;
+      box.setAttribute("data-article-id", id);
+      box.addEventListener("change", function () { setArticleShown(id, box.checked); });
+      var sw = el("span", "gz-legend-swatch");
+      sw.style.background = state.articleColors[id];
+      sw.style.borderRadius = "50%";
+      row.appendChild(box);
+      row.appendChild(sw);
+      row.appendChild(el("span", null, state.articleTitles[id] || id));
+      holder.appendChild(row);
+    });
+  }
+
   function addLegend(map) {
     var kinds = Object.keys(state.kindsUsed);
     var shades = SHADES.filter(function (s) { return state.shadesUsed[s.label]; });
-    if (!kinds.length && !shades.length && !state.connectionsShown) return;
+    var several = Object.keys(state.articleColors).length > 1;
+    if (!kinds.length && !shades.length && !state.connectionsShown && !several) return;
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var node = el("div", "gz-legend");
       node.appendChild(el("div", "gz-legend-title", "Legend"));
+      articleToggles(node);
+      L.DomEvent.disableClickPropagation(node);
       kinds.sort().forEach(function (kind) {
         var row = el("div", "gz-legend-row");
         row.appendChild(el("span", "gz-legend-sym gz-pin gz-pin-" + kind));
@@ -573,6 +652,232 @@
       return node;
     };
     legend.addTo(map);
+  }
+
+
+  // ---------------------------------------------------------------- presentation and quiz
+
+  // The same formula as viewer.lessonmap.great_circle_km (geopy's great_circle).
+  function greatCircleKm(lat1, lon1, lat2, lon2) {
+    var r = (state.lesson && state.lesson.earthRadiusKm) || 6371.0088, rad = Math.PI / 180;
+    var p1 = lat1 * rad, p2 = lat2 * rad, dl = (lon2 - lon1) * rad;
+    var y = Math.sqrt(Math.pow(Math.cos(p2) * Math.sin(dl), 2) +
+      Math.pow(Math.cos(p1) * Math.sin(p2) - Math.sin(p1) * Math.cos(p2) * Math.cos(dl), 2));
+    var x = Math.sin(p1) * Math.sin(p2) + Math.cos(p1) * Math.cos(p2) * Math.cos(dl);
+    return r * Math.atan2(y, x);
+  }
+
+  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null, target: null };
+  var FLY_SECONDS = 1.2;
+
+  function cardNode() {
+    if (show.card) return show.card;
+    var card = el("div", "gz-card");
+    card.setAttribute("role", "status");
+    card.setAttribute("aria-live", "polite");
+    L.DomEvent.disableClickPropagation(card);
+    state.map.getContainer().appendChild(card);
+    show.card = card;
+    var blank = el("div", "gz-blank");
+    state.map.getContainer().appendChild(blank);
+    return card;
+  }
+
+  function fillCard(parts) {
+    var card = cardNode();
+    card.textContent = "";
+    parts.forEach(function (p) { if (p) card.appendChild(p); });
+  }
+
+  // The view after every move; while presenting, only once the map has arrived at the stop.
+  function reportView() {
+    var c = state.map.getCenter(), zoom = state.map.getZoom(), stop = -1;
+    if (show.on && !show.quiz && show.target) {
+      var t = show.target;
+      var off = state.map.latLngToContainerPoint([t.lat, t.lon]).distanceTo(state.map.getSize().divideBy(2));
+      if (off > 3 || Math.abs(zoom - t.zoom) > 0.51) return;  // a move on the way (a resize), not the arrival
+      stop = show.index;
+    }
+    send({ type: "view", lat: c.lat, lon: c.lng, zoom: zoom, stop: stop });
+  }
+
+  function excerptLine(segments) {
+    if (!segments || !segments.length) return null;
+    var p = el("p", "gz-card-excerpt");
+    segments.forEach(function (seg) {
+      if (seg[1]) p.appendChild(el("mark", null, seg[0]));
+      else p.appendChild(document.createTextNode(seg[0]));
+    });
+    return p;
+  }
+
+  function goTo(i) {
+    if (!show.stops.length) return;
+    show.index = Math.max(0, Math.min(show.stops.length - 1, i));
+    var stop = show.stops[show.index];
+    fillCard([
+      el("div", "gz-card-count", "stop " + (show.index + 1) + " of " + show.stops.length),
+      el("h2", "gz-card-caption", stop.caption || stop.name),
+      stop.caption && stop.name ? el("div", "gz-card-name", stop.name) : null,
+      excerptLine(stop.excerpt)
+    ]);
+    var map = state.map;
+    show.target = { lat: stop.lat, lon: stop.lon, zoom: stop.zoom };  // before stop(): its moveend is not an arrival
+    map.stop();
+    var off = map.latLngToContainerPoint([stop.lat, stop.lon]).distanceTo(map.getSize().divideBy(2));
+    if (off <= 3 && Math.abs(map.getZoom() - stop.zoom) <= 0.51) {
+      reportView();  // already there (Home on stop 1): no move, no moveend
+      return;
+    }
+    map.flyTo([stop.lat, stop.lon], stop.zoom, { duration: FLY_SECONDS });
+  }
+
+  function present(stops) {
+    if (!state.map) return false;
+    show.stops = stops || (state.lesson ? state.lesson.tour : []) || [];
+    show.on = true;
+    show.blank = false;
+    state.map.closePopup();
+    state.map.getContainer().classList.add("gz-presenting");
+    if (!show.stops.length) {
+      fillCard([el("h2", "gz-card-caption", "This lesson has no places to visit.")]);
+      return true;
+    }
+    goTo(0);
+    return true;
+  }
+
+  function endPresentation() {
+    endQuiz();
+    show.on = false;
+    var box = state.map.getContainer();
+    box.classList.remove("gz-presenting", "gz-blanked");
+    if (show.card) show.card.textContent = "";
+  }
+
+  function presentStep(action) {
+    if (!show.on) return false;
+    if (action === "blank") {
+      show.blank = !show.blank;
+      state.map.getContainer().classList.toggle("gz-blanked", show.blank);
+      return true;
+    }
+    if (show.blank) {  // any other key brings the picture back first, as slide software does
+      show.blank = false;
+      state.map.getContainer().classList.remove("gz-blanked");
+    }
+    if (action === "end") { endPresentation(); return true; }
+    if (action === "quiz") { if (show.quiz) { endQuiz(); goTo(show.index); } else startQuiz(); return true; }
+    if (show.quiz) return quizStep(action);
+    var to = { next: show.index + 1, prev: show.index - 1, first: 0, last: show.stops.length - 1 }[action];
+    if (to === undefined) return false;
+    goTo(to);
+    return true;
+  }
+
+  var TOUR_KEYS = {
+    ArrowRight: "next", " ": "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev",
+    Home: "first", End: "last", b: "blank", B: "blank", q: "quiz", Q: "quiz"
+  };
+
+  function onTourKey(event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    var action = TOUR_KEYS[event.key];
+    if (!show.on && action) { present(null); event.preventDefault(); return; }
+    if (event.key === "Escape" && show.on) { endPresentation(); return; }
+    if (action && presentStep(action)) event.preventDefault();
+  }
+
+  // The quiz: every stop that is a place becomes "Where is …?"; a click on the map answers.
+  function startQuiz() {
+    var questions = show.stops.filter(function (s) { return s.name && s.kind !== "view"; });
+    show.quiz = { questions: questions, index: 0, answered: false, distances: [] };
+    state.map.getContainer().classList.add("gz-quiz");
+    state.map.closePopup();
+    show.quizLayer = L.layerGroup().addTo(state.map);
+    state.map.on("click", onQuizClick);
+    askQuestion();
+  }
+
+  function endQuiz() {
+    if (!show.quiz) return;
+    state.map.off("click", onQuizClick);
+    if (show.quizLayer) state.map.removeLayer(show.quizLayer);
+    show.quiz = null;
+    state.map.getContainer().classList.remove("gz-quiz");
+  }
+
+  function askQuestion() {
+    var quiz = show.quiz;
+    show.quizLayer.clearLayers();
+    quiz.answered = false;
+    if (!quiz.questions.length) {
+      fillCard([el("h2", "gz-card-caption", "No places to ask about.")]);
+      return;
+    }
+    var q = quiz.questions[quiz.index];
+    fillCard([
+      el("div", "gz-card-count", "question " + (quiz.index + 1) + " of " + quiz.questions.length),
+      el("h2", "gz-card-caption gz-quiz-question", "Where is " + q.name + "?"),
+      el("div", "gz-card-name", "Click on the map.")
+    ]);
+    var points = quiz.questions.map(function (s) { return [s.lat, s.lon]; });
+    if (points.length > 1) state.map.fitBounds(L.latLngBounds(points).pad(0.6), { maxZoom: 5, animate: false });
+    else state.map.setView(points[0], 3, { animate: false });
+  }
+
+  function quizAnswer(lat, lon) {
+    var quiz = show.quiz;
+    if (!quiz || quiz.answered || !quiz.questions.length) return null;
+    var q = quiz.questions[quiz.index];
+    var km = greatCircleKm(lat, lon, q.lat, q.lon);
+    quiz.answered = true;
+    quiz.distances.push(km);
+    L.polyline([[lat, lon], [q.lat, q.lon]], { color: "#c4461c", weight: 3, dashArray: "6 5", className: "gz-quiz-line" }).addTo(show.quizLayer);
+    L.circleMarker([lat, lon], { radius: 7, color: "#333", fillColor: "#fff", fillOpacity: 1, className: "gz-quiz-guess" }).addTo(show.quizLayer);
+    L.circleMarker([q.lat, q.lon], { radius: 9, color: "#fff", weight: 2, fillColor: "#c4461c", fillOpacity: 1, className: "gz-quiz-truth" }).addTo(show.quizLayer);
+    var answer = el("div", "gz-quiz-distance", Math.round(km).toLocaleString("en") + " km away");
+    answer.setAttribute("data-km", String(km));
+    var last = quiz.index === quiz.questions.length - 1;
+    fillCard([
+      el("div", "gz-card-count", "question " + (quiz.index + 1) + " of " + quiz.questions.length),
+      el("h2", "gz-card-caption", q.name),
+      answer,
+      el("div", "gz-card-name", last ? "→ for the score" : "→ for the next question")
+    ]);
+    return km;
+  }
+
+  function onQuizClick(event) {
+    quizAnswer(event.latlng.lat, event.latlng.lng);
+  }
+
+  var CLOSE_KM = 500;
+
+  function quizStep(action) {
+    var quiz = show.quiz;
+    if (action !== "next" && action !== "prev") return false;
+    if (action === "prev") { if (quiz.index > 0) { quiz.index -= 1; quiz.distances = quiz.distances.slice(0, quiz.index); askQuestion(); } return true; }
+    if (!quiz.answered) return true;
+    if (quiz.index < quiz.questions.length - 1) { quiz.index += 1; askQuestion(); return true; }
+    var close = quiz.distances.filter(function (d) { return d <= CLOSE_KM; }).length;
+    var mean = quiz.distances.reduce(function (a, b) { return a + b; }, 0) / quiz.distances.length;
+    fillCard([
+      el("div", "gz-card-count", "score"),
+      el("h2", "gz-card-caption gz-quiz-score", close + " of " + quiz.distances.length + " within " + CLOSE_KM + " km"),
+      el("div", "gz-card-name", "on average " + Math.round(mean).toLocaleString("en") + " km away")
+    ]);
+    quiz.answered = false;
+    quiz.done = true;
+    return true;
+  }
+
+  function presentationState() {
+    var c = state.map ? state.map.getCenter() : { lat: 0, lng: 0 };
+    return {
+      on: show.on, index: show.index, total: show.stops.length, blank: show.blank, quiz: !!show.quiz,
+      card: show.card ? show.card.textContent : "", lat: c.lat, lon: c.lng, zoom: state.map ? state.map.getZoom() : 0
+    };
   }
 
   // ---------------------------------------------------------------- public API
@@ -720,6 +1025,11 @@
     state.legend = data.legend || {};
     state.articleTitles = data.articles || {};
     state.showArticleTitles = data.showArticleTitles !== false;
+    Object.keys(state.articleTitles).forEach(function (id, i) {
+      state.articleColors[id] = ARTICLE_COLORS[i % ARTICLE_COLORS.length];
+    });
+    state.editable = !!data.editable;
+    state.lesson = data.lesson || null;
     setWorld(map, data.world);
     if (data.basemap && data.basemap.tiles) addTiles(map, data.basemap.tiles);
     else addOfflineBasemap(map, data.basemap ? data.basemap.offline : null);
@@ -727,12 +1037,26 @@
     if (data.connections) addConnections(map, data.connections);
     addInfo(map, data.info);
     finish(map);
+    if (state.editable) map.on("moveend", reportView);  // the tour editor's "Add view"
+    if (state.lesson && state.lesson.file) {
+      // An exported tour: the keys of presentation mode work in any browser, from stop 1.
+      document.addEventListener("keydown", onTourKey);
+      present(null);
+    }
   }
 
   window.gazette = {
     ready: false,
     build: build,
     focusPlace: focusPlace,
+    present: present,
+    presentStep: presentStep,
+    quizAnswer: quizAnswer,
+    presentation: presentationState,
+    greatCircleKm: greatCircleKm,
+    setArticleShown: setArticleShown,
+    pointAt: function (x, y) { var p = state.map.containerPointToLatLng([x, y]); return [p.lat, p.lng]; },
+    shownPlaces: function () { return state.order.filter(function (id) { return placeShown(state.places[id].place); }); },
     places: function () { return state.order.slice(); },
     fallBack: fallBack
   };

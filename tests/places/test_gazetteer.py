@@ -116,3 +116,9 @@ def test_a_failed_rebuild_says_why_in_words(tmp_path):
     message = str(info.value)
     assert message.startswith("Building the place index failed: ")
     assert "Error" not in message and "Traceback" not in message and "errno" not in message.lower(), message
+
+
+def test_by_id_finds_a_place_by_gazette_id(gaz):
+    place = gaz.lookup("Vladivostok")[0]
+    assert gaz.by_id(place.id) == place
+    assert gaz.by_id("geonames:does-not-exist") is None

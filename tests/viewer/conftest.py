@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from tests.support.window import TINY_PAGE
 from viewer.mapview import MapView
@@ -24,6 +25,7 @@ def make_window(qtbot, parse):
     def make(**options) -> MainWindow:
         options.setdefault("parse", parse)
         window = MainWindow(**options)
+        window.lesson_file.ask_to_save = lambda: QMessageBox.StandardButton.Discard  # tests close windows with changes
         window.resize(1200, 800)
         window.show()
         windows.append(window)

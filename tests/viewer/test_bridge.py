@@ -62,3 +62,28 @@ def test_a_known_click_and_a_fallback_become_signals(qtbot):
     with qtbot.waitSignal(bridge.basemapFallback, timeout=1000) as fell:
         bridge.receive(json.dumps({"type": "basemap-fallback", "basemap": "osm", "reason": "r" * 900}))
     assert fell.args[0] == "osm" and len(fell.args[1]) == 500
+
+
+def test_moves_menus_and_views_are_validated(qtbot):
+    from viewer.bridge import Bridge
+
+    bridge = Bridge(lambda script: None)
+    bridge.set_known_ids(["geonames:1"])
+    with qtbot.waitSignal(bridge.placeMoved, timeout=1000) as moved:
+        bridge.receive('{"type": "place-moved", "id": "geonames:1", "lat": 51.5, "lon": 370}')
+    assert moved.args == ["geonames:1", 51.5, 10.0]
+    with qtbot.waitSignal(bridge.placeMenuRequested, timeout=1000) as menu:
+        bridge.receive('{"type": "place-menu", "id": "geonames:1"}')
+    assert menu.args == ["geonames:1"]
+    with qtbot.waitSignal(bridge.viewChanged, timeout=1000) as view:
+        bridge.receive('{"type": "view", "lat": 45, "lon": 133, "zoom": 5, "stop": 2}')
+    assert view.args == [45.0, 133.0, 5.0, 2]
+    rejected = []
+    bridge.rejected.connect(rejected.append)
+    for bad in ('{"type": "place-moved", "id": "geonames:2", "lat": 1, "lon": 1}',
+                '{"type": "place-moved", "id": "geonames:1", "lat": 91, "lon": 1}',
+                '{"type": "place-moved", "id": "geonames:1", "lat": "1", "lon": 1}',
+                '{"type": "view", "lat": 1, "lon": 1, "zoom": NaN, "stop": 0}',
+                '{"type": "place-menu", "id": "geonames:9"}'):  # fmt: skip
+        bridge.receive(bad)
+    assert len(rejected) == 5

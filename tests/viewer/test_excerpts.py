@@ -49,3 +49,14 @@ def test_low_confidence_offers_corrections_that_come_back_as_a_signal(qtbot):
     assert chosen.args[0].to == FR
     view.anchorClicked.emit(QUrl(f"{CORRECT_SCHEME}:99"))  # a stale link does nothing
     view.anchorClicked.emit(QUrl("https://example.org/"))
+
+
+def test_excerpts_are_grouped_by_article():
+    from places.model import Kind, Mention, Place, PlaceMentions
+    from viewer.excerpts import excerpt_html
+
+    city = Place("geonames:1", "Odesa", 46.48, 30.72, Kind.CITY, "UA", "Ukraine")
+    mentions = tuple(Mention(a, s, s + 5, "Odesa", city, f"{a}{s} Odesa.", s - 4, 1.0, ()) for a, s in (("a", 4), ("b", 4), ("a", 40)))
+    markup = excerpt_html(PlaceMentions(city, mentions), titles={"a": "First", "b": "Second"})
+    assert markup.count("First") == 1 and markup.count("Second") == 1
+    assert markup.index("First") < markup.index("a4") < markup.index("a40") < markup.index("Second") < markup.index("b4")

@@ -87,3 +87,19 @@ def test_a_redraw_keeps_state_notice_and_history():
     notice, history = session.notice, list(session.history)
     session.commit(session.redrawn())
     assert session.notice == notice and session.history == history and TX.id not in session.groups
+
+
+def test_redo_brings_back_what_undo_took_and_a_new_change_clears_it():
+    session = Session()
+    _open(session, "/a/fair.txt", FAIR)
+    assert not session.modified and session.redo_label is None
+    session.commit(session.corrected(corrections_for(session.groups[TX.id])[0]))
+    assert session.modified and len(session.lesson.corrections) == 1
+    session.commit(session.undone())
+    assert not session.modified and session.redo_label == "Correction" and TX.id in session.groups
+    session.commit(session.redone())
+    assert FR.id in session.groups and session.undo_label == "Correction" and session.redo_label is None
+    session.commit(session.undone())
+    session.commit(session.moved(DALLAS.id, lat=33.0, lon=-97.0))
+    assert session.redo_label is None and session.groups[DALLAS.id].place.lat == 33.0
+    assert session.lesson.corrections[-1].lat == 33.0

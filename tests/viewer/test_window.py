@@ -342,7 +342,7 @@ def test_title_is_plain_text(qtbot, make_window, tmp_path):
     open_and_wait(qtbot, window, hostile)
     title = window.docs[0].article.title
     assert "[*]" in title and "&" in title
-    assert window.windowTitle() == title.replace("[*]", "[*][*]") + " — Gazette"
+    assert window.windowTitle() == title.replace("[*]", "[*][*]") + " — Gazette [*]"  # the last: unsaved changes
 
 
 def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monkeypatch):
@@ -569,7 +569,7 @@ def test_a_lesson_through_the_child_process_keeps_its_titles_and_dates(qtbot, ma
     open_and_wait(qtbot, window, tmp_path / "lesson.yaml")
     assert [d.article.title for d in window.docs] == ["Ports of the Black Sea", "The grain corridor"]
     assert [d.article.published for d in window.docs] == ["2024-05-01", "2023-08-16"]
-    assert window.windowTitle() == "Ports of the Black Sea · The grain corridor — Gazette"
+    assert window.windowTitle() == "Ports of the Black Sea · The grain corridor — Gazette [*]"  # [*]: where Qt marks unsaved changes
     dates = run_js(qtbot, window, "JSON.stringify([...document.querySelectorAll('.gz-source-date')].map(n => n.textContent))")
     assert json.loads(dates) == ["2024-05-01", "2023-08-16"]
 
@@ -781,15 +781,16 @@ def test_choosing_an_alternative_and_undo(qtbot, texas_window, tmp_path):
 
     actions = menu_actions(window, paris)
     assert "Not a place" in actions
-    offered = [text for text in actions if text != "Not a place"]
+    assert "Search the gazetteer…" in actions
+    offered = [text for text in actions if text not in ("Not a place", "Search the gazetteer…")]
     assert offered, "the menu offers no alternative"
-    assert all(re.fullmatch(r"\S.* — [a-z]+(, .+)?", text) for text in offered), offered
-    label = offered[0]
-    alternative = actions[label].data()
+    assert all(re.fullmatch(r"\S.* — [a-z]+(, .+?)?( · pop\. [\d,]+)?", text) for text in offered), offered
+    alternative = actions[offered[0]].data()
+    label = offered[0].split(" · pop. ")[0]  # the status bar names the reading without its population
     assert alternative and alternative != paris
 
     with qtbot.waitSignal(window.mapReady, timeout=30000):
-        actions[label].trigger()
+        actions[offered[0]].trigger()
 
     # Both mentions of "Paris" now read as the chosen place, in the list, the page and the status bar.
     assert paris not in list_ids(window) and alternative in list_ids(window)
@@ -853,7 +854,8 @@ def test_did_you_mean_line_for_low_confidence_places(qtbot, texas_window):
     links = re.findall(r'<a href="(gazette-correct:\d+)">.*?<span[^>]*>([^<]+)</span>', window.excerpts.toHtml())
     labels = [text for _, text in links]
     assert labels[-1] == "Not a place" and len(labels) >= 2
-    assert labels[:-1] == [t for t in menu_actions(window, paris) if t != "Not a place"]  # same as the menu
+    menu = [t.split(" · pop. ")[0] for t in menu_actions(window, paris) if t not in ("Not a place", "Search the gazetteer…")]
+    assert labels[:-1] == menu  # the same readings as the menu (which adds their population)
     href, label = links[0]
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         window.excerpts.anchorClicked.emit(QUrl(href))
@@ -892,7 +894,7 @@ def test_correcting_the_seed_article_in_process_mode(qtbot, make_window, tmp_pat
     group = min(candidates, key=lambda g: min(m.confidence for m in g.mentions))
     before = snapshot(window)
     actions = menu_actions(window, group.place.id)
-    label = next(t for t in actions if t != "Not a place")
+    label = next(t for t in actions if t not in ("Not a place", "Search the gazetteer…"))
     alternative = actions[label].data()
     with qtbot.waitSignal(window.mapReady, timeout=30000):
         actions[label].trigger()
