@@ -49,3 +49,16 @@ def _pyside_refcount_guard():
 
     with rebalanced():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialog(request, monkeypatch):
+    """A modal dialog nobody expects would block a test forever: fail at once instead (tests that
+    expect one patch viewer.dialogs.warning themselves; test_dialogs shows the real one)."""
+    if request.module.__name__.endswith("test_dialogs"):
+        return
+    try:
+        from viewer import dialogs
+    except ImportError:  # no Qt in this environment
+        return
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(f"unexpected dialog: {text}"))

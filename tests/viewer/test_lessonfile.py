@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from places.lessons import Correction, load_lesson
 from tests.conftest import shared_path
 from tests.support.window import open_and_wait
+from viewer import dialogs
 from viewer.corrections import corrections_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ def _group(window, name: str):
 
 
 def test_the_sample_lesson_opens_with_its_corrections_extras_and_basemap(qtbot, make_window, tmp_path, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
     window = make_window()
     open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
     lesson = window.session.lesson
@@ -49,7 +50,7 @@ def test_the_sample_lesson_opens_with_its_corrections_extras_and_basemap(qtbot, 
 
 
 def test_each_kind_of_correction_survives_save_close_open_and_undo_redo_walks_them(qtbot, make_window, tmp_path, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
     article = _plain_copy(tmp_path)
     window = make_window()
     open_and_wait(qtbot, window, article)
@@ -107,7 +108,7 @@ def test_a_malformed_lesson_is_one_dialog_and_the_previous_lesson_stays(qtbot, m
     open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
     before = (window.session.lesson, window.docs, window.windowTitle())
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     bad = tmp_path / "bad.gazette.yaml"
     bad.write_text("title: T\narticles:\n  - text: hi\ncorrections:\n  - {name: X, lat: 100, lon: 0}\n", encoding="utf-8")
     window.open_paths([bad])
@@ -150,7 +151,7 @@ def test_acceptance_a_hand_written_lesson_loads_presents_and_saves_back(qtbot, m
 
     from tests.support.window import run_page_js
 
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
     _plain_copy(tmp_path)
     shutil.copy(SAMPLE / "black-sea-grain-corridor.md", tmp_path / "black-sea-grain-corridor.md")
     path = tmp_path / "far-east.gazette.yaml"
@@ -231,7 +232,7 @@ def test_a_right_click_on_the_map_opens_the_places_menu(qtbot, make_window, tmp_
 def test_an_exported_tour_opens_as_its_lesson_and_saving_asks_for_a_file(qtbot, make_window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
     window = make_window()
     open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
     tour = tmp_path / "tour.html"

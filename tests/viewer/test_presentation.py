@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.support.window import open_and_wait, run_page_js
+from viewer import dialogs
 from viewer.lessonmap import great_circle_km
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ def press(qtbot, window, key) -> tuple[float, float, float, int]:
 
 @pytest.fixture
 def presenting(qtbot, make_window, tmp_path, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(a[2]))
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
     for name in ("black-sea.gazette.yaml", "black-sea-grain-corridor.md"):
         shutil.copy(SAMPLE / name, tmp_path / name)
     window = make_window()
