@@ -113,7 +113,7 @@ def _lesson_of(tmp: Path, listed: str, make: Callable[[Path], object]) -> Path:
 BAD_LESSONS: tuple[BadFile, ...] = (
     BadFile("fifo-lesson", lambda t: _fifo_named(t, "pipe.yaml"), r"lesson .*pipe\.yaml: it is not a regular file\.$"),
     BadFile("folder-lesson", lambda t: (t / "unit.yaml").mkdir() or t / "unit.yaml",
-            r"lesson .*unit\.yaml: it is a folder, not a file\.$"),
+            r"unit\.yaml: it is a folder with no articles or feeds in it"),  # a folder is a source, whatever its name
     BadFile("lesson-lists-a-fifo", lambda t: _lesson_of(t, "pipe.txt", lambda d: _fifo_named(d, "pipe.txt")),
             r"unit\.yaml: Cannot open .*pipe\.txt: it is not a regular file\.$"),
     BadFile("lesson-lists-a-device", lambda t: _lesson_of(t, "/dev/zero", lambda d: None),

@@ -268,7 +268,7 @@ def test_bad_file_table_in_the_window(qtbot, make_window, tmp_path, monkeypatch,
     if case in BAD_FILES:
         assert text.startswith(f"Cannot open {path}"), text
     else:
-        assert text.startswith(("Cannot open lesson ", "Lesson ")) and str(path) in text, text
+        assert text.startswith(("Cannot open lesson ", "Lesson ", f"Cannot open {path}")) and str(path) in text, text
     assert re.search(case.message, text), text
     assert "Traceback" not in text
     qtbot.wait(200)  # a wrongly started page load would have begun by now
@@ -752,10 +752,11 @@ def in_doubt(window: MainWindow, name: str) -> str:
     return min(groups, key=lambda g: min(m.confidence for m in g.mentions)).place.id
 
 
-# Our own words: a Texas Paris among Texas towns, named twice, so that its reading is in doubt.
+# Our own words: a Texas Paris among Texas towns, named twice and with no county or state named,
+# so that its reading is in doubt.
 TEXAS = (
-    "Fair week in Lamar County\n\n"
-    "Paris is a small town in Lamar County. Travellers drive from Dallas and Austin to Paris for the fair,"
+    "Fair week\n\n"
+    "Paris is a small town. Travellers drive from Dallas and Austin to Paris for the fair,"
     " then on to Houston.\n"
 )
 
