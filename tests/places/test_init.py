@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import places
+from tests.support.codeshape import functions_over
 
 PACKAGE = Path(places.__file__).resolve().parent
 MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
@@ -47,9 +48,4 @@ def test_importing_the_errors_loads_nothing_else():
 
 
 def test_no_function_in_places_is_over_100_lines():
-    long = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 100:
-                long.append(f"{path.name}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)")
-    assert not long
+    assert not functions_over(PACKAGE, 100)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import viewer
+from tests.support.codeshape import functions_over
 
 PACKAGE = Path(viewer.__file__).resolve().parent
 REPO = PACKAGE.parent
@@ -39,12 +40,7 @@ def test_importing_the_package_imports_nothing():
 
 
 def test_no_function_in_viewer_is_over_100_lines():
-    long = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 100:
-                long.append(f"{path.name}:{node.lineno} {node.name}")
-    assert not long
+    assert not functions_over(PACKAGE, 100)
 
 
 def test_main_window_is_at_most_350_lines_and_has_no_base_of_ours():
