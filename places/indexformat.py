@@ -52,6 +52,7 @@ NAME_TABLE_TYPE = "i"  # of ``offsets`` and ``flat``
 
 # Tokens: an abbreviation with dots (U.S., D.C.), or a run of letters/digits.
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+", re.UNICODE)
+_TOKENS = TOKEN_RE.findall  # no groups: the whole tokens
 
 
 class Row(NamedTuple):
@@ -85,13 +86,24 @@ def unpack_index(data: bytes) -> memoryview | None:
     return payload
 
 
+class _Uncombined(dict):
+    """A ``str.translate`` table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_UNCOMBINED = _Uncombined({ord("’"): ord("'"), ord("‘"): ord("'")})
+
+
 def fold(text: str) -> str:
     """Lower-case, accents stripped, curly apostrophes straightened."""
     if text.isascii():
         return text.lower()
     text = text.replace("’", "'").replace("‘", "'")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return unicodedata.normalize("NFKD", text).translate(_UNCOMBINED).lower()
 
 
 @lru_cache(maxsize=200_000)
@@ -100,14 +112,12 @@ def token_key(token: str) -> str:
     return fold(token).replace(".", "")
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9 ]*")
-
-
 def name_key(name: str) -> str:
     """The index key of a name: its tokens' keys joined by single spaces."""
-    if name.isascii() and _PLAIN_NAME.fullmatch(name):
-        return " ".join(name.lower().split())  # the same key, without a regex match per token
-    return " ".join(token_key(m.group(0)) for m in TOKEN_RE.finditer(name))
+    if name.isascii():
+        # The same key as token by token: ASCII folds to its lower case, which tokenises alike.
+        return " ".join(_TOKENS(name.lower())).replace(".", "")
+    return " ".join(map(token_key, _TOKENS(name)))
 
 
 def data_version() -> str:
