@@ -49,6 +49,10 @@ class Geoparser:
         self._fallback = fallback
         self._options = options
         self._fallback_cache: dict[str, Place | None] = {}
+        rec = options.recognize
+        if fallback is None and rec.fallback_cues:
+            rec = replace(rec, fallback_cues=False)  # unknown names matter only to a fallback
+        self._recognize_options = rec
 
     @property
     def notice(self) -> str | None:
@@ -69,10 +73,7 @@ class Geoparser:
         """Mentions in text order, each with its sentence excerpt."""
         gaz = self.gazetteer
         text = article.text
-        rec = self._options.recognize
-        if self._fallback is None and rec.fallback_cues:
-            rec = replace(rec, fallback_cues=False)  # unknown names matter only to a fallback
-        cands = recognize(text, gaz, options=rec)
+        cands = recognize(text, gaz, options=self._recognize_options)
         resolved = resolve(cands, gaz, options=self._options.resolve)
         found: list[tuple[Candidate, Place]] = []
         if self._fallback is not None:

@@ -16,8 +16,9 @@ __all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"
 
 import bisect
 import re
-from itertools import accumulate
-from dataclasses import dataclass, field
+from itertools import accumulate, chain, compress, count
+from operator import itemgetter
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from places.gazetteer import Gazetteer
@@ -56,8 +57,7 @@ class Candidate:
     associative: bool = False  # a demonym ("Russian"): it involves its country without naming a place
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
     start: int
     end: int
     text: str
@@ -65,7 +65,10 @@ class _Tok:
     cap: bool
     caps: bool  # all-caps abbreviation
     sent_start: bool
-    sep: str = field(default="")  # the characters between the previous token and this one
+    sep: str = ""  # the characters between the previous token and this one
+
+
+_new_tok = tuple.__new__  # a _Tok without the Python-level __new__: texts have many
 
 
 CONNECTORS = frozenset(
@@ -249,11 +252,13 @@ class Tokens:
         pairs = _SEP_TOKEN_RE.findall(text, lo, len(text) if hi is None else hi)
         while pairs and not pairs[-1][1]:
             pairs.pop()  # the text's end
-        self._seps = [p[0] for p in pairs]
-        self._words = [p[1] for p in pairs]
-        self._ends = list(accumulate((len(a) + len(b) for a, b in pairs), initial=lo))[1:]
+        # Column by column in C (zip, map, accumulate): a Python loop per token cost more.
+        seps, words = (list(col) for col in zip(*pairs)) if pairs else ([], [])
+        self._seps: list[str] = seps
+        self._words: list[str] = words
+        self._ends = list(accumulate(map(len, chain.from_iterable(pairs)), initial=lo))[2::2]
         self._toks: list[_Tok | None] = [None] * len(pairs)
-        self.caps = [i for i, w in enumerate(self._words) if w[0].isupper()]
+        self.caps = list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
         self.n = len(pairs)
         self._lower: frozenset[str] | None = None
         # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
@@ -297,10 +302,10 @@ class Tokens:
                 core = sep.rstrip(_OPENERS)
                 sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
                 key = token_key(word)
-                tok = _Tok(end - len(word), end, word, self.strings.setdefault(key, key), True,
-                           len(word) >= 2 and word.isupper(), sent_start, sep)
+                tok = _new_tok(_Tok, (end - len(word), end, word, self.strings.setdefault(key, key), True,
+                                      len(word) >= 2 and word.isupper(), sent_start, sep))
             else:
-                tok = _Tok(end - len(word), end, word, word.lower(), False, False, False, sep)
+                tok = _new_tok(_Tok, (end - len(word), end, word, word.lower(), False, False, False, sep))
             self._toks[i] = tok
         return tok
 
@@ -358,16 +363,21 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
     airports = gazetteer.airport_rows[0]  # airports are the index's last rows
     i = 0
     caps = toks.caps
+    # The raw words and separators where a token's case or separator is all a test needs
+    # (building a token costs more than the test).
+    words, seps, built_toks = toks._words, toks._seps, toks._toks
+    person_rules = options.person_rules
     while i < n:
-        built = toks.built(i)
+        built = built_toks[i]
         if built is None or not built.cap:
             k = bisect.bisect_left(caps, i)
             if k == len(caps):
                 break
             i = caps[k]
-        t = toks[i]
+        t = built_toks[i] or toks[i]
         # Title or first name before: a person; remember the surname for the rest of the text.
-        if options.person_rules and i > 0 and t.sep in (" ", ". ") and _is_person_lead(toks[i - 1], gazetteer):
+        if (person_rules and i > 0 and t.sep in (" ", ". ") and words[i - 1][0].isupper()
+                and _is_person_lead(toks[i - 1], gazetteer)):
             j = i
             while j < n and toks[j].cap and (j == i or toks[j].sep in (" ", "-")):
                 persons.add(toks[j].key)
@@ -378,19 +388,20 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         key = ""
         # The longest span that could be a name: joinable separators, capitalised or connector words.
         limit = 1
-        while (limit < max_tokens and i + limit < n and toks[i + limit].sep in _JOINERS
-               and (toks[i + limit].cap or toks[i + limit].key in CONNECTORS)):
+        while (limit < max_tokens and i + limit < n and seps[i + limit] in _JOINERS
+               and (words[i + limit][0].isupper() or words[i + limit].lower() in CONNECTORS)):
             limit += 1
         for length in range(limit, 0, -1):
-            if not toks[i + length - 1].cap:
+            if not words[i + length - 1][0].isupper():
                 continue
             k = t.key if length == 1 else " ".join([tk.key for tk in toks.span(i, i + length)])
             if gazetteer.has_key(k):
                 match_len, key = length, k
                 break
-        if match_len and i + match_len < n and toks[i + match_len].key in _TAIL_WORDS:
+        j = i + match_len
+        if match_len and j < n and not words[j][0].isupper() and words[j].lower() in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
-        if not match_len and options.state_patterns and t.sep.startswith(",") and i > 0 and toks[i - 1].cap:
+        if not match_len and options.state_patterns and t.sep.startswith(",") and i > 0 and words[i - 1][0].isupper():
             _, state, used = _state_after(toks, i, text, gazetteer)
             if state is not None:
                 out.append(state)
@@ -413,7 +424,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             continue
         region_hint = None
         extra: Candidate | None = None
-        if options.state_patterns and j + 1 < n and toks[j].sep.strip() == "," and toks[j].cap:
+        if options.state_patterns and j + 1 < n and seps[j].strip() == "," and words[j][0].isupper():
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         name = text[first.start : last.end]
         cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
@@ -507,105 +518,122 @@ class _Verdict(NamedTuple):
     division: Kind | None
 
 
+_DROPPED = _Verdict(True, (), False, False, None)
+
+
 def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
            options: RecognizeOptions, persons: set[str]) -> _Verdict:
     """The rules for the name matched at tokens ``i:i + match_len``: dropped, or kept (weak, common,
-    called a division). Every rule runs, even after a drop: some remember persons for later."""
+    called a division). The rules that remember persons for later run always; the others stop at
+    the first that drops the name."""
     n = len(toks)
     t = first = toks[i]
     last = toks[i + match_len - 1]
     j = i + match_len
     nxt = toks[j] if j < n else None
+    one = match_len == 1
     indices = gazetteer.candidates(key)
-    weak = False
     drop = False
-    if options.stopwords and match_len == 1 and t.key in WEEKDAYS_MONTHS:
-        drop = True
-    if options.stopwords and match_len == 1 and t.key in TITLES and nxt is not None and nxt.cap and nxt.sep == " ":
-        drop = True
-    if options.person_rules and key in persons:
-        drop = True
-    if match_len == 1 and t.caps and len(t.key) <= 4:
+    if one and t.caps and len(t.key) <= 4:
         # All-caps short tokens name only countries, states or curated features (US, UAE, DRC).
         indices = tuple(x for x in indices if gazetteer.row(x).kind not in _TOWNLIKE)
-        if not indices:
-            drop = True
-    if options.demonyms is False and match_len == 1 and _is_demonym(toks, t.text, gazetteer):
-        drop = True
-    if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
-        drop = True  # "North Korean", "South Ossetian": a demonym, not "North"
-    if options.org_rules and key in ORGANISATIONS:
-        drop = True
-    if options.stopwords and match_len == 1 and (key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
-        drop = True
-    if options.org_rules and nxt is not None and not nxt.cap and nxt.sep == " " and nxt.key in DISEASE_WORDS:
-        drop = True  # "West Nile virus", "Marburg fever": a disease named after a place
-    if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key in JOB_WORDS:
-        drop = True  # "our West Africa correspondent", "the Washington bureau": a job, not a place
-    if options.org_rules and nxt is not None and nxt.sep == " " and not nxt.cap and nxt.key == "river":
-        drop = True  # "the Moscow river" unknown as a whole: a river, not the town
-    if options.person_rules and match_len == 1 and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
+        drop = not indices
+    if options.person_rules and one and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
         persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
         drop = True
-    if match_len == 1 and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
-        drop = True  # an IATA code ("JFK") names its airport only where the text talks of flying
-    prev = toks[i - 1] if i > 0 else None
-    if options.org_rules and _after_feature_head(toks, i):
-        drop = True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
-    if options.org_rules and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
-        drop = True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
-    after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
-                 and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
-    if after_cap and options.org_rules and match_len == 1 and key in ORG_HEADS:
-        drop = True  # "Main Street", "Town Hall", "Civic Center"
-    elif after_cap:
-        weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
     division = _division_cue(toks, i, j, indices, gazetteer)
     glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
              and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
+    weak = False
     if glued and options.org_rules and nxt.key in ORG_HEADS:
         drop = True
     elif glued and nxt.key not in PLACE_FOLLOWERS and not gazetteer.has_key(nxt.key):
-        if options.person_rules and match_len == 1 and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
+        if options.person_rules and one and (key in FIRST_NAMES or gazetteer.is_first_name(key)):
             drop = True  # "Vladimir Putin"
-        elif options.person_rules and match_len == 1 and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
+        elif options.person_rules and one and (nxt.sep == " " and toks[j + 1].sep == "-" if j + 1 < n else False):
             persons.add(key)  # "Kim Jong-un"
             drop = True
         else:
             weak = True
-    if options.person_rules and match_len == 1 and _is_person_name(toks, key, gazetteer):
+    prev = toks[i - 1] if i > 0 else None
+    if drop or _dropped(toks, i, match_len, key, text, gazetteer, options, persons, indices):
+        return _DROPPED
+    after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
+                 and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
+    if after_cap:
+        weak = True  # the tail of a longer proper noun ("Security Council", "Kristina Flores")
+    if options.person_rules and one and _is_person_name(toks, key, gazetteer):
         weak = True  # "Scott", "Bell", "Mary": more often a person here than a small town
-    if options.stopwords and match_len == 1 and t.key in COMMON_WORDS:
-        if t.sent_start:
-            drop = True
+    if options.stopwords and one and t.key in COMMON_WORDS:
         weak = True
-    if options.stopwords and match_len == 1 and t.sent_start and not t.caps and len(t.key) <= 3:
+    if options.stopwords and one and t.sent_start and not t.caps and len(t.key) <= 3:
         weak = True
     common = False
-    if (options.stopwords and match_len == 1 and t.sent_start and not t.caps and gazetteer.is_common_word(t.key)
+    if (options.stopwords and one and t.sent_start and not t.caps and gazetteer.is_common_word(t.key)
             and _minor_reading(indices, gazetteer) and not _named_mid_sentence(toks, t.key)):
         weak = common = True  # "Cargo ship ...", "Split decision ...": a word, unless the text says place
-    if options.stopwords and match_len == 1 and t.sent_start and not t.caps and toks.has_lower(t.key):
+    if options.stopwords and one and t.sent_start and not t.caps and toks.has_lower(t.key):
         # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
         # start of a sentence it is that word; only a named state or "X, State" makes it a town.
         weak = common = True
-    return _Verdict(drop, indices, weak, common, division)
+    return _Verdict(False, indices, weak, common, division)
+
+
+def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
+             options: RecognizeOptions, persons: set[str], indices: tuple[int, ...]) -> bool:
+    """Does a rule without memory drop the name at tokens ``i:i + match_len`` (cheap rules first)?"""
+    t = toks[i]
+    j = i + match_len
+    nxt = toks[j] if j < len(toks) else None
+    one = match_len == 1
+    stop, org = options.stopwords, options.org_rules
+    if stop and one and (t.key in WEEKDAYS_MONTHS or key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
+        return True  # a weekday, month, title or generic word alone
+    if options.person_rules and key in persons:
+        return True
+    if org and key in ORGANISATIONS:
+        return True
+    if nxt is not None and nxt.sep == " " and not nxt.cap and org and (
+            nxt.key in DISEASE_WORDS  # "West Nile virus", "Marburg fever": a disease named after a place
+            or nxt.key in JOB_WORDS  # "our West Africa correspondent", "the Washington bureau": a job
+            or nxt.key == "river"):  # "the Moscow river" unknown as a whole: a river, not the town
+        return True
+    if org and nxt is not None and nxt.sep == " " and nxt.cap and nxt.key in FEATURE_TAILS:
+        return True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
+    if options.demonyms is False and one and _is_demonym(toks, t.text, gazetteer):
+        return True
+    if one and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
+        return True  # an IATA code ("JFK") names its airport only where the text talks of flying
+    if org and _after_feature_head(toks, i):
+        return True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
+    last = toks[j - 1]
+    if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
+        return True  # "North Korean", "South Ossetian": a demonym, not "North"
+    prev = toks[i - 1] if i > 0 else None
+    if org and one and key in ORG_HEADS and (
+            prev is not None and prev.cap and prev.sep is not None and t.sep == " " and not t.sent_start
+            and prev.key not in LEADS and not gazetteer.has_key(prev.key)):
+        return True  # "Main Street", "Town Hall", "Civic Center"
+    if stop and one and t.key in COMMON_WORDS and t.sent_start:
+        return True
+    return False
 
 
 def _surnames(toks: Tokens, gazetteer: Gazetteer) -> set[str]:
     """Keys of words used as surnames in this text: "Kristina Flores", "John Ripley", "Gov. Perry"."""
     out: set[str] = set()
-    caps = toks.caps
-    for x, y in zip(caps, caps[1:]):
-        if y != x + 1:
+    caps, words, seps = toks.caps, toks._words, toks._seps
+    for x, y in zip(caps, caps[1:]):  # from the raw words: building the tokens costs more
+        if y != x + 1 or seps[y] not in (" ", ". "):
             continue
-        a, b = toks[x], toks[y]
-        if not (a.cap and b.cap and b.sep in (" ", ". ")) or b.caps:
+        b = words[y]
+        if len(b) >= 2 and b.isupper():
             continue
-        if (a.key in FIRST_NAMES or a.key in TITLES or gazetteer.is_first_name(a.key)) and not gazetteer.has_key(
-            f"{a.key} {b.key}"
-        ):
-            out.add(b.key)
+        a_key = token_key(words[x])
+        if a_key in FIRST_NAMES or a_key in TITLES or gazetteer.is_first_name(a_key):
+            b_key = token_key(b)
+            if not gazetteer.has_key(f"{a_key} {b_key}"):
+                out.add(b_key)
     return out
 
 

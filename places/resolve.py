@@ -101,7 +101,7 @@ class _Context:
     def share(self, sources: set[str], key: str) -> float:
         """Fraction of the document's other place names that are among ``sources``."""
         others = len(self.keys) - (key in self.keys)
-        return len(sources - {key}) / others if others > 0 else 0.0
+        return (len(sources) - (key in sources)) / others if others > 0 else 0.0
 
     def add(self, row: Row, key: str, *, point: bool) -> None:
         kind = row.kind
@@ -208,7 +208,8 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
     if options.context and options.links and any(c.division is Kind.COUNTY or c.key.endswith(_COUNTY_WORDS) for c in known):
         ctx.links = _links(known, gazetteer, options)
     final = not (options.context and options.coherence)
-    out = _pass(known, gazetteer, ctx, options, final=final)
+    priors: dict[tuple[str, int], tuple[Row, float]] = {}
+    out = _pass(known, gazetteer, ctx, options, final=final, priors=priors)
     if not final:
         ctx2 = _Context()
         ctx2.links = ctx.links
@@ -216,24 +217,34 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
             ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
             if r.candidate.region_hint is not None:
                 ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
-        out = _pass(known, gazetteer, ctx2, options, final=True)
+        out = _pass(known, gazetteer, ctx2, options, final=True, priors=priors)
     return out
 
 
+def _prior_score(row: Row, key: str, options: ResolveOptions) -> float:
+    """The part of a reading's score that its name alone decides: the prior, less the alias penalty."""
+    s = math.log10(row.prior + 10.0)
+    if row.kind is _CITY and _key_of(row.name) != key:
+        # An exonym of a big city ("Cologne", "Munich") is what the name means; an alternate
+        # name of a hamlet rarely is.
+        s -= options.alias_penalty if row.population < options.exonym_pop else options.alias_penalty / 2.5
+    return s
+
+
 def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions, *,
-          final: bool) -> list[Resolution]:
-    """One resolution of every candidate; only the ``final`` pass computes confidences."""
+          final: bool, priors: dict[tuple[str, int], tuple[Row, float]]) -> list[Resolution]:
+    """One resolution of every candidate; only the ``final`` pass computes confidences. ``priors``:
+    (name key, row) -> (row, prior score), shared by the passes."""
     def score(c: Candidate, idx: int) -> tuple[float, float]:
         """(score, local support): support counts only state, hint and proximity evidence (for a
         common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
-        row = gazetteer.row(idx)
+        hit = priors.get((c.key, idx))
+        if hit is None:
+            row = gazetteer.row(idx)
+            hit = priors[(c.key, idx)] = (row, _prior_score(row, c.key, options))
+        row, s = hit
         kind = row.kind
-        s = math.log10(row.prior + 10.0)
         local = 0.0
-        if kind is _CITY and _key_of(row.name) != c.key:
-            # An exonym of a big city ("Cologne", "Munich") is what the name means; an alternate
-            # name of a hamlet rarely is.
-            s -= options.alias_penalty if row.population < options.exonym_pop else options.alias_penalty / 2.5
         if not options.context:
             return s, local
         cc = row.country
