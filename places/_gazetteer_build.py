@@ -598,6 +598,7 @@ def _payload(version: str, places: list[Row], final_names: dict[str, tuple[int, 
     cc_cells = {c: (c or "").ljust(2)[:2] for c in set(ccs)}
     cols = {
         "names": _lines(names),
+        "name_ends": array(NAME_TABLE_TYPE, accumulate((len(name) + 1 for name in names), initial=-1))[1:].tobytes(),
         "ids": ids,
         "gid": gid.tobytes(),
         "lat": array(COLUMN_TYPES["lat"], lats).tobytes(),

@@ -247,26 +247,31 @@ class _Rows:
     """The places as columns (arrays and string tables); a row tuple is made on demand."""
 
     def __init__(self, cols: dict) -> None:
-        self._names: list[str] = cols["names"].split("\n")
+        # The numeric columns are views of the payload's bytes, not copies (no second copy
+        # while loading, none after); a name is cut from the one names text when its row is made.
+        self._names: str = cols["names"]
+        self._name_ends = _column(cols["name_ends"], NAME_TABLE_TYPE)
         self._ids: dict[int, str] = cols["ids"]
-        self._gid = array(COLUMN_TYPES["gid"], cols["gid"])
-        self._lat = array(COLUMN_TYPES["lat"], cols["lat"])
-        self._lon = array(COLUMN_TYPES["lon"], cols["lon"])
-        self._pop = array(COLUMN_TYPES["pop"], cols["pop"])
-        self._prior = array(COLUMN_TYPES["prior"], cols["prior"])
+        self._gid = _column(cols["gid"], COLUMN_TYPES["gid"])
+        self._lat = _column(cols["lat"], COLUMN_TYPES["lat"])
+        self._lon = _column(cols["lon"], COLUMN_TYPES["lon"])
+        self._pop = _column(cols["pop"], COLUMN_TYPES["pop"])
+        self._prior = _column(cols["prior"], COLUMN_TYPES["prior"])
         self._kind: bytes = cols["kind"]
         self._cc: bytes = cols["cc"]
-        self._admin1 = array(COLUMN_TYPES["admin1"], cols["admin1"])
+        self._admin1 = _column(cols["admin1"], COLUMN_TYPES["admin1"])
         self._admin1_names: list[str] = cols["admin1_names"]
-        self._source = array(COLUMN_TYPES["source"], cols["source"])
+        self._source = _column(cols["source"], COLUMN_TYPES["source"])
         self._sources: list[str] = cols["sources"]
         self._cache: dict[int, Row] = {}
-        if not (len(self._names) == len(self._lat) == len(self._lon) == len(self._pop) == len(self._prior)
+        if not (len(self._name_ends) == len(self._lat) == len(self._lon) == len(self._pop) == len(self._prior)
                 == len(self._kind) == len(self._cc) // 2 == len(self._admin1) == len(self._source) == len(self._gid)):
             raise ValueError("column lengths differ")
+        if self._name_ends and self._name_ends[-1] != len(self._names):
+            raise ValueError("names damaged")
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._name_ends)
 
     def __iter__(self) -> Iterator[Row]:
         return (self[i] for i in range(len(self)))
@@ -276,7 +281,8 @@ class _Rows:
         if row is None:
             gid = self._gid[i]
             pid = f"geonames:{gid}" if gid >= 0 else self._ids[i]
-            row = _new_row(Row, (pid, self._names[i], self._lat[i], self._lon[i], KINDS[self._kind[i]],
+            name = self._names[self._name_ends[i - 1] + 1 if i else 0 : self._name_ends[i]]
+            row = _new_row(Row, (pid, name, self._lat[i], self._lon[i], KINDS[self._kind[i]],
                                  self._cc[2 * i : 2 * i + 2].decode("ascii").strip(), self._pop[i],
                                  self._sources[self._source[i]], self._admin1_names[self._admin1[i]], self._prior[i]))
             self._cache[i] = row
@@ -290,8 +296,8 @@ class _Names:
     # time than all the lookups of a long session.
     def __init__(self, keys: str, offsets: bytes, flat: bytes) -> None:
         self._keys = keys.split("\n")
-        self._off = array(NAME_TABLE_TYPE, offsets)
-        self._flat = array(NAME_TABLE_TYPE, flat)
+        self._off = _column(offsets, NAME_TABLE_TYPE)
+        self._flat = _column(flat, NAME_TABLE_TYPE)
         if len(self._off) != len(self._keys) + 1:
             raise ValueError("name table damaged")
 
@@ -312,6 +318,14 @@ class _Names:
         return len(self._keys)
 
 
+def _column(data: bytes, typecode: str) -> memoryview:
+    """A numeric column as a view of its bytes (indexing gives Python numbers, as an array does)."""
+    view = memoryview(data).cast(typecode)
+    if view.itemsize != array(typecode).itemsize:
+        raise ValueError("column type")
+    return view
+
+
 def _read_index(path: Path, version: str) -> _Index | None:
     try:
         data = path.read_bytes()
@@ -322,6 +336,7 @@ def _read_index(path: Path, version: str) -> _Index | None:
         return None  # not ours, truncated, or a byte changed since it was written
     try:
         payload = marshal.loads(raw)
+        del raw, data  # the file's bytes go before the tables are built: a lower peak
         if not isinstance(payload, dict) or payload.get("version") != version:
             return None
         rows = _Rows(payload["cols"])

