@@ -1,10 +1,16 @@
 """Speed and memory of Gazette's geoparser beside geotext, over the same LGL articles, one run.
 
-    .venv/bin/python bench/geoparse_bench.py [--corpus ../shared/corpora/LGL.jsonl] [--limit N]
+    .venv/bin/python bench/geoparse_bench.py [--corpus ../shared/corpora/LGL.jsonl] [--limit N] [--pool]
 
 Prints the warm index load time, ms/article (median, mean) for Gazette and for geotext
-(``from geotext import GeoText``), their ratio, and the process's peak RSS. Pinned to one
-core where the OS allows. The index must already be built (run Gazette once).
+(``from geotext import GeoText``), their ratio, this process's peak RSS and the peak RSS of one
+geoparser process (a fresh child that loads the index and geoparses the corpus, nothing else).
+Pinned to one core where the OS allows. The index must already be built (run Gazette once).
+
+``--pool`` adds the process pool (places.parallel.geoparse_stream, issue 12's target: 588 LGL
+articles in <= 0.6 s on 2 cores): wall time in this process from the first submit (the workers
+have loaded their index and are warm: ``on_ready``) to the last result received, beside one
+process timed the same way (``jobs=1``), best and median of ``--pool-runs``, output compared.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,20 +49,91 @@ def timed(fn, items, repeats: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+def read_texts(corpus: Path, limit: int | None) -> list[str]:
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").split("\n") if line.strip()]
+    return texts[:limit] if limit else texts
+
+
+def one_process_rss(corpus: Path, limit: int | None) -> int:
+    """The child's part of the RSS measurement: load the index, geoparse the corpus, print its peak RSS (KiB)."""
+    parser = Geoparser(Gazetteer.load())
+    for n, text in enumerate(read_texts(corpus, limit)):
+        parser.parse(Article(id=str(n), title="", text=text))
+    print(peak_rss_kib())
+    return 0
+
+
+def peak_rss_kib() -> int:
+    """This process's peak RSS. Linux's ru_maxrss of an exec'd child starts at its parent's RSS
+    at the fork; VmHWM belongs to the process's own memory map."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def child_rss_mb(corpus: Path, limit: int | None) -> float:
+    cmd = [sys.executable, __file__, "--rss-child", "--corpus", str(corpus)] + (["--limit", str(limit)] if limit else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
+    return int(out[-1]) / 1024
+
+
+def time_stream(articles: list[Article], *, jobs: int) -> tuple[float, list]:
+    """Seconds from the first submit (workers ready) to the last result received, and the mentions."""
+    from places.parallel import geoparse_stream
+
+    started: list[float] = []
+    mentions = []
+    last = 0.0
+    for doc in geoparse_stream(articles, jobs=jobs, min_parallel=1, on_ready=lambda: started.append(time.perf_counter())):
+        mentions.append(doc.mentions)
+        last = time.perf_counter()
+    return last - started[0], mentions
+
+
+def pool_section(articles: list[Article], runs: int) -> None:
+    from places.parallel import default_jobs
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))  # the pool needs the cores the bench pinned away
+    jobs = default_jobs()
+    pools, ones = [], []
+    same = True
+    for _ in range(runs):
+        seconds, pooled = time_stream(articles, jobs=jobs)
+        pools.append(seconds)
+        seconds, single = time_stream(articles, jobs=1)
+        ones.append(seconds)
+        same = same and pooled == single
+    print(f"pool of {jobs}  geoparse {len(articles)} articles  best {min(pools):.3f} s  median {statistics.median(pools):.3f} s"
+          f"  (target <= 0.6 s; first submit -> last result, workers warm)")
+    print(f"one process    geoparse {len(articles)} articles  best {min(ones):.3f} s  median {statistics.median(ones):.3f} s"
+          f"  (the same timer, jobs=1)")
+    print(f"pool output    {'identical to one process' if same else 'DIFFERS from one process'}"
+          f"; load average {os.getloadavg()[0]:.1f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "LGL.jsonl")
     ap.add_argument("--limit", type=int)
     ap.add_argument("--repeats", type=int, default=3, help="runs per article; the best one counts")
+    ap.add_argument("--pool", action="store_true", help="also time the process pool (issue 12)")
+    ap.add_argument("--pool-runs", type=int, default=3)
+    ap.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.rss_child:
+        return one_process_rss(args.corpus, args.limit)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     if not args.corpus.exists():
         print(f"corpus not found: {args.corpus}")
         return 1
-    texts = [json.loads(line)["text"] for line in args.corpus.read_text(encoding="utf-8").split("\n") if line.strip()]
-    if args.limit:
-        texts = texts[: args.limit]
+    texts = read_texts(args.corpus, args.limit)
     Gazetteer.load()  # build if needed, outside the timing
     loads = []
     for _ in range(3):
@@ -82,7 +160,11 @@ def main() -> int:
     print(f"geotext  CPU ms/article  median {statistics.median(peer_cpu):.2f}  mean {statistics.mean(peer_cpu):.2f}")
     print(f"load average             {os.getloadavg()[0]:.1f} (other processes share the cores)")
     print(f"ratio gazette/geotext    median {med_o / med_p:.2f}  mean {statistics.mean(ours) / statistics.mean(peer):.2f}")
-    print(f"peak RSS                 {rss_mb:.0f} MB")
+    print(f"peak RSS                 {rss_mb:.0f} MB (this process: index, Gazette and geotext)")
+    print(f"peak RSS one geoparser   {child_rss_mb(args.corpus, args.limit):.0f} MB (a fresh process: load the index, "
+          f"geoparse the corpus; target <= 150 MB)")
+    if args.pool:
+        pool_section(articles, args.pool_runs)
     return 0
 
 
