@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = ["DEFAULT_MIN_PARALLEL", "default_jobs", "geoparse_stream"]
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -25,11 +26,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from places.errors import GazetteerError
-from places.model import Article, GeoparsedArticle, Mention
+from places.model import Article, GeoparsedArticle, Kind, Mention, Place
 
 DEFAULT_MIN_PARALLEL = 8  # fewer articles than this run in the calling process
-_AHEAD_PER_JOB = 16  # articles in flight per worker: enough to keep each busy, few enough to bound memory
-_CHUNK = 4  # articles per task: one round trip per few articles, not per article
+_AHEAD_PER_JOB = 24  # articles in flight per worker: enough to keep each busy, few enough to bound memory
+_CHUNK = 8  # articles per task: one round trip per few articles, not per article
 
 _READY_TIMEOUT = 900.0  # seconds for every worker to load the index (a first run builds it)
 
@@ -56,17 +57,50 @@ def _init_worker(online: bool, demonyms: bool, ready: Any) -> None:
 
         shared_geoparser().parse(_WARM_UP)  # the index loaded and its first-use caches filled, offline
         _geoparser = shared_geoparser(online=online, demonyms=demonyms)
+        gc.freeze()  # the index's objects live as long as the worker: the collector need not walk them again
     except BaseException as err:  # noqa: BLE001 - re-raised by the first task, in the parent
         _init_error = err
     ready.put(os.getpid())
 
 
-def _parse_chunk(articles: tuple[Article, ...]) -> tuple[tuple[Mention, ...], ...]:
-    """The mentions of each article; the parent already holds the articles (their text is not sent back)."""
+# What crosses the pipe is plain tuples, pickled in C (a Mention or Place object costs Python
+# calls per field each way). A worker gets (id, text) per article and answers, per chunk, the
+# places its mentions name, once each (id, name, lat, lon, kind, country, country_name,
+# population, source), and per article its mentions (start, end, place, confidence, alternatives,
+# excerpt start and end, role, text or None, excerpt or None), the last two only where they are
+# not the article's own text at those offsets (they always are: the parent cuts them).
+_Job = tuple[str, str]
+_PlaceRecord = tuple[str, str, float, float, str, str, str, int, str]
+_MentionRecord = tuple[int, int, int, float, tuple[int, ...], int, int, str, "str | None", "str | None"]
+_Answer = tuple[tuple[_PlaceRecord, ...], tuple[tuple[_MentionRecord, ...], ...]]
+
+
+def _parse_chunk(jobs: tuple[_Job, ...]) -> _Answer:
+    """The mentions of each article, as records; the parent already holds the articles (their text is not sent back)."""
     if _init_error is not None:
         raise _init_error
     assert _geoparser is not None
-    return tuple(_geoparser.parse(a).mentions for a in articles)
+    refs: dict[int, int] = {}  # id(Place) -> its record's position (the Places stay alive in the index's cache)
+    table: list[_PlaceRecord] = []
+
+    def ref(place: Place) -> int:
+        n = refs.get(id(place))
+        if n is None:
+            n = refs[id(place)] = len(table)
+            table.append((place.id, place.name, place.lat, place.lon, place.kind.value, place.country,
+                          place.country_name, place.population, place.source))
+        return n
+
+    answers = []
+    for article_id, text in jobs:
+        records = []
+        for m in _geoparser.parse(Article(id=article_id, title="", text=text)).mentions:
+            x_end = m.excerpt_start + len(m.excerpt)
+            records.append((m.start, m.end, ref(m.place), m.confidence, tuple(map(ref, m.alternatives)),
+                            m.excerpt_start, x_end, m.role, None if text[m.start : m.end] == m.text else m.text,
+                            None if text[m.excerpt_start : x_end] == m.excerpt else m.excerpt))
+        answers.append(tuple(records))
+    return tuple(table), tuple(answers)
 
 
 def geoparse_stream(
@@ -120,22 +154,41 @@ def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, online:
         _wait_ready(ready, first, jobs)
         if on_ready:
             on_ready()
-        pending: deque[tuple[tuple[Article, ...], Future[tuple[tuple[Mention, ...], ...]]]] = deque()
+        pending: deque[tuple[tuple[Article, ...], Future[_Answer]]] = deque()
+        places: dict[_PlaceRecord, Place] = {}  # one Place object per place, across chunks
         try:
             for chunk in _chunks(head, rest):
-                pending.append((chunk, pool.submit(_parse_chunk, chunk)))
+                pending.append((chunk, pool.submit(_parse_chunk, tuple((a.id, a.text) for a in chunk))))
                 if len(pending) * _CHUNK >= _AHEAD_PER_JOB * jobs:
-                    yield from _docs(*pending.popleft())
+                    yield from _docs(*pending.popleft(), places)
             while pending:
-                yield from _docs(*pending.popleft())
+                yield from _docs(*pending.popleft(), places)
         finally:
             for _, f in pending:
                 f.cancel()
 
 
-def _docs(chunk: tuple[Article, ...], future: Future[tuple[tuple[Mention, ...], ...]]) -> Iterator[GeoparsedArticle]:
-    for article, mentions in zip(chunk, future.result(), strict=True):
-        yield GeoparsedArticle(article, mentions)
+def _docs(chunk: tuple[Article, ...], future: Future[_Answer], places: dict[_PlaceRecord, Place]
+          ) -> Iterator[GeoparsedArticle]:
+    table, answers = future.result()
+    refs = [places.get(rec) or places.setdefault(rec, _place(rec)) for rec in table]
+    for article, records in zip(chunk, answers, strict=True):
+        text = article.text
+        excerpts: dict[tuple[int, int], str] = {}  # the mentions of one sentence share its excerpt, as in one process
+        mentions = []
+        for start, end, place, confidence, alternatives, x_start, x_end, role, name, excerpt in records:
+            if excerpt is None:
+                excerpt = excerpts.get((x_start, x_end))
+                if excerpt is None:
+                    excerpt = excerpts[(x_start, x_end)] = text[x_start:x_end]
+            mentions.append(Mention(article.id, start, end, text[start:end] if name is None else name, refs[place],
+                                    excerpt, x_start, confidence, tuple([refs[a] for a in alternatives]), role))
+        yield GeoparsedArticle(article, tuple(mentions))
+
+
+def _place(rec: _PlaceRecord) -> Place:
+    pid, name, lat, lon, kind, country, country_name, population, source = rec
+    return Place(pid, name, lat, lon, Kind(kind), country, country_name, population, source)
 
 
 def _wait_ready(ready: Any, first: list[Future[Any]], jobs: int) -> None:
