@@ -36,7 +36,7 @@ SEATS_OF_POWER = frozenset(
 class Evidence:
     """What the resolver knew when it chose a reading."""
 
-    margin: float  # softmax share of the chosen reading among the name's readings, 0..1
+    margin: float  # softmax share of the chosen reading and those within 161 km of it, 0..1 (resolve._spread)
     kind: str
     prior: float
     weak: bool
@@ -45,7 +45,7 @@ class Evidence:
     repeat: bool  # a later mention of a name already resolved (one sense per document)
     support: float  # local evidence: named state, hint, nearby places
     link: bool  # a named county contains it, or it contains a named town
-    readings: int
+    readings: int  # the name's readings, less those within 161 km of the chosen one (no rivals for it)
     alias: bool  # matched by an alternate name of a town
     multiword: bool
     abbreviation: bool  # all caps or dotted ("US", "D.C.")

@@ -140,13 +140,36 @@ def _again(sense: str, firsts: dict[str, Evidence | None], repeats: dict[str, tu
     return again or (None, 0.9)
 
 
+NEAR_KM = 161.0  # what the confidence estimates: a place, and within this distance of the right point
+
+
+def _spread(c: Candidate, scored: list, total: float, gazetteer: Gazetteer) -> tuple[float, int]:
+    """The margin and the readings count the confidence weighs, where readings within NEAR_KM of
+    the chosen one are no rivals (the confidence asks "within 161 km", and a division is the
+    town it is named after, in that sense: Pyongyang the city and Pyongyang the province): the
+    softmax share of the chosen reading and those near it, and 1 + the readings farther off."""
+    (best_score, _), best = scored[0]
+    if len(scored) == 1:
+        return 1.0 / total, len(c.indices)
+    row = gazetteer.row(best)
+    lat, lon = row.lat, row.lon
+    share, near = 1.0, 0
+    for k, ((s, _), x) in enumerate(scored[1:], 1):
+        other = gazetteer.row(x)
+        if abs(other.lat - lat) < NEAR_KM / 111.0 and haversine_km(lat, lon, other.lat, other.lon) <= NEAR_KM:
+            near += 1
+            if k < 10:
+                share += math.exp(min(50.0, s - best_score))
+    return share / total, len(c.indices) - near
+
+
 def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
-              repeat: bool) -> Evidence:
+              repeat: bool, readings: int) -> Evidence:
     row = gazetteer.row(best)
     return Evidence(
         margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
         hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
-        readings=len(c.indices), alias=row.kind is Kind.CITY and _key_of(row.name) != c.key,
+        readings=readings, alias=row.kind is Kind.CITY and _key_of(row.name) != c.key,
         multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
         country_named=_supports(ctx.named_countries.get(row.country), c.key),
         country_share=ctx.share(ctx.countries.get(row.country, set()), c.key) if row.country else 0.0,
@@ -326,8 +349,12 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        evidence, conf = (_calibrated(_evidence(c, best, 1.0 / total, support, ctx, gazetteer, repeat=False), seen)
-                          if final else (None, round(1.0 / total, 3)))
+        if final:
+            margin, readings = _spread(c, scored, total, gazetteer)
+            evidence, conf = _calibrated(_evidence(c, best, margin, support, ctx, gazetteer, repeat=False,
+                                                   readings=readings), seen)
+        else:
+            evidence, conf = None, round(1.0 / total, 3)
         firsts[sense] = evidence
         out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), conf, evidence))
     return out
