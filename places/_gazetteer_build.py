@@ -152,6 +152,16 @@ def _person_names(places: list[Row], names: dict[str, tuple[int, ...]]) -> tuple
     return "\n".join(sorted(first)), "\n".join(sorted(last))
 
 
+def _rare_surnames(names: dict[str, tuple[int, ...]], common: str) -> str:
+    """The census surnames beyond the common ones that are no place's name and no English word
+    ("beckham", "sweeney"): after a first name that is also a place's name ("Victoria Beckham")
+    they say person, where a word after the place's name would say organisation ("Georgia
+    Bureau", "Alexandria Blizzard")."""
+    words, skip = _english_words(), set(common.split("\n"))
+    return "\n".join(sorted(n for n in _census("dist.all.last", 100.0) if n not in names and n not in words
+                            and n not in skip))
+
+
 # Canadian and Australian province/state abbreviations news writes after a town ("Kelowna, B.C.").
 REGION_ABBR = {
     "CA.British Columbia": ["B.C.", "BC"], "CA.Alberta": ["Alta.", "AB"], "CA.Saskatchewan": ["Sask.", "SK"],
@@ -372,7 +382,8 @@ def _build(out: Path, version: str) -> None:
     payload = _payload(version, index.rows, final_names, max_tokens)
     _progress(0.95, "Reading census first names and surnames")
     first_names, surnames = _person_names(index.rows, final_names)
-    payload.update(first_names=first_names, surnames=surnames, demonyms=countries.demonyms,
+    payload.update(first_names=first_names, surnames=surnames, rare_surnames=_rare_surnames(final_names, surnames),
+                   demonyms=countries.demonyms,
                    countries=countries.rows, regions=regions, airports=[airports_from, len(index.rows)],
                    common_words=_common_words(index.rows, final_names))
     data = pack_index(marshal.dumps(payload))

@@ -72,6 +72,7 @@ class _Index:
     first_names: frozenset[str]
     surnames: frozenset[str]
     common_words: frozenset[str] = frozenset()
+    rare_surnames: str = "\n"  # one a line, between line breaks: asked rarely, so kept as one string
     airports: tuple[int, int] = (0, 0)  # the rows [lo, hi) are airports
 
 
@@ -191,6 +192,10 @@ class Gazetteer:
     def is_surname(self, key: str) -> bool:
         """A common surname (US Census) that is not also a big place's name."""
         return key in self._ix.surnames
+
+    def is_rare_surname(self, key: str) -> bool:
+        """A surname of the census list beyond the common ones that is no place's name and no English word."""
+        return f"\n{key}\n" in self._ix.rare_surnames
 
     def region_abbr(self, key: str) -> int | None:
         """Row of the US state with this abbreviation key ("ga", "nc", "tx"), else None."""
@@ -345,6 +350,7 @@ def _read_index(path: Path, version: str) -> _Index | None:
                       payload["max_tokens"], frozenset(payload["first_names"].split("\n")),
                       frozenset(payload["surnames"].split("\n")),
                       frozenset(payload.get("common_words", "").split("\n")),
+                      f"\n{payload.get('rare_surnames', '')}\n",
                       tuple(payload.get("airports", (0, 0))))
     except Exception:  # noqa: BLE001 - a payload of the wrong shape (right version, wrong field types): rebuild
         return None

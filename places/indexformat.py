@@ -7,7 +7,8 @@ becomes a key, and the data version that says whether a cached index is still cu
 The file is ``MAGIC`` + the SHA-256 of the payload + the payload, ``marshal`` of a dict: ``version`` (:func:`data_version`), ``cols``
 (the places as columns, see :data:`COLUMN_TYPES`), ``keys``/``offsets``/``flat`` (name key ->
 rows, best prior first), ``demonyms``, ``countries``, ``regions``, ``max_tokens``,
-``first_names``, ``surnames``, ``common_words`` (one-word keys English also uses as common words,
+``first_names``, ``surnames``, ``rare_surnames`` (census surnames beyond the common ones that name no
+place and are no English word), ``common_words`` (one-word keys English also uses as common words,
 where a town or division is at stake) and ``airports`` (the rows [lo, hi) that are airports, the
 index's last rows).
 """
@@ -34,7 +35,7 @@ from places.model import Kind
 # Raise whenever the layout or the builder's output changes; a cached index of another
 # version is rebuilt. The version is in the file name too, so two versions of Gazette
 # sharing one cache folder do not rebuild each other's index in turn.
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 INDEX_FILE_NAME = f"gazetteer-v{FORMAT_VERSION}.idx"
 MAGIC = b"GZTIDX2\n"
 _DIGEST_BYTES = 32  # SHA-256 of the payload, after MAGIC: a flipped byte means a rebuild, not a silent load

@@ -459,11 +459,9 @@ def _person_first_name(toks: Tokens, i: int, j: int, gazetteer: Gazetteer) -> bo
         return False
     if nxt.key in PLACE_FOLLOWERS or nxt.key in ORG_HEADS or nxt.key in DIVISION_WORDS or nxt.key in FEATURE_TAILS:
         return False
-    return gazetteer.is_surname(nxt.key) or nxt.key in _KNOWN_SURNAMES
-
-
-# Surnames the 1990 census list lacks that follow a place-named first name in today's news.
-_KNOWN_SURNAMES = frozenset({"beckham"})
+    # A common surname ("Chad Smith"), or a rarer one that is no place's name and no English word
+    # ("Victoria Beckham"): the census lists say so, not a list of today's celebrities.
+    return gazetteer.is_surname(nxt.key) or (nxt.key not in WEEKDAYS_MONTHS and gazetteer.is_rare_surname(nxt.key))
 
 
 def _aviation_context(text: str, start: int, end: int) -> bool:
