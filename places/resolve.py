@@ -163,6 +163,14 @@ def _spread(c: Candidate, scored: list, total: float, gazetteer: Gazetteer) -> t
     return share / total, len(c.indices) - near
 
 
+def _first_evidence(c: Candidate, scored: list, total: float, support: float, ctx: _Context, gazetteer: Gazetteer,
+                    seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
+    """The evidence and confidence of a name's first mention, read as ``scored[0]``."""
+    margin, readings = _spread(c, scored, total, gazetteer)
+    return _calibrated(_evidence(c, scored[0][1], margin, support, ctx, gazetteer, repeat=False, readings=readings),
+                       seen)
+
+
 def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
               repeat: bool, readings: int) -> Evidence:
     row = gazetteer.row(best)
@@ -349,12 +357,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             continue
         total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        if final:
-            margin, readings = _spread(c, scored, total, gazetteer)
-            evidence, conf = _calibrated(_evidence(c, best, margin, support, ctx, gazetteer, repeat=False,
-                                                   readings=readings), seen)
-        else:
-            evidence, conf = None, round(1.0 / total, 3)
+        evidence, conf = (_first_evidence(c, scored, total, support, ctx, gazetteer, seen) if final
+                          else (None, round(1.0 / total, 3)))
         firsts[sense] = evidence
         out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), conf, evidence))
     return out

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from places import indexformat
-from places.indexformat import FORMAT_VERSION, INDEX_FILE_NAME, KINDS, Row, data_version, fold, name_key, token_key
+from places.indexformat import (
+    FORMAT_VERSION, INDEX_FILE_NAME, KINDS, TOKEN_RE, Row, data_version, fold, name_key, token_key,
+)
 from places.model import Kind
 
 
@@ -42,3 +46,24 @@ def test_data_version_follows_the_curated_data_not_python_source(tmp_path: Path,
     assert data_version() != before
     monkeypatch.setattr(indexformat, "FORMAT_VERSION", FORMAT_VERSION + 1)
     assert data_version() not in (before,)
+
+
+def _reference_key(name: str) -> str:
+    """The definition, token by token: each token folded (NFKD, marks dropped, lower case), dots dropped."""
+    import unicodedata
+
+    def fold_ref(text: str) -> str:
+        text = text.replace("’", "'").replace("‘", "'")
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+    return " ".join(fold_ref(m.group(0)).replace(".", "") for m in TOKEN_RE.finditer(name))
+
+
+@pytest.mark.parametrize("name", [
+    "Paris", "  New   York ", "U.S.", "St. John's", "Saint-Étienne", "Zürich", "Ærøskøbing", "Łódź", "Đà Nẵng",
+    "São Tomé", "O’Hare", "ﬁnland", "İstanbul", "Köln-Bonn", "Ho Chi Minh City", "D.C.", "A.B.C.D.", "x.y", "",
+    "Москва", "北京", "Qaraghandy (Karaganda)", "e\u0301cole", "½ Moon Bay",
+])
+def test_name_key_equals_its_token_by_token_definition(name):
+    assert name_key(name) == _reference_key(name)
+    assert fold(name) == fold(name.replace("’", "'"))

@@ -61,3 +61,12 @@ def test_long_texts_are_recognised_in_pieces_with_the_same_result(gaz, monkeypat
     pieces = [(c.start, c.end, c.text, c.indices) for c in recognize(text, gaz)]
     assert pieces == whole and len(whole) == 12 * 7
     assert all(text[s:e] == t for s, e, t, _ in pieces)
+
+
+def test_a_place_named_first_name_before_a_census_surname_is_a_person(gaz):
+    # "Beckham" is no common surname, no place and no English word: the census list says person.
+    assert spans(gaz, "Victoria Beckham flew to London.") == ["London"]
+    assert gaz.is_rare_surname("beckham") and not gaz.is_rare_surname("bureau")
+    # An organisation word after the place's name is no surname: the place stays.
+    assert "Georgia" in spans(gaz, "Agents of the Georgia Bureau of Investigation arrived.")
+    assert "Alexandria" in spans(gaz, "The Alexandria Blizzard coordinated a drive.")
