@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
     def _update_chrome(self) -> None:
         notices = [n for n in (self.session.notice, self.fallback_notice, self.online_notice) if n]
         self.status_label.setText(" · ".join([self.session.summary(), *notices]))
-        self.setWindowTitle(plain_title(self.session.window_title()) + " [*]")
+        self.setWindowTitle(plain_title(self.lesson_file.window_title()) + " [*]")
         self.setWindowModified(self.session.modified)
         self.lesson_file.update()
         for action in self.export_actions.values():
