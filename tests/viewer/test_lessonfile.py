@@ -299,3 +299,50 @@ def test_an_exported_tour_opens_as_its_lesson_and_saving_asks_for_a_file(qtbot, 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     assert again.lesson_file.save()  # no lesson file yet: Save asks where
     assert load_lesson(target).tour == lesson.tour
+
+
+def test_a_marker_dragged_with_the_mouse_moves_the_place_in_the_session_and_the_lesson(qtbot, make_window, tmp_path, monkeypatch):
+    from geopy.distance import great_circle
+
+    from tests.support.window import mouse_drag, page_point, run_page_js
+
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
+    window = make_window()
+    open_and_wait(qtbot, window, _plain_copy(tmp_path))
+    place = _group(window, "Vostochny Cosmodrome").place
+    page = window.map_view.page()
+    window.map_view.call("focusPlace", place.id)
+    pin = f".gz-pin[data-place-id=\"{place.id}\"]"
+    qtbot.waitUntil(lambda: run_page_js(qtbot, page, f"!!document.querySelector('.leaflet-popup') && !!document.querySelector('{pin}')"), timeout=10000)
+    run_page_js(qtbot, page, "document.querySelector('.leaflet-popup-close-button').click(), true")
+    qtbot.wait(300)
+    x, y = _js_json(qtbot, page, f"(function(){{var r=document.querySelector('{pin}').getBoundingClientRect(),"
+                                    "c=document.querySelector('.leaflet-container').getBoundingClientRect();"
+                                    "return [r.left + r.width / 2 - c.left, r.top + r.height / 2 - c.top];})()")  # fmt: skip
+    start = page_point(qtbot, window.map_view, x, y)
+    end = (start[0] + 90, start[1] + 60)
+    expected = tuple(_js_json(qtbot, page, f"gazette.pointAt({x + 90}, {y + 60})"))
+    pixel_km = great_circle(expected, tuple(_js_json(qtbot, page, f"gazette.pointAt({x + 91}, {y + 60})"))).km
+    with qtbot.waitSignal(window.map_view.placeMoved, timeout=10000) as moved:
+        with qtbot.waitSignal(window.mapReady, timeout=30000):
+            mouse_drag(qtbot, window.map_view, start, end)
+    moved_id, lat, lon = moved.args
+    assert moved_id == place.id
+
+    lat_lon = (lat, lon)
+    assert great_circle(lat_lon, (place.lat, place.lon)).km > 1  # it really moved
+    texts = {m.text: m.place for d in window.docs for m in d.mentions}
+    assert (texts["Vostochny Cosmodrome"].lat, texts["Vostochny Cosmodrome"].lon) == (round(lat, 5), round(lon, 5))
+    last = window.session.lesson.corrections[-1]
+    assert (last.name, last.lat, last.lon) == ("Vostochny Cosmodrome", round(lat, 5), round(lon, 5))
+    assert window.isWindowModified()
+    # The point is where the mouse let go: within a few pixels, as the map read it before the drag.
+    assert great_circle(expected, lat_lon).km <= 3 * pixel_km, (expected, lat_lon)
+
+
+def _js_json(qtbot, page, script: str):
+    import json
+
+    from tests.support.window import run_page_js
+
+    return json.loads(run_page_js(qtbot, page, f"JSON.stringify({script})"))
