@@ -33,6 +33,8 @@ from places.model import GeoparsedArticle, Kind, Mention, Place, PlaceMentions, 
 
 EARTH_RADIUS_KM = 6371.0088
 """The mean Earth radius of geopy's ``great_circle``; map.js uses the same number."""
+ONLINE_ID_PREFIX = "geocoder:"
+"""Ids of places from the online geocoder (places.geoparse); kept in a lesson as points."""
 PLACE_ZOOM = {Kind.COUNTRY: 4, Kind.CONTINENT: 3}
 DEFAULT_PLACE_ZOOM = 7
 Lookup = Callable[[str], Place | None]
@@ -120,11 +122,20 @@ def _article_for(lesson: Lesson, article_id: str) -> str | None:
 
 
 def window_corrections(lesson: Lesson, keys: Iterable[tuple[str, str]], *, to: Place | None) -> tuple[Correction, ...]:
-    """The lesson corrections for a choice in the window: (article id, name as written) -> not a place or ``to``."""
+    """The lesson corrections for a choice in the window: (article id, name as written) -> not a place or ``to``.
+
+    A reading from the online geocoder (``geocoder:…``) has no id the offline gazetteer can find
+    again when the lesson reopens (offline, on another machine), so it is kept as its point.
+    """
     out = {}
+    point = to is not None and to.id.startswith(ONLINE_ID_PREFIX)
     for article_id, name in sorted(keys):
         article = _article_for(lesson, article_id)
-        out[(name, article)] = Correction(name=name, article=article, not_a_place=to is None, place_id=to.id if to else None)
+        if point:
+            assert to is not None
+            out[(name, article)] = Correction(name=name, article=article, lat=round(to.lat, 5), lon=round(to.lon, 5))
+        else:
+            out[(name, article)] = Correction(name=name, article=article, not_a_place=to is None, place_id=to.id if to else None)
     return tuple(out.values())
 
 

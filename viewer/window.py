@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         """Another reading from the gazetteer (window-modal, not blocking); OK makes the correction."""
         if place_id not in self.session.groups:
             return None
-        dialog = PlaceSearchDialog(self.session.groups[place_id], parent=self)
+        dialog = PlaceSearchDialog(self.session.groups[place_id], online=self.online, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: (c := dialog.correction()) is not None and self.correct(c))
         dialog.open()

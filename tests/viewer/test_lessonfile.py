@@ -346,3 +346,35 @@ def _js_json(qtbot, page, script: str):
     from tests.support.window import run_page_js
 
     return json.loads(run_page_js(qtbot, page, f"JSON.stringify({script})"))
+
+
+def test_a_reading_from_the_online_geocoder_is_kept_in_the_lesson_and_reopens_offline(qtbot, make_window, tmp_path, monkeypatch):
+    from tests.support.nominatim_server import running_server
+    from viewer.placesearch import ONLINE_SOURCE
+
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
+    article = tmp_path / "ports.txt"
+    article.write_text("Ports\n\nShips left Odesa for Varna.\n", encoding="utf-8")
+    with running_server() as server:
+        monkeypatch.setenv("GAZETTE_NOMINATIM", f"http://{server.domain}")
+        window = make_window(online=True)
+        open_and_wait(qtbot, window, article)
+        odesa = _group(window, "Odesa")
+        dialog = window.search_reading(odesa.place.id)
+        qtbot.waitUntil(lambda: any(ONLINE_SOURCE in dialog.results.item(i).text() for i in range(dialog.results.count())), timeout=10000)
+        row = next(i for i in range(dialog.results.count()) if ONLINE_SOURCE in dialog.results.item(i).text())
+        dialog.results.setCurrentRow(row)
+        with qtbot.waitSignal(window.mapReady, timeout=30000):
+            dialog.accept()
+        assert [r.params["q"] for r in server.requests] == ["Odesa"]
+    last = window.session.lesson.corrections[-1]
+    assert (last.name, last.lat, last.lon, last.place_id) == ("Odesa", 46.4825, 30.7233, None)
+    texts = {m.text: m.place for d in window.docs for m in d.mentions}
+    assert (texts["Odesa"].lat, texts["Odesa"].lon) == (46.4825, 30.7233)
+    path = tmp_path / "ports.gazette.yaml"
+    assert window.lesson_file.save_as(path)
+    monkeypatch.delenv("GAZETTE_NOMINATIM")
+    again = make_window()  # offline, the server gone
+    open_and_wait(qtbot, again, path)
+    texts = {m.text: m.place for d in again.docs for m in d.mentions}
+    assert (texts["Odesa"].lat, texts["Odesa"].lon) == (46.4825, 30.7233)
