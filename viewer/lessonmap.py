@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from places.lessons import Correction, Lesson, LessonArticle, TourStop, save_lesson
-from places.model import GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
+from places.model import TOPONYM, GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
 
 EARTH_RADIUS_KM = 6371.0088
 """The mean Earth radius of geopy's ``great_circle``; map.js uses the same number."""
@@ -170,11 +170,11 @@ def _extra_payload(lesson: Lesson) -> list[dict[str, Any]]:
 
 def _first_named(docs: Sequence[GeoparsedArticle]) -> list[PlaceMentions]:
     """Places in the order the articles first name them (article by article)."""
-    groups = {g.place.id: g for g in group_by_place(docs)}
+    groups = {g.place.id: g for g in group_by_place(docs) if g.named}  # a country only involved by demonyms is no stop
     seen: dict[str, PlaceMentions] = {}
     for doc in docs:
         for m in sorted(doc.mentions, key=lambda m: m.start):
-            if m.place.id in groups:
+            if m.place.id in groups and m.role == TOPONYM:
                 seen.setdefault(m.place.id, groups[m.place.id])
     return list(seen.values())
 

@@ -19,6 +19,8 @@
     { max: 7, color: "#ea7a3a", label: "4–7 mentions" },
     { max: Infinity, color: "#c4461c", label: "8 or more mentions" }
   ];
+  // A country only involved through demonyms ("Russian forces"): shaded lighter, dashed, never pinned.
+  var ASSOCIATIVE_SHADE = { color: "#fbd7a8", fillOpacity: 0.35, dashArray: "4 3", label: "Only through demonyms (“Russian”)" };
   var TILE_TIMEOUT_MS = 4000;
 
   var state = {
@@ -37,6 +39,7 @@
     order: [],
     kindsUsed: {},
     shadesUsed: {},
+    associativeUsed: false,
     connectionsShown: false,
     attributions: {},
     kinds: {},
@@ -313,9 +316,18 @@
     box.appendChild(el("h3", "gz-popup-title", place.name));
     var meta = [place.kindLabel];
     if (place.countryName && place.countryName !== place.name) meta.push(place.countryName);
-    meta.push(place.count === 1 ? "1 mention" : place.count + " mentions");
+    if (place.count || !place.associative) meta.push(place.count === 1 ? "1 mention" : place.count + " mentions");
     box.appendChild(el("div", "gz-popup-meta", meta.join(" · ")));
-    place.articles.forEach(function (article) {
+    popupArticles(box, place.articles);
+    if (place.associative) {
+      place.associative.labels.forEach(function (label) { box.appendChild(el("div", "gz-popup-associative", label)); });
+      popupArticles(box, place.associative.articles);
+    }
+    return box;
+  }
+
+  function popupArticles(box, articles) {
+    articles.forEach(function (article) {
       var section = el("div", "gz-popup-article");
       var title = Object.prototype.hasOwnProperty.call(state.articleTitles, article.id) ? state.articleTitles[article.id] : article.id;
       if (state.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", title));
@@ -324,7 +336,6 @@
       section.appendChild(list);
       box.appendChild(section);
     });
-    return box;
   }
 
   function tooltipContent(text) {
@@ -339,15 +350,17 @@
 
   function addCountryShape(map, place, feature) {
     ensurePane("gzCountries", 380, true);
-    var shade = shadeFor(place.count);
-    state.shadesUsed[shade.label] = shade;
+    var only = !place.count && !!place.associative;  // involved through demonyms only
+    var shade = only ? ASSOCIATIVE_SHADE : shadeFor(place.count);
+    if (only) state.associativeUsed = true;
+    else state.shadesUsed[shade.label] = shade;
     var layer = L.geoJSON(feature, {
       pane: "gzCountries",
       style: function () {
         return {
-          fillColor: shade.color, fillOpacity: state.tiles ? 0.55 : 0.85,
-          color: "#8a4b26", weight: 1, opacity: 0.9,
-          className: "gz-country gz-country-" + place.country
+          fillColor: shade.color, fillOpacity: only ? shade.fillOpacity : state.tiles ? 0.55 : 0.85,
+          color: "#8a4b26", weight: 1, opacity: 0.9, dashArray: only ? shade.dashArray : null,
+          className: "gz-country gz-country-" + place.country + (only ? " gz-country-associative" : "")
         };
       }
     });
@@ -420,13 +433,15 @@
       var feature = findShape(place);
       if (feature) {
         entry.shape = addCountryShape(map, place, feature);
+      } else if (!place.count && place.associative) {
+        return;  // a country only involved through demonyms, without a shape to shade: never a pin
       } else {
         entry.marker = addMarker(place, permanent);
         state.kindsUsed[place.symbol] = true;
       }
       state.places[place.id] = entry;
       state.order.push(place.id);
-      pointBounds.push([place.lat, place.lon]);
+      if (place.count || !place.associative) pointBounds.push([place.lat, place.lon]);  // the view fits what is named
     });
     map.addLayer(state.cluster);
     var links = payload.attributionLinks || {};
@@ -621,7 +636,7 @@
     var kinds = Object.keys(state.kindsUsed);
     var shades = SHADES.filter(function (s) { return state.shadesUsed[s.label]; });
     var several = Object.keys(state.articleColors).length > 1;
-    if (!kinds.length && !shades.length && !state.connectionsShown && !several) return;
+    if (!kinds.length && !shades.length && !state.connectionsShown && !several && !state.associativeUsed) return;
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var node = el("div", "gz-legend");
@@ -649,6 +664,16 @@
         row.appendChild(el("span", null, shade.label));
         node.appendChild(row);
       });
+      if (state.associativeUsed) {
+        var row = el("div", "gz-legend-row gz-legend-associative");
+        var sw = el("span", "gz-legend-swatch");
+        sw.style.background = ASSOCIATIVE_SHADE.color;
+        sw.style.opacity = "0.6";
+        sw.style.borderStyle = "dashed";
+        row.appendChild(sw);
+        row.appendChild(el("span", null, ASSOCIATIVE_SHADE.label));
+        node.appendChild(row);
+      }
       return node;
     };
     legend.addTo(map);
