@@ -692,7 +692,7 @@
     return r * Math.atan2(y, x);
   }
 
-  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null, target: null };
+  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null, target: null, labelled: null };
   var FLY_SECONDS = 1.2;
 
   function cardNode() {
@@ -722,6 +722,7 @@
       var off = state.map.latLngToContainerPoint([t.lat, t.lon]).distanceTo(state.map.getSize().divideBy(2));
       if (off > 3 || Math.abs(zoom - t.zoom) > 0.51) return;  // a move on the way (a resize), not the arrival
       stop = show.index;
+      labelStop();
     }
     send({ type: "view", lat: c.lat, lon: c.lng, zoom: zoom, stop: stop });
   }
@@ -736,8 +737,24 @@
     return p;
   }
 
+  // The stop's own pin is named on the map while the class looks at it (unless every pin already is).
+  function labelStop() {
+    var stop = show.stops[show.index], entry = stop && stop.id ? state.places[stop.id] : null;
+    var marker = entry && entry.marker, tip = marker && marker.getTooltip();
+    if (!tip || tip.options.permanent || !marker._map || show.labelled === marker) return;
+    unlabelStop();
+    marker.openTooltip();
+    show.labelled = marker;
+  }
+
+  function unlabelStop() {
+    if (show.labelled) show.labelled.closeTooltip();
+    show.labelled = null;
+  }
+
   function goTo(i) {
     if (!show.stops.length) return;
+    unlabelStop();
     show.index = Math.max(0, Math.min(show.stops.length - 1, i));
     var stop = show.stops[show.index];
     fillCard([
@@ -773,6 +790,7 @@
   }
 
   function endPresentation() {
+    unlabelStop();
     endQuiz();
     show.on = false;
     var box = state.map.getContainer();
@@ -815,6 +833,7 @@
 
   // The quiz: every stop that is a place becomes "Where is …?"; a click on the map answers.
   function startQuiz() {
+    unlabelStop();
     var questions = show.stops.filter(function (s) { return s.name && s.kind !== "view"; });
     show.quiz = { questions: questions, index: 0, answered: false, distances: [] };
     state.map.getContainer().classList.add("gz-quiz");

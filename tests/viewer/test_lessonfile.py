@@ -236,6 +236,11 @@ def test_acceptance_a_hand_written_lesson_loads_presents_and_saves_back(qtbot, m
         qtbot.keyClick(window, Qt.Key.Key_F5)
     views = [tuple(blocker.args)]
     cards = [card()]
+    # The stop's own pin is named on the map, large (more than 25 pins: no permanent labels otherwise).
+    label = run_page_js(qtbot, window.map_view.page(), "JSON.stringify([...document.querySelectorAll('.leaflet-tooltip-pane .gz-pin-label')]"
+                        ".map(n => [n.textContent, parseFloat(getComputedStyle(n).fontSize)]))")  # fmt: skip
+    ((name, size),) = __import__("json").loads(label)
+    assert name == "Vostochny Cosmodrome" and size >= 20
     for _ in range(4):
         with qtbot.waitSignal(window.map_view.viewChanged, **arrived) as blocker:
             qtbot.keyClick(window, Qt.Key.Key_Right)
