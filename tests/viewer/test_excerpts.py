@@ -93,6 +93,7 @@ def test_in_the_window_a_country_named_only_by_a_demonym_is_shaded_listed_apart_
     groups = window.session.groups
     china, russia = groups["country:CN"], groups["country:RU"]
     assert (china.count, len(china.associative), russia.count, len(russia.associative)) == (0, 1, 1, 1)
+    assert window.status_label.text().startswith("2 places found in 3 mentions")  # Manila twice, Russia once
     page = window.map_view.page()
     drawn = json.loads(run_page_js(qtbot, page, "JSON.stringify({pin: !!document.querySelector('.gz-pin[data-place-id=\"country:CN\"]'),"
                                                 " light: [...document.querySelectorAll('.gz-country-associative')].map(n => n.getAttribute('data-place-id')),"
