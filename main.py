@@ -310,7 +310,8 @@ def _export_command(args: list[str]) -> int:
 
     lesson = lesson_of(opts.files[0], basemaps=BASEMAPS) if len(opts.files) == 1 else None
     geoparser = _geoparser(online=opts.online)
-    docs = list(_progress(_stream(articles, online=opts.online, jobs=opts.jobs), total=len(articles), quiet=opts.quiet))
+    # Exports, like the window, keep demonyms as associative mentions (shaded, listed with their role, never pinned).
+    docs = list(_progress(_stream(articles, online=opts.online, demonyms=True, jobs=opts.jobs), total=len(articles), quiet=opts.quiet))
     if lesson is not None:
         from viewer.lessonmap import apply_lesson
 
@@ -323,7 +324,7 @@ def _export_command(args: list[str]) -> int:
     from viewer.export import export_map
 
     export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size, lesson=lesson)
-    places = len({m.place.id for doc in docs for m in doc.mentions})
+    places = len({m.place.id for doc in docs for m in doc.mentions if m.role == "toponym"})
     print(f"Wrote {opts.output} ({fmt}): {places} places from {len(docs)} article{'s' if len(docs) != 1 else ''}.")
     return 0
 

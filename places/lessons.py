@@ -194,13 +194,10 @@ def _read_text(path: Path, shown: str) -> str:
 
 
 def _compose(text: str, where: _Where) -> yaml.Node | None:
+    _scan(text, where)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise LessonError(f"Lesson {where.shown} is not valid YAML{at}: {err.problem or err.context or 'unreadable'}.") from err
-    except yaml.YAMLError as err:
+    except yaml.YAMLError as err:  # _scan has parsed it already: not expected
         raise LessonError(f"Lesson {where.shown} is not valid YAML: {err}.") from err
     except RecursionError:
         raise LessonError(f"Lesson {where.shown} is not a lesson: its brackets are nested too deeply.") from None
@@ -208,20 +205,71 @@ def _compose(text: str, where: _Where) -> yaml.Node | None:
     return root
 
 
+def _field_of(parent: str, key: str) -> str:
+    return key if parent == "the lesson" else f"{parent}.{key}"
+
+
+class _Frame:
+    """A mapping or list being parsed: its field, and where the next node goes in it."""
+
+    __slots__ = ("field", "is_map", "key", "at_key", "n")
+
+    def __init__(self, field: str, *, is_map: bool) -> None:
+        self.field, self.is_map, self.key, self.at_key, self.n = field, is_map, "", True, 0
+
+    def child(self, event: yaml.Event) -> str:
+        """The field of the next node in this frame (a key names its mapping)."""
+        if not self.is_map:
+            self.n += 1
+            return f"{self.field}[{self.n}]"
+        if self.at_key:
+            self.at_key = False
+            self.key = str(event.value)[:40] if isinstance(event, yaml.ScalarEvent) else "?"
+            return self.field
+        self.at_key = True
+        return _field_of(self.field, self.key)
+
+
+def _scan(text: str, where: _Where) -> None:
+    """Parse events only (no recursion, no objects): bad YAML and deep nesting, with line and field."""
+    stack: list[_Frame] = []
+    field = "the lesson"
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.NodeEvent):
+                field = stack[-1].child(event) if stack else "the lesson"
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else 0
+                    raise LessonError(f"Lesson {where.shown}, line {line}, {field}: nested too deeply to be a lesson.")
+                stack.append(_Frame(field, is_map=isinstance(event, yaml.MappingStartEvent)))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                stack.pop()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        at = f" at line {mark.line + 1}" if mark else ""
+        inside = stack[-1].field if stack else "the lesson"
+        if stack and stack[-1].is_map and not stack[-1].at_key:
+            inside = _field_of(inside, stack[-1].key)
+        raise LessonError(f"Lesson {where.shown} is not valid YAML{at}, {inside}: {err.problem or err.context or 'unreadable'}.") from err
+    except yaml.YAMLError as err:
+        raise LessonError(f"Lesson {where.shown} is not valid YAML: {err}.") from err
+
+
 def _check_tree(root: yaml.Node | None, where: _Where) -> None:
-    """Only YAML's own tags, and no deeper than a lesson needs (iteratively: no recursion limit)."""
-    stack = [(root, 0)] if root is not None else []
+    """Only YAML's own tags, each refusal naming its field (iteratively: no recursion limit)."""
+    stack = [(root, "the lesson")] if root is not None else []
     while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise where.error(node, "the lesson", "nested too deeply to be a lesson")
+        node, field = stack.pop()
         if node.tag not in _YAML_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise where.error(node, "the lesson", f"the tag {tag} is not allowed in a lesson")
+            raise where.error(node, field, f"the tag {tag} is not allowed in a lesson")
         if isinstance(node, yaml.MappingNode):
-            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+            for key, value in node.value:
+                name = str(key.value)[:40] if isinstance(key, yaml.ScalarNode) else "?"
+                stack.extend(((key, field), (value, _field_of(field, name))))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend((child, f"{field}[{n}]") for n, child in enumerate(node.value, 1))
 
 
 def _construct(node: yaml.ScalarNode, field: str, where: _Where) -> Any:
@@ -373,8 +421,15 @@ def _tour_stop(node: yaml.Node, field: str, where: _Where) -> TourStop:
     )  # fmt: skip
 
 
+def _path_node(entry: yaml.Node) -> yaml.Node:
+    """The node of an article entry's path (the entry itself when it is a plain path)."""
+    if isinstance(entry, yaml.MappingNode):
+        return next((v for k, v in entry.value if getattr(k, "value", None) == "path"), entry)
+    return entry
+
+
 def _load_articles(entries: Sequence[LessonArticle], node: yaml.Node, base: Path, where: _Where) -> tuple[Article, ...]:
-    missing: list[str] = []
+    missing: list[tuple[int, str]] = []
     resolved: list[Path | None] = []
     for n, entry in enumerate(entries, 1):
         if entry.path is None:
@@ -382,12 +437,15 @@ def _load_articles(entries: Sequence[LessonArticle], node: yaml.Node, base: Path
             continue
         target = (base / entry.path).resolve()
         if not target.is_relative_to(base):
-            raise where.error(node.value[n - 1], f"articles[{n}].path", f"{entry.path!r} leads out of the lesson's folder; a lesson reads only files beside it")
+            raise where.error(_path_node(node.value[n - 1]), f"articles[{n}].path", f"{entry.path!r} leads out of the lesson's folder; a lesson reads only files beside it")
         if not target.exists():
-            missing.append(entry.path)
+            missing.append((n, entry.path))
         resolved.append(target)
     if missing:
-        raise LessonError(f"Lesson {where.shown} lists article{'s' if len(missing) > 1 else ''} that cannot be found: {', '.join(missing)}.")
+        n, _ = missing[0]
+        names = ", ".join(p for _, p in missing)
+        raise where.error(_path_node(node.value[n - 1]), f"articles[{n}].path",
+                          f"the lesson lists article{'s' if len(missing) > 1 else ''} that cannot be found: {names}")  # fmt: skip
     articles = []
     for n, (entry, target) in enumerate(zip(entries, resolved, strict=True), 1):
         if target is None:

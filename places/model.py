@@ -8,11 +8,17 @@ Data flows one way: file -> :class:`Article` -> :class:`Mention` (each resolved 
 
 from __future__ import annotations
 
-__all__ = ["Article", "GeoparsedArticle", "Kind", "Mention", "Place", "PlaceMentions", "group_by_place"]
+__all__ = ["ASSOCIATIVE", "TOPONYM", "Article", "AssociativeName", "GeoparsedArticle", "Kind", "Mention", "Place",
+           "PlaceMentions", "group_by_place"]
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+TOPONYM = "toponym"
+ASSOCIATIVE = "associative"
+"""The roles of a :class:`Mention`: the text names the place, or involves its country ("Russian forces")."""
 
 
 class Kind(StrEnum):
@@ -81,7 +87,7 @@ class Mention:
     alternatives: tuple[Place, ...] = ()  # the next-best readings, best first
     # "toponym": the text names the place; "associative": a demonym or adjective ("Russian forces")
     # that involves the country without naming a point in it (shade the country, never pin it).
-    role: str = "toponym"
+    role: str = TOPONYM
 
     @property
     def start_in_excerpt(self) -> int:
@@ -101,23 +107,63 @@ class GeoparsedArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class AssociativeName:
+    """A demonym or adjective as written and how often it stands for its country ("Russian", 5)."""
+
+    text: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        """``"Russian — 5 associative mentions"``."""
+        return f"{self.text} — {self.count} associative mention{'s' if self.count != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceMentions:
-    """One place and every mention of it, across all the articles shown."""
+    """One place and every mention of it, across all the articles shown.
+
+    ``mentions`` name the place (toponyms: what is plotted and counted); ``associative`` are the
+    demonyms that involve it, a country ("Russian forces"): they shade it and are listed as such,
+    never pinned.  A country named only through demonyms has no ``mentions``.
+    """
 
     place: Place
     mentions: tuple[Mention, ...]
+    associative: tuple[Mention, ...] = ()
 
     @property
     def count(self) -> int:
+        """Its toponym mentions (associative ones are counted apart)."""
         return len(self.mentions)
+
+    @property
+    def named(self) -> bool:
+        """The text names the place at least once (else it is involved only through demonyms)."""
+        return bool(self.mentions)
+
+    @property
+    def associative_names(self) -> tuple[AssociativeName, ...]:
+        """Each demonym as written with its count, in the order first seen."""
+        counts: dict[str, int] = {}
+        for m in self.associative:
+            counts[m.text] = counts.get(m.text, 0) + 1
+        return tuple(AssociativeName(text, n) for text, n in counts.items())
 
 
 def group_by_place(docs: Sequence[GeoparsedArticle] | Iterable[GeoparsedArticle]) -> tuple[PlaceMentions, ...]:
-    """Merge mentions by place id, places ordered by their first mention."""
-    grouped: dict[str, list[Mention]] = {}
+    """Merge mentions by place id, roles kept apart (toponyms in ``mentions``, demonyms in ``associative``).
+
+    Places named by a toponym come first, in the order of their first toponym (as without
+    demonyms: the plotted places and their order do not depend on them); then the countries
+    only demonyms involve, in the order of their first demonym.
+    """
+    named: dict[str, list[Mention]] = {}
+    associative: dict[str, list[Mention]] = {}
     places: dict[str, Place] = {}
     for doc in docs:
         for mention in doc.mentions:
-            grouped.setdefault(mention.place.id, []).append(mention)
             places.setdefault(mention.place.id, mention.place)
-    return tuple(PlaceMentions(places[pid], tuple(ms)) for pid, ms in grouped.items())
+            (associative if mention.role == ASSOCIATIVE else named).setdefault(mention.place.id, []).append(mention)
+    order = [*named, *(pid for pid in associative if pid not in named)]
+    return tuple(PlaceMentions(places[pid], tuple(named.get(pid, ())), tuple(associative.get(pid, ()))) for pid in order)

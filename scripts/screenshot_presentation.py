@@ -58,8 +58,18 @@ def main(argv: list[str] | None = None) -> int:
         return box.get("v")
 
     def arrive(stop: int) -> None:
+        """At the stop, the page at the full screen's size, and no move for a second (then paint)."""
         wait_for(lambda: any(v[3] == stop for v in views), timeout_s=15)
-        settle = time.monotonic() + 0.8  # tiles of labels and the card's layout
+        wait_for(lambda: js("JSON.stringify([innerWidth, innerHeight])") == json.dumps(list(SIZE), separators=(",", ":")), timeout_s=10)
+        quiet_since = [time.monotonic(), len(views)]
+
+        def still() -> bool:
+            if len(views) != quiet_since[1]:
+                quiet_since[:] = [time.monotonic(), len(views)]
+            return time.monotonic() - quiet_since[0] > 1.0
+
+        wait_for(still, timeout_s=10)
+        settle = time.monotonic() + 0.8  # the renderer's last frame and the card's layout
         wait_for(lambda: time.monotonic() > settle, timeout_s=2)
 
     def shot(name: str) -> None:

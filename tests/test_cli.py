@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import REPO_ROOT, shared_path
-from tests.data.bad_files import BAD_FILES, BAD_LESSONS, ODD_FILES
+from tests.data.bad_files import BAD_FILES, BAD_LESSONS, MALFORMED_LESSONS, ODD_FILES
 
 MAIN = str(REPO_ROOT / "main.py")
 
@@ -47,6 +47,21 @@ def test_bad_file_is_one_message_and_exit_2(tmp_path, case, command):
     assert re.search(case.message, lines[0]), lines[0]
     assert result.stdout == ""
     assert not (tmp_path / "out.html").exists()
+
+
+@pytest.mark.parametrize("case", MALFORMED_LESSONS, ids=lambda c: c.name)
+@pytest.mark.parametrize("command", ["geoparse", "export"])
+def test_every_lesson_refusal_is_one_line_naming_file_line_and_field_and_exit_2(tmp_path, case, command):
+    path = case.make(tmp_path)
+    args = [command, str(path)] + (["-o", str(tmp_path / "out.html")] if command == "export" else [])
+    result = gazette(*args, timeout=60)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith(f"gazette: Lesson {path}"), lines[0]
+    assert re.search(case.message, lines[0]), lines[0]
+    assert result.stdout == "" and not (tmp_path / "out.html").exists()
+    assert "Private notes" not in result.stderr  # nothing outside the lesson's folder was read into the message
 
 
 @pytest.mark.parametrize("case", ODD_FILES, ids=lambda c: c.name)

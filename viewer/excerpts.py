@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from places.model import PlaceMentions
+from places.model import Mention, PlaceMentions
 from viewer.corrections import LOW_CONFIDENCE, Correction, corrections_for, min_confidence
 
 CORRECT_SCHEME = "gazette-correct"  # links of the "Did you mean…" line
@@ -26,25 +26,37 @@ def excerpt_html(
 ) -> str:
     """Escaped HTML of every excerpt mentioning a place, the mention highlighted.
 
-    ``suggestions`` are (href, label) pairs of a "Did you mean…" line under the heading.
+    ``suggestions`` are (href, label) pairs of a "Did you mean…" line under the heading.  The
+    demonyms that involve a country follow under their own heading ("Russian — 5 associative
+    mentions"), apart from the passages that name it.
     """
     place = group.place
     where = ", ".join(x for x in (place.kind.value, place.country_name) if x)
-    parts = [f"<h3>{html.escape(place.name)}</h3><p style='color:#666'>{html.escape(where)}"
-             f" · {group.count} mention{'s' if group.count != 1 else ''}</p>"]
+    counted = f" · {group.count} mention{'s' if group.count != 1 else ''}" if group.named or not group.associative else ""
+    parts = [f"<h3>{html.escape(place.name)}</h3><p style='color:#666'>{html.escape(where)}{counted}</p>"]
     if suggestions:
         links = " · ".join(f"<a href='{html.escape(href)}'>{html.escape(label)}</a>" for href, label in suggestions)
         parts.append(
             f"<p style='background:#fff4e0;padding:4px'>Low confidence ({min_confidence(group):.0%})."
             f" Did you mean: {links}?</p>"
         )
-    by_article: dict[str, list] = {}
-    for mention in group.mentions:
+    parts.extend(_passages(group.mentions, titles=titles))
+    for name in group.associative_names:
+        parts.append(f"<h4 style='color:#8a4b26;font-style:italic'>{html.escape(name.label)}</h4>")
+        parts.extend(_passages([m for m in group.associative if m.text == name.text], titles=titles))
+    return "".join(parts)
+
+
+def _passages(mentions: Sequence[Mention], *, titles: Mapping[str, str]) -> list[str]:
+    """Each mention's excerpt with the name highlighted, grouped by article in the order they first name it."""
+    parts = []
+    by_article: dict[str, list[Mention]] = {}
+    for mention in mentions:
         by_article.setdefault(mention.article_id, []).append(mention)
-    for article_id, mentions in by_article.items():  # grouped by article, in the order they first name it
+    for article_id, in_article in by_article.items():
         if len(titles) > 1:
             parts.append(f"<div style='color:#666;font-size:small'>{html.escape(titles.get(article_id, article_id))}</div>")
-        for mention in mentions:
+        for mention in in_article:
             text = mention.excerpt
             start = max(0, min(len(text), mention.start_in_excerpt))
             end = max(start, min(len(text), mention.end_in_excerpt))
@@ -56,7 +68,7 @@ def excerpt_html(
                 + html.escape(text[end:])
             )
             parts.append(f"<p>{body}</p>")
-    return "".join(parts)
+    return parts
 
 
 def distance_html(a: PlaceMentions, b: PlaceMentions) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from places.lessons import Lesson
-from places.model import GeoparsedArticle, PlaceMentions, group_by_place
+from places.model import ASSOCIATIVE, TOPONYM, GeoparsedArticle, PlaceMentions, group_by_place
 from places.storage import atomic_write_bytes, atomic_write_text
 from viewer.errors import ExportError
 from viewer.formats import FORMATS
@@ -27,7 +27,7 @@ from viewer.targets import check_target
 DEFAULT_PNG_SIZE = (1280, 800)
 KML_NS = "http://www.opengis.net/kml/2.2"
 CSV_COLUMNS = (
-    "article_id", "place_id", "place", "kind", "country", "lat", "lon", "start", "end", "mention", "excerpt",
+    "article_id", "place_id", "place", "kind", "country", "lat", "lon", "start", "end", "mention", "excerpt", "role",
 )
 
 # Characters XML 1.0 cannot carry at all (control characters other than tab/newline/CR).
@@ -76,9 +76,14 @@ def standalone_html(
     return map_page(docs, basemap=basemap, connections=connections, mode="standalone", lesson=lesson)
 
 
-def _distinct_excerpts(group: PlaceMentions) -> list[str]:
+def _role(group: PlaceMentions) -> str:
+    """A place's role: "toponym" when the text names it, "associative" when only demonyms involve it."""
+    return TOPONYM if group.named else ASSOCIATIVE
+
+
+def _distinct_excerpts(group: PlaceMentions, *, associative: bool = False) -> list[str]:
     seen: dict[tuple[str, int, str], None] = {}
-    for m in group.mentions:
+    for m in group.associative if associative else group.mentions:
         seen.setdefault((m.article_id, m.excerpt_start, m.excerpt), None)
     return [excerpt for _, _, excerpt in seen]
 
@@ -103,6 +108,10 @@ def to_geojson(docs: Sequence[GeoparsedArticle]) -> dict[str, Any]:
                     "mentions": group.count,
                     "articles": sorted({m.article_id for m in group.mentions}),
                     "excerpts": _distinct_excerpts(group),
+                    "role": _role(group),
+                    "associative_mentions": len(group.associative),
+                    "associative": [{"text": n.text, "count": n.count} for n in group.associative_names],
+                    "associative_excerpts": _distinct_excerpts(group, associative=True),
                 },
             }
         )
@@ -132,13 +141,16 @@ def to_kml(docs: Sequence[GeoparsedArticle]) -> bytes:
         place = group.place
         mark = sub(document, "Placemark", id=re.sub(r"[^A-Za-z0-9_.-]", "_", place.id))
         sub(mark, "name", place.name)
-        sub(mark, "description", "\n\n".join(_distinct_excerpts(group)))
+        involved = [n.label for n in group.associative_names]
+        sub(mark, "description", "\n\n".join([*_distinct_excerpts(group), *involved, *_distinct_excerpts(group, associative=True)]))
         data = sub(mark, "ExtendedData")
         for key, value in (
             ("place_id", place.id),
             ("kind", place.kind.value),
             ("country", place.country),
             ("mentions", str(group.count)),
+            ("role", _role(group)),
+            ("associative_mentions", str(len(group.associative))),
             ("source", place.source),
         ):
             sub(sub(data, "Data", name=key), "value", value)
@@ -163,7 +175,7 @@ def to_csv(docs: Sequence[GeoparsedArticle]) -> str:
             writer.writerow(
                 [
                     _cell(m.article_id), p.id, _cell(p.name), p.kind.value, p.country, repr(p.lat), repr(p.lon),
-                    m.start, m.end, _cell(m.text), _cell(m.excerpt),
+                    m.start, m.end, _cell(m.text), _cell(m.excerpt), m.role,
                 ]
             )
     return out.getvalue()

@@ -58,6 +58,13 @@ class LessonFile(QObject):
         self.ask_to_save: Ask = self._ask
         """Asked before unsaved changes would be lost (tests replace it)."""
 
+    def window_title(self) -> str:
+        """The lesson's title while a lesson is open (a lesson file or an exported tour), else the articles'."""
+        lesson = self.window.session.saved_lesson
+        if lesson is None:
+            return self.window.session.window_title()
+        return " ".join(f"{lesson.title} — Gazette".split())
+
     def update(self) -> None:
         session = self.window.session
         self.save_action.setEnabled(session.lesson is not None)

@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from places.lessons import Correction, Lesson, LessonArticle, TourStop, save_lesson
-from places.model import GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
+from places.model import TOPONYM, GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
 
 EARTH_RADIUS_KM = 6371.0088
 """The mean Earth radius of geopy's ``great_circle``; map.js uses the same number."""
+ONLINE_ID_PREFIX = "geocoder:"
+"""Ids of places from the online geocoder (places.geoparse); kept in a lesson as points."""
 PLACE_ZOOM = {Kind.COUNTRY: 4, Kind.CONTINENT: 3}
 DEFAULT_PLACE_ZOOM = 7
 Lookup = Callable[[str], Place | None]
@@ -120,11 +122,20 @@ def _article_for(lesson: Lesson, article_id: str) -> str | None:
 
 
 def window_corrections(lesson: Lesson, keys: Iterable[tuple[str, str]], *, to: Place | None) -> tuple[Correction, ...]:
-    """The lesson corrections for a choice in the window: (article id, name as written) -> not a place or ``to``."""
+    """The lesson corrections for a choice in the window: (article id, name as written) -> not a place or ``to``.
+
+    A reading from the online geocoder (``geocoder:…``) has no id the offline gazetteer can find
+    again when the lesson reopens (offline, on another machine), so it is kept as its point.
+    """
     out = {}
+    point = to is not None and to.id.startswith(ONLINE_ID_PREFIX)
     for article_id, name in sorted(keys):
         article = _article_for(lesson, article_id)
-        out[(name, article)] = Correction(name=name, article=article, not_a_place=to is None, place_id=to.id if to else None)
+        if point:
+            assert to is not None
+            out[(name, article)] = Correction(name=name, article=article, lat=round(to.lat, 5), lon=round(to.lon, 5))
+        else:
+            out[(name, article)] = Correction(name=name, article=article, not_a_place=to is None, place_id=to.id if to else None)
     return tuple(out.values())
 
 
@@ -159,11 +170,11 @@ def _extra_payload(lesson: Lesson) -> list[dict[str, Any]]:
 
 def _first_named(docs: Sequence[GeoparsedArticle]) -> list[PlaceMentions]:
     """Places in the order the articles first name them (article by article)."""
-    groups = {g.place.id: g for g in group_by_place(docs)}
+    groups = {g.place.id: g for g in group_by_place(docs) if g.named}  # a country only involved by demonyms is no stop
     seen: dict[str, PlaceMentions] = {}
     for doc in docs:
         for m in sorted(doc.mentions, key=lambda m: m.start):
-            if m.place.id in groups:
+            if m.place.id in groups and m.role == TOPONYM:
                 seen.setdefault(m.place.id, groups[m.place.id])
     return list(seen.values())
 

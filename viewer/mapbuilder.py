@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 import folium
 
-from places.model import Article, GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
+from places.model import TOPONYM, Article, GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
 from viewer import elements, webassets
 from viewer.basemaps import OFFLINE, MapOptions, TileSpec, tile_spec
 from viewer.kinds import kinds_payload
@@ -104,7 +104,7 @@ def place_payload(group: PlaceMentions) -> dict[str, Any]:
     by_article: dict[str, list[Mention]] = {}
     for m in group.mentions:
         by_article.setdefault(m.article_id, []).append(m)
-    return {
+    payload = {
         "id": place.id,
         "name": place.name,
         "kind": place.kind.value,
@@ -119,6 +119,21 @@ def place_payload(group: PlaceMentions) -> dict[str, Any]:
             {"id": aid, "excerpts": _excerpts(ms)} for aid, ms in by_article.items()
         ],
     }
+    if group.associative:
+        payload["associative"] = _associative_payload(group)
+    return payload
+
+
+def _associative_payload(group: PlaceMentions) -> dict[str, Any]:
+    """Demonyms that involve a country: shade it (lighter when it is never named), list them, never pin."""
+    by_article: dict[str, list[Mention]] = {}
+    for m in group.associative:
+        by_article.setdefault(m.article_id, []).append(m)
+    return {
+        "count": len(group.associative),
+        "labels": [n.label for n in group.associative_names],  # "Russian — 5 associative mentions"
+        "articles": [{"id": aid, "excerpts": _excerpts(ms)} for aid, ms in by_article.items()],
+    }
 
 
 def connections_payload(docs: Sequence[GeoparsedArticle]) -> list[dict[str, Any]]:
@@ -127,7 +142,8 @@ def connections_payload(docs: Sequence[GeoparsedArticle]) -> list[dict[str, Any]
     for doc in docs:
         sentences: dict[tuple[int, str], dict[str, Any]] = {}
         for m in doc.mentions:
-            sentences.setdefault((m.excerpt_start, m.excerpt), {}).setdefault(m.place.id, m.place)
+            if m.role == TOPONYM:  # a demonym involves a country, it does not place anything in the sentence
+                sentences.setdefault((m.excerpt_start, m.excerpt), {}).setdefault(m.place.id, m.place)
         for (_, sentence), places in sorted(sentences.items()):
             for a, b in combinations(places.values(), 2):
                 key = tuple(sorted((a.id, b.id)))
@@ -228,6 +244,7 @@ def map_data(
     tour = lesson_payload(lesson, docs, bundle=bundle)
     titles = {doc.article.id: doc.article.title or doc.article.id for doc in docs}
     mention_count = sum(g.count for g in groups)
+    named = sum(1 for g in groups if g.named)  # countries only involved through demonyms are shaded, not counted
     credits, credit_links = _attributions(groups)
     basemap: dict[str, Any] = (
         {"offline": {"attribution": "Natural Earth", "attributionUrl": _KNOWN_LINKS["Natural Earth"]}}
@@ -256,7 +273,7 @@ def map_data(
                 {"title": d.article.title or d.article.id, "source": source_name(d.article), "published": d.article.published or ""}
                 for d in docs
             ],
-            "summary": f"{len(groups)} place{'s' * (len(groups) != 1)}, "
+            "summary": f"{named} place{'s' * (named != 1)}, "
             f"{mention_count} mention{'s' * (mention_count != 1)}",
         },
     }

@@ -159,14 +159,19 @@ def _row(group: PlaceMentions) -> list[QStandardItem]:
         (place.name, place.name.casefold()),
         (place.kind.value.capitalize(), place.kind.value),
         (country, country.casefold()),
-        (str(group.count), group.count),
+        (str(group.count) if group.named else f"{len(group.associative)} associative", group.count),
     ]
+    involved = "\n".join(n.label for n in group.associative_names)  # demonyms: "Russian — 5 associative mentions"
     row = []
     for text, key in cells:
         item = QStandardItem(text)
         item.setData(key, SORT_ROLE)
         item.setData(place.id, PLACE_ID_ROLE)
-        item.setToolTip(text)
+        item.setToolTip(f"{text}\n{involved}" if involved else text)
+        if not group.named:  # a country only involved through demonyms: shaded on the map, never pinned
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
         row.append(item)
     row[COL_MENTIONS].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return row

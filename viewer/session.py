@@ -179,7 +179,7 @@ class Session:
     def summary(self) -> str:
         if not self.shown.docs:
             return "No article open"
-        places = len(self.groups)
+        places = sum(1 for g in self.groups.values() if g.named)  # countries only demonyms involve are shaded, not found
         mentions = sum(g.count for g in self.groups.values())
         return f"{places} place{'s' if places != 1 else ''} found in {mentions} mention{'s' if mentions != 1 else ''}"
 

@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         """Another reading from the gazetteer (window-modal, not blocking); OK makes the correction."""
         if place_id not in self.session.groups:
             return None
-        dialog = PlaceSearchDialog(self.session.groups[place_id], parent=self)
+        dialog = PlaceSearchDialog(self.session.groups[place_id], online=self.online, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: (c := dialog.correction()) is not None and self.correct(c))
         dialog.open()
@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
     def _update_chrome(self) -> None:
         notices = [n for n in (self.session.notice, self.fallback_notice, self.online_notice) if n]
         self.status_label.setText(" · ".join([self.session.summary(), *notices]))
-        self.setWindowTitle(plain_title(self.session.window_title()) + " [*]")
+        self.setWindowTitle(plain_title(self.lesson_file.window_title()) + " [*]")
         self.setWindowModified(self.session.modified)
         self.lesson_file.update()
         for action in self.export_actions.values():

@@ -329,7 +329,7 @@ def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
     from places.geoparse import shared_geoparser
     from viewer.mapbuilder import map_page
 
-    geoparser = shared_geoparser(online=request.online)
+    geoparser = shared_geoparser(online=request.online, demonyms=True)  # the map shades what demonyms involve
     parse = geoparser.parse
     docs = []
     for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name)):

@@ -19,6 +19,8 @@
     { max: 7, color: "#ea7a3a", label: "4–7 mentions" },
     { max: Infinity, color: "#c4461c", label: "8 or more mentions" }
   ];
+  // A country only involved through demonyms ("Russian forces"): shaded lighter, dashed, never pinned.
+  var ASSOCIATIVE_SHADE = { color: "#fbd7a8", fillOpacity: 0.35, dashArray: "4 3", label: "Only through demonyms (“Russian”)" };
   var TILE_TIMEOUT_MS = 4000;
 
   var state = {
@@ -37,6 +39,7 @@
     order: [],
     kindsUsed: {},
     shadesUsed: {},
+    associativeUsed: false,
     connectionsShown: false,
     attributions: {},
     kinds: {},
@@ -313,9 +316,18 @@
     box.appendChild(el("h3", "gz-popup-title", place.name));
     var meta = [place.kindLabel];
     if (place.countryName && place.countryName !== place.name) meta.push(place.countryName);
-    meta.push(place.count === 1 ? "1 mention" : place.count + " mentions");
+    if (place.count || !place.associative) meta.push(place.count === 1 ? "1 mention" : place.count + " mentions");
     box.appendChild(el("div", "gz-popup-meta", meta.join(" · ")));
-    place.articles.forEach(function (article) {
+    popupArticles(box, place.articles);
+    if (place.associative) {
+      place.associative.labels.forEach(function (label) { box.appendChild(el("div", "gz-popup-associative", label)); });
+      popupArticles(box, place.associative.articles);
+    }
+    return box;
+  }
+
+  function popupArticles(box, articles) {
+    articles.forEach(function (article) {
       var section = el("div", "gz-popup-article");
       var title = Object.prototype.hasOwnProperty.call(state.articleTitles, article.id) ? state.articleTitles[article.id] : article.id;
       if (state.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", title));
@@ -324,7 +336,6 @@
       section.appendChild(list);
       box.appendChild(section);
     });
-    return box;
   }
 
   function tooltipContent(text) {
@@ -339,15 +350,17 @@
 
   function addCountryShape(map, place, feature) {
     ensurePane("gzCountries", 380, true);
-    var shade = shadeFor(place.count);
-    state.shadesUsed[shade.label] = shade;
+    var only = !place.count && !!place.associative;  // involved through demonyms only
+    var shade = only ? ASSOCIATIVE_SHADE : shadeFor(place.count);
+    if (only) state.associativeUsed = true;
+    else state.shadesUsed[shade.label] = shade;
     var layer = L.geoJSON(feature, {
       pane: "gzCountries",
       style: function () {
         return {
-          fillColor: shade.color, fillOpacity: state.tiles ? 0.55 : 0.85,
-          color: "#8a4b26", weight: 1, opacity: 0.9,
-          className: "gz-country gz-country-" + place.country
+          fillColor: shade.color, fillOpacity: only ? shade.fillOpacity : state.tiles ? 0.55 : 0.85,
+          color: "#8a4b26", weight: 1, opacity: 0.9, dashArray: only ? shade.dashArray : null,
+          className: "gz-country gz-country-" + place.country + (only ? " gz-country-associative" : "")
         };
       }
     });
@@ -420,13 +433,15 @@
       var feature = findShape(place);
       if (feature) {
         entry.shape = addCountryShape(map, place, feature);
+      } else if (!place.count && place.associative) {
+        return;  // a country only involved through demonyms, without a shape to shade: never a pin
       } else {
         entry.marker = addMarker(place, permanent);
         state.kindsUsed[place.symbol] = true;
       }
       state.places[place.id] = entry;
       state.order.push(place.id);
-      pointBounds.push([place.lat, place.lon]);
+      if (place.count || !place.associative) pointBounds.push([place.lat, place.lon]);  // the view fits what is named
     });
     map.addLayer(state.cluster);
     var links = payload.attributionLinks || {};
@@ -621,7 +636,7 @@
     var kinds = Object.keys(state.kindsUsed);
     var shades = SHADES.filter(function (s) { return state.shadesUsed[s.label]; });
     var several = Object.keys(state.articleColors).length > 1;
-    if (!kinds.length && !shades.length && !state.connectionsShown && !several) return;
+    if (!kinds.length && !shades.length && !state.connectionsShown && !several && !state.associativeUsed) return;
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var node = el("div", "gz-legend");
@@ -649,6 +664,16 @@
         row.appendChild(el("span", null, shade.label));
         node.appendChild(row);
       });
+      if (state.associativeUsed) {
+        var row = el("div", "gz-legend-row gz-legend-associative");
+        var sw = el("span", "gz-legend-swatch");
+        sw.style.background = ASSOCIATIVE_SHADE.color;
+        sw.style.opacity = "0.6";
+        sw.style.borderStyle = "dashed";
+        row.appendChild(sw);
+        row.appendChild(el("span", null, ASSOCIATIVE_SHADE.label));
+        node.appendChild(row);
+      }
       return node;
     };
     legend.addTo(map);
@@ -667,7 +692,7 @@
     return r * Math.atan2(y, x);
   }
 
-  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null, target: null };
+  var show = { on: false, stops: [], index: 0, blank: false, card: null, quiz: null, quizLayer: null, target: null, labelled: null };
   var FLY_SECONDS = 1.2;
 
   function cardNode() {
@@ -697,6 +722,7 @@
       var off = state.map.latLngToContainerPoint([t.lat, t.lon]).distanceTo(state.map.getSize().divideBy(2));
       if (off > 3 || Math.abs(zoom - t.zoom) > 0.51) return;  // a move on the way (a resize), not the arrival
       stop = show.index;
+      labelStop();
     }
     send({ type: "view", lat: c.lat, lon: c.lng, zoom: zoom, stop: stop });
   }
@@ -711,8 +737,24 @@
     return p;
   }
 
+  // The stop's own pin is named on the map while the class looks at it (unless every pin already is).
+  function labelStop() {
+    var stop = show.stops[show.index], entry = stop && stop.id ? state.places[stop.id] : null;
+    var marker = entry && entry.marker, tip = marker && marker.getTooltip();
+    if (!tip || tip.options.permanent || !marker._map || show.labelled === marker) return;
+    unlabelStop();
+    marker.openTooltip();
+    show.labelled = marker;
+  }
+
+  function unlabelStop() {
+    if (show.labelled) show.labelled.closeTooltip();
+    show.labelled = null;
+  }
+
   function goTo(i) {
     if (!show.stops.length) return;
+    unlabelStop();
     show.index = Math.max(0, Math.min(show.stops.length - 1, i));
     var stop = show.stops[show.index];
     fillCard([
@@ -748,6 +790,7 @@
   }
 
   function endPresentation() {
+    unlabelStop();
     endQuiz();
     show.on = false;
     var box = state.map.getContainer();
@@ -790,6 +833,7 @@
 
   // The quiz: every stop that is a place becomes "Where is …?"; a click on the map answers.
   function startQuiz() {
+    unlabelStop();
     var questions = show.stops.filter(function (s) { return s.name && s.kind !== "view"; });
     show.quiz = { questions: questions, index: 0, answered: false, distances: [] };
     state.map.getContainer().classList.add("gz-quiz");

@@ -3,8 +3,8 @@
 Shared by tests/places/test_articles.py (load_article), tests/test_cli.py (exit code 2 and the
 message on stderr) and the window tests (a dialog, previous state kept).  Each builder makes
 the file under ``tmp`` and returns its path; ``pytest.skip`` when the case cannot be made here.
-``BAD_LESSONS`` are lessons to refuse the same way (the command line runs them; the window's
-side is for later), ``ODD_FILES`` files that look hostile but must be read, naming their places.
+``BAD_LESSONS`` are lessons to refuse the same way, ``MALFORMED_LESSONS`` every refusal of the
+lesson model (values, reach), each message naming the file, the line and the field, ``ODD_FILES`` files that look hostile but must be read, naming their places.
 """
 
 from __future__ import annotations
@@ -119,6 +119,52 @@ BAD_LESSONS: tuple[BadFile, ...] = (
     BadFile("lesson-lists-a-device", lambda t: _lesson_of(t, "/dev/zero", lambda d: None),
             r"unit\.yaml.*'/dev/zero' is not a path relative to the lesson's folder\.$"),
 )
+
+
+def _malformed(text: str, *, setup: Callable[[Path], object] = lambda t: None) -> Callable[[Path], Path]:
+    """A lesson folder ``tmp/lesson`` with one good article ``a.txt`` and the lesson ``week.gazette.yaml``."""
+
+    def make(tmp: Path) -> Path:
+        folder = tmp / "lesson"
+        folder.mkdir(exist_ok=True)
+        (folder / "a.txt").write_text("Ships left Odesa for Varna.\n", encoding="utf-8")
+        (tmp / "outside.txt").write_text("Private notes about Paris.\n", encoding="utf-8")
+        setup(folder)
+        path = folder / "week.gazette.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make
+
+
+_FIELD = r"week\.gazette\.yaml,? (is not valid YAML at )?line {line}, {field}: "
+MALFORMED_LESSONS: tuple[BadFile, ...] = (
+    BadFile("impossible-date", _malformed("title: T\narticles:\n  - path: a.txt\n    published: 2023-02-30\n"),
+            _FIELD.format(line=4, field=r"articles\[1\]\.published") + r"'2023-02-30' is an impossible date\.$"),
+    BadFile("5000-digit-integer", _malformed("title: T\narticles: [a.txt]\nextra_places:\n  - {name: X, lat: " + "9" * 5000 + ", lon: 1}\n"),
+            _FIELD.format(line=4, field=r"extra_places\[1\]\.lat") + r"'9+' is not a usable int\.$"),
+    BadFile("int-tag-on-text", _malformed('title: T\narticles: [a.txt]\nextra_places:\n  - {name: X, lat: !!int "abc", lon: 1}\n'),
+            _FIELD.format(line=4, field=r"extra_places\[1\]\.lat") + r"'abc' is not a usable int\.$"),
+    BadFile("nested-brackets", _malformed("title: T\narticles: [a.txt]\ntour: [" + "[" * 5000 + "]" * 5000 + "]\n"),
+            _FIELD.format(line=3, field=r"tour(\[1\])+") + r"nested too deeply to be a lesson\.$"),
+    BadFile("unknown-key", _malformed("title: T\narticles: [a.txt]\ncolour: red\n"),
+            _FIELD.format(line=3, field="the lesson") + r"unknown key 'colour' \(expected .*\)\.$"),
+    BadFile("wrong-type", _malformed("title: T\narticles: [a.txt]\ntour:\n  - {place: [Odesa], caption: x}\n"),
+            _FIELD.format(line=4, field=r"tour\[1\]\.place") + r"expected text\.$"),
+    BadFile("bad-yaml", _malformed("title: T\narticles:\n  - path: [unclosed\n  - x: y\n"),
+            _FIELD.format(line=4, field=r"articles\[1\]\.path") + r"expected ',' or ']', but got ':'\.$"),
+    BadFile("missing-article", _malformed("title: T\narticles:\n  - a.txt\n  - path: gone.txt\n"),
+            _FIELD.format(line=4, field=r"articles\[2\]\.path") + r"the lesson lists article that cannot be found: gone\.txt\.$"),
+    BadFile("python-object-tag", _malformed("title: T\narticles: [a.txt]\ntour:\n  - place: !!python/object:os.system {a: 1}\n"),
+            _FIELD.format(line=4, field=r"tour\[1\]\.place") + r"the tag !!python/object:os\.system is not allowed in a lesson\.$"),
+    BadFile("absolute-path", _malformed("title: T\narticles:\n  - path: /etc/hostname\n"),
+            _FIELD.format(line=3, field=r"articles\[1\]\.path") + r"'/etc/hostname' is not a path relative to the lesson's folder\.$"),
+    BadFile("dot-dot-out", _malformed("title: T\narticles:\n  - path: ../outside.txt\n"),
+            _FIELD.format(line=3, field=r"articles\[1\]\.path") + r"'\.\./outside\.txt' leads out of the lesson's folder"),
+    BadFile("symlink-out", _malformed("title: T\narticles:\n  - path: linked.txt\n",
+                                      setup=lambda f: (f / "linked.txt").symlink_to(f.parent / "outside.txt")),
+            _FIELD.format(line=3, field=r"articles\[1\]\.path") + r"'linked\.txt' leads out of the lesson's folder"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

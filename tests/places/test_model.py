@@ -40,3 +40,38 @@ def test_records_are_frozen_and_kinds_are_their_words():
     with pytest.raises(dataclasses.FrozenInstanceError):
         ODESA.name = "Odessa"  # type: ignore[misc]
     assert Kind("facility") is Kind.FACILITY and str(Kind.WATER) == "water"
+
+
+RUSSIA = Place("country:RU", "Russia", 61.5, 105.3, Kind.COUNTRY, "RU", "Russia")
+CHINA = Place("country:CN", "China", 35.0, 103.0, Kind.COUNTRY, "CN", "China")
+
+
+def _associative(article_id: str, text: str, word: str, place: Place, nth: int = 0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return Mention(article_id, start, start + len(word), word, place, text, 0, role="associative")
+
+
+def test_group_by_place_keeps_toponyms_and_associative_mentions_apart():
+    text = "Russian ships left Russia. Russian and Chinese crews met Russians in Odesa."
+    named = _doc("a", text, RUSSIA, ODESA)
+    doc = GeoparsedArticle(named.article, (
+        _associative("a", text, "Russian", RUSSIA), *named.mentions, _associative("a", text, "Russian", RUSSIA, 1),
+        _associative("a", text, "Chinese", CHINA), _associative("a", text, "Russians", RUSSIA)))  # fmt: skip
+    grouped = group_by_place([doc])
+    assert [g.place.id for g in grouped] == [RUSSIA.id, ODESA.id, CHINA.id]  # named ones by first toponym, then the rest
+    russia, odesa, china = grouped
+    assert russia.count == 1 and [m.text for m in russia.mentions] == ["Russia"] and russia.named
+    assert [m.text for m in russia.associative] == ["Russian", "Russian", "Russians"]
+    assert [n.label for n in russia.associative_names] == ["Russian — 2 associative mentions", "Russians — 1 associative mention"]
+    assert odesa.associative == () and odesa.count == 1
+    assert china.count == 0 and not china.named and china.mentions == ()  # named only through a demonym
+    assert [n.label for n in china.associative_names] == ["Chinese — 1 associative mention"]
+
+
+def test_named_places_keep_their_order_whatever_the_demonyms_before_them():
+    text = "Chinese crews reached Odesa, then China."
+    named = _doc("a", text, ODESA, CHINA)
+    doc = GeoparsedArticle(named.article, (_associative("a", text, "Chinese", CHINA), *named.mentions))
+    assert [g.place.id for g in group_by_place([doc])] == [g.place.id for g in group_by_place([named])] == [ODESA.id, CHINA.id]

@@ -50,3 +50,48 @@ document.getElementById("pin").addEventListener("click", function () {
 });
 document.dispatchEvent(new CustomEvent("gazette:ready"));
 </script></body></html>"""
+
+
+def page_point(qtbot, view, x: float, y: float) -> tuple[int, int]:
+    """The widget position of the map container's point (x, y) (the page's own pixels: zoom 1, offscreen)."""
+    import json
+
+    script = "JSON.stringify((function(){var r=document.querySelector('.leaflet-container').getBoundingClientRect();return [r.left, r.top];})())"
+    left, top = json.loads(run_page_js(qtbot, view.page(), script))
+    return round(left + x), round(top + y)
+
+
+def mouse_drag(qtbot, view, start: tuple[int, int], end: tuple[int, int], *, steps: int = 10) -> None:
+    """A real drag with the left button: press, ``steps`` moves, release, sent to the page's render widget."""
+    from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    target = view.focusProxy()
+
+    def send(kind: QEvent.Type, x: float, y: float, button: Qt.MouseButton, buttons: Qt.MouseButton) -> None:
+        local = QPointF(x, y)
+        event = QMouseEvent(kind, local, QPointF(target.mapToGlobal(QPoint(round(x), round(y)))), button, buttons,
+                            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+        QApplication.sendEvent(target, event)
+        qtbot.wait(30)  # one frame: Leaflet moves the marker on animation frames
+
+    left = Qt.MouseButton.LeftButton
+    send(QEvent.Type.MouseMove, *start, Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
+    send(QEvent.Type.MouseButtonPress, *start, left, left)
+    for n in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * n / steps
+        y = start[1] + (end[1] - start[1]) * n / steps
+        send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.NoButton, left)
+    send(QEvent.Type.MouseButtonRelease, *end, left, Qt.MouseButton.NoButton)
+
+
+def mouse_click(qtbot, view, at: tuple[int, int]) -> None:
+    """A real left click (press and release, no move) on the page's render widget."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    target = view.focusProxy()
+    QTest.mouseMove(target, QPoint(*at))
+    qtbot.wait(30)
+    QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(*at))

@@ -12,10 +12,10 @@ from viewer.window import MainWindow
 
 @pytest.fixture(scope="session")
 def parse():
-    """The real geoparser, in-thread (the app's default runs it in a child process)."""
+    """The real geoparser, in-thread, as the app's child process runs it (demonyms as associative mentions)."""
     from places.geoparse import shared_geoparser
 
-    return shared_geoparser().parse
+    return shared_geoparser(demonyms=True).parse
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 
 from places.model import Kind, Mention, Place, PlaceMentions
 from viewer.excerpts import CORRECT_SCHEME, ExcerptView, distance_html, excerpt_html
@@ -60,3 +60,70 @@ def test_excerpts_are_grouped_by_article():
     markup = excerpt_html(PlaceMentions(city, mentions), titles={"a": "First", "b": "Second"})
     assert markup.count("First") == 1 and markup.count("Second") == 1
     assert markup.index("First") < markup.index("a4") < markup.index("a40") < markup.index("Second") < markup.index("b4")
+
+
+def test_associative_mentions_are_listed_under_their_own_heading():
+    russia = Place("country:RU", "Russia", 61.5, 105.3, Kind.COUNTRY, "RU", "Russia")
+    text = "Russian ships left Russia; Russian crews stayed."
+    named = Mention("a", 19, 25, "Russia", russia, text, 0)
+    first = Mention("a", 0, 7, "Russian", russia, text, 0, role="associative")
+    second = Mention("a", 27, 34, "Russian", russia, text, 0, role="associative")
+    markup = excerpt_html(PlaceMentions(russia, (named,), (first, second)), titles={"a": "A"})
+    assert "· 1 mention<" in markup
+    assert markup.index("Russian — 2 associative mentions") > markup.index(">Russia</span>")
+    assert markup.count("<span style='background-color:#ffe58a;font-weight:bold'>Russian</span>") == 2
+    only = excerpt_html(PlaceMentions(russia, (), (first,)), titles={"a": "A"})
+    assert "mention<" not in only.split("</p>")[0] and "Russian — 1 associative mention" in only
+
+
+def test_in_the_window_a_country_named_only_by_a_demonym_is_shaded_listed_apart_never_pinned(qtbot, make_window, tmp_path, monkeypatch):
+    import json
+
+    import pytest
+
+    from tests.support.window import open_and_wait, run_page_js
+    from viewer import dialogs
+    from viewer.placeslist import COL_MENTIONS
+
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
+    article = tmp_path / "crews.txt"
+    article.write_text("Crews\n\nChinese ships sailed past Manila. Russian crews left Russia for Manila.\n", encoding="utf-8")
+    window = make_window()
+    open_and_wait(qtbot, window, article)
+    groups = window.session.groups
+    china, russia = groups["country:CN"], groups["country:RU"]
+    assert (china.count, len(china.associative), russia.count, len(russia.associative)) == (0, 1, 1, 1)
+    assert window.status_label.text().startswith("2 places found in 3 mentions")  # Manila twice, Russia once
+    page = window.map_view.page()
+    drawn = json.loads(run_page_js(qtbot, page, "JSON.stringify({pin: !!document.querySelector('.gz-pin[data-place-id=\"country:CN\"]'),"
+                                                " light: [...document.querySelectorAll('.gz-country-associative')].map(n => n.getAttribute('data-place-id')),"
+                                                " legend: (document.querySelector('.gz-legend-associative') || {}).textContent || ''})"))  # fmt: skip
+    assert drawn["pin"] is False and drawn["light"] == ["country:CN"] and "demonyms" in drawn["legend"]
+    row = window.places.row_of("country:CN")
+    cell = row.siblingAtColumn(COL_MENTIONS)
+    assert cell.data() == "1 associative" and row.data(Qt.ItemDataRole.FontRole).italic()
+    window.places.select_place("country:CN")
+    assert "Chinese — 1 associative mention" in window.excerpts.text() and "Chinese ships sailed" in window.excerpts.text()
+    window.places.select_place("country:RU")
+    text = window.excerpts.text()
+    assert "1 mention" in text and text.index("Russian — 1 associative mention") > text.index("left Russia")
+
+
+def test_the_reference_articles_plotted_points_do_not_change_with_demonyms(qtbot, make_window, tmp_path):
+    import shutil
+
+    from places.geoparse import shared_geoparser
+    from places.model import group_by_place
+    from places.sources import load_sources
+    from tests.conftest import shared_path
+    from tests.support.window import open_and_wait
+
+    article = tmp_path / "putin-kim.txt"
+    shutil.copy(shared_path("articles", "putin-kim-vostochny.txt"), article)
+    window = make_window()
+    open_and_wait(qtbot, window, article)
+    plain = [shared_geoparser().parse(a) for a in load_sources([article])]
+    expected = [(g.place.id, g.place.lat, g.place.lon, g.count) for g in group_by_place(plain)]
+    shown = [(g.place.id, g.place.lat, g.place.lon, g.count) for g in window.session.groups.values() if g.named]
+    assert shown == expected
+    assert any(g.associative for g in window.session.groups.values())  # "Russian …": the demonyms are there too

@@ -177,3 +177,28 @@ def test_seed_article_exports(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"seed.{fmt}"
     export_map(docs, path, fmt=fmt)
     {"geojson": _check_geojson_against, "kml": _check_kml_against, "csv": _check_csv_against}[fmt](docs, path)
+
+
+def test_exports_carry_the_role_of_associative_mentions(tmp_path: Path) -> None:
+    text = "Turkish ships reached Odesa. Turkey said so; Turkish crews agreed."
+    turkish = [Mention("a", m.start(), m.end(), "Turkish", TURKEY, text, 0, role="associative") for m in re.finditer("Turkish", text)]
+    named = mentions_by_name("a", text, (ODESA, TURKEY))
+    doc = GeoparsedArticle(Article("a", "A", text, source="a.txt"), tuple(sorted((*named, *turkish), key=lambda m: m.start)))
+    export_map([doc], tmp_path / "m.geojson", fmt="geojson")
+    features = {f["id"]: f["properties"] for f in json.loads((tmp_path / "m.geojson").read_text(encoding="utf-8"))["features"]}
+    turkey = features[TURKEY.id]
+    assert (turkey["role"], turkey["mentions"], turkey["associative_mentions"]) == ("toponym", 1, 2)
+    assert turkey["associative"] == [{"text": "Turkish", "count": 2}] and len(turkey["associative_excerpts"]) == 1
+    assert features[ODESA.id]["role"] == "toponym" and features[ODESA.id]["associative_mentions"] == 0
+    export_map([doc], tmp_path / "m.csv", fmt="csv")
+    rows = list(csv.DictReader((tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()))
+    assert [(r["mention"], r["role"]) for r in rows] == [("Turkish", "associative"), ("Odesa", "toponym"), ("Turkey", "toponym"), ("Turkish", "associative")]
+    export_map([doc], tmp_path / "m.kml", fmt="kml")
+    root = ET.parse(tmp_path / "m.kml").getroot()
+    data = {d.get("name"): d.find(f"{KML}value").text for mark in root.iter(f"{KML}Placemark") if mark.find(f"{KML}name").text == "Turkey"
+            for d in mark.iter(f"{KML}Data")}  # fmt: skip
+    assert (data["role"], data["mentions"], data["associative_mentions"]) == ("toponym", "1", "2")
+    only = GeoparsedArticle(doc.article, tuple(m for m in doc.mentions if m.text != "Turkey"))
+    export_map([only], tmp_path / "o.geojson", fmt="geojson")
+    features = {f["id"]: f["properties"] for f in json.loads((tmp_path / "o.geojson").read_text(encoding="utf-8"))["features"]}
+    assert (features[TURKEY.id]["role"], features[TURKEY.id]["mentions"]) == ("associative", 0)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from places.lessons import Correction, load_lesson
 from tests.conftest import shared_path
+from tests.data.bad_files import MALFORMED_LESSONS
 from tests.support.window import open_and_wait
 from viewer import dialogs
 from viewer.corrections import corrections_for
@@ -117,6 +118,57 @@ def test_a_malformed_lesson_is_one_dialog_and_the_previous_lesson_stays(qtbot, m
     assert (window.session.lesson, window.docs, window.windowTitle()) == before
 
 
+GOOD = """\
+title: The grain corridor
+articles: [ports.txt]
+corrections:
+  - {name: Varna, not_a_place: true}
+tour:
+  - {place: Odesa, caption: Where the ships load}
+  - {view: {lat: 43.2, lon: 28.0, zoom: 6}, caption: The Bulgarian coast}
+"""
+
+
+def _lesson_state(qtbot, window):
+    from tests.support.window import run_page_js
+
+    tour = run_page_js(qtbot, window.map_view.page(), "JSON.stringify(gazette.presentation().total)")
+    return (window.windowTitle(), window.session.lesson, window.session.shown.lesson_path, window.docs,
+            sorted(window.session.groups), window.places.place_ids(), tour, window.undo_action.isEnabled())  # fmt: skip
+
+
+IN_A_CHILD = {"bad-yaml", "symlink-out", "nested-brackets"}  # the app's own way, on a few cases; the thread on all
+
+
+@pytest.mark.parametrize(("case", "mode"), [(c, "thread") for c in MALFORMED_LESSONS] + [(c, "process") for c in MALFORMED_LESSONS if c.name in IN_A_CHILD],
+                         ids=lambda v: v if isinstance(v, str) else v.name)
+def test_every_lesson_refusal_is_one_dialog_naming_file_line_and_field_and_the_lesson_stays(
+    qtbot, make_window, tmp_path, monkeypatch, case, mode
+):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "ports.txt").write_text("Ports\n\nShips left Odesa for Varna and Istanbul.\n", encoding="utf-8")
+    (good / "grain.gazette.yaml").write_text(GOOD, encoding="utf-8")
+    window = make_window(**({"parse": None} if mode == "process" else {}))
+    open_and_wait(qtbot, window, good / "grain.gazette.yaml")
+    qtbot.waitUntil(lambda: not window.busy, timeout=5000)
+    before = _lesson_state(qtbot, window)
+    assert before[0] == "The grain corridor — Gazette [*]" and "Varna" not in {g.place.name for g in window.session.groups.values()}
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    ready: list[bool] = []
+    window.mapReady.connect(lambda: ready.append(True))
+    path = case.make(tmp_path)
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: bool(shown) and not window.busy, timeout=30000)
+    qtbot.wait(200)  # a second dialog or a wrongly started page load would have come by now
+    assert len(shown) == 1, shown
+    assert shown[0].startswith(f"Lesson {path}") and __import__("re").search(case.message, shown[0]), shown[0]
+    assert "Traceback" not in shown[0] and "Private notes" not in shown[0]
+    assert not ready, "a refused lesson reloaded the map"
+    assert _lesson_state(qtbot, window) == before
+
+
 def test_a_correction_names_the_article_only_when_the_lesson_has_several(qtbot, make_window, tmp_path):
     window = make_window()
     open_and_wait(qtbot, window, SAMPLE / "black-sea.gazette.yaml")
@@ -184,6 +236,11 @@ def test_acceptance_a_hand_written_lesson_loads_presents_and_saves_back(qtbot, m
         qtbot.keyClick(window, Qt.Key.Key_F5)
     views = [tuple(blocker.args)]
     cards = [card()]
+    # The stop's own pin is named on the map, large (more than 25 pins: no permanent labels otherwise).
+    label = run_page_js(qtbot, window.map_view.page(), "JSON.stringify([...document.querySelectorAll('.leaflet-tooltip-pane .gz-pin-label')]"
+                        ".map(n => [n.textContent, parseFloat(getComputedStyle(n).fontSize)]))")  # fmt: skip
+    ((name, size),) = __import__("json").loads(label)
+    assert name == "Vostochny Cosmodrome" and size >= 20
     for _ in range(4):
         with qtbot.waitSignal(window.map_view.viewChanged, **arrived) as blocker:
             qtbot.keyClick(window, Qt.Key.Key_Right)
@@ -247,3 +304,82 @@ def test_an_exported_tour_opens_as_its_lesson_and_saving_asks_for_a_file(qtbot, 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     assert again.lesson_file.save()  # no lesson file yet: Save asks where
     assert load_lesson(target).tour == lesson.tour
+
+
+def test_a_marker_dragged_with_the_mouse_moves_the_place_in_the_session_and_the_lesson(qtbot, make_window, tmp_path, monkeypatch):
+    from geopy.distance import great_circle
+
+    from tests.support.window import mouse_drag, page_point, run_page_js
+
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
+    window = make_window()
+    open_and_wait(qtbot, window, _plain_copy(tmp_path))
+    place = _group(window, "Vostochny Cosmodrome").place
+    page = window.map_view.page()
+    window.map_view.call("focusPlace", place.id)
+    pin = f".gz-pin[data-place-id=\"{place.id}\"]"
+    qtbot.waitUntil(lambda: run_page_js(qtbot, page, f"!!document.querySelector('.leaflet-popup') && !!document.querySelector('{pin}')"), timeout=10000)
+    run_page_js(qtbot, page, "document.querySelector('.leaflet-popup-close-button').click(), true")
+    qtbot.wait(300)
+    x, y = _js_json(qtbot, page, f"(function(){{var r=document.querySelector('{pin}').getBoundingClientRect(),"
+                                    "c=document.querySelector('.leaflet-container').getBoundingClientRect();"
+                                    "return [r.left + r.width / 2 - c.left, r.top + r.height / 2 - c.top];})()")  # fmt: skip
+    start = page_point(qtbot, window.map_view, x, y)
+    end = (start[0] + 90, start[1] + 60)
+    expected = tuple(_js_json(qtbot, page, f"gazette.pointAt({x + 90}, {y + 60})"))
+    pixel_km = great_circle(expected, tuple(_js_json(qtbot, page, f"gazette.pointAt({x + 91}, {y + 60})"))).km
+    with qtbot.waitSignal(window.map_view.placeMoved, timeout=10000) as moved:
+        with qtbot.waitSignal(window.mapReady, timeout=30000):
+            mouse_drag(qtbot, window.map_view, start, end)
+    moved_id, lat, lon = moved.args
+    assert moved_id == place.id
+
+    lat_lon = (lat, lon)
+    assert great_circle(lat_lon, (place.lat, place.lon)).km > 1  # it really moved
+    texts = {m.text: m.place for d in window.docs for m in d.mentions}
+    assert (texts["Vostochny Cosmodrome"].lat, texts["Vostochny Cosmodrome"].lon) == (round(lat, 5), round(lon, 5))
+    last = window.session.lesson.corrections[-1]
+    assert (last.name, last.lat, last.lon) == ("Vostochny Cosmodrome", round(lat, 5), round(lon, 5))
+    assert window.isWindowModified()
+    # The point is where the mouse let go: within a few pixels, as the map read it before the drag.
+    assert great_circle(expected, lat_lon).km <= 3 * pixel_km, (expected, lat_lon)
+
+
+def _js_json(qtbot, page, script: str):
+    import json
+
+    from tests.support.window import run_page_js
+
+    return json.loads(run_page_js(qtbot, page, f"JSON.stringify({script})"))
+
+
+def test_a_reading_from_the_online_geocoder_is_kept_in_the_lesson_and_reopens_offline(qtbot, make_window, tmp_path, monkeypatch):
+    from tests.support.nominatim_server import running_server
+    from viewer.placesearch import ONLINE_SOURCE
+
+    monkeypatch.setattr(dialogs, "warning", lambda *a, **k: pytest.fail(a[2]))
+    article = tmp_path / "ports.txt"
+    article.write_text("Ports\n\nShips left Odesa for Varna.\n", encoding="utf-8")
+    with running_server() as server:
+        monkeypatch.setenv("GAZETTE_NOMINATIM", f"http://{server.domain}")
+        window = make_window(online=True)
+        open_and_wait(qtbot, window, article)
+        odesa = _group(window, "Odesa")
+        dialog = window.search_reading(odesa.place.id)
+        qtbot.waitUntil(lambda: any(ONLINE_SOURCE in dialog.results.item(i).text() for i in range(dialog.results.count())), timeout=10000)
+        row = next(i for i in range(dialog.results.count()) if ONLINE_SOURCE in dialog.results.item(i).text())
+        dialog.results.setCurrentRow(row)
+        with qtbot.waitSignal(window.mapReady, timeout=30000):
+            dialog.accept()
+        assert [r.params["q"] for r in server.requests] == ["Odesa"]
+    last = window.session.lesson.corrections[-1]
+    assert (last.name, last.lat, last.lon, last.place_id) == ("Odesa", 46.4825, 30.7233, None)
+    texts = {m.text: m.place for d in window.docs for m in d.mentions}
+    assert (texts["Odesa"].lat, texts["Odesa"].lon) == (46.4825, 30.7233)
+    path = tmp_path / "ports.gazette.yaml"
+    assert window.lesson_file.save_as(path)
+    monkeypatch.delenv("GAZETTE_NOMINATIM")
+    again = make_window()  # offline, the server gone
+    open_and_wait(qtbot, again, path)
+    texts = {m.text: m.place for d in again.docs for m in d.mentions}
+    assert (texts["Odesa"].lat, texts["Odesa"].lon) == (46.4825, 30.7233)

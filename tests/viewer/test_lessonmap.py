@@ -67,6 +67,14 @@ def test_window_choices_become_lesson_corrections_that_replace_older_ones():
     assert {(c.name, c.article, c.lat) for c in moved} == {("Kremlin", "a.txt", 55.0), ("Kremlin", "b.txt", 55.0)}
 
 
+def test_an_online_reading_is_kept_as_its_point_which_reopens_offline():
+    online = Place("geocoder:node/1005", "Paris", 48.856613, 2.352222, Kind.CITY, "FR", "France", source="OpenStreetMap Nominatim")
+    rules = window_corrections(LESSON, {("a", "Paris")}, to=online)
+    assert rules == (Correction(name="Paris", article="a.txt", lat=48.85661, lon=2.35222),)
+    (a,) = apply_lesson([A], with_corrections(LESSON, rules))
+    assert (a.mentions[0].place.lat, a.mentions[0].place.lon) == (48.85661, 2.35222)
+
+
 @pytest.mark.parametrize(("p", "q"), [((43.1, 131.9), (55.75, 37.62)), ((0, 0), (0, 180)), ((-33.9, 151.2), (51.5, -0.12)), ((10, 10), (10, 10))])
 def test_great_circle_is_geopys(p, q):
     # geopy's formula on the mean radius 6371.0088 km (geopy's own default here is rounded to 6371.009)

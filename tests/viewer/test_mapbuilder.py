@@ -252,3 +252,37 @@ def test_attributions_are_site_names_not_urls() -> None:
     assert links["Wikipedia"] == "https://en.wikipedia.org/"
     assert all(url.startswith(("https://", "http://")) for url in links.values())
     assert page_url not in str(places["attributions"])  # type: ignore[index]
+
+
+def _involved_doc() -> GeoparsedArticle:
+    """Our own words: Russia named once and twice through "Russian"; China only through "Chinese"."""
+    text = "Russian ships left Russia for Odesa. Chinese and Russian crews met at Odesa."
+    russia = Place("country:RU", "Russia", 61.5, 105.3, Kind.COUNTRY, "RU", "Russia")
+    china = Place("country:CN", "China", 35.0, 103.0, Kind.COUNTRY, "CN", "China")
+    odesa = Place("geonames:698740", "Odesa", 46.48, 30.73, Kind.CITY, "UA", "Ukraine")
+
+    def at(word: str, place: Place, nth: int = 0, role: str = "toponym") -> Mention:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(word, start + 1)
+        return Mention("a", start, start + len(word), word, place, text, 0, role=role)
+
+    mentions = [at("Russian", russia, role="associative"), at("Russia", russia, 1), at("Odesa", odesa),
+                at("Chinese", china, role="associative"), at("Russian", russia, 1, role="associative"), at("Odesa", odesa, 1)]  # fmt: skip
+    return GeoparsedArticle(Article("a", "Crews", text), tuple(mentions))
+
+
+def test_demonyms_count_toward_their_country_as_associative_mentions_never_as_named_ones() -> None:
+    data = _data(map_page([_involved_doc()], connections=True))
+    places = {p["id"]: p for p in data["places"]}
+    russia, china = places["country:RU"], places["country:CN"]
+    assert russia["count"] == 1 and russia["associative"]["labels"] == ["Russian — 2 associative mentions"]
+    assert russia["associative"]["count"] == 2
+    marked = [s for e in russia["associative"]["articles"][0]["excerpts"] for s, on in e if on]
+    assert marked == ["Russian", "Russian"]
+    assert china["count"] == 0 and china["associative"]["labels"] == ["Chinese — 1 associative mention"]
+    assert china["isoNumeric"] == "156"  # a shape to shade, not a pin
+    assert "associative" not in places["geonames:698740"]
+    assert data["info"]["summary"] == "2 places, 3 mentions"  # China is shaded, not counted as named
+    pairs = {frozenset(link["ids"]) for link in data["connections"]}
+    assert all("country:CN" not in pair for pair in pairs)  # a demonym places nothing in its sentence

@@ -118,3 +118,30 @@ def test_without_a_tour_the_places_come_in_the_order_first_named(qtbot, make_win
     press(qtbot, window, Qt.Key.Key_Right)
     assert "Pyongyang" in page_state(qtbot, window)["card"]
     window.presentation.stop()
+
+
+def test_a_real_click_on_the_map_answers_the_quiz_with_the_great_circle_distance(qtbot, presenting):
+    from geopy.distance import great_circle
+
+    from tests.support.window import mouse_click, page_point
+
+    window = presenting
+    page = window.map_view.page()
+    qtbot.keyClick(window, Qt.Key.Key_Q)
+    qtbot.waitUntil(lambda: "Where is Odesa?" in page_state(qtbot, window)["card"], timeout=5000)
+    width, height = json.loads(run_page_js(qtbot, page, "JSON.stringify([innerWidth, innerHeight])"))
+    x, y = round(width * 0.3), round(height * 0.6)  # a point of the map; moved above the card if it falls on it
+    card = json.loads(run_page_js(qtbot, page, "JSON.stringify((function(){var r=document.querySelector('.gz-card').getBoundingClientRect();return [r.left,r.top,r.right,r.bottom];})())"))
+    if card[0] <= x <= card[2] and card[1] <= y <= card[3]:
+        y = round(card[1] / 2)  # above the card
+    clicked = tuple(json.loads(run_page_js(qtbot, page, f"JSON.stringify(gazette.pointAt({x}, {y}))")))
+    mouse_click(qtbot, window.map_view, page_point(qtbot, window.map_view, x, y))
+    qtbot.waitUntil(lambda: "km away" in page_state(qtbot, window)["card"], timeout=5000)
+    km = float(run_page_js(qtbot, page, "document.querySelector('.gz-quiz-distance').dataset.km"))
+    odesa = next(g.place for g in window.session.groups.values() if g.place.name == "Odesa")
+    truth = great_circle(clicked, (odesa.lat, odesa.lon)).km
+    assert km == pytest.approx(truth, rel=0.01)
+    shown = int(page_state(qtbot, window)["card"].split(" km away")[0].rsplit("Odesa", 1)[-1].replace(",", ""))
+    assert shown == round(km)
+    guess = json.loads(run_page_js(qtbot, page, "JSON.stringify((function(){var r=document.querySelector('.gz-quiz-guess').getBoundingClientRect();return [r.left + r.width / 2, r.top + r.height / 2];})())"))
+    assert abs(guess[0] - x) <= 2 and abs(guess[1] - y) <= 2  # the guess is drawn where the mouse clicked

@@ -569,7 +569,7 @@ def test_a_lesson_through_the_child_process_keeps_its_titles_and_dates(qtbot, ma
     open_and_wait(qtbot, window, tmp_path / "lesson.yaml")
     assert [d.article.title for d in window.docs] == ["Ports of the Black Sea", "The grain corridor"]
     assert [d.article.published for d in window.docs] == ["2024-05-01", "2023-08-16"]
-    assert window.windowTitle() == "Ports of the Black Sea · The grain corridor — Gazette [*]"  # [*]: where Qt marks unsaved changes
+    assert window.windowTitle() == "Black Sea lesson — Gazette [*]"  # the lesson's title; [*]: where Qt marks unsaved changes
     dates = run_js(qtbot, window, "JSON.stringify([...document.querySelectorAll('.gz-source-date')].map(n => n.textContent))")
     assert json.loads(dates) == ["2024-05-01", "2023-08-16"]
 
