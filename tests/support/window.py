@@ -50,3 +50,10 @@ document.getElementById("pin").addEventListener("click", function () {
 });
 document.dispatchEvent(new CustomEvent("gazette:ready"));
 </script></body></html>"""
+
+
+def page_value(qtbot, window: MainWindow, expression: str, *, timeout: int = 5000):
+    """The value of ``expression`` in the window's map page, passed through JSON (arrays and objects intact)."""
+    import json
+
+    return json.loads(run_page_js(qtbot, window.map_view.web_page, f"JSON.stringify({expression})", timeout=timeout))
