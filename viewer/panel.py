@@ -57,6 +57,9 @@ class SidePanel(QSplitter):
         self.kind.currentIndexChanged.connect(lambda _i: self.places.proxy.set_rule(kind=self.kind.currentData() or ""))
         self.articles = QListWidget()
         self.articles.setMaximumHeight(96)
+        self.articles.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.articles.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.articles.setUniformItemSizes(True)
         self.articles.itemClicked.connect(lambda item: self.choose_article(item.data(ARTICLE_ID_ROLE)))
         self.zoom_button = QPushButton("Zoom to all")
         self.zoom_button.setToolTip("Fit the map to every place it shows")
@@ -85,7 +88,7 @@ class SidePanel(QSplitter):
         self.tabs.addTab(self.reading, "Article")
         self.addWidget(top)
         self.addWidget(self.tabs)
-        self.setSizes([420, 380])
+        self.setSizes([480, 320])
         self.fill((), docs=(), titles={})
 
     def attach_map(self, map_view) -> None:

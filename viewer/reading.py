@@ -30,7 +30,8 @@ def reading_html(doc: GeoparsedArticle, *, selected: frozenset[str] = frozenset(
     """
     text = doc.article.text
     ids: list[str] = []
-    parts = [f"<h2>{html.escape(doc.article.title)}</h2>"]
+    first_line = text.lstrip("\n").split("\n", 1)[0].strip()
+    parts = [] if first_line == doc.article.title else [f"<h2>{html.escape(doc.article.title)}</h2>"]
     meta = " · ".join(x for x in (doc.article.site_name, doc.article.published, doc.article.author) if x)
     if meta:
         parts.append(f"<p style='color:#666'>{html.escape(meta)}</p>")
