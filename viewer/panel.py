@@ -67,6 +67,7 @@ class SidePanel(QSplitter):
         self.article_id = ""
         self._titles: dict[str, str] = {}
         self._map = None
+        self._map_article = ""  # the article the map shows alone ("" all)
 
         top = QWidget()
         layout = QVBoxLayout(top)
@@ -95,7 +96,7 @@ class SidePanel(QSplitter):
         """Let the article choice and "Zoom to all" drive ``map_view`` (a :class:`viewer.mapview.MapView`)."""
         self._map = map_view
         self.articleChosen.connect(lambda _id: self._show_on_map())
-        map_view.ready.connect(lambda: self.article_id and self._show_on_map())  # a new page shows all: re-apply
+        map_view.ready.connect(self._on_new_page)
         self.zoomRequested.connect(lambda: map_view.call("fitShown"))
 
     def fill(self, groups: Iterable[PlaceMentions], *, docs: Sequence[GeoparsedArticle], titles: Mapping[str, str]) -> None:
@@ -132,11 +133,16 @@ class SidePanel(QSplitter):
         self.excerpts.show_places(groups, titles=titles)
         self.reading.show_places([g.place.id for g in groups])
 
+    def _on_new_page(self) -> None:
+        self._map_article = ""  # a new page shows every article: re-apply the choice
+        self._show_on_map()
+
     def _show_on_map(self) -> None:
-        if self._map is None or len(self._titles) < 2:
+        if self._map is None or len(self._titles) < 2 or self._map_article == self.article_id:
             return
         for article_id in self._titles:
             self._map.call("setArticleShown", article_id, not self.article_id or article_id == self.article_id)
+        self._map_article = self.article_id
 
 
 def _refill(combo: QComboBox, anything: str, entries: list[tuple[str, str]]) -> None:

@@ -119,3 +119,22 @@ def test_settings_live_in_the_tests_own_folder(tmp_path):
     settings = Remembered().settings
     assert Path(settings.fileName()).is_relative_to(tmp_path.parent)  # pytest's folder for this run
     assert not Path(settings.fileName()).is_relative_to(Path.home() / ".config")
+
+
+def test_open_takes_many_files_and_a_feed_at_once(qtbot, make_window, tmp_path, monkeypatch):
+    folder = write_articles(tmp_path / "week")
+    feed = tmp_path / "ports.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Port news</title>'
+        "<item><title>Ships in Istanbul</title><description>Ships reached Istanbul from Odesa.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    chosen = [str(folder / "black-sea" / "odesa.txt"), str(folder / "asia" / "pyongyang.txt"), str(feed)]
+    monkeypatch.setattr(viewer.filemenu.QFileDialog, "getOpenFileNames", lambda *a, **k: (chosen, ""))
+    window = make_window()
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.open_action.trigger()
+    assert [d.article.title for d in window.docs] == ["Ships leave Odesa", "Talks in Pyongyang", "Ships in Istanbul"]
+    assert Remembered().last_folder() == str(folder / "black-sea")
+    assert recent_entries(window) == chosen

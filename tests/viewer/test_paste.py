@@ -104,3 +104,22 @@ def test_a_pasted_link_is_fetched_like_a_dropped_one_and_failures_are_one_dialog
         assert job is not None and server.paths == ["/missing"]
     assert shown == [f"Cannot open {server.url('/missing')}: the server answered 404."]
     assert not window.docs
+
+
+def test_the_ctrl_v_key_pastes_from_the_map_and_from_the_table(qtbot, make_window):
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    with qtbot.waitSignal(window.mapReady, timeout=60000):
+        window.clipper.open_text("Port\n\nShips left Odesa.")
+    window.activateWindow()
+    for target, text in ((window.map_view.focusProxy() or window.map_view, TEXT), (window.places, "Moscow talks\n\nTalks in Moscow.")):
+        target.setFocus()
+        QApplication.clipboard().setText(text)
+        with qtbot.waitSignal(window.mapReady, timeout=60000):
+            QTest.keyClick(QApplication.focusWidget() or target, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert window.docs[0].article.title == text.split("\n")[0]
+    window.side_panel.search.setFocus()  # in the filter box Ctrl+V is the box's own paste
+    QTest.keyClick(window.side_panel.search, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "Moscow talks" in window.side_panel.search.text()
+    assert not window.busy and window.docs[0].article.title == "Moscow talks"
