@@ -12,11 +12,13 @@ named on its own that cannot be read raises its :class:`ArticleError` as before.
 from __future__ import annotations
 
 __all__ = [
-    "ARTICLE_SUFFIXES", "FEED_SUFFIXES", "FOLDER_SUFFIXES", "LESSON_SUFFIXES", "SOURCE_SUFFIXES", "Failure", "Sources",
-    "embedded_lesson", "folder_files", "is_feed", "is_lesson", "lesson_of", "load_source", "load_sources", "open_sources",
-    "resolve_path",
+    "ARTICLE_SUFFIXES", "CLIP_SUFFIX", "FEED_SUFFIXES", "FOLDER_SUFFIXES", "LESSON_SUFFIXES", "PASTED_SOURCE",
+    "SOURCE_SUFFIXES", "Failure", "Sources", "embedded_lesson", "folder_files", "is_clip", "is_feed", "is_lesson",
+    "lesson_of", "load_clip", "load_source", "load_sources", "open_sources", "pasted_article", "resolve_path", "save_clip",
 ]  # fmt: skip
 
+import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -26,17 +28,32 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from places.articles import HTML_SUFFIXES, MARKDOWN_SUFFIXES, TEXT_SUFFIXES, load_article, read_error_reason
+from places.articles import (
+    HTML_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    TEXT_SUFFIXES,
+    article_from_text,
+    load_article,
+    read_error_reason,
+    read_file_bytes,
+)
 from places.errors import ArticleError, GazetteError, LessonError
 from places.feeds import FEED_SUFFIXES, load_feed
 from places.lessons import LESSON_SUFFIXES, MAX_LESSON_BYTES, Lesson, load_lesson
 from places.model import Article
+from places.storage import atomic_write_text
 
 ARTICLE_SUFFIXES: tuple[str, ...] = tuple(sorted((TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES) - {""}))
 SOURCE_SUFFIXES: tuple[str, ...] = ARTICLE_SUFFIXES + LESSON_SUFFIXES + FEED_SUFFIXES
 # What a folder is searched for: lessons are left out, since a lesson's articles sit beside it.
 FOLDER_SUFFIXES: tuple[str, ...] = ARTICLE_SUFFIXES + FEED_SUFFIXES
 SUMMARY_NAMES = 5  # files named in a summary; the rest are counted
+# A clip: an article that came from no file of the person's (pasted text, a fetched page), kept by
+# Gazette as JSON so that it opens like any file (the parse process reads paths).
+CLIP_SUFFIX = ".gazette-clip.json"
+PASTED_SOURCE = "pasted text"
+_CLIP_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_MAX_CLIP_BYTES = 60_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +96,45 @@ def is_feed(path: str | os.PathLike[str]) -> bool:
     return os.fspath(path).lower().endswith(FEED_SUFFIXES)
 
 
+def is_clip(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names a clip Gazette saved (pasted text or a fetched page)."""
+    return os.fspath(path).lower().endswith(CLIP_SUFFIX)
+
+
+def pasted_article(text: str, *, source: str = PASTED_SOURCE) -> Article:
+    """An Article from pasted text: its title the first line, its id stable from a hash of the text."""
+    article = article_from_text(text.strip(), id="pasted", source=source)
+    if not re.search(r"\w", article.text):
+        raise ArticleError("Cannot paste: the text has no words in it.")
+    digest = hashlib.sha1(article.text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return dataclasses.replace(article, id=f"pasted-{digest}")
+
+
+def save_clip(article: Article, folder: Path) -> Path:
+    """Keep ``article`` as a clip in ``folder`` (named by its id); the path opens it again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", article.id)[:80] or "clip"
+    path = folder / f"{name}{CLIP_SUFFIX}"
+    atomic_write_text(path, json.dumps(dataclasses.asdict(article), ensure_ascii=False))
+    return path
+
+
+def load_clip(path: str | os.PathLike[str]) -> Article:
+    """The Article a clip holds; an ArticleError when it is not one."""
+    shown = os.fspath(path)
+    data = read_file_bytes(Path(shown), shown, max_bytes=_MAX_CLIP_BYTES)
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeError, ValueError) as err:
+        raise ArticleError(f"Cannot open {shown}: it is not a clip saved by Gazette.") from err
+    ok = isinstance(raw, dict) and set(raw) == set(_CLIP_FIELDS)
+    ok = ok and all(isinstance(raw[k], str) for k in ("id", "title", "text", "source"))
+    ok = ok and all(raw[k] is None or isinstance(raw[k], str) for k in ("published", "url", "site_name", "author"))
+    if not ok:
+        raise ArticleError(f"Cannot open {shown}: it is not a clip saved by Gazette.")
+    return Article(**raw)
+
+
 def resolve_path(path: str | os.PathLike[str], *, cwd: Path | None = None) -> Path:
     """``path`` as an absolute path: ``~`` expanded, a relative path taken from ``cwd`` (default: the current folder)."""
     p = Path(os.fspath(path)).expanduser()
@@ -94,6 +150,8 @@ def resolve_path(path: str | os.PathLike[str], *, cwd: Path | None = None) -> Pa
 def load_source(path: str | os.PathLike[str], *, cwd: Path | None = None) -> tuple[Article, ...]:
     """The articles of one file: one for an article, each item of a feed, each listed article of a lesson."""
     resolved = resolve_path(path, cwd=cwd)
+    if is_clip(resolved):
+        return (load_clip(resolved),)
     lesson = lesson_of(resolved)
     if lesson is not None:
         return lesson.articles

@@ -62,3 +62,12 @@ def _no_unexpected_dialog(request, monkeypatch):
     except ImportError:  # no Qt in this environment
         return
     monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(f"unexpected dialog: {text}"))
+
+
+@pytest.fixture(autouse=True)
+def _temporary_settings(tmp_path_factory, monkeypatch):
+    """Every test remembers into its own folder (recent files, last basemap), never the person's settings."""
+    from tests.support.settings import temporary_settings
+
+    with temporary_settings(tmp_path_factory.mktemp("settings"), monkeypatch) as folder:
+        yield folder

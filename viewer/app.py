@@ -38,7 +38,8 @@ def run(
     from viewer.window import MainWindow
 
     files = [Path(p) for p in paths] or sample_paths()
-    window = MainWindow(basemap=basemap, connections=connections, online=online)
+    remembered = None if basemap == "offline" else basemap  # the default: the basemap chosen last time
+    window = MainWindow(basemap=remembered, connections=connections, online=online)
     window.show()
     outcome: dict[str, object] = {}
 

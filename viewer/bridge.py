@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MAX_PAYLOAD = 4096
 MAX_ID = 200
 MAX_TEXT = 500
-JS_FUNCTIONS = frozenset({"focusPlace", "present", "presentStep", "quizAnswer"})
+JS_FUNCTIONS = frozenset({"focusPlace", "present", "presentStep", "quizAnswer", "setArticleShown", "fitShown"})
 MESSAGE_TYPES = frozenset({"ready", "place-clicked", "place-menu", "basemap-fallback", "place-moved", "view"})
 
 

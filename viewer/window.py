@@ -15,36 +15,29 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QSplitter
 
 from places.errors import GazetteError
 from places.model import GeoparsedArticle
 from viewer import dialogs
 from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions, tile_origins
 from viewer.corrections import Correction
-from viewer.excerpts import ExcerptView
 from viewer.exportmenu import ExportMenu
+from viewer.filemenu import OPEN_FILTER, FileSources
 from viewer.lessonfile import LessonFile, gazetteer_place, read_lesson
 from viewer.mapview import MapView
-from viewer.placeslist import PlacesList
+from viewer.panel import SidePanel
+from viewer.paste import Clipper
 from viewer.placesearch import PlaceSearchDialog
 from viewer.presentation import Presentation
 from viewer.session import Change, Session
+from viewer.settings import Remembered
 from viewer.tourpanel import TourPanel
 from viewer.worker import Parse, ParseJob, ParseResult, prestart_child, stop_spare_child
 
 log = logging.getLogger(__name__)
 
 FALLBACK_NOTICE = "Tiles unavailable: showing the offline basemap"
-OPEN_FILTER = "Articles and lessons (*.txt *.md *.markdown *.html *.htm *.yaml *.yml);;All files (*)"
 
 
 def plain_title(text: str) -> str:
@@ -61,10 +54,11 @@ class MainWindow(QMainWindow):
     """The current map page finished building and the bridge handshake is done."""
 
     def __init__(
-        self, *, basemap: str = OFFLINE, connections: bool = False, online: bool = False, parse: Parse | None = None
+        self, *, basemap: str | None = None, connections: bool = False, online: bool = False, parse: Parse | None = None
     ) -> None:
         super().__init__()
-        self.basemap = basemap
+        self.remembered = Remembered()  # basemap None: the one chosen last time
+        self.basemap = basemap or self.remembered.basemap(BASEMAP_LABELS) or OFFLINE
         self.connections = connections
         self.online = online
         self.parse = parse  # None: parse in a child process (see viewer.worker); else this, in a thread
@@ -80,19 +74,15 @@ class MainWindow(QMainWindow):
         self.map_view.placeClicked.connect(self._on_place_clicked)
         self.map_view.basemapFallback.connect(self._on_basemap_fallback)
         self.map_view.placeMoved.connect(self.move_place)
-        self.places = PlacesList()
+        self.side_panel = panel = SidePanel()
+        panel.attach_map(self.map_view)
+        self.places, self.excerpts, self.reading = panel.places, panel.excerpts, panel.reading
         self.places.selectedPlaces.connect(self._on_selection)
         self.places.focusRequested.connect(lambda pid: self.map_view.call("focusPlace", pid))
         self.places.correctionChosen.connect(self.correct)
         self.places.searchRequested.connect(self.search_reading)
         self.map_view.placeMenuRequested.connect(self.places.popup_menu)
-        self.excerpts = ExcerptView()
         self.excerpts.correctionChosen.connect(self.correct)
-
-        panel = QSplitter(Qt.Orientation.Vertical)
-        panel.addWidget(self.places)
-        panel.addWidget(self.excerpts)
-        panel.setSizes([320, 400])
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.map_view)
         splitter.addWidget(panel)
@@ -100,7 +90,6 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([860, 420])
         self.setCentralWidget(splitter)
-        self.side_panel = panel
         self.tour_panel = TourPanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tour_panel)
         self.tour_panel.hide()  # View › Tour shows it
@@ -125,7 +114,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = file_menu.addAction("&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
+        self.file_sources = FileSources(self, menu=file_menu, remembered=self.remembered)
+        self.open_action = self.file_sources.open_action
         self.exporter = ExportMenu(self, menu=file_menu.addMenu("&Export"))
         self.export_actions: dict[str, QAction] = self.exporter.actions
         file_menu.addSeparator()
@@ -133,6 +123,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         self.undo_action = edit_menu.addAction("&Undo", QKeySequence("Ctrl+Z"), self.undo)
         self.lesson_file = LessonFile(self, file_menu=file_menu, edit_menu=edit_menu)
+        edit_menu.addSeparator()
+        self.clipper = Clipper(self, menu=edit_menu)
         view_menu = self.menuBar().addMenu("&View")
         self.basemap_actions = self._basemap_menu(view_menu.addMenu("&Basemap"))
         self.connections_action = view_menu.addAction("&Connections")
@@ -228,7 +220,8 @@ class MainWindow(QMainWindow):
             self.basemap = lesson.basemap
             self._check_basemap(lesson.basemap)
         page = result.page if result.options == self.map_options and lesson is None else None
-        self._apply(self.session.opened(job.paths, result.docs, lesson=lesson, lesson_path=lesson_path), page=page)
+        if self._apply(self.session.opened(job.paths, result.docs, lesson=lesson, lesson_path=lesson_path), page=page):
+            self.file_sources.opened(job.paths)
 
     def _on_parse_failed(self, job: ParseJob, message: str) -> None:
         if job is not self.job:
@@ -292,8 +285,7 @@ class MainWindow(QMainWindow):
                 self.show_error(str(err))
                 return False
         self.session.commit(change)
-        self.places.fill(self.session.groups.values())
-        self.excerpts.clear()
+        self.side_panel.fill(self.session.groups.values(), docs=self.session.docs, titles=self.session.titles())
         self.fallback_notice = ""
         try:
             origins = tile_origins(self.basemap)
@@ -307,7 +299,7 @@ class MainWindow(QMainWindow):
         return True
 
     def set_basemap(self, name: str) -> None:
-        """Switch the basemap and redraw (the choice is kept even with no article)."""
+        """Switch the basemap and redraw (the choice is kept even with no article, and remembered)."""
         previous, self.basemap = self.basemap, name
         self._check_basemap(name)
         if self.job is not None:
@@ -315,6 +307,7 @@ class MainWindow(QMainWindow):
         if self.session.docs and not self._apply(self.session.redrawn()):
             self.basemap = previous
             self._check_basemap(previous)
+        self.remembered.set_basemap(self.basemap)
 
     def _check_basemap(self, name: str) -> None:
         if name in self.basemap_actions:
@@ -332,7 +325,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ list, excerpts, map
 
     def _on_selection(self, ids: list[str]) -> None:
-        self.excerpts.show_places([self.session.groups[pid] for pid in ids], titles=self.session.titles())
+        self.side_panel.show_places([self.session.groups[pid] for pid in ids], titles=self.session.titles())
 
     def _on_place_clicked(self, place_id: str) -> None:
         self.places.select_place(place_id, focus=False)  # the map already shows it: don't fly back
@@ -361,22 +354,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files
 
-    def open_dialog(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Open articles", "", OPEN_FILTER)
-        if files:
-            self.open_paths(files)
-
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        event.acceptProposedAction() if self.clipper.accepts(event.mimeData()) else event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        if self.clipper.take(event.mimeData()):  # files, folders, a link or text (viewer.paste)
             event.acceptProposedAction()
-            self.open_paths(paths)
 
     def map_size(self) -> tuple[int, int]:
         return self.map_view.width(), self.map_view.height()
@@ -399,6 +382,7 @@ class MainWindow(QMainWindow):
             job.cancel()
             job.wait(15000)  # a child process is killed at once; an in-thread parse must finish
         self._running.clear()
+        self.clipper.wait()
         if self.parse is None:
             stop_spare_child()
         self.map_view.dispose()

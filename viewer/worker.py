@@ -123,7 +123,8 @@ class ParseJob(QThread):
 
         assert self._parse is not None
         docs: list[GeoparsedArticle] = []
-        for doc in geoparse_paths(self.paths, self._parse, progress=self.progressed.emit):
+        notes: list[str] = []  # "2 of 40 files could not be read: …"
+        for doc in geoparse_paths(self.paths, self._parse, progress=self.progressed.emit, notes=notes):
             if self._cancel.is_set():
                 return None
             docs.append(doc)
@@ -131,7 +132,7 @@ class ParseJob(QThread):
             return None
         options = self.options()
         page = map_page(docs, basemap=options.basemap, connections=options.connections)
-        return ParseResult(tuple(docs), page, options)
+        return ParseResult(tuple(docs), page, options, " · ".join(notes))
 
     def _run_child(self) -> ParseResult | None:
         # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
@@ -186,12 +187,17 @@ class ParseJob(QThread):
 
 
 def geoparse_paths(
-    paths: Sequence[str | Path], parse: Parse, *, progress: Callable[[int, int, str], object]
+    paths: Sequence[str | Path], parse: Parse, *, progress: Callable[[int, int, str], object], notes: list[str] | None = None
 ) -> Iterator[GeoparsedArticle]:
-    """The articles of ``paths`` (absolute) geoparsed one by one; ``progress(done, total, name)`` before each."""
-    from places.sources import load_sources
+    """The articles of ``paths`` (absolute) geoparsed one by one; ``progress(done, total, name)`` before each.
 
-    articles = load_sources(paths)
+    Of many files, those that cannot be read are left out and summed up in ``notes``."""
+    from places.sources import open_sources
+
+    sources = open_sources(paths)
+    articles = sources.articles
+    if notes is not None and sources.summary:
+        notes.append(sources.summary)
     for done, article in enumerate(articles):
         progress(done, len(articles), Path(article.source).name if article.source else article.title)
         yield parse(article)
@@ -332,13 +338,14 @@ def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
     geoparser = shared_geoparser(online=request.online, demonyms=True)  # the map shades what demonyms involve
     parse = geoparser.parse
     docs = []
-    for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name)):
+    notes: list[str] = []
+    for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name), notes=notes):
         docs.append(doc)
         send("article", doc.article)
         for start in range(0, len(doc.mentions), CHUNK):
             send("mentions", doc.mentions[start : start + CHUNK])
         send("end-article")
-    send("parsed", geoparser.notice or "")
+    send("parsed", " · ".join(n for n in (geoparser.notice, *notes) if n))
     options = _read_frame(sys.stdin.buffer)  # the window's map options as of now
     if not isinstance(options, MapOptions):
         return

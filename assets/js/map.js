@@ -1102,6 +1102,13 @@
     pointAt: function (x, y) { var p = state.map.containerPointToLatLng([x, y]); return [p.lat, p.lng]; },
     shownPlaces: function () { return state.order.filter(function (id) { return placeShown(state.places[id].place); }); },
     places: function () { return state.order.slice(); },
-    fallBack: fallBack
+    fallBack: fallBack,
+    // "Zoom to all" in the window: fit the view to the places shown (articles switched off left out).
+    fitShown: function () {
+      var points = state.order.filter(function (id) { return placeShown(state.places[id].place); })
+        .map(function (id) { var p = state.places[id].place; return [p.lat, p.lon]; });
+      fitAll(state.map, points);
+      return points.length;
+    }
   };
 })();

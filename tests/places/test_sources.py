@@ -154,3 +154,50 @@ def test_a_folder_without_articles_is_one_error(tmp_path: Path):
     (tmp_path / "pics" / "a.jpg").write_bytes(b"\xff\xd8\xff")
     with pytest.raises(ArticleError, match=r"pics: it is a folder with no articles or feeds in it"):
         open_sources([tmp_path / "pics"])
+
+
+# --- pasted text and clips ------------------------------------------------------------------------
+
+
+def test_pasted_text_is_an_article_titled_by_its_first_line_with_an_id_from_its_content():
+    from places.sources import PASTED_SOURCE, pasted_article
+
+    text = "\n\n  Ships leave Odesa  \r\nBulk carriers left Odesa for Varna.\r\n"
+    article = pasted_article(text)
+    assert article.title == "Ships leave Odesa"
+    assert article.text == "Ships leave Odesa  \nBulk carriers left Odesa for Varna."
+    assert article.source == PASTED_SOURCE
+    assert article.id == pasted_article(text).id and article.id.startswith("pasted-")
+    assert pasted_article(text + "More.").id != article.id
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "\x00\x01 -- !!"])
+def test_pasted_text_without_words_is_refused(text):
+    from places.sources import pasted_article
+
+    with pytest.raises(ArticleError, match="no words"):
+        pasted_article(text)
+
+
+def test_a_clip_opens_like_a_file_and_among_others(tmp_path: Path):
+    from places.sources import is_clip, pasted_article, save_clip
+
+    article = pasted_article("Patrols near Varna\n\nBoats left Varna.")
+    clip = save_clip(article, tmp_path / "clips")
+    assert is_clip(clip) and clip.parent == tmp_path / "clips"
+    assert load_sources([clip]) == (article,)
+    other = tmp_path / "odesa.txt"
+    other.write_text("Odesa\n\nShips left Odesa.", encoding="utf-8")
+    opened = open_sources([other, clip])
+    assert [a.title for a in opened.articles] == ["Odesa", "Patrols near Varna"] and not opened.failures
+
+
+@pytest.mark.parametrize(
+    "body", ['{"id": "x"}', "[1, 2]", "not json", '{"id": 1, "title": "", "text": "", "source": "", "published": null,'
+                                                 ' "url": null, "site_name": null, "author": null}'],
+)
+def test_a_damaged_clip_is_one_sentence(tmp_path: Path, body):
+    bad = tmp_path / "bad.gazette-clip.json"
+    bad.write_text(body, encoding="utf-8")
+    with pytest.raises(ArticleError, match="not a clip saved by Gazette"):
+        load_sources([bad])

@@ -95,3 +95,10 @@ def mouse_click(qtbot, view, at: tuple[int, int]) -> None:
     QTest.mouseMove(target, QPoint(*at))
     qtbot.wait(30)
     QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(*at))
+
+
+def page_value(qtbot, window: MainWindow, expression: str, *, timeout: int = 5000):
+    """The value of ``expression`` in the window's map page, passed through JSON (arrays and objects intact)."""
+    import json
+
+    return json.loads(run_page_js(qtbot, window.map_view.web_page, f"JSON.stringify({expression})", timeout=timeout))

@@ -66,3 +66,26 @@ def test_context_menu_offers_alternatives_and_not_a_place(qtbot):
         next(a for a in menu.actions() if a.text() == "Not a place").trigger()
     assert chosen.args[0].removes and chosen.args[0].place_id == TX.id
     assert places.place_menu("geonames:0") is None
+
+
+def test_filters_combine_and_the_article_column(qtbot):
+    from viewer.placeslist import COL_ARTICLE
+
+    places = PlacesList()
+    qtbot.addWidget(places)
+    other = PlaceMentions(AUSTIN, (Mention("b", 0, 6, "Austin", AUSTIN, "x", 0, 0.9),))
+    both = PlaceMentions(DALLAS, (Mention("a", 0, 6, "Dallas", DALLAS, "x", 0, 0.9), Mention("b", 9, 15, "Dallas", DALLAS, "x", 0, 0.9)))
+    places.fill([_group(TX, 3), _group(FR, 1), other, both, _group(TEXAS, 2)], titles={"a": "First", "b": "Second"})
+    assert places.countries() == ["France", "United States"] and places.kinds() == ["city", "region"]
+    column = {places.proxy.index(r, COL_NAME).data(): places.proxy.index(r, COL_ARTICLE).data() for r in range(5)}
+    assert column == {"Paris": "First", "Austin": "Second", "Dallas": "First +1", "Texas": "First"}
+    places.proxy.set_rule(text="paR")
+    assert sorted(places.place_ids()) == sorted([TX.id, FR.id])
+    places.proxy.set_rule(country="United States")
+    assert places.place_ids() == [TX.id]
+    places.proxy.set_rule(text="", kind="region")
+    assert places.place_ids() == [TEXAS.id]
+    places.proxy.set_rule(kind="", article="b")
+    assert sorted(places.place_ids()) == sorted([AUSTIN.id, DALLAS.id])
+    places.proxy.set_rule(country="", article="")
+    assert len(places.place_ids()) == 5
