@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "MapOptions",
     "app_content_security_policy",
+    "article_dates",
     "build_map",
     "connections_payload",
     "content_security_policy",
@@ -206,6 +207,17 @@ def source_name(article: Article) -> str:
     return Path(source).name if source else (article.title or article.id)
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def article_dates(docs: Sequence[GeoparsedArticle]) -> dict[str, str]:
+    """Each dated article's day (``YYYY-MM-DD``, as its ISO 8601 date gives it) by article id."""
+    return {
+        d.article.id: d.article.published[:10]
+        for d in docs if d.article.published and _DAY.match(d.article.published)
+    }  # fmt: skip
+
+
 def default_title(docs: Sequence[GeoparsedArticle]) -> str:
     if len(docs) == 1:
         return docs[0].article.title or docs[0].article.id
@@ -239,6 +251,7 @@ def map_data(
         "basemap": basemap,
         **kinds_payload(),
         "articles": titles,
+        "dates": article_dates(docs),  # the time bar's; none: no bar
         "places": [place_payload(g) for g in groups] + tour.pop("extraPlaces"),
         "lesson": tour,
         "editable": editable,  # markers can be dragged (the window turns a drag into a correction)
