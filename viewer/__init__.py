@@ -29,6 +29,7 @@ __all__ = [
     "session",
     "tourpanel",
     "snapshot",
+    "streaming",
     "targets",
     "webassets",
     "webengine",

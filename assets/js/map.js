@@ -1390,6 +1390,7 @@
     var hadPlaces = state.order.length > 0, wanted = {}, points = [];
     state.kinds = data.kinds || state.kinds;
     state.legend = data.legend || state.legend;
+    state.lesson = data.lesson || null;
     setArticles(data);
     data.places.forEach(function (place) {
       wanted[place.id] = true;

@@ -1,7 +1,8 @@
 /* Gazette's point layer: many pins, clustered without overlap, drawn only where the view is.
  *
- * supercluster (npm) groups the points per zoom; bubbles (and pins) that would still touch on
- * screen are then merged, the bigger absorbing the smaller, until no two overlap. Only what
+ * supercluster (npm) groups the points per zoom; a bubble that would still touch another bubble
+ * or a pin on screen is then merged with it, the bigger absorbing the smaller, until no bubble
+ * overlaps anything (two pins merge only once they mostly cover each other). Only what
  * lies in (or near) the view is in the DOM, and it is redrawn once a move or zoom has ended,
  * so zooming animates a few hundred icons at most, whatever the number of places.
  * map.js owns the pins (L.Marker objects with their popups and tooltips); this layer only
@@ -13,6 +14,8 @@
 
   var GAP_PX = 2;
   var PIN_RADIUS_PX = 9;
+  // Two pins may touch (each stays clickable); they become a bubble once they mostly cover each other.
+  var PIN_MERGE_PX = 12;
 
   function bubbleSize(count) {
     return count < 10 ? 26 : count < 100 ? 32 : count < 1000 ? 40 : 48;
@@ -32,7 +35,8 @@
         var item = items[i], host = null;
         for (var k = 0; k < kept.length; k++) {
           // Icons are square boxes: two touch when both their x and y ranges meet.
-          var other = kept[k], reach = other.r + item.r + GAP_PX;
+          var other = kept[k];
+          var reach = other.count === 1 && item.count === 1 ? PIN_MERGE_PX : other.r + item.r + GAP_PX;
           if (Math.abs(other.x - item.x) < reach && Math.abs(other.y - item.y) < reach) { host = other; break; }
         }
         if (host) {
@@ -95,7 +99,9 @@
     layout: function (zoom, bounds) {
       var map = this._map, items = [];
       if (!this._index || !map) return items;
-      var z = Math.min(Math.floor(zoom), this.options.disableClusteringAtZoom);
+      // Between zoom levels, supercluster's next level clusters a little less than the screen
+      // needs; the merge below joins exactly what still touches at the real zoom.
+      var z = Math.min(Math.ceil(zoom), this.options.disableClusteringAtZoom);
       var west = Math.max(-180, bounds.getWest()), east = Math.min(180, bounds.getEast());
       var south = Math.max(-85, bounds.getSouth()), north = Math.min(85, bounds.getNorth());
       if (east - west >= 360 || bounds.getEast() - bounds.getWest() >= 360) { west = -180; east = 180; }
