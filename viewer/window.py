@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def _on_basemap_fallback(self, basemap: str, reason: str) -> None:
         self.fallback_notice = FALLBACK_NOTICE
+        self._check_basemap(OFFLINE)  # the menu says what is on screen; choosing the tiles again retries them
         log.info("basemap %s fell back to offline: %s", basemap, reason)
         self._update_chrome()
 
