@@ -1,11 +1,12 @@
 """Places stream onto the map while a folder loads, without the map resetting its view.
 
 :class:`PartialFeed` runs in the parse job's thread: as articles finish it builds what the map
-needs for the articles so far (the first time a whole page, then the page data alone) and hands
+needs for the articles so far (the first time a whole page, then the page data alone; neither moves the view) and hands
 it on as a :class:`PartialResult`, at most every :data:`PARTIAL_INTERVAL_S`.  :class:`StreamingMap`
 (the window assembles it) shows the first as a page and merges the rest into the live page with
 map.js's ``gazette.update``; the open's final page is merged the same way (its data block, so the
-end state is what a one-shot load of that page draws), while the reader's view stays as it is.
+end state is what a one-shot load of that page draws): its view fits the places unless the
+reader has moved the map meanwhile, whose view then stays.
 A cancelled open puts back the page shown before it.  No Qt widgets of its own.
 """
 
@@ -89,10 +90,10 @@ class PartialFeed:
         options = self._options()
         ids = frozenset(g.place.id for g in group_by_place(docs))
         if not self._sent:
-            page = map_page(docs, basemap=options.basemap, connections=options.connections)
+            page = map_page(docs, basemap=options.basemap, connections=options.connections, fit=False)
             return PartialResult(docs, self.total, page, "", ids, tile_origins(options.basemap))
         data = map_data(docs, tiles=tile_spec(options.basemap), connections=options.connections,
-                        title=default_title(docs), editable=True)  # fmt: skip
+                        title=default_title(docs), editable=True, fit=False)  # fmt: skip
         return PartialResult(docs, self.total, "", json.dumps(data, ensure_ascii=False, separators=(",", ":")), ids)
 
 

@@ -53,7 +53,8 @@
     time: null,
     controls: [],
     connectionLayer: null,
-    legendOpen: undefined
+    legendOpen: undefined,
+    userMoved: false
   };
   // One colour per article (cycled); the pin's ring and the legend's swatch show it.
   var ARTICLE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
@@ -395,7 +396,9 @@
       var p = current(place);
       var first = p.articles.length ? state.articleColors[p.articles[0].id] : null;
       var node = marker.getElement();
-      if (!node || !first || Object.keys(state.articleColors).length < 2) return;
+      var articles = Object.keys(state.articleColors).length;
+      // A ring per article tells a few articles apart; with more than there are colours it only adds noise.
+      if (!node || !first || articles < 2 || articles > ARTICLE_COLORS.length) return;
       node.style.boxShadow = "0 0 0 3px " + first;
       node.style.borderRadius = "50%";
     });
@@ -448,7 +451,8 @@
     refreshPoints();
     map.addLayer(state.points);
     addAttributions(payload);
-    fitAll(map, pointBounds);
+    if (payload.fit !== false) fitAll(map, pointBounds);
+    else map.setView([25, 10], 2);
     map.on("zoomend moveend", declutterLabels);
     state.points.on("animationend", declutterLabels);
     declutterLabels();
@@ -795,8 +799,9 @@
       var fold = el("details", "gz-legend-fold");
       var many = Object.keys(state.articleColors).length > ARTICLE_GROUP_AT;
       fold.open = state.legendOpen !== undefined ? state.legendOpen : !(many || map.getSize().y < 480);
-      fold.addEventListener("toggle", function () { state.legendOpen = fold.open; });
-      fold.appendChild(el("summary", "gz-legend-title", "Legend"));
+      var summary = el("summary", "gz-legend-title", "Legend");
+      summary.addEventListener("click", function () { state.legendOpen = !fold.open; });  // the reader's choice is kept
+      fold.appendChild(summary);
       articleToggles(fold);
       L.DomEvent.disableClickPropagation(node);
       L.DomEvent.disableScrollPropagation(node);
@@ -1219,6 +1224,7 @@
   function focusPlace(id) {
     var entry = state.places[id], map = state.map;
     if (!entry || !map) return false;
+    state.userMoved = true;
     cancelFocus();
     map.stop();  // ends a flight or pan in progress now, so that its moveend is not taken for ours
     pendingFocus = startFocus(entry);
@@ -1353,6 +1359,7 @@
     addControls(map, data);
     addHeatToggle(map);
     map.on("popupopen", placePopup);
+    watchReader(map);
     finish(map);
     if (state.editable) map.on("moveend", reportView);  // the tour editor's "Add view"
     if (state.lesson && state.lesson.file) {
@@ -1380,14 +1387,23 @@
     });
   }
 
+  // Whether the reader has moved the map (a stream's final data fits the view only if not).
+  function watchReader(map) {
+    var moved = function () { state.userMoved = true; };
+    ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (name) {
+      map.getContainer().addEventListener(name, moved, { passive: true });
+    });
+  }
+
   // Streaming: the data of more articles (the whole value map_data gives, as build reads it)
-  // merged into the live map. The view stays where the reader has it; places, titles, dates,
-  // legend and filters end as a one-shot load of the same data would draw them.
+  // merged into the live map. Partial data (``fit: false``) never moves the view; the final
+  // data fits it as a one-shot load would, unless the reader has moved the map. Places, titles,
+  // dates, legend and filters end as a one-shot load of the same data draws them.
   function update(data) {
     var map = state.map;
     if (!map || !state.points) return false;
     if (typeof data === "string") data = JSON.parse(data);
-    var hadPlaces = state.order.length > 0, wanted = {}, points = [];
+    var wanted = {}, points = [];
     state.kinds = data.kinds || state.kinds;
     state.legend = data.legend || state.legend;
     state.lesson = data.lesson || null;
@@ -1413,7 +1429,7 @@
     refreshPoints();
     addHeatToggle(map);
     addLegend(map);
-    if (!hadPlaces) fitAll(map, points);
+    if (data.fit !== false && !state.userMoved) fitAll(map, points);  // the final data of a stream
     declutterLabels();
     return true;
   }

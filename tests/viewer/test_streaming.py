@@ -13,9 +13,6 @@ from viewer.basemaps import MapOptions
 from viewer.mapbuilder import map_page
 from viewer.streaming import PartialFeed, page_data_json
 
-LEAFLET_MAP = (
-    "window[Object.keys(window).find(k => { try { return window[k] instanceof L.Map; } catch (e) { return false; } })]"
-)
 TEXTS = (
     "Ships left Vladivostok for Pyongyang on Monday.",
     "Talks in Moscow and Beijing went on late.",
@@ -100,7 +97,11 @@ def test_a_folder_streams_onto_the_map_and_keeps_the_view(qtbot, make_window, pa
         first = {g.place.id for g in group_by_place(_docs(parse, folder)[:1])}
         _wait_for_places(qtbot, window, first)  # before the job has ended
         assert window.busy and not ready  # the window's "map ready" waits for the whole folder
-        run_page_js(qtbot, page, f"{LEAFLET_MAP}.setView([37.5, 127.5], 6, {{animate: false}}), true")
+        # The world view while loading; then the reader picks a place (the list's focus).
+        assert _js(qtbot, window, "gazette.presentation()")["zoom"] == 2
+        pyongyang = next(g.place.id for g in group_by_place(_docs(parse, folder)[:1]) if g.place.name == "Pyongyang")
+        run_page_js(qtbot, page, f"gazette.focusPlace({json.dumps(pyongyang)}) && 1")
+        qtbot.waitUntil(lambda: _js(qtbot, window, "document.querySelectorAll('.leaflet-popup').length") == 1, timeout=10000)
         before = _js(qtbot, window, "gazette.presentation()")
         with qtbot.waitSignal(window.mapReady, timeout=30000):
             gate.set()
@@ -148,3 +149,14 @@ def test_page_data_json_reads_the_data_block_of_a_page(parse, tmp_path):
     docs = _docs(parse, _folder(tmp_path))
     data = json.loads(page_data_json(map_page(docs)))
     assert [p["id"] for p in data["places"]] == [g.place.id for g in group_by_place(docs)]
+
+
+def test_an_untouched_stream_ends_in_the_view_of_a_one_shot_load(qtbot, make_window, tmp_path):
+    window = make_window()
+    open_and_wait(qtbot, window, _folder(tmp_path))
+    view = "[gazette.presentation().lat, gazette.presentation().lon, gazette.presentation().zoom]"
+    streamed = _js(qtbot, window, view)
+    assert streamed[2] > 2  # fitted to the places, not the world view of the stream's first page
+    with qtbot.waitSignal(window.map_view.ready, timeout=30000):
+        window.map_view.load_page(window.stream.page, known_ids=window.session.groups)
+    assert _js(qtbot, window, view) == streamed
