@@ -91,7 +91,8 @@ class MapView(QWebEngineView):
         """Merge page data (``map_data`` as JSON) into the page shown, keeping its view (``gazette.update``);
         ``final``: the last merge, after which ``ready`` is emitted."""
         self.bridge.set_known_ids(known_ids)
-        self._pending = ("gazette.update(" + json.dumps(data_json) + ")", final)
+        # void: the result is null, never a bool (PySide over-releases bool results; tests/support/pyside_refs.py).
+        self._pending = ("void gazette.update(" + json.dumps(data_json) + ")", final)
         if self.is_ready:
             self._run_pending()
 

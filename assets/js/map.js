@@ -523,7 +523,7 @@
       var button = el("button", "gz-heat-toggle", "Heat");
       button.type = "button";
       button.title = "Show the pins as a heat map";
-      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-pressed", state.heat ? "true" : "false");
       button.addEventListener("click", function () { setHeat(!state.heat); });
       node.appendChild(button);
       L.DomEvent.disableClickPropagation(node);
