@@ -412,7 +412,14 @@
       permanent: permanentLabels, direction: "right", className: "gz-tooltip gz-pin-label"
     });
     marker.bindPopup(function () { return popupContent(place); }, popupOptions());
-    marker.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
+    // A click shows the pin's popup; one already open (the list's focus opened it) stays open
+    // instead of Leaflet's toggling it closed.
+    marker.off("click", marker._openPopup, marker);
+    marker.on("click", function (event) {
+      takeOverFromFocus();
+      if (!marker.isPopupOpen()) marker.openPopup(event.latlng);
+      send({ type: "place-clicked", id: place.id });
+    });
     if (state.editable && !place.extra) marker.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
     return marker;
   }
