@@ -34,6 +34,7 @@ __all__ = [
     "settings",
     "tourpanel",
     "snapshot",
+    "streaming",
     "targets",
     "webassets",
     "webengine",

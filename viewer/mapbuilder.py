@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "MapOptions",
     "app_content_security_policy",
+    "article_dates",
     "build_map",
     "connections_payload",
     "content_security_policy",
@@ -222,6 +223,17 @@ def source_name(article: Article) -> str:
     return Path(source).name if source else (article.title or article.id)
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def article_dates(docs: Sequence[GeoparsedArticle]) -> dict[str, str]:
+    """Each dated article's day (``YYYY-MM-DD``, as its ISO 8601 date gives it) by article id."""
+    return {
+        d.article.id: d.article.published[:10]
+        for d in docs if d.article.published and _DAY.match(d.article.published)
+    }  # fmt: skip
+
+
 def default_title(docs: Sequence[GeoparsedArticle]) -> str:
     if len(docs) == 1:
         return docs[0].article.title or docs[0].article.id
@@ -232,11 +244,12 @@ def default_title(docs: Sequence[GeoparsedArticle]) -> str:
 
 def map_data(
     docs: Sequence[GeoparsedArticle], *, tiles: TileSpec | None, connections: bool, title: str,
-    lesson: Lesson | None = None, bundle: bool = False, editable: bool = False,
+    lesson: Lesson | None = None, bundle: bool = False, editable: bool = False, fit: bool = True,
 ) -> dict[str, Any]:
     """Everything map.js draws, as one JSON-able value (see ``gazette.build`` in map.js).
 
-    ``lesson``: its tour and extra places too; ``bundle``: the lesson file itself (an exported tour).
+    ``lesson``: its tour and extra places too; ``bundle``: the lesson file itself (an exported tour);
+    ``fit``: the view fits the places (False: part of a stream, the view is left alone).
     """
     from viewer.lessonmap import lesson_payload
 
@@ -256,9 +269,11 @@ def map_data(
         "basemap": basemap,
         **kinds_payload(),
         "articles": titles,
+        "dates": article_dates(docs),  # the time bar's; none: no bar
         "places": [place_payload(g) for g in groups] + tour.pop("extraPlaces"),
         "lesson": tour,
         "editable": editable,  # markers can be dragged (the window turns a drag into a correction)
+        "fit": fit,
         "showArticleTitles": True,
         "clusterRadius": CLUSTER_RADIUS_PX,
         "disableClusteringAtZoom": DISABLE_CLUSTERING_AT_ZOOM,
@@ -288,6 +303,7 @@ def build_map(
     lesson: Lesson | None = None,
     bundle: bool = False,
     editable: bool = False,
+    fit: bool = True,
 ) -> elements.GazetteMap:
     """A map of every place the articles mention; render it with :func:`render_page`."""
     tiles = tile_spec(basemap)
@@ -295,7 +311,8 @@ def build_map(
         title = lesson.title if lesson is not None and lesson.title else default_title(docs)
     fmap = elements.GazetteMap(title=title, tiles=tiles)
     fmap.add_child(elements.WorldData())
-    data = map_data(docs, tiles=tiles, connections=connections, title=fmap.title, lesson=lesson, bundle=bundle, editable=editable)
+    data = map_data(docs, tiles=tiles, connections=connections, title=fmap.title, lesson=lesson, bundle=bundle,
+                    editable=editable, fit=fit)  # fmt: skip
     fmap.add_child(elements.MapData(data))
     return fmap
 
@@ -349,11 +366,13 @@ def map_page(
     mode: Mode = "app",
     title: str | None = None,
     lesson: Lesson | None = None,
+    fit: bool = True,
 ) -> str:
     """The HTML page of the map of ``docs``: what the window shows and every export starts from.
 
     With a ``lesson``: its tour and extra places; a standalone page also carries the lesson itself.
+    ``fit=False``: the world view, not the places' (the first part of a stream).
     """
     fmap = build_map(docs, basemap=basemap, connections=connections, title=title, lesson=lesson,
-                     bundle=mode == "standalone", editable=mode == "app")  # fmt: skip
+                     bundle=mode == "standalone", editable=mode == "app", fit=fit)  # fmt: skip
     return render_page(fmap, mode=mode)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["MapView"]
 
+import json
 import time
 from collections.abc import Iterable
 
@@ -56,6 +57,8 @@ class MapView(QWebEngineView):
         self.bridge.placeMenuRequested.connect(self.placeMenuRequested)
         self.bridge.viewChanged.connect(self.viewChanged)
         self._serial = 0
+        self._partial = False
+        self._pending: tuple[str, bool] | None = None
         self._load_started = 0.0
         self.last_load_seconds: float | None = None
         """Seconds from :meth:`load_page` to the last ready handshake."""
@@ -64,8 +67,13 @@ class MapView(QWebEngineView):
     def is_ready(self) -> bool:
         return self.bridge.is_ready
 
-    def load_page(self, html: str, *, known_ids: Iterable[str], origins: Iterable[str] = ()) -> None:
-        """Show ``html``; clicks are accepted for ``known_ids``; tiles only from ``origins``."""
+    def load_page(self, html: str, *, known_ids: Iterable[str], origins: Iterable[str] = (), partial: bool = False) -> None:
+        """Show ``html``; clicks are accepted for ``known_ids``; tiles only from ``origins``.
+
+        ``partial``: a page that more data will be merged into (:meth:`update`); ``ready`` waits for the final merge.
+        """
+        self._partial = partial
+        self._pending = None
         self.bridge.reset()
         self.bridge.set_known_ids(known_ids)
         self.engine.set_online_origins(self.web_page, origins)
@@ -79,9 +87,29 @@ class MapView(QWebEngineView):
         """Call ``gazette.<fn_name>(*args)`` in the page, once it is ready (see :class:`Bridge`)."""
         return self.bridge.call(fn_name, *args)
 
+    def update(self, data_json: str, *, known_ids: Iterable[str], final: bool) -> None:
+        """Merge page data (``map_data`` as JSON) into the page shown, keeping its view (``gazette.update``);
+        ``final``: the last merge, after which ``ready`` is emitted."""
+        self.bridge.set_known_ids(known_ids)
+        # void: the result is null, never a bool (PySide over-releases bool results; tests/support/pyside_refs.py).
+        self._pending = ("void gazette.update(" + json.dumps(data_json) + ")", final)
+        if self.is_ready:
+            self._run_pending()
+
+    def _run_pending(self) -> None:
+        assert self._pending is not None
+        (script, final), self._pending = self._pending, None
+        if final:
+            self._partial = False
+        self.web_page.runJavaScript(script, 0, (lambda _value: self._on_ready()) if final else (lambda _value: None))
+
     def _on_ready(self) -> None:
+        if self._pending is not None:  # a merge waited for the page: the merge's end is the page's ready
+            self._run_pending()
+            return
         self.last_load_seconds = time.perf_counter() - self._load_started
-        self.ready.emit()
+        if not self._partial:
+            self.ready.emit()
 
     def dispose(self) -> None:
         """Delete the widget (and its page), then the profile: the order QtWebEngine needs."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = ["render_png"]
 
+import json
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from places.errors import SaveError
 
 LOAD_TIMEOUT_S = 60.0
 SETTLE_S = 0.4
+SNAPSHOT_CLASS = "gz-snapshot"  # on <html> while a picture is taken (assets/css/map.css)
 
 
 def render_png(html: str, path: Path, *, size: tuple[int, int] = (1280, 800)) -> None:
@@ -59,6 +61,8 @@ def render_png(html: str, path: Path, *, size: tuple[int, int] = (1280, 800)) ->
         if has_map and has_map[0] == "object":
             if not wait_for(poll, timeout_s=LOAD_TIMEOUT_S):
                 raise SaveError(f"Could not render {path.name}: the map did not finish drawing.")
+        # A picture shows the map, not the page's notices (e.g. "tiles unavailable": map.css hides them).
+        page.runJavaScript(f"document.documentElement.classList.add({json.dumps(SNAPSHOT_CLASS)})", 0)
         end = time.monotonic() + SETTLE_S
         wait_for(lambda: time.monotonic() > end, timeout_s=SETTLE_S + 1)
         save_widget_png(view, Path(path))

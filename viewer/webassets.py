@@ -40,13 +40,14 @@ SAMPLE_DIR = ASSETS_DIR / "sample"
 # Ordered: Leaflet first, then its plugins, then our code that uses them.
 PAGE_JS: tuple[str, ...] = (
     "node_modules/leaflet/dist/leaflet.js",
-    "node_modules/leaflet.markercluster/dist/leaflet.markercluster.js",
+    "node_modules/supercluster/dist/supercluster.min.js",
+    "node_modules/leaflet.heat/dist/leaflet-heat.js",
     "node_modules/topojson-client/dist/topojson-client.min.js",
+    "js/points.js",
     "js/map.js",
 )
 PAGE_CSS: tuple[str, ...] = (
     "node_modules/leaflet/dist/leaflet.css",
-    "node_modules/leaflet.markercluster/dist/MarkerCluster.css",
     "css/map.css",
 )
 # Natural Earth admin-0 countries at 1:50m, TopoJSON, ids are ISO 3166-1 numeric strings.

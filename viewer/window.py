@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QPushBut
 from places.errors import GazetteError
 from places.model import GeoparsedArticle
 from viewer import dialogs
-from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions, tile_origins
+from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions
 from viewer.corrections import Correction
 from viewer.exportmenu import ExportMenu
 from viewer.filemenu import OPEN_FILTER, FileSources
@@ -32,6 +32,7 @@ from viewer.placesearch import PlaceSearchDialog
 from viewer.presentation import Presentation
 from viewer.session import Change, Session
 from viewer.settings import Remembered
+from viewer.streaming import StreamingMap
 from viewer.tourpanel import TourPanel
 from viewer.worker import Parse, ParseJob, ParseResult, prestart_child, stop_spare_child
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.fallback_notice = self.online_notice = ""
 
         self.map_view = MapView()
+        self.stream = StreamingMap(self.map_view, self)  # a folder's places appear as they are parsed
         self.map_view.ready.connect(self.mapReady)
         self.map_view.placeClicked.connect(self._on_place_clicked)
         self.map_view.basemapFallback.connect(self._on_basemap_fallback)
@@ -170,6 +172,7 @@ class MainWindow(QMainWindow):
             return
         self.cancel_open()
         job = ParseJob(paths, options=self.map_options, online=self.online, parse=self.parse, parent=self)
+        self.stream.watch(job)
         job.progressed.connect(self._on_progress)
         job.statusChanged.connect(self.status_label.setText)
         job.succeeded.connect(lambda result, job=job: self._on_parsed(job, result))
@@ -287,11 +290,7 @@ class MainWindow(QMainWindow):
         self.session.commit(change)
         self.side_panel.fill(self.session.groups.values(), docs=self.session.docs, titles=self.session.titles())
         self.fallback_notice = ""
-        try:
-            origins = tile_origins(self.basemap)
-        except GazetteError:
-            origins = frozenset()
-        self.map_view.load_page(page, known_ids=self.session.groups, origins=origins)
+        self.stream.show(page, known_ids=self.session.groups, basemap=self.basemap)
         self._update_chrome()
         self.stateChanged.emit()
         if change.select:
@@ -332,6 +331,7 @@ class MainWindow(QMainWindow):
 
     def _on_basemap_fallback(self, basemap: str, reason: str) -> None:
         self.fallback_notice = FALLBACK_NOTICE
+        self._check_basemap(OFFLINE)  # the menu says what is on screen; choosing the tiles again retries them
         log.info("basemap %s fell back to offline: %s", basemap, reason)
         self._update_chrome()
 

@@ -33,6 +33,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
 from viewer.basemaps import MapOptions
+from viewer.streaming import PartialFeed, PartialResult
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class ParseJob(QThread):
     """A line for the status bar about slow preparation, e.g. the first-run index build."""
     succeeded = Signal(object)
     failed = Signal(str)
+    partial = Signal(object)
+    """A :class:`viewer.streaming.PartialResult`: the map of the articles parsed so far (a folder streams)."""
 
     def __init__(
         self,
@@ -118,16 +121,27 @@ class ParseJob(QThread):
         if result is not None and not self._cancel.is_set():
             self.succeeded.emit(result)
 
+    def _emit_partial(self, result: PartialResult) -> None:
+        if not self._cancel.is_set():
+            self.partial.emit(result)
+
     def _run_here(self) -> ParseResult | None:
         from viewer.mapbuilder import map_page
 
         assert self._parse is not None
         docs: list[GeoparsedArticle] = []
         notes: list[str] = []  # "2 of 40 files could not be read: …"
-        for doc in geoparse_paths(self.paths, self._parse, progress=self.progressed.emit, notes=notes):
+        feed = PartialFeed(self.options, self._emit_partial)
+
+        def progress(done: int, total: int, name: str) -> None:
+            feed.total = total
+            self.progressed.emit(done, total, name)
+
+        for doc in geoparse_paths(self.paths, self._parse, progress=progress, notes=notes):
             if self._cancel.is_set():
                 return None
             docs.append(doc)
+            feed.add(docs)
         if self._cancel.is_set():
             return None
         options = self.options()
@@ -145,6 +159,7 @@ class ParseJob(QThread):
         mentions: list[Mention] = []
         options = self.options()
         notice = ""
+        feed = PartialFeed(self.options, self._emit_partial)
         try:
             _write_frame(child.stdin, ParseRequest(tuple(str(p) for p in self.paths), self.online))
             while True:
@@ -159,6 +174,7 @@ class ParseJob(QThread):
                 kind, *payload = pickle.loads(frame)
                 if kind == "progress":
                     self.progressed.emit(*payload)
+                    feed.total = payload[1]
                 elif kind == "status":
                     self.statusChanged.emit(payload[0])
                 elif kind == "article":
@@ -169,6 +185,7 @@ class ParseJob(QThread):
                     assert article is not None
                     docs.append(GeoparsedArticle(article, tuple(mentions)))
                     article, mentions = None, []
+                    feed.add(docs)
                 elif kind == "parsed":
                     notice = payload[0] if payload else ""
                     options = self.options()

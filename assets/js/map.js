@@ -49,7 +49,15 @@
     articleColors: {},
     articleShown: {},
     editable: false,
-    lesson: null
+    lesson: null,
+    points: null,
+    permanentLabels: false,
+    heat: null,
+    time: null,
+    controls: [],
+    connectionLayer: null,
+    legendOpen: undefined,
+    userMoved: false
   };
   // One colour per article (cycled); the pin's ring and the legend's swatch show it.
   var ARTICLE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
@@ -301,6 +309,16 @@
     }
   });
 
+  function has(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  // The place as the latest data has it (a streamed update replaces the record, not the layer).
+  function current(place) {
+    var entry = state.places[place.id];
+    return entry ? entry.place : place;
+  }
+
   function excerptNode(segments) {
     var li = el("li", "gz-excerpt");
     segments.forEach(function (seg) {
@@ -311,6 +329,7 @@
   }
 
   function popupContent(place) {
+    place = current(place);
     var box = el("div", "gz-popup");
     box.setAttribute("data-place-id", place.id);
     box.appendChild(el("h3", "gz-popup-title", place.name));
@@ -329,7 +348,7 @@
   function popupArticles(box, articles) {
     articles.forEach(function (article) {
       var section = el("div", "gz-popup-article");
-      var title = Object.prototype.hasOwnProperty.call(state.articleTitles, article.id) ? state.articleTitles[article.id] : article.id;
+      var title = has(state.articleTitles, article.id) ? state.articleTitles[article.id] : article.id;
       if (state.showArticleTitles) section.appendChild(el("div", "gz-popup-article-title", title));
       var list = el("ul", "gz-excerpts");
       article.excerpts.forEach(function (segments) { list.appendChild(excerptNode(segments)); });
@@ -350,13 +369,11 @@
 
   function addCountryShape(map, place, feature) {
     ensurePane("gzCountries", 380, true);
-    var only = !place.count && !!place.associative;  // involved through demonyms only
-    var shade = only ? ASSOCIATIVE_SHADE : shadeFor(place.count);
-    if (only) state.associativeUsed = true;
-    else state.shadesUsed[shade.label] = shade;
     var layer = L.geoJSON(feature, {
       pane: "gzCountries",
       style: function () {
+        var p = current(place), only = !p.count && !!p.associative;  // involved through demonyms only
+        var shade = only ? ASSOCIATIVE_SHADE : shadeFor(p.count);
         return {
           fillColor: shade.color, fillOpacity: only ? shade.fillOpacity : state.tiles ? 0.55 : 0.85,
           color: "#8a4b26", weight: 1, opacity: 0.9, dashArray: only ? shade.dashArray : null,
@@ -368,10 +385,11 @@
     layer.bindPopup(function () { return popupContent(place); }, popupOptions());
     layer.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
     if (state.editable) layer.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
-    layer.addTo(map);
-    layer.eachLayer(function (path) {
-      var node = path.getElement && path.getElement();
-      if (node) node.setAttribute("data-place-id", place.id);
+    layer.on("add", function () {
+      layer.eachLayer(function (path) {
+        var node = path.getElement && path.getElement();
+        if (node) node.setAttribute("data-place-id", place.id);
+      });
     });
     var ring = largestRing(feature.geometry);
     return { layer: layer, bounds: ringBounds(ring), center: ringCentroid(ring) };
@@ -387,14 +405,16 @@
       riseOnHover: true,
       draggable: state.editable && !place.extra
     });
-    var first = place.articles.length ? state.articleColors[place.articles[0].id] : null;
-    if (first && Object.keys(state.articleColors).length > 1) {
-      marker.on("add", function () {
-        var node = marker.getElement();
-        if (node) node.style.boxShadow = "0 0 0 3px " + first;
-        if (node) node.style.borderRadius = "50%";
-      });
-    }
+    marker.on("add", function () {
+      var p = current(place);
+      var first = p.articles.length ? state.articleColors[p.articles[0].id] : null;
+      var node = marker.getElement();
+      var articles = Object.keys(state.articleColors).length;
+      // A ring per article tells a few articles apart; with more than there are colours it only adds noise.
+      if (!node || !first || articles < 2 || articles > ARTICLE_COLORS.length) return;
+      node.style.boxShadow = "0 0 0 3px " + first;
+      node.style.borderRadius = "50%";
+    });
     if (state.editable && !place.extra) {
       marker.on("dragend", function () {
         var at = marker.getLatLng();
@@ -405,56 +425,137 @@
       permanent: permanentLabels, direction: "right", className: "gz-tooltip gz-pin-label"
     });
     marker.bindPopup(function () { return popupContent(place); }, popupOptions());
-    marker.on("click", function () { takeOverFromFocus(); send({ type: "place-clicked", id: place.id }); });
+    // A click shows the pin's popup; one already open (the list's focus opened it) stays open
+    // instead of Leaflet's toggling it closed.
+    marker.off("click", marker._openPopup, marker);
+    marker.on("click", function (event) {
+      takeOverFromFocus();
+      if (!marker.isPopupOpen()) marker.openPopup(event.latlng);
+      send({ type: "place-clicked", id: place.id });
+    });
     if (state.editable && !place.extra) marker.on("contextmenu", function () { send({ type: "place-menu", id: place.id }); });
-    state.cluster.addLayer(marker);
     return marker;
+  }
+
+  function preparePlace(place) {
+    var kind = state.kinds[place.kind] || {};
+    place.kindLabel = kind.label || place.kind;
+    place.symbol = kind.symbol || "city";
+    return place;
+  }
+
+  function addEntry(map, place) {
+    preparePlace(place);
+    var entry = { place: place, marker: null, shape: null };
+    var feature = findShape(place);
+    if (!feature && !place.count && place.associative) return null;  // involved through demonyms only, no shape: never a pin
+    state.places[place.id] = entry;  // before the layers: their closures read the current record
+    state.order.push(place.id);
+    if (feature) entry.shape = addCountryShape(map, place, feature);
+    else entry.marker = addMarker(place, state.permanentLabels);
+    return entry;
   }
 
   function addPlaces(map, payload) {
     state.map = map;
-    state.cluster = L.markerClusterGroup({
-      maxClusterRadius: payload.clusterRadius || 20,
-      disableClusteringAtZoom: payload.disableClusteringAtZoom || 7,
-      showCoverageOnHover: false,
-      spiderfyOnMaxZoom: true,
-      iconCreateFunction: function (cluster) {
-        var n = el("span", null, String(cluster.getChildCount()));
-        return L.divIcon({ className: "gz-cluster", html: n, iconSize: [30, 30] });
-      }
+    state.points = new window.GazettePoints({
+      radius: payload.clusterRadius || 20,
+      disableClusteringAtZoom: payload.disableClusteringAtZoom || 7
     });
+    state.cluster = state.points;
+    state.permanentLabels = payload.places.length <= (payload.permanentLabelLimit || 25);
     var pointBounds = [];
-    var permanent = payload.places.length <= (payload.permanentLabelLimit || 25);
     payload.places.forEach(function (place) {
-      var kind = state.kinds[place.kind] || {};
-      place.kindLabel = kind.label || place.kind;
-      place.symbol = kind.symbol || "city";
-      var entry = { place: place, marker: null, shape: null };
-      var feature = findShape(place);
-      if (feature) {
-        entry.shape = addCountryShape(map, place, feature);
-      } else if (!place.count && place.associative) {
-        return;  // a country only involved through demonyms, without a shape to shade: never a pin
-      } else {
-        entry.marker = addMarker(place, permanent);
-        state.kindsUsed[place.symbol] = true;
-      }
-      state.places[place.id] = entry;
-      state.order.push(place.id);
+      if (!addEntry(map, place)) return;
       if (place.count || !place.associative) pointBounds.push([place.lat, place.lon]);  // the view fits what is named
     });
-    map.addLayer(state.cluster);
+    refreshPoints();
+    map.addLayer(state.points);
+    addAttributions(payload);
+    if (payload.fit !== false) fitAll(map, pointBounds);
+    else map.setView([25, 10], 2);
+    map.on("zoomend moveend", declutterLabels);
+    state.points.on("animationend", declutterLabels);
+    declutterLabels();
+  }
+
+  function addAttributions(payload) {
     var links = payload.attributionLinks || {};
     (payload.attributions || []).forEach(function (text) {
-      addAttribution(text, Object.prototype.hasOwnProperty.call(links, text) ? links[text] : "");
+      addAttribution(text, has(links, text) ? links[text] : "");
     });
-    fitAll(map, pointBounds);
-    if (permanent) {
-      map.on("zoomend moveend", declutterLabels);
-      state.cluster.on("animationend", declutterLabels);
-      declutterLabels();
-    }
   }
+
+  // The pins that pass the filters (article toggles, time) go to the point layer (and the heat
+  // map); country shapes are added or removed. One pass, so a filter change redraws once.
+  function refreshPoints() {
+    var points = [], kindsUsed = {}, shadesUsed = {}, associativeUsed = false;
+    state.order.forEach(function (id) {
+      var entry = state.places[id], shown = placeShown(entry.place);
+      if (entry.marker) {
+        kindsUsed[entry.place.symbol] = true;
+        if (shown) points.push({ marker: entry.marker, lat: entry.place.lat, lon: entry.place.lon, weight: entry.place.count });
+      } else if (entry.shape) {
+        if (!entry.place.count && entry.place.associative) associativeUsed = true;
+        else { var shade = shadeFor(entry.place.count); shadesUsed[shade.label] = shade; }
+        var on = state.map.hasLayer(entry.shape.layer);
+        if (shown && !on) entry.shape.layer.addTo(state.map);
+        if (!shown && on) state.map.removeLayer(entry.shape.layer);
+      }
+    });
+    state.kindsUsed = kindsUsed;
+    state.shadesUsed = shadesUsed;
+    state.associativeUsed = associativeUsed;
+    state.points.setEntries(points);
+    if (state.heat) state.heat.setLatLngs(heatPoints(points));
+  }
+
+  // ---------------------------------------------------------------- heat map
+
+  function heatPoints(points) {
+    var max = 1;
+    points.forEach(function (p) { max = Math.max(max, p.weight); });
+    return points.map(function (p) { return [p.lat, p.lon, 0.3 + 0.7 * p.weight / max]; });
+  }
+
+  function setHeat(on) {
+    var map = state.map;
+    if (!state.points || typeof L.heatLayer !== "function") return false;
+    on = !!on;
+    if (on && !state.heat) {
+      state.heat = L.heatLayer(heatPoints(state.points.entries()), { radius: 22, blur: 18, maxZoom: 9, minOpacity: 0.35 });
+      state.heat.addTo(map);
+      map.removeLayer(state.points);
+    } else if (!on && state.heat) {
+      map.removeLayer(state.heat);
+      state.heat = null;
+      map.addLayer(state.points);
+    }
+    var button = document.querySelector(".gz-heat-toggle");
+    if (button) button.setAttribute("aria-pressed", on ? "true" : "false");
+    map.getContainer().classList.toggle("gz-heat-on", on);
+    return true;
+  }
+
+  function addHeatToggle(map) {
+    if (!state.points || !state.points.entries().length) return;
+    var box = L.control({ position: "topleft" });
+    box.onAdd = function () {
+      var node = el("div", "leaflet-bar gz-heat");
+      var button = el("button", "gz-heat-toggle", "Heat");
+      button.type = "button";
+      button.title = "Show the pins as a heat map";
+      button.setAttribute("aria-pressed", state.heat ? "true" : "false");
+      button.addEventListener("click", function () { setHeat(!state.heat); });
+      node.appendChild(button);
+      L.DomEvent.disableClickPropagation(node);
+      return node;
+    };
+    box.addTo(map);
+    state.controls.push(box);
+  }
+
+  // ---------------------------------------------------------------- pin labels
 
   // Permanent pin labels. Each label tries the right of its pin, then the left, above and
   // below; it is hidden only when every spot overlaps a pin, a cluster, a kept label or a
@@ -477,6 +578,7 @@
   }
 
   function declutterLabels() {
+    if (!state.permanentLabels || !state.map) return;
     var container = state.map.getContainer();
     var bounds = container.getBoundingClientRect();
     var kept = [];
@@ -491,7 +593,7 @@
       var icon = entry.marker.getElement && entry.marker.getElement();
       if (icon && icon.isConnected) kept.push(icon.getBoundingClientRect());
     });
-    container.querySelectorAll(".gz-cluster, .gz-info, .gz-legend, .leaflet-control-zoom").forEach(function (n) {
+    container.querySelectorAll(".gz-cluster, .gz-info, .gz-legend, .gz-timebar, .leaflet-control-zoom").forEach(function (n) {
       kept.push(n.getBoundingClientRect());
     });
     entries.forEach(function (entry) {
@@ -536,8 +638,10 @@
   }
 
   function addConnections(map, links) {
-    if (links.length) state.connectionsShown = true;
-    links.forEach(function (link) {
+    if (state.connectionLayer) map.removeLayer(state.connectionLayer);
+    state.connectionLayer = L.layerGroup().addTo(map);
+    state.connectionsShown = !!(links && links.length);
+    (links || []).forEach(function (link) {
       var line = L.polyline([link.from, link.to], {
         color: "#4b4f5c", weight: 1.5, opacity: 0.65, dashArray: "5 4", className: "gz-connection"
       });
@@ -545,11 +649,97 @@
       tip.appendChild(el("div", "gz-connection-names", link.names.join(" — ")));
       link.sentences.forEach(function (s) { tip.appendChild(el("div", "gz-connection-sentence", s)); });
       line.bindTooltip(tip, { sticky: true, className: "gz-tooltip" });
-      line.addTo(map);
+      line.addTo(state.connectionLayer);
     });
   }
 
+  // ---------------------------------------------------------------- popups that fit
+
+  // A popup opens above its pin when it fits there; else below, right or left, whichever lies
+  // inside the map and covers neither the title box, the legend nor the time bar. The tip
+  // arrow is shown only above. With no side that fits, Leaflet's own autoPan moves the map.
+  var POPUP_MARGIN = 6;
+
+  function boxesToAvoid(container) {
+    return Array.prototype.map.call(container.querySelectorAll(".gz-info, .gz-legend, .gz-timebar"), function (n) {
+      return n.getBoundingClientRect();
+    });
+  }
+
+  function placePopup(event) {
+    var popup = event.popup, node = popup.getElement(), map = state.map;
+    if (!node || show.on || !popup.options.gzFit) return;
+    var container = map.getContainer(), frame = container.getBoundingClientRect();
+    node.classList.remove("gz-popup-side");
+    popup.options.offset = L.point(0, 7);
+    popup.update();
+    var above = node.getBoundingClientRect();
+    var wrap = node.querySelector(".leaflet-popup-content-wrapper");
+    var w = above.width, h = wrap ? wrap.getBoundingClientRect().height : above.height;
+    var src = popup._source, pin = !!(src && src._getPopupAnchor);
+    var at = map.latLngToContainerPoint(popup.getLatLng());
+    var ax = frame.left + at.x, ay = frame.top + at.y, room = pin ? 12 : 6;  // the place itself
+    var sides = [
+      { left: above.left, top: above.top, h: above.height },
+      { left: ax - w / 2, top: ay + room, h: h },
+      { left: ax + room, top: ay - h / 2, h: h },
+      { left: ax - room - w, top: ay - h / 2, h: h }
+    ];
+    var avoid = boxesToAvoid(container);
+    var inside = function (s) {
+      return s.left >= frame.left + POPUP_MARGIN && s.top >= frame.top + POPUP_MARGIN &&
+        s.left + w <= frame.right - POPUP_MARGIN && s.top + s.h <= frame.bottom - POPUP_MARGIN;
+    };
+    var clear = function (s) {
+      var rect = { left: s.left, top: s.top, right: s.left + w, bottom: s.top + s.h };
+      return !avoid.some(function (b) { return overlaps(rect, b); });
+    };
+    var best = sides.find(function (s) { return inside(s) && clear(s); }) || sides.find(inside);
+    if (!best) {  // too big for any side: move the map for the default side, as Leaflet would
+      popup.options.autoPan = true;
+      popup._adjustPan();
+      popup.options.autoPan = false;
+      return;
+    }
+    if (best === sides[0]) return;
+    // The popup's box moves one for one with its offset (Leaflet keeps a bottom margin under it).
+    popup.options.offset = L.point(best.left - above.left, 7 + best.top + best.h - above.bottom);
+    node.classList.add("gz-popup-side");
+    popup.update();
+  }
+
   // ---------------------------------------------------------------- info and legend
+
+  function addSourceList(node, sources) {
+    var list = el("ul", "gz-sources");
+    sources.forEach(function (src) {
+      var item = el("li", null, src.title);
+      if (src.source) item.appendChild(el("div", "gz-source-path", src.source));
+      if (src.published) item.appendChild(el("div", "gz-source-date", src.published));
+      list.appendChild(item);
+    });
+    if (sources.length <= ARTICLE_GROUP_AT) {
+      node.appendChild(list);
+      return;
+    }
+    // Many articles: a count that opens into a searchable list.
+    var box = el("details", "gz-sources-box");
+    box.appendChild(el("summary", "gz-sources-count", "List all " + sources.length + " articles"));
+    var search = el("input", "gz-source-search");
+    search.type = "search";
+    search.placeholder = "Search titles";
+    search.setAttribute("aria-label", "Search the articles' titles");
+    search.addEventListener("input", function () {
+      var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(list.children, function (item) {
+        var text = item.textContent.toLowerCase();
+        item.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+    });
+    box.appendChild(search);
+    box.appendChild(list);
+    node.appendChild(box);
+  }
 
   function addInfo(map, info) {
     var box = L.control({ position: "topright" });
@@ -563,14 +753,7 @@
         var line = [src.source, src.published].filter(function (s) { return s; }).join(" · ");
         if (line) node.appendChild(el("div", "gz-source-path", line));
       } else if (info.sources.length) {
-        var list = el("ul", "gz-sources");
-        info.sources.forEach(function (src) {
-          var item = el("li", null, src.title);
-          if (src.source) item.appendChild(el("div", "gz-source-path", src.source));
-          if (src.published) item.appendChild(el("div", "gz-source-date", src.published));
-          list.appendChild(item);
-        });
-        node.appendChild(list);
+        addSourceList(node, info.sources);
       }
       node.appendChild(el("div", "gz-summary", info.summary));
       L.DomEvent.disableClickPropagation(node);
@@ -578,27 +761,20 @@
       return node;
     };
     box.addTo(map);
+    state.controls.push(box);
   }
 
-  // Each article is a layer: a place shows while one of its articles is switched on.
+  // Each article is a layer: a place shows while one of its articles is switched on (and, with
+  // the time bar set, published in the chosen day or week).
   function placeShown(place) {
     if (!place.articles.length) return true;
-    return place.articles.some(function (a) { return state.articleShown[a.id] !== false; });
+    return place.articles.some(function (a) { return state.articleShown[a.id] !== false && inTime(a.id); });
   }
 
   function setArticleShown(id, on) {
-    if (!Object.prototype.hasOwnProperty.call(state.articleColors, id)) return false;
+    if (!has(state.articleColors, id)) return false;
     state.articleShown[id] = !!on;
-    state.order.forEach(function (pid) {
-      var entry = state.places[pid], shown = placeShown(entry.place);
-      if (entry.marker) {
-        var has = state.cluster.hasLayer(entry.marker);
-        if (shown && !has) state.cluster.addLayer(entry.marker);
-        if (!shown && has) state.cluster.removeLayer(entry.marker);
-      } else if (entry.shape) {
-        if (shown) entry.shape.layer.addTo(state.map); else state.map.removeLayer(entry.shape.layer);
-      }
-    });
+    refreshPoints();
     var box = document.querySelector('.gz-article-toggle[data-article-id="' + CSS.escape(id) + '"]');
     if (box) box.checked = !!on;
     return true;
@@ -619,7 +795,7 @@
       var row = el("label", "gz-legend-row gz-legend-article");
       var box = el("input", "gz-article-toggle");
       box.type = "checkbox";
-      box.checked = true;
+      box.checked = state.articleShown[id] !== false;
       box.setAttribute("data-article-id", id);
       box.addEventListener("change", function () { setArticleShown(id, box.checked); });
       var sw = el("span", "gz-legend-swatch");
@@ -632,6 +808,8 @@
     });
   }
 
+  // The legend folds to its heading (a click opens it); it starts folded when the map is small
+  // or lists many articles, so that it never sits over the title box or the pins.
   function addLegend(map) {
     var kinds = Object.keys(state.kindsUsed);
     var shades = SHADES.filter(function (s) { return state.shadesUsed[s.label]; });
@@ -640,29 +818,35 @@
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var node = el("div", "gz-legend");
-      node.appendChild(el("div", "gz-legend-title", "Legend"));
-      articleToggles(node);
+      var fold = el("details", "gz-legend-fold");
+      var many = Object.keys(state.articleColors).length > ARTICLE_GROUP_AT;
+      fold.open = state.legendOpen !== undefined ? state.legendOpen : !(many || map.getSize().y < 480);
+      var summary = el("summary", "gz-legend-title", "Legend");
+      summary.addEventListener("click", function () { state.legendOpen = !fold.open; });  // the reader's choice is kept
+      fold.appendChild(summary);
+      articleToggles(fold);
       L.DomEvent.disableClickPropagation(node);
+      L.DomEvent.disableScrollPropagation(node);
       kinds.sort().forEach(function (kind) {
         var row = el("div", "gz-legend-row");
         row.appendChild(el("span", "gz-legend-sym gz-pin gz-pin-" + kind));
         row.appendChild(el("span", null, state.legend[kind] || kind));
-        node.appendChild(row);
+        fold.appendChild(row);
       });
       if (state.connectionsShown) {
         var link = el("div", "gz-legend-row gz-legend-connection");
         link.appendChild(el("span", "gz-legend-line"));
         link.appendChild(el("span", null, "Named in the same sentence"));
-        node.appendChild(link);
+        fold.appendChild(link);
       }
-      if (shades.length) node.appendChild(el("div", "gz-legend-sub", "Countries, by mentions"));
+      if (shades.length) fold.appendChild(el("div", "gz-legend-sub", "Countries, by mentions"));
       shades.forEach(function (shade) {
         var row = el("div", "gz-legend-row");
         var sw = el("span", "gz-legend-swatch");
         sw.style.background = shade.color;
         row.appendChild(sw);
         row.appendChild(el("span", null, shade.label));
-        node.appendChild(row);
+        fold.appendChild(row);
       });
       if (state.associativeUsed) {
         var row = el("div", "gz-legend-row gz-legend-associative");
@@ -672,13 +856,146 @@
         sw.style.borderStyle = "dashed";
         row.appendChild(sw);
         row.appendChild(el("span", null, ASSOCIATIVE_SHADE.label));
-        node.appendChild(row);
+        fold.appendChild(row);
       }
+      node.appendChild(fold);
       return node;
     };
     legend.addTo(map);
+    state.controls.push(legend);
   }
 
+  // ---------------------------------------------------------------- time
+
+  // With dates, a bar filters the map by day or week (and plays through them); "All" shows
+  // every article again. Days are UTC calendar days of the articles' ISO 8601 dates.
+  var DAY_MS = 86400000;
+  var PLAY_MS = 800;
+
+  function dayNumber(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / DAY_MS : null;
+  }
+
+  function dayLabel(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  function inTime(articleId) {
+    var t = state.time;
+    if (!t || t.index < 0) return true;
+    var day = t.days[articleId];
+    if (day === undefined || day === null) return false;
+    var step = t.steps[t.index];
+    return day >= step.from && day < step.to;
+  }
+
+  function timeSteps(first, last, unit) {
+    var steps = [], start = first;
+    if (unit === "week") start = first - ((new Date(first * DAY_MS).getUTCDay() + 6) % 7);  // Monday
+    var length = unit === "week" ? 7 : 1;
+    for (var d = start; d <= last; d += length) {
+      steps.push({ from: d, to: d + length, label: unit === "week" ? "week of " + dayLabel(d) : dayLabel(d) });
+    }
+    return steps;
+  }
+
+  function setTime(index, unit) {
+    var t = state.time;
+    if (!t) return false;
+    if (unit && unit !== t.unit) {
+      var at = t.index >= 0 ? t.steps[t.index].from : null;
+      t.unit = unit;
+      t.steps = timeSteps(t.first, t.last, unit);
+      if (at !== null) index = t.steps.findIndex(function (s) { return at >= s.from && at < s.to; });
+    }
+    t.index = Math.max(-1, Math.min(t.steps.length - 1, index));
+    showTime();
+    refreshPoints();
+    return true;
+  }
+
+  function showTime() {
+    var t = state.time, bar = t && t.node;
+    if (!bar) return;
+    var range = bar.querySelector(".gz-time-range");
+    range.max = String(t.steps.length - 1);
+    if (t.index >= 0) range.value = String(t.index);
+    bar.classList.toggle("gz-time-all", t.index < 0);
+    bar.querySelector(".gz-time-label").textContent = t.index < 0
+      ? "All dates (" + dayLabel(t.first) + " – " + dayLabel(t.last) + ")" : t.steps[t.index].label;
+    bar.querySelector(".gz-time-play").textContent = t.timer ? "❚❚" : "▶";
+  }
+
+  function playTime() {
+    var t = state.time;
+    if (t.timer) {
+      window.clearInterval(t.timer);
+      t.timer = null;
+      showTime();
+      return;
+    }
+    if (t.index < 0 || t.index >= t.steps.length - 1) setTime(0);
+    t.timer = window.setInterval(function () {
+      if (t.index >= t.steps.length - 1) { playTime(); return; }
+      setTime(t.index + 1);
+    }, PLAY_MS);
+    showTime();
+  }
+
+  function timeBar() {
+    var node = el("div", "gz-timebar");
+    var play = el("button", "gz-time-play", "▶");
+    play.type = "button";
+    play.title = "Play through the dates";
+    play.addEventListener("click", playTime);
+    var range = el("input", "gz-time-range");
+    range.type = "range";
+    range.min = "0";
+    range.step = "1";
+    range.setAttribute("aria-label", "Date");
+    range.addEventListener("input", function () { setTime(+range.value); });
+    var unit = el("select", "gz-time-unit");
+    ["day", "week"].forEach(function (u) { var o = el("option", null, u === "day" ? "Day" : "Week"); o.value = u; unit.appendChild(o); });
+    unit.addEventListener("change", function () { setTime(state.time.index, unit.value); });
+    var all = el("button", "gz-time-reset", "All");
+    all.type = "button";
+    all.addEventListener("click", function () { if (state.time.timer) playTime(); setTime(-1); });
+    [play, range, unit, all, el("span", "gz-time-label")].forEach(function (n) { node.appendChild(n); });
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+    return node;
+  }
+
+  function addTimebar(map, dates) {
+    var days = {}, list = [];
+    Object.keys(dates || {}).forEach(function (id) {
+      var d = dayNumber(dates[id]);
+      if (d !== null) { days[id] = d; list.push(d); }
+    });
+    var old = state.time;
+    if (old && old.timer) window.clearInterval(old.timer);
+    if (!list.length) { state.time = null; return; }  // no dates: no bar
+    var first = Math.min.apply(null, list), last = Math.max.apply(null, list);
+    var unit = old ? old.unit : (last - first > 120 ? "week" : "day");
+    state.time = { days: days, first: first, last: last, unit: unit, steps: timeSteps(first, last, unit), index: -1, timer: null, node: null };
+    if (old && old.index >= 0) {
+      var at = old.steps[old.index].from;
+      state.time.index = state.time.steps.findIndex(function (s) { return at >= s.from && at < s.to; });
+    }
+    var box = L.control({ position: "bottomleft" });
+    box.onAdd = function () { state.time.node = timeBar(); return state.time.node; };
+    box.addTo(map);
+    state.time.node.querySelector(".gz-time-unit").value = unit;
+    showTime();
+    state.controls.push(box);
+  }
+
+  function timeState() {
+    var t = state.time;
+    if (!t) return null;
+    return { index: t.index, steps: t.steps.length, unit: t.unit, label: t.index < 0 ? "all" : t.steps[t.index].label, playing: !!t.timer };
+  }
 
   // ---------------------------------------------------------------- presentation and quiz
 
@@ -927,9 +1244,9 @@
   // ---------------------------------------------------------------- public API
 
   // Focusing a place (the window's list calls this) always ends with its popup open. The view
-  // moves first; the popup opens only once the map and the cluster layer are at rest and the
-  // marker is really on the map (a popup opened earlier is closed again when markercluster
-  // swaps the marker out at the end of its animation). Moves that end without an event are
+  // moves first; the popup opens only once the map and the point layer are at rest and the
+  // marker is really on the map (a popup opened earlier is closed again when the point layer
+  // redraws at the end of the move). Moves that end without an event are
   // caught by a poll, and a deadline forces the view and finally opens a free-standing popup.
   // A new focus cancels the pending one.
   var FOCUS_POLL_MS = 100;
@@ -952,12 +1269,13 @@
   }
 
   function popupOptions() {
-    return { maxWidth: 360, className: "gz-popup-wrap" };
+    return { maxWidth: 360, className: "gz-popup-wrap", autoPan: false, gzFit: true };  // placePopup places it
   }
 
   function focusPlace(id) {
     var entry = state.places[id], map = state.map;
     if (!entry || !map) return false;
+    state.userMoved = true;
     cancelFocus();
     map.stop();  // ends a flight or pan in progress now, so that its moveend is not taken for ours
     pendingFocus = startFocus(entry);
@@ -969,10 +1287,9 @@
     return !!(marker._icon && map.hasLayer(marker) && map.getBounds().contains(marker.getLatLng()));
   }
 
-  // The lowest zoom at which the cluster layer shows the marker on its own.
+  // The lowest zoom at which the point layer shows the marker on its own.
   function unclusteredZoom(marker) {
-    var parent = marker.__parent;
-    return parent && typeof parent._zoom === "number" ? parent._zoom + 1 : 0;
+    return state.points ? state.points.unclusteredZoom(marker, Math.max(state.map.getZoom(), FOCUS_MIN_ZOOM)) : 0;
   }
 
   function startFocus(entry) {
@@ -1060,6 +1377,21 @@
     document.dispatchEvent(new CustomEvent("gazette:ready"));
   }
 
+  function setArticles(data) {
+    state.articleTitles = data.articles || {};
+    state.showArticleTitles = data.showArticleTitles !== false;
+    state.articleColors = {};
+    Object.keys(state.articleTitles).forEach(function (id, i) {
+      state.articleColors[id] = ARTICLE_COLORS[i % ARTICLE_COLORS.length];
+    });
+  }
+
+  // The boxes drawn from the data (title, time bar, heat toggle, legend), in their order.
+  function addControls(map, data) {
+    addInfo(map, data.info);
+    addTimebar(map, data.dates);
+  }
+
   // The page's one call: draw everything in the JSON block ``elementId`` (viewer.mapbuilder.map_data).
   function build(map, elementId) {
     state.map = map;
@@ -1067,11 +1399,7 @@
     var data = JSON.parse(node.textContent);
     state.kinds = data.kinds || {};
     state.legend = data.legend || {};
-    state.articleTitles = data.articles || {};
-    state.showArticleTitles = data.showArticleTitles !== false;
-    Object.keys(state.articleTitles).forEach(function (id, i) {
-      state.articleColors[id] = ARTICLE_COLORS[i % ARTICLE_COLORS.length];
-    });
+    setArticles(data);
     state.editable = !!data.editable;
     state.lesson = data.lesson || null;
     setWorld(map, data.world);
@@ -1079,7 +1407,10 @@
     else addOfflineBasemap(map, data.basemap ? data.basemap.offline : null);
     addPlaces(map, data);
     if (data.connections) addConnections(map, data.connections);
-    addInfo(map, data.info);
+    addControls(map, data);
+    addHeatToggle(map);
+    map.on("popupopen", placePopup);
+    watchReader(map);
     finish(map);
     if (state.editable) map.on("moveend", reportView);  // the tour editor's "Add view"
     if (state.lesson && state.lesson.file) {
@@ -1087,6 +1418,71 @@
       document.addEventListener("keydown", onTourKey);
       present(null);
     }
+  }
+
+  function removeEntry(entry) {
+    if (entry.shape && state.map.hasLayer(entry.shape.layer)) state.map.removeLayer(entry.shape.layer);
+    if (entry.marker) entry.marker.closePopup();
+  }
+
+  function setPermanentLabels(on) {
+    if (on === state.permanentLabels) return;
+    state.permanentLabels = on;
+    state.order.forEach(function (id) {
+      var marker = state.places[id].marker;
+      if (!marker) return;
+      marker.unbindTooltip();
+      marker.bindTooltip(tooltipContent(state.places[id].place.name), {
+        permanent: on, direction: "right", className: "gz-tooltip gz-pin-label"
+      });
+    });
+  }
+
+  // Whether the reader has moved the map (a stream's final data fits the view only if not).
+  function watchReader(map) {
+    var moved = function () { state.userMoved = true; };
+    ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (name) {
+      map.getContainer().addEventListener(name, moved, { passive: true });
+    });
+  }
+
+  // Streaming: the data of more articles (the whole value map_data gives, as build reads it)
+  // merged into the live map. Partial data (``fit: false``) never moves the view; the final
+  // data fits it as a one-shot load would, unless the reader has moved the map. Places, titles,
+  // dates, legend and filters end as a one-shot load of the same data draws them.
+  function update(data) {
+    var map = state.map;
+    if (!map || !state.points) return false;
+    if (typeof data === "string") data = JSON.parse(data);
+    var wanted = {}, points = [];
+    state.kinds = data.kinds || state.kinds;
+    state.legend = data.legend || state.legend;
+    state.lesson = data.lesson || null;
+    setArticles(data);
+    data.places.forEach(function (place) {
+      wanted[place.id] = true;
+      if (place.count || !place.associative) points.push([place.lat, place.lon]);
+      var entry = state.places[place.id];
+      if (!entry) { addEntry(map, place); return; }
+      entry.place = preparePlace(place);
+      if (entry.shape) entry.shape.layer.resetStyle();
+    });
+    state.order.forEach(function (id) {
+      if (!wanted[id]) { removeEntry(state.places[id]); delete state.places[id]; }
+    });
+    state.order = data.places.map(function (place) { return place.id; }).filter(function (id) { return has(state.places, id); });
+    setPermanentLabels(data.places.length <= (data.permanentLabelLimit || 25));
+    addAttributions(data);
+    addConnections(map, data.connections);
+    state.controls.forEach(function (c) { c.remove(); });
+    state.controls = [];
+    addControls(map, data);
+    refreshPoints();
+    addHeatToggle(map);
+    addLegend(map);
+    if (data.fit !== false && !state.userMoved) fitAll(map, points);  // the final data of a stream
+    declutterLabels();
+    return true;
   }
 
   window.gazette = {
@@ -1099,6 +1495,10 @@
     presentation: presentationState,
     greatCircleKm: greatCircleKm,
     setArticleShown: setArticleShown,
+    update: update,
+    setHeat: setHeat,
+    setTime: setTime,
+    time: timeState,
     pointAt: function (x, y) { var p = state.map.containerPointToLatLng([x, y]); return [p.lat, p.lng]; },
     shownPlaces: function () { return state.order.filter(function (id) { return placeShown(state.places[id].place); }); },
     places: function () { return state.order.slice(); },

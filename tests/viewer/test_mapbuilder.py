@@ -286,3 +286,28 @@ def test_demonyms_count_toward_their_country_as_associative_mentions_never_as_na
     assert data["info"]["summary"] == "2 places, 3 mentions"  # China is shaded, not counted as named
     pairs = {frozenset(link["ids"]) for link in data["connections"]}
     assert all("country:CN" not in pair for pair in pairs)  # a demonym places nothing in its sentence
+
+
+def test_the_page_data_carries_each_dated_articles_day() -> None:
+    from tests.support.synthetic import synthetic_docs
+
+    dated = synthetic_docs(places=6, articles=3, days=2)
+    odd = dataclasses.replace(dated[2], article=dataclasses.replace(dated[2].article, id="odd", published="last spring"))
+    undated = synthetic_docs(places=2, articles=1, dated=False, seed=3)
+    undated = [dataclasses.replace(undated[0], article=dataclasses.replace(undated[0].article, id="none"))]
+    offset = dataclasses.replace(dated[1], article=dataclasses.replace(dated[1].article, id="tz", published="2024-03-05T23:30:00-05:00"))
+    data = mapbuilder.map_data([dated[0], dated[1], odd, offset, *undated], tiles=None, connections=False, title="t")
+    # The day as the article gives it (its own offset kept), none for no or unreadable dates.
+    assert data["dates"] == {"a0": "2024-03-04", "a1": "2024-03-05", "tz": "2024-03-05"}
+
+
+def test_the_page_data_is_one_compact_block_at_scale() -> None:
+    from tests.support.synthetic import synthetic_docs
+
+    page = map_page(synthetic_docs(places=2000, articles=200, days=30), mode="standalone")
+    data = re.search(r'<script type="application/json" id="gz-data">(.*?)</script>', page, re.DOTALL)
+    assert data and len(json.loads(data.group(1))["places"]) == 2000
+    # No generated JS statement per marker: the page's own script is the one build call.
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+    assert scripts[-1].count("gazette.build(") == 1 and "Place 1999" not in scripts[-1]
+    assert len(scripts[-1]) < 2000

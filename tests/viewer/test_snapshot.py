@@ -47,3 +47,26 @@ def test_render_png_of_the_standalone_map(qapp, tmp_path: Path):
 def test_render_png_rejects_silly_sizes(qapp, tmp_path: Path):
     with pytest.raises(SaveError):
         render_png(PAGE, tmp_path / "x.png", size=(0, 10))
+
+
+def _count(image: QImage, rgb: tuple[int, int, int]) -> int:
+    return sum(
+        1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+        if (c := image.pixelColor(x, y)) and (c.red(), c.green(), c.blue()) == rgb
+    )  # fmt: skip
+
+
+def test_the_fallback_notice_is_not_in_the_picture(qapp, tmp_path: Path):
+    from tests.support.grain import grain_doc
+    from viewer.mapbuilder import build_map, render_page
+
+    page = render_page(build_map([grain_doc()], basemap="http://127.0.0.1:9/{z}/{x}/{y}.png"), mode="standalone")
+    # The tiles fail at once: the notice is on the page before the picture is taken.
+    fail_now = "<script>document.addEventListener('gazette:ready', () => gazette.fallBack('tiles failed'));</script>"
+    page = page.replace("<script>\n", fail_now + "<script>\n", 1)
+    assert fail_now in page
+    out = tmp_path / "map.png"
+    render_png(page, out, size=(800, 500))
+    image = QImage(str(out))
+    assert _count(image, (0xF6, 0xF3, 0xEC)) > 1000  # the offline map's land is drawn
+    assert _count(image, (0xFF, 0xF4, 0xD6)) == 0  # the notice's background is not

@@ -76,3 +76,21 @@ def test_relative_paths_are_taken_from_the_current_folder(qtbot, tmp_path, monke
         job.start()
     job.wait(5000)
     assert [m.text for m in done.args[0].docs[0].mentions] == ["Odesa", "Istanbul"]
+
+
+def test_a_folder_streams_partial_results_in_input_order(qtbot, tmp_path):
+    folder = tmp_path / "week"
+    folder.mkdir()
+    for i, text in enumerate(["Ships left Odesa for Istanbul.", "Talks in Moscow went on.", "Officials met in Seoul."]):
+        (folder / f"{i}.txt").write_text(text + "\n", encoding="utf-8")
+    job = worker.ParseJob([folder])  # the app's way: a child process
+    partials = []
+    job.partial.connect(partials.append)
+    with qtbot.waitSignal(job.succeeded, timeout=120_000) as done:
+        job.start()
+    job.wait(5000)
+    result = done.args[0]
+    assert partials, "no partial result before the end"
+    assert partials[0].page and partials[0].total == 3  # the first: a whole page to show
+    for partial in partials:  # each: the first articles of the final result, in input order
+        assert 1 <= len(partial.docs) < 3 and result.docs[: len(partial.docs)] == partial.docs
