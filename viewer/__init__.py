@@ -29,6 +29,7 @@ __all__ = [
     "session",
     "tourpanel",
     "snapshot",
+    "startup",
     "targets",
     "webassets",
     "webengine",

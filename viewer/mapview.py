@@ -20,7 +20,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from viewer import webassets
+from viewer import startup, webassets
 from viewer.bridge import Bridge
 from viewer.webengine import WebEngine, WebPage, qwebchannel_source
 
@@ -44,6 +44,7 @@ class MapView(QWebEngineView):
         self.engine = WebEngine()  # not our child: the page must go before its profile (dispose)
         self.web_page: WebPage = self.engine.new_page(self)
         self.setPage(self.web_page)
+        startup.mark("window: web view created")
         self.bridge = Bridge(lambda script: self.web_page.runJavaScript(script, 0), parent=self)
         self.channel = QWebChannel(self.web_page)
         self.channel.registerObject("bridge", self.bridge)
@@ -55,6 +56,7 @@ class MapView(QWebEngineView):
         self.bridge.placeMoved.connect(self.placeMoved)
         self.bridge.placeMenuRequested.connect(self.placeMenuRequested)
         self.bridge.viewChanged.connect(self.viewChanged)
+        self.loadFinished.connect(lambda ok: startup.mark(f"window: loadFinished ({'ok' if ok else 'failed'})"))
         self._serial = 0
         self._load_started = 0.0
         self.last_load_seconds: float | None = None
@@ -73,6 +75,7 @@ class MapView(QWebEngineView):
         url = self.engine.scheme_handler.set_page(html)
         url.setQuery(f"v={self._serial}")  # a new navigation even when the HTML is unchanged
         self._load_started = time.perf_counter()
+        startup.mark("window: page load started")
         self.setUrl(url)
 
     def call(self, fn_name: str, *args: object) -> str:
@@ -80,6 +83,7 @@ class MapView(QWebEngineView):
         return self.bridge.call(fn_name, *args)
 
     def _on_ready(self) -> None:
+        startup.mark("window: ready handshake")
         self.last_load_seconds = time.perf_counter() - self._load_started
         self.ready.emit()
 

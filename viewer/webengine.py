@@ -41,6 +41,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from viewer import startup
 from viewer.webassets import ASSETS_DIR
 
 SCHEME = "gazette"
@@ -238,6 +239,13 @@ class WebPage(QWebEnginePage):
         self.console: list[str] = []
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        if message.startswith(startup.PHASE_PREFIX):
+            name, _, at = message[len(startup.PHASE_PREFIX):].rpartition(" ")
+            try:
+                startup.mark(name, at=float(at))
+            except ValueError:
+                pass
+            return
         self.console.append(f"{source}:{line}: {message}")
 
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802

@@ -10,6 +10,12 @@
   var pending = [];
   var readySent = false;
 
+  // Start-up phase marks for viewer/startup.py (wall clock, read from the console by the window).
+  function phase(name) {
+    if (window.console && console.debug) console.debug("gazette-phase " + name + " " + Date.now() / 1000);
+  }
+  phase("page: document created");
+
   function deliver(obj) {
     bridge.receive(JSON.stringify(obj));
   }
@@ -17,6 +23,7 @@
   function maybeReady() {
     if (bridge && mapReady && !readySent) {
       readySent = true;
+      phase("page: ready sent");
       var queued = pending;
       pending = [];
       deliver({ type: "ready" });
@@ -25,6 +32,7 @@
   }
 
   window.gazetteBridge = {
+    phase: phase,
     send: function (obj) {
       if (bridge && readySent) {
         deliver(obj);
@@ -35,6 +43,7 @@
   };
 
   function onMapReady() {
+    phase("page: map built");
     mapReady = true;
     maybeReady();
   }
@@ -49,6 +58,7 @@
       return false;
     }
     new QWebChannel(qt.webChannelTransport, function (channel) {
+      phase("page: channel up");
       bridge = channel.objects.bridge;
       maybeReady();
     });

@@ -176,7 +176,12 @@
     };
   }
 
+  function phase(name) {
+    if (window.gazetteBridge && window.gazetteBridge.phase) window.gazetteBridge.phase(name);
+  }
+
   function setWorld(map, elementId) {
+    phase("page: build started");
     state.map = map;
     var node = document.getElementById(elementId);
     if (!node || typeof topojson === "undefined") return;
@@ -193,6 +198,7 @@
       }
       if (f.properties && f.properties.name) state.worldByName[f.properties.name.toLowerCase()] = f;
     });
+    phase("page: topojson parsed");
   }
 
   function addOfflineBasemap(map, options) {
@@ -213,6 +219,7 @@
     map.on("zoomend", updateLabels);
     updateLabels();
     addAttribution((options && options.attribution) || "Natural Earth", options && options.attributionUrl);
+    phase("page: basemap drawn");
   }
 
   function updateLabels() {
