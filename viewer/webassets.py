@@ -42,6 +42,7 @@ PAGE_JS: tuple[str, ...] = (
     "node_modules/leaflet/dist/leaflet.js",
     "node_modules/leaflet.markercluster/dist/leaflet.markercluster.js",
     "node_modules/topojson-client/dist/topojson-client.min.js",
+    "js/basemap.js",
     "js/map.js",
 )
 PAGE_CSS: tuple[str, ...] = (

@@ -140,28 +140,6 @@
 
   // ---------------------------------------------------------------- basemap
 
-  // Rings that cross 180° (eastern Russia, Fiji) jump from +180 to -180 and would be drawn
-  // as bands across the whole map; move their western points east of 180° instead.
-  // Antarctica's ring runs along the whole parallel and is left alone.
-  function unwrapAntimeridian(geometry) {
-    if (!geometry) return;
-    var polys = geometry.type === "Polygon" ? [geometry.coordinates]
-      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
-    polys.forEach(function (poly) {
-      poly.forEach(function (ring) {
-        var jumps = 0, minLat = 90;
-        for (var i = 1; i < ring.length; i++) {
-          if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) jumps += 1;
-          minLat = Math.min(minLat, ring[i][1]);
-        }
-        if (jumps === 0 || minLat < -60) return;
-        for (var j = 0; j < ring.length; j++) {
-          if (ring[j][0] < 0) ring[j][0] += 360;
-        }
-      });
-    });
-  }
-
   function polygonsOf(geometry) {
     if (!geometry) return [];
     if (geometry.type === "Polygon") return [geometry.coordinates];
@@ -189,7 +167,7 @@
     var objectName = Object.keys(topo.objects)[0];
     state.world = topojson.feature(topo, topo.objects[objectName]);
     state.world.features.forEach(function (f) {
-      unwrapAntimeridian(f.geometry);
+      window.gazetteBasemap.unwrapAntimeridian(f.geometry);
       if (f.id !== undefined && f.id !== null) {
         var id = String(f.id);
         // Natural Earth gives some countries' outlying territories the country's own code
@@ -208,9 +186,9 @@
     ensurePane("gzLabels", 390, false);
     map.getContainer().classList.add("gz-offline");
     map.getContainer().style.background = SEA;
-    state.offline = L.geoJSON(state.world, {
-      pane: "gzBasemap", interactive: false, style: function () { return LAND; }
-    }).addTo(map);
+    // One canvas path for all the land (basemap.js): a Leaflet layer per country made ~240
+    // SVG paths re-projected on every zoom, the biggest part of the page's start.
+    state.offline = window.gazetteBasemap.addLand(map, state.world.features, LAND, "gzBasemap", "gzLabels");
     state.labelInfo = state.world.features.map(function (f) {
       var ring = largestRing(f.geometry);
       return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };

@@ -1,0 +1,229 @@
+/* Gazette's offline basemap: Natural Earth land drawn on one canvas, and the detail a class
+ * needs when zoomed in (world-atlas's 10 m countries, labels of the larger towns).
+ *
+ * map.js (addOfflineBasemap) calls window.gazetteBasemap. The land is one Path2D in zoom-0
+ * Web Mercator pixels, built once and drawn with a scale: no Leaflet layer per country, no
+ * re-projection on zoom. The 10 m shapes and the towns come from the page's JSON blocks
+ * (inlined in a standalone export) or, when a block is empty, from the gazette:// URL in its
+ * data-src (the window), and are loaded only once the map is zoomed in that far.
+ */
+(function () {
+  "use strict";
+
+  var DETAIL_ZOOM = 5;  // from here on: 10 m shapes
+  var TOWN_ZOOM = 5;    // from here on: town labels
+  // Smallest population labelled at a zoom (the last entry holds for higher zooms).
+  var TOWN_POPULATION = [[5, 750000], [6, 250000], [7, 100000], [8, 40000], [9, 15000]];
+  var MAX_TOWN_LABELS = 60;
+  var DETAIL_ID = "gz-world-detail";
+  var TOWNS_ID = "gz-towns";
+  var MAX_LAT = 85.0511287798;
+
+  // Rings that cross 180° (eastern Russia, Fiji) jump from +180 to -180 and would be drawn
+  // as bands across the whole map; move their western points east of 180° instead.
+  // Antarctica's ring runs along the whole parallel and is left alone.
+  function unwrapAntimeridian(geometry) {
+    polygonsOf(geometry).forEach(function (poly) {
+      poly.forEach(function (ring) {
+        var jumps = 0, minLat = 90;
+        for (var i = 1; i < ring.length; i++) {
+          if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) jumps += 1;
+          minLat = Math.min(minLat, ring[i][1]);
+        }
+        if (jumps === 0 || minLat < -60) return;
+        for (var j = 0; j < ring.length; j++) {
+          if (ring[j][0] < 0) ring[j][0] += 360;
+        }
+      });
+    });
+  }
+
+  function polygonsOf(geometry) {
+    if (!geometry) return [];
+    if (geometry.type === "Polygon") return [geometry.coordinates];
+    if (geometry.type === "MultiPolygon") return geometry.coordinates;
+    return [];
+  }
+
+  // Leaflet's EPSG:3857 at zoom 0 (a 256-pixel world) in units of 1/UNITS pixel, written out
+  // for speed, as relative SVG path data: one native parse is far quicker than a Path2D call
+  // per point, and integers print quicker than decimals.
+  var UNITS = 1e4, RAD = Math.PI / 180;
+
+  function ringData(ring) {
+    var s = "", px = 0, py = 0;
+    for (var i = 0; i < ring.length; i++) {
+      var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, ring[i][1])) * RAD;
+      var x = Math.round((128 + ring[i][0] * 256 / 360) * UNITS);
+      var y = Math.round((128 - 128 / Math.PI * Math.log(Math.tan(Math.PI / 4 + lat / 2))) * UNITS);
+      s += i === 0 ? "M" + x + " " + y : "l" + (x - px) + " " + (y - py);
+      px = x;
+      py = y;
+    }
+    return s + "z";
+  }
+
+  function landPath(features) {
+    var out = [], rings = 0;
+    features.forEach(function (f) {
+      polygonsOf(f.geometry).forEach(function (poly) {
+        poly.forEach(function (ring) { out.push(ringData(ring)); rings += 1; });
+      });
+    });
+    return { path: new Path2D(out.join("")), rings: rings };
+  }
+
+  // A canvas renderer that draws the land under whatever vector layers it also holds.
+  var LandRenderer = L.Canvas.extend({
+    initialize: function (land, style, options) {
+      L.Canvas.prototype.initialize.call(this, options);
+      this._landStyle = style;
+      this._coarse = landPath(land);
+      this._detail = null;
+    },
+
+    setDetail: function (features) {
+      this._detail = landPath(features);
+      if (this._map) this._redraw();
+    },
+
+    shown: function () {
+      var detail = this._detail && this._map && this._map.getZoom() >= DETAIL_ZOOM;
+      return { scale: detail ? "10m" : "50m", rings: (detail ? this._detail : this._coarse).rings };
+    },
+
+    _draw: function () {
+      var map = this._map, ctx = this._ctx;
+      if (map && ctx) {
+        var land = this._detail && map.getZoom() >= DETAIL_ZOOM ? this._detail : this._coarse;
+        var scale = map.getZoomScale(map.getZoom(), 0), origin = map.getPixelOrigin();
+        var bounds = this._redrawBounds, style = this._landStyle;
+        ctx.save();
+        if (bounds) {
+          var size = bounds.getSize();
+          ctx.beginPath();
+          ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+          ctx.clip();
+        }
+        ctx.translate(-origin.x, -origin.y);
+        ctx.scale(scale / UNITS, scale / UNITS);
+        ctx.fillStyle = style.fillColor;
+        ctx.globalAlpha = style.fillOpacity;
+        ctx.fill(land.path, "evenodd");
+        ctx.globalAlpha = style.opacity;
+        ctx.strokeStyle = style.color;
+        ctx.lineWidth = style.weight * UNITS / scale;
+        ctx.lineJoin = "round";
+        ctx.stroke(land.path);
+        ctx.restore();
+      }
+      L.Canvas.prototype._draw.call(this);
+    }
+  });
+
+  // The text of a data block, or the body of its data-src; null when there is neither.
+  function blockData(id) {
+    var node = document.getElementById(id);
+    if (!node) return Promise.resolve(null);
+    if (node.textContent.trim()) return Promise.resolve(JSON.parse(node.textContent));
+    var src = node.getAttribute("data-src");
+    if (!src) return Promise.resolve(null);
+    return fetch(src).then(function (r) {
+      if (!r.ok) throw new Error(src + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  function townPopulation(zoom) {
+    var min = TOWN_POPULATION[0][1];
+    TOWN_POPULATION.forEach(function (step) { if (zoom >= step[0]) min = step[1]; });
+    return min;
+  }
+
+  // Labels of the larger towns in view, biggest first, none over another.
+  function drawTowns(detail) {
+    var map = detail.map, zoom = map.getZoom();
+    detail.townLayer.clearLayers();
+    detail.townsShown = [];
+    if (!detail.towns || zoom < TOWN_ZOOM) return;
+    var view = map.getBounds().pad(0.05), min = townPopulation(zoom), boxes = [];
+    for (var i = 0; i < detail.towns.length && detail.townsShown.length < MAX_TOWN_LABELS; i++) {
+      var t = detail.towns[i];  // [name, lat, lon, population], sorted by population
+      if (t[3] < min) break;
+      var at = L.latLng(t[1], t[2]);
+      if (!view.contains(at) && !view.contains(L.latLng(t[1], t[2] - 360))) continue;
+      if (!view.contains(at)) at = L.latLng(t[1], t[2] - 360);
+      var p = map.latLngToContainerPoint(at);
+      var box = { x0: p.x - 4, y0: p.y - 8, x1: p.x + 8 + t[0].length * 6.6, y1: p.y + 8 };
+      if (boxes.some(function (b) { return box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1; })) continue;
+      boxes.push(box);
+      var label = document.createElement("span");
+      label.textContent = t[0];
+      L.marker(at, {
+        pane: "gzLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "gz-town-label", html: label, iconSize: null })
+      }).addTo(detail.townLayer);
+      detail.townsShown.push(t[0]);
+    }
+  }
+
+  function onZoom(detail) {
+    var zoom = detail.map.getZoom();
+    if (zoom >= DETAIL_ZOOM && !detail.shapesAsked) {
+      detail.shapesAsked = true;
+      blockData(DETAIL_ID).then(function (topo) {
+        if (!topo || typeof topojson === "undefined") return;
+        var world = topojson.feature(topo, topo.objects[Object.keys(topo.objects)[0]]);
+        world.features.forEach(function (f) { unwrapAntimeridian(f.geometry); });
+        detail.land.setDetail(world.features);
+        detail.shapesLoaded = true;
+      }).catch(function (err) { detail.error = String(err); });
+    }
+    if (zoom >= TOWN_ZOOM && !detail.townsAsked) {
+      detail.townsAsked = true;
+      blockData(TOWNS_ID).then(function (towns) {
+        detail.towns = towns || [];
+        drawTowns(detail);
+      }).catch(function (err) { detail.error = String(err); });
+    }
+    drawTowns(detail);
+  }
+
+  var current = null;
+
+  // The offline land on ``map`` (pane ``pane``), with detail loaded past DETAIL_ZOOM.
+  function addLand(map, features, style, pane, labelPane) {
+    var land = new LandRenderer(features, style, { pane: pane, padding: 0.3 });
+    map.addLayer(land);
+    var detail = {
+      map: map, land: land, towns: null, townsShown: [], error: null,
+      shapesAsked: false, shapesLoaded: false, townsAsked: false,
+      townLayer: L.layerGroup([], { pane: labelPane }).addTo(map)
+    };
+    map.on("zoomend", function () { onZoom(detail); });
+    map.on("moveend", function () { drawTowns(detail); });
+    current = detail;
+    onZoom(detail);
+    return land;
+  }
+
+  // For tests and diagnostics: what the basemap shows now.
+  function describe() {
+    if (!current) return null;
+    var shown = current.land.shown();
+    return {
+      scale: shown.scale, rings: shown.rings, detailLoaded: current.shapesLoaded,
+      detailRequested: current.shapesAsked, townsRequested: current.townsAsked,
+      towns: current.townsShown.slice(), error: current.error
+    };
+  }
+
+  window.gazetteBasemap = {
+    DETAIL_ZOOM: DETAIL_ZOOM,
+    TOWN_ZOOM: TOWN_ZOOM,
+    addLand: addLand,
+    describe: describe,
+    polygonsOf: polygonsOf,
+    unwrapAntimeridian: unwrapAntimeridian
+  };
+})();
