@@ -174,13 +174,22 @@ def _css_tag(url: str, *, inline: bool) -> str:
 
 
 class WorldData(_Verbatim, MacroElement):
-    """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once."""
+    """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once.
+
+    Beside it, the zoomed-in detail ``assets/js/basemap.js`` loads only past its zoom
+    thresholds: world-atlas's 10 m countries and the larger towns. In the window the blocks
+    are empty and name the ``gazette://`` URL to fetch; a standalone page carries the part of
+    both around its places (:mod:`viewer.basemapdata`), inline, and stays self-contained.
+    """
 
     element_id = "gz-world"
+    detail_id = "gz-world-detail"
+    towns_id = "gz-towns"
     _template = Template(
         """
         {% macro html(this, kwargs) %}
         <script type="application/json" id="{{ this.element_id }}">{{ this.topojson_text }}</script>
+        {{ this.detail_blocks(kwargs.get("mode", "app")) }}
         {% endmacro %}
         """
     )
@@ -193,6 +202,39 @@ class WorldData(_Verbatim, MacroElement):
     def topojson_text(self) -> str:
         # "<" can only occur inside JSON strings, where \u003c means the same.
         return webassets.read_text(webassets.BASEMAP_TOPOJSON).replace("<", "\\u003c")
+
+    def detail_blocks(self, mode: Mode) -> str:
+        from viewer import basemapdata
+
+        if mode != "standalone":
+            return (
+                f'<script type="application/json" id="{self.detail_id}" data-src="{webassets.asset_url(basemapdata.DETAIL_TOPOJSON)}"></script>\n'
+                f'<script type="application/json" id="{self.towns_id}" data-src="{basemapdata.TOWNS_PATH}"></script>'
+            )
+        boxes = basemapdata.boxes_around(self._points())
+        detail = basemapdata.detail_topojson(boxes) if boxes else ""
+        towns = basemapdata.towns_json(boxes, limit=basemapdata.EXPORT_TOWN_LIMIT) if boxes else "[]"
+        detail, towns = _script_safe(detail), _script_safe(towns)
+        return (
+            f'<script type="application/json" id="{self.detail_id}">{detail}</script>\n'
+            f'<script type="application/json" id="{self.towns_id}">{towns}</script>'
+        )
+
+    def _points(self) -> list[tuple[float, float, str]]:
+        """(lat, lon, kind) of the places on this page (from its MapData sibling)."""
+        siblings = self._parent._children.values() if self._parent is not None else ()  # type: ignore[attr-defined]
+        return [
+            (float(p["lat"]), float(p["lon"]), str(p.get("kind", "")))
+            for child in siblings if isinstance(child, MapData)
+            for p in child.data.get("places", ())
+            if isinstance(p.get("lat"), int | float) and isinstance(p.get("lon"), int | float)
+        ]  # fmt: skip
+
+
+def _script_safe(json_text: str) -> str:
+    for char, escape in _SCRIPT_ESCAPES.items():
+        json_text = json_text.replace(char, escape)
+    return json_text
 
 
 class MapData(_Verbatim, MacroElement):
