@@ -69,6 +69,7 @@ def _window_command(args: list[str]) -> int:
     from viewer import startup
 
     startup.mark("main: arguments checked")
+    startup.start_parse_process_early()  # its imports and index load overlap Qt's start-up
     from viewer.app import run  # Qt is heavy; only the window needs it
 
     return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)

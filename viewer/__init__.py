@@ -6,6 +6,7 @@ package imports nothing, so the command line never pays for Qt or folium.
 
 __all__ = [
     "app",
+    "basemapdata",
     "basemaps",
     "bridge",
     "corrections",

@@ -36,9 +36,6 @@ def run(
     """
     started = time.perf_counter()
     startup.mark("app: run")
-    from viewer.worker import prestart_child
-
-    prestart_child()  # the parse process's imports and index load overlap Qt's start-up
     app = application()
     startup.mark("app: QApplication")
     from viewer.window import MainWindow

@@ -136,8 +136,6 @@ class ParseJob(QThread):
         return ParseResult(tuple(docs), page, options)
 
     def _run_child(self) -> ParseResult | None:
-        # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
-        # __main__, and fork is unsafe in a process running Qt.
         child = _take_child()
         assert child.stdin is not None and child.stdout is not None
         reader = _FrameReader(child.stdout)
@@ -222,16 +220,7 @@ _spare_lock = threading.Lock()
 
 
 def _spawn_child() -> subprocess.Popen:
-    repo = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
-    return subprocess.Popen(
-        [sys.executable, "-c", "from viewer.worker import child_main; child_main()"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=repo,  # harmless: every path the child gets is absolute
-        env=env,
-    )
+    return startup.take_early_parse_process() or startup.spawn_parse_process()
 
 
 def prestart_child() -> None:

@@ -135,7 +135,15 @@
   }
 
   function ringBounds(ring) {
-    return L.latLngBounds(ring.map(function (p) { return [p[1], p[0]]; }));
+    var s = 90, w = 540, n = -90, e = -540;
+    for (var i = 0; i < ring.length; i++) {
+      var p = ring[i];
+      if (p[1] < s) s = p[1];
+      if (p[1] > n) n = p[1];
+      if (p[0] < w) w = p[0];
+      if (p[0] > e) e = p[0];
+    }
+    return L.latLngBounds([s, w], [n, e]);
   }
 
   // ---------------------------------------------------------------- basemap
@@ -189,10 +197,7 @@
     // One canvas path for all the land (basemap.js): a Leaflet layer per country made ~240
     // SVG paths re-projected on every zoom, the biggest part of the page's start.
     state.offline = window.gazetteBasemap.addLand(map, state.world.features, LAND, "gzBasemap", "gzLabels");
-    state.labelInfo = state.world.features.map(function (f) {
-      var ring = largestRing(f.geometry);
-      return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
-    });
+    state.labelInfo = null;  // worked out when first needed (updateLabels): not at world zoom
     state.labels = L.layerGroup([], { pane: "gzLabels" }).addTo(map);
     map.on("zoomend", updateLabels);
     updateLabels();
@@ -205,6 +210,12 @@
     var map = state.map, zoom = map.getZoom();
     state.labels.clearLayers();
     if (zoom < 2) return;
+    if (!state.labelInfo) {
+      state.labelInfo = state.world.features.map(function (f) {
+        var ring = largestRing(f.geometry);
+        return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
+      });
+    }
     state.labelInfo.forEach(function (info) {
       var nw = map.project(info.bounds.getNorthWest(), zoom);
       var se = map.project(info.bounds.getSouthEast(), zoom);
