@@ -73,29 +73,43 @@
     return { path: new Path2D(out.join("")), rings: rings };
   }
 
+  function featureKey(f) {
+    return f.id !== undefined && f.id !== null ? "id:" + f.id : "name:" + (f.properties && f.properties.name);
+  }
+
   // A canvas renderer that draws the land under whatever vector layers it also holds.
   var LandRenderer = L.Canvas.extend({
     initialize: function (land, style, options) {
       L.Canvas.prototype.initialize.call(this, options);
       this._landStyle = style;
-      this._coarse = landPath(land);
+      this._features = land;
+      this._coarse = [landPath(land)];
       this._detail = null;
     },
 
+    // The 10 m countries, and the 50 m ones of every other country (an export carries only
+    // the 10 m countries around its places).
     setDetail: function (features) {
-      this._detail = landPath(features);
+      var have = {};
+      features.forEach(function (f) { have[featureKey(f)] = true; });
+      var rest = this._features.filter(function (f) { return !have[featureKey(f)]; });
+      this._detail = [landPath(features), landPath(rest)];
       if (this._map) this._redraw();
     },
 
+    _shownPaths: function () {
+      return this._detail && this._map && this._map.getZoom() >= DETAIL_ZOOM ? this._detail : this._coarse;
+    },
+
     shown: function () {
-      var detail = this._detail && this._map && this._map.getZoom() >= DETAIL_ZOOM;
-      return { scale: detail ? "10m" : "50m", rings: (detail ? this._detail : this._coarse).rings };
+      var paths = this._shownPaths();
+      return { scale: paths === this._detail ? "10m" : "50m", rings: paths[0].rings };
     },
 
     _draw: function () {
       var map = this._map, ctx = this._ctx;
       if (map && ctx) {
-        var land = this._detail && map.getZoom() >= DETAIL_ZOOM ? this._detail : this._coarse;
+        var paths = this._shownPaths();
         var scale = map.getZoomScale(map.getZoom(), 0), origin = map.getPixelOrigin();
         var bounds = this._redrawBounds, style = this._landStyle;
         ctx.save();
@@ -108,13 +122,15 @@
         ctx.translate(-origin.x, -origin.y);
         ctx.scale(scale / UNITS, scale / UNITS);
         ctx.fillStyle = style.fillColor;
-        ctx.globalAlpha = style.fillOpacity;
-        ctx.fill(land.path, "evenodd");
-        ctx.globalAlpha = style.opacity;
         ctx.strokeStyle = style.color;
         ctx.lineWidth = style.weight * UNITS / scale;
         ctx.lineJoin = "round";
-        ctx.stroke(land.path);
+        paths.forEach(function (land) {
+          ctx.globalAlpha = style.fillOpacity;
+          ctx.fill(land.path, "evenodd");
+          ctx.globalAlpha = style.opacity;
+          ctx.stroke(land.path);
+        });
         ctx.restore();
       }
       L.Canvas.prototype._draw.call(this);
@@ -125,13 +141,24 @@
   function blockData(id) {
     var node = document.getElementById(id);
     if (!node) return Promise.resolve(null);
-    if (node.textContent.trim()) return Promise.resolve(JSON.parse(node.textContent));
+    var text = node.textContent.trim();
+    if (text && node.getAttribute("data-encoding") === "gzip-base64") return unpack(text);
+    if (text) return Promise.resolve(JSON.parse(text));
     var src = node.getAttribute("data-src");
     if (!src) return Promise.resolve(null);
     return fetch(src).then(function (r) {
       if (!r.ok) throw new Error(src + ": " + r.status);
       return r.json();
     });
+  }
+
+  // A standalone export's gzip-compressed, base64-encoded JSON (no network: a Blob's stream).
+  function unpack(base64) {
+    if (typeof DecompressionStream === "undefined") return Promise.reject(new Error("no DecompressionStream"));
+    var binary = atob(base64), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).json();
   }
 
   function townPopulation(zoom) {
