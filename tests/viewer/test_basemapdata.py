@@ -64,3 +64,12 @@ def test_detail_subset_is_a_topology_of_the_countries_there_only():
 def test_no_boxes_no_detail():
     assert detail_topojson(()) == ""
     assert Box(0, 0, 1, 1).meets(0.5, 0.5, 2, 2) and not Box(0, 0, 1, 1).meets(2, 2, 3, 3)
+
+
+def test_water_subset_has_the_rivers_and_lakes_there():
+    topo = json.loads(basemapdata.water_topojson(boxes_around([VLADIVOSTOK])))
+    assert set(topo["objects"]) == set(basemapdata.WATER_OBJECTS)
+    assert topo["objects"]["rivers"]["geometries"] and topo["objects"]["lakes"]["geometries"]  # the Ussuri, Lake Khanka
+    assert topo["objects"]["subunits"]["geometries"] == []  # divisions only for the USA, Canada, Brazil, Australia
+    whole = json.loads(webassets.read_text(basemapdata.WATER_TOPOJSON))
+    assert len(topo["objects"]["rivers"]["geometries"]) < len(whole["objects"]["rivers"]["geometries"]) / 4

