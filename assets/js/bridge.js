@@ -42,10 +42,28 @@
     },
   };
 
+  // "ready" means painted: wait for the frame after the one the map was built in. A hidden
+  // page paints nothing and runs no frames; a safety timer covers a frame that never comes.
+  function afterPaint(callback) {
+    var done = false;
+    function once() {
+      if (!done) { done = true; callback(); }
+    }
+    if (document.visibilityState === "hidden") {
+      window.setTimeout(once, 0);
+      return;
+    }
+    window.requestAnimationFrame(function () { window.requestAnimationFrame(once); });
+    window.setTimeout(once, 1000);
+  }
+
   function onMapReady() {
     phase("page: map built");
-    mapReady = true;
-    maybeReady();
+    afterPaint(function () {
+      phase("page: painted");
+      mapReady = true;
+      maybeReady();
+    });
   }
   if (window.gazette && window.gazette.ready) {
     onMapReady();
