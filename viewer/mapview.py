@@ -25,6 +25,12 @@ from viewer.bridge import Bridge
 from viewer.webengine import WebEngine, WebPage, qwebchannel_source
 
 CHANNEL_SCRIPT_NAME = "gazette-channel"
+WAITING_NAME = "waiting.html"
+WAITING_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    '<title>Gazette</title></head><body style="margin:0;background:#cfe0ea"></body></html>'
+)
 
 
 class MapView(QWebEngineView):
@@ -58,6 +64,9 @@ class MapView(QWebEngineView):
         self.bridge.viewChanged.connect(self.viewChanged)
         self.loadFinished.connect(lambda ok: startup.mark(f"window: loadFinished ({'ok' if ok else 'failed'})"))
         self._serial = 0
+        # Start the page's renderer now, while the first article is still being read, on a
+        # sea-coloured page of our own (the map's background) rather than a white one.
+        self.setUrl(self.engine.scheme_handler.set_page(WAITING_PAGE, name=WAITING_NAME))
         self._load_started = 0.0
         self.last_load_seconds: float | None = None
         """Seconds from :meth:`load_page` to the last ready handshake."""
