@@ -53,8 +53,8 @@ def timed(cmd: list[str], *, profile: bool) -> tuple[float, float, dict[str, flo
         if READY.search(line) and ready is None:
             ready = time.perf_counter() - started
         match = PHASE.search(line)
-        if match:
-            phases.setdefault(match.group(1), float(match.group(2)))
+        if match:  # the last of each: the map page's, not the waiting page's before it
+            phases[match.group(1)] = float(match.group(2))
     code = proc.wait(timeout=180)
     finished = time.perf_counter() - started
     if code != 0 or ready is None:
