@@ -54,12 +54,18 @@
   // per point, and integers print quicker than decimals.
   var UNITS = 1e4, RAD = Math.PI / 180;
 
-  function ringData(ring, open) {
+  function ringData(ring, open, box) {
     var s = "", px = 0, py = 0;
     for (var i = 0; i < ring.length; i++) {
       var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, ring[i][1])) * RAD;
       var x = Math.round((128 + ring[i][0] * 256 / 360) * UNITS);
       var y = Math.round((128 - 128 / Math.PI * Math.log(Math.tan(Math.PI / 4 + lat / 2))) * UNITS);
+      if (box) {
+        if (x < box.x0) box.x0 = x;
+        if (x > box.x1) box.x1 = x;
+        if (y < box.y0) box.y0 = y;
+        if (y > box.y1) box.y1 = y;
+      }
       s += i === 0 ? "M" + x + " " + y : "l" + (x - px) + " " + (y - py);
       px = x;
       py = y;
@@ -67,14 +73,18 @@
     return open ? s : s + "z";
   }
 
+  // One Path2D per polygon with its box, so that a zoomed-in redraw fills and strokes only the
+  // few in view (stroking every coastline of the world at city zoom took seconds in software).
   function landPath(features) {
-    var out = [], rings = 0;
+    var parts = [], rings = 0;
     features.forEach(function (f) {
       polygonsOf(f.geometry).forEach(function (poly) {
-        poly.forEach(function (ring) { out.push(ringData(ring)); rings += 1; });
+        var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }, out = [];
+        poly.forEach(function (ring) { out.push(ringData(ring, false, box)); rings += 1; });
+        parts.push({ path: new Path2D(out.join("")), box: box });
       });
     });
-    return { path: new Path2D(out.join("")), rings: rings };
+    return { parts: parts, rings: rings };
   }
 
   // Rivers (lines), lakes and divisions (shapes) of the water block, each one Path2D.
@@ -179,11 +189,20 @@
         ctx.strokeStyle = style.color;
         ctx.lineWidth = style.weight * UNITS / scale;
         ctx.lineJoin = "round";
+        var area = bounds || this._bounds, pad = 2 * UNITS / scale;
+        var view = {
+          x0: (area.min.x + origin.x) / scale * UNITS - pad, y0: (area.min.y + origin.y) / scale * UNITS - pad,
+          x1: (area.max.x + origin.x) / scale * UNITS + pad, y1: (area.max.y + origin.y) / scale * UNITS + pad
+        };
         paths.forEach(function (land) {
-          ctx.globalAlpha = style.fillOpacity;
-          ctx.fill(land.path, "evenodd");
-          ctx.globalAlpha = style.opacity;
-          ctx.stroke(land.path);
+          land.parts.forEach(function (part) {
+            var b = part.box;
+            if (b.x1 < view.x0 || b.x0 > view.x1 || b.y1 < view.y0 || b.y0 > view.y1) return;
+            ctx.globalAlpha = style.fillOpacity;
+            ctx.fill(part.path, "evenodd");
+            ctx.globalAlpha = style.opacity;
+            ctx.stroke(part.path);
+          });
         });
         if (this._water && map.getZoom() >= DETAIL_ZOOM) drawWater(ctx, this._water, scale);
         ctx.restore();
