@@ -66,6 +66,10 @@ def _window_command(args: list[str]) -> int:
     _check_files_exist(opts.files)
     _choose_display(offscreen=opts.offscreen, screenshot=opts.screenshot is not None)
     paths = list(opts.files) or [str(SAMPLE_ARTICLE)]  # articles or lessons; the viewer reads them
+    from viewer import startup
+
+    startup.mark("main: arguments checked")
+    startup.start_parse_process_early()  # its imports and index load overlap Qt's start-up
     from viewer.app import run  # Qt is heavy; only the window needs it
 
     return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)

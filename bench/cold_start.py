@@ -1,10 +1,16 @@
 """Cold start of the window: ``python main.py FILE --screenshot PNG`` until the map is ready.
 
-Runs the app as a fresh subprocess N times (default 5) and prints the median wall time from
-process start to the map's ready handshake (the app prints "map ready in X s" measured from
-its own start) and to process exit (screenshot written).
+Runs the app as a fresh subprocess N times (default 5), alternating with the floor — a bare
+QWebEngineView loading a local Leaflet page with the same 50 m world TopoJSON and one marker
+(bench/bare_map.py) — and prints the median wall time from process start to "map ready" (the
+painted map with the bridge handshake done; the app prints "map ready in X s"), the floor's,
+their ratio, and the median time to process exit (screenshot written).
 
-    .venv/bin/python bench/cold_start.py [FILE] [--runs 5]
+``--profile`` also prints the median of each start-up phase (``GAZETTE_PROFILE=1``, see
+viewer/startup.py): seconds since process start in the window process, the parse process
+and the page, on one clock. ``--memory`` prints the running window's memory (all processes).
+
+    .venv/bin/python bench/cold_start.py [FILE] [--runs 5] [--profile] [--memory]
 """
 
 from __future__ import annotations
@@ -17,51 +23,87 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "articles" / "putin-kim-vostochny.txt"
+sys.path.insert(0, str(REPO))
+
+from bench.bare_map import write_page  # noqa: E402
+
+READY = re.compile(r"map ready in ([0-9.]+) s")
+PHASE = re.compile(r"gazette-phase (.+) (-?[0-9.]+)$")
 
 
-def one_run(file: Path | None, out: Path) -> tuple[float, float, float]:
-    """(seconds to map ready seen from outside, in-app ready seconds, seconds to exit)."""
-    cmd = [sys.executable, str(REPO / "main.py"), *([str(file)] if file else []), "--screenshot", str(out)]
+def timed(cmd: list[str], *, profile: bool) -> tuple[float, float, dict[str, float], list[str]]:
+    """(seconds to "map ready" seen from outside, to exit, phases, output) of one run."""
+    env = os.environ.copy()
+    if profile:
+        env["GAZETTE_PROFILE"] = "1"
+    env["GAZETTE_PROFILE_T0"] = repr(time.time())
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    ready_outside = None
-    in_app = None
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    ready = None
+    phases: dict[str, float] = {}
+    lines = []
     assert proc.stdout is not None
     for line in proc.stdout:
-        match = re.search(r"map ready in ([0-9.]+) s", line)
-        if match:
-            ready_outside = time.perf_counter() - started
-            in_app = float(match.group(1))
+        lines.append(line.rstrip("\n"))
+        if READY.search(line) and ready is None:
+            ready = time.perf_counter() - started
+        match = PHASE.search(line)
+        if match:  # the last of each: the map page's, not the waiting page's before it
+            phases[match.group(1)] = float(match.group(2))
     code = proc.wait(timeout=180)
-    errors = proc.stderr.read() if proc.stderr else ""
     finished = time.perf_counter() - started
-    if code != 0 or in_app is None or not out.exists():
-        tail = "\n".join(line for line in errors.splitlines() if line.startswith("gazette"))[-500:]
+    if code != 0 or ready is None:
+        tail = "\n".join(lines[-15:])
         raise SystemExit(f"run failed (exit {code}): {' '.join(cmd)}\n{tail}")
-    return ready_outside or finished, in_app, finished
+    return ready, finished, phases, lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=SEED if SEED.exists() else None)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print the median of each start-up phase")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare-Qt floor")
     opts = parser.parse_args()
-    results = []
+    gazette: list[tuple[float, float]] = []
+    floor: list[float] = []
+    phases: dict[str, list[float]] = defaultdict(list)
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
+        page = write_page(Path(tmp) / "floor.html")
         for i in range(opts.runs):
+            if not opts.no_floor:
+                ready, _, _, _ = timed([sys.executable, str(REPO / "bench" / "bare_map.py"), str(page)], profile=False)
+                floor.append(ready)
             out = Path(tmp) / f"shot-{i}.png"
-            results.append(one_run(opts.file, out))
-            print(f"run {i + 1}: map ready {results[-1][0]:.2f} s wall ({results[-1][1]:.2f} s in-app), exit {results[-1][2]:.2f} s", flush=True)
+            cmd = [sys.executable, str(REPO / "main.py"), *([str(opts.file)] if opts.file else []), "--screenshot", str(out)]
+            ready, finished, seen, _ = timed(cmd, profile=opts.profile)
+            if not out.exists():
+                raise SystemExit(f"run {i + 1} wrote no screenshot")
+            gazette.append((ready, finished))
+            for name, at in seen.items():
+                phases[name].append(at)
+            floor_text = f", floor {floor[-1]:.2f} s" if floor else ""
+            print(f"run {i + 1}: map ready {ready:.2f} s, exit {finished:.2f} s{floor_text}", flush=True)
+    if opts.profile:
+        print("phases (median s since process start):")
+        for name, values in sorted(phases.items(), key=lambda item: statistics.median(item[1])):
+            print(f"  {statistics.median(values):6.3f}  {name}")
+    median = statistics.median(r[0] for r in gazette)
+    name = opts.file.name if opts.file else "bundled sample"
     print(
-        f"cold start, {opts.file.name if opts.file else 'bundled sample'}, median of {opts.runs}:"
-        f" map ready {statistics.median(r[0] for r in results):.2f} s wall from process start"
-        f" ({statistics.median(r[1] for r in results):.2f} s after viewer.app.run began),"
-        f" process exit with screenshot {statistics.median(r[2] for r in results):.2f} s"
+        f"cold start, {name}, median of {opts.runs}: map ready {median:.2f} s from process start,"
+        f" process exit with screenshot {statistics.median(r[1] for r in gazette):.2f} s"
     )
+    if floor:
+        base = statistics.median(floor)
+        print(f"floor (bare QWebEngineView + Leaflet + 50 m TopoJSON + 1 marker): {base:.2f} s; Gazette / floor = {median / base:.2f}×")
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     return 0
 
 

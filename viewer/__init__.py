@@ -6,6 +6,7 @@ package imports nothing, so the command line never pays for Qt or folium.
 
 __all__ = [
     "app",
+    "basemapdata",
     "basemaps",
     "bridge",
     "corrections",
@@ -34,6 +35,7 @@ __all__ = [
     "settings",
     "tourpanel",
     "snapshot",
+    "startup",
     "streaming",
     "targets",
     "webassets",

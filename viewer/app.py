@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from viewer import startup
 from viewer.qtenv import application, save_widget_png
 from viewer.webassets import SAMPLE_DIR
 
@@ -34,13 +35,18 @@ def run(
     "map ready" and quit (exit 2 if the article cannot be shown or the map never gets ready).
     """
     started = time.perf_counter()
+    startup.mark("app: run")
     app = application()
+    startup.mark("app: QApplication")
     from viewer.window import MainWindow
+
+    startup.mark("app: window imported")
 
     files = [Path(p) for p in paths] or sample_paths()
     remembered = None if basemap == "offline" else basemap  # the default: the basemap chosen last time
     window = MainWindow(basemap=remembered, connections=connections, online=online)
     window.show()
+    startup.mark("app: window shown")
     outcome: dict[str, object] = {}
 
     if screenshot is not None:

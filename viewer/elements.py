@@ -174,13 +174,23 @@ def _css_tag(url: str, *, inline: bool) -> str:
 
 
 class WorldData(_Verbatim, MacroElement):
-    """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once."""
+    """Natural Earth countries (TopoJSON) as an inert JSON block; map.js decodes it once.
+
+    Beside it, the zoomed-in detail ``assets/js/basemap.js`` loads only past its zoom
+    thresholds: world-atlas's 10 m countries, rivers and lakes, and the larger towns. In the window the blocks
+    are empty and name the ``gazette://`` URL to fetch; a standalone page carries the part of
+    both around its places (:mod:`viewer.basemapdata`), inline, and stays self-contained.
+    """
 
     element_id = "gz-world"
+    detail_id = "gz-world-detail"
+    water_id = "gz-water"
+    towns_id = "gz-towns"
     _template = Template(
         """
         {% macro html(this, kwargs) %}
         <script type="application/json" id="{{ this.element_id }}">{{ this.topojson_text }}</script>
+        {{ this.detail_blocks(kwargs.get("mode", "app")) }}
         {% endmacro %}
         """
     )
@@ -193,6 +203,47 @@ class WorldData(_Verbatim, MacroElement):
     def topojson_text(self) -> str:
         # "<" can only occur inside JSON strings, where \u003c means the same.
         return webassets.read_text(webassets.BASEMAP_TOPOJSON).replace("<", "\\u003c")
+
+    def detail_blocks(self, mode: Mode) -> str:
+        from viewer import basemapdata
+
+        if mode != "standalone":
+            return (
+                f'<script type="application/json" id="{self.detail_id}" data-src="{webassets.asset_url(basemapdata.DETAIL_TOPOJSON)}"></script>\n'
+                f'<script type="application/json" id="{self.water_id}" data-src="{webassets.asset_url(basemapdata.WATER_TOPOJSON)}"></script>\n'
+                f'<script type="application/json" id="{self.towns_id}" data-src="{basemapdata.TOWNS_PATH}"></script>'
+            )
+        import base64
+        import gzip
+
+        boxes = basemapdata.boxes_around(self._points())
+        def packed(text: str) -> str:
+            # gzip + base64 (DecompressionStream in the page): a third of the JSON's size.
+            return base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii") if text else ""
+
+        detail, water = packed(basemapdata.detail_topojson(boxes)), packed(basemapdata.water_topojson(boxes))
+        towns = _script_safe(basemapdata.towns_json(boxes, limit=basemapdata.EXPORT_TOWN_LIMIT) if boxes else "[]")
+        return (
+            f'<script type="application/octet-stream" id="{self.detail_id}" data-encoding="gzip-base64">{detail}</script>\n'
+            f'<script type="application/octet-stream" id="{self.water_id}" data-encoding="gzip-base64">{water}</script>\n'
+            f'<script type="application/json" id="{self.towns_id}">{towns}</script>'
+        )
+
+    def _points(self) -> list[tuple[float, float, str]]:
+        """(lat, lon, kind) of the places on this page (from its MapData sibling)."""
+        siblings = self._parent._children.values() if self._parent is not None else ()  # type: ignore[attr-defined]
+        return [
+            (float(p["lat"]), float(p["lon"]), str(p.get("kind", "")))
+            for child in siblings if isinstance(child, MapData)
+            for p in child.data.get("places", ())
+            if isinstance(p.get("lat"), int | float) and isinstance(p.get("lon"), int | float)
+        ]  # fmt: skip
+
+
+def _script_safe(json_text: str) -> str:
+    for char, escape in _SCRIPT_ESCAPES.items():
+        json_text = json_text.replace(char, escape)
+    return json_text
 
 
 class MapData(_Verbatim, MacroElement):

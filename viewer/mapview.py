@@ -21,11 +21,17 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
-from viewer import webassets
+from viewer import startup, webassets
 from viewer.bridge import Bridge
 from viewer.webengine import WebEngine, WebPage, qwebchannel_source
 
 CHANNEL_SCRIPT_NAME = "gazette-channel"
+WAITING_NAME = "waiting.html"
+WAITING_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    '<title>Gazette</title></head><body style="margin:0;background:#cfe0ea"></body></html>'
+)
 
 
 class MapView(QWebEngineView):
@@ -45,6 +51,7 @@ class MapView(QWebEngineView):
         self.engine = WebEngine()  # not our child: the page must go before its profile (dispose)
         self.web_page: WebPage = self.engine.new_page(self)
         self.setPage(self.web_page)
+        startup.mark("window: web view created")
         self.bridge = Bridge(lambda script: self.web_page.runJavaScript(script, 0), parent=self)
         self.channel = QWebChannel(self.web_page)
         self.channel.registerObject("bridge", self.bridge)
@@ -56,9 +63,13 @@ class MapView(QWebEngineView):
         self.bridge.placeMoved.connect(self.placeMoved)
         self.bridge.placeMenuRequested.connect(self.placeMenuRequested)
         self.bridge.viewChanged.connect(self.viewChanged)
+        self.loadFinished.connect(lambda ok: startup.mark(f"window: loadFinished ({'ok' if ok else 'failed'})"))
         self._serial = 0
         self._partial = False
         self._pending: tuple[str, bool] | None = None
+        # Start the page's renderer now, while the first article is still being read, on a
+        # sea-coloured page of our own (the map's background) rather than a white one.
+        self.setUrl(self.engine.scheme_handler.set_page(WAITING_PAGE, name=WAITING_NAME))
         self._load_started = 0.0
         self.last_load_seconds: float | None = None
         """Seconds from :meth:`load_page` to the last ready handshake."""
@@ -81,6 +92,7 @@ class MapView(QWebEngineView):
         url = self.engine.scheme_handler.set_page(html)
         url.setQuery(f"v={self._serial}")  # a new navigation even when the HTML is unchanged
         self._load_started = time.perf_counter()
+        startup.mark("window: page load started")
         self.setUrl(url)
 
     def call(self, fn_name: str, *args: object) -> str:
@@ -107,6 +119,7 @@ class MapView(QWebEngineView):
         if self._pending is not None:  # a merge waited for the page: the merge's end is the page's ready
             self._run_pending()
             return
+        startup.mark("window: ready handshake")
         self.last_load_seconds = time.perf_counter() - self._load_started
         if not self._partial:
             self.ready.emit()

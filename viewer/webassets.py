@@ -43,6 +43,7 @@ PAGE_JS: tuple[str, ...] = (
     "node_modules/supercluster/dist/supercluster.min.js",
     "node_modules/leaflet.heat/dist/leaflet-heat.js",
     "node_modules/topojson-client/dist/topojson-client.min.js",
+    "js/basemap.js",
     "js/points.js",
     "js/map.js",
 )

@@ -21,15 +21,20 @@ __all__ = [
     "qwebchannel_source",
     "register_scheme",
     "resolve_asset",
+    "towns_bytes",
 ]
 
 import mimetypes
+import os
+import subprocess
+import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QObject, QUrl
+import shiboken6
+from PySide6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
@@ -41,6 +46,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from viewer import basemapdata, startup
 from viewer.webassets import ASSETS_DIR
 
 SCHEME = "gazette"
@@ -118,14 +124,37 @@ def qwebchannel_source() -> str:
         file.close()
 
 
-class SchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves ``gazette://app/``: pages held in memory, assets from disk."""
+def towns_bytes() -> bytes:
+    """The towns for zoomed-in labels (:func:`viewer.basemapdata.towns_json`), made in a short
+    child process so that reading GeoNames' big JSON never grows the window's memory."""
+    repo = str(ASSETS_DIR.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
+    code = "import sys; from viewer.basemapdata import towns_json; sys.stdout.write(towns_json())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=repo, env=env, timeout=120, check=False)
+    return done.stdout if done.returncode == 0 else b""
 
-    def __init__(self, *, assets_dir: Path = ASSETS_DIR, parent: QObject | None = None) -> None:
+
+class SchemeHandler(QWebEngineUrlSchemeHandler):
+    """Serves ``gazette://app/``: pages held in memory, assets from disk, and data made on
+    first request off the GUI thread (``generated``: URL path -> bytes; empty bytes: failed)."""
+
+    _generatedDone = Signal(str, bytes)
+
+    def __init__(
+        self,
+        *,
+        assets_dir: Path = ASSETS_DIR,
+        generated: Mapping[str, Callable[[], bytes]] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._assets_dir = assets_dir
         self._pages: dict[str, bytes] = {}
         self._cache: dict[Path, bytes] = {}
+        self._generators = dict({basemapdata.TOWNS_PATH: towns_bytes} if generated is None else generated)
+        self._made: dict[str, bytes] = {}
+        self._waiting: dict[str, list[QWebEngineUrlRequestJob]] = {}
+        self._generatedDone.connect(self._on_generated)
         self.served: list[str] = []  # URL paths answered, for tests and diagnostics
         self.failed: list[str] = []
 
@@ -139,6 +168,8 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         name = url_path.lstrip("/")
         if name in self._pages:
             return "text/html;charset=utf-8", self._pages[name]
+        if name in self._made:
+            return mime_type(name), self._made[name]
         if name.startswith("assets/"):
             path = resolve_asset(name[len("assets/"):], root=self._assets_dir)
             if path is None:
@@ -159,17 +190,53 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
             self.failed.append(url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return
+        name = url.path().lstrip("/")
+        if name in self._generators and name not in self._made:
+            self._make(name, job)
+            return
         found = self.lookup(url.path())
         if found is None:
             self.failed.append(url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
-        mime, body = found
-        self.served.append(url.path())
+        self._reply(job, *found)
+
+    def _reply(self, job: QWebEngineUrlRequestJob, mime: str, body: bytes) -> None:
+        self.served.append(job.requestUrl().path())
         buffer = QBuffer(parent=job)  # the job owns it, so it lives as long as the reply
         buffer.setData(QByteArray(body))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime.encode(), buffer)
+
+    def _make(self, name: str, job: QWebEngineUrlRequestJob) -> None:
+        waiting = self._waiting.setdefault(name, [])
+        waiting.append(job)
+        if len(waiting) == 1:
+            make = self._generators[name]
+
+            def work() -> None:
+                try:
+                    body = make()
+                except Exception:  # reported to the page as a failed request
+                    body = b""
+                try:
+                    self._generatedDone.emit(name, body)
+                except RuntimeError:
+                    pass  # the profile, and this handler with it, went away meanwhile
+
+            threading.Thread(target=work, name=f"gazette-{name}", daemon=True).start()
+
+    def _on_generated(self, name: str, body: bytes) -> None:
+        if body:
+            self._made[name] = body
+        for job in self._waiting.pop(name, []):
+            if not shiboken6.isValid(job):
+                continue  # the page went away meanwhile
+            if body:
+                self._reply(job, mime_type(name), body)
+            else:
+                self.failed.append(job.requestUrl().toString())
+                job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
 
 
 def url_origin(url: QUrl) -> str:
@@ -238,6 +305,13 @@ class WebPage(QWebEnginePage):
         self.console: list[str] = []
 
     def javaScriptConsoleMessage(self, level, message: str, line: int, source: str) -> None:  # noqa: N802
+        if message.startswith(startup.PHASE_PREFIX):
+            name, _, at = message[len(startup.PHASE_PREFIX):].rpartition(" ")
+            try:
+                startup.mark(name, at=float(at))
+            except ValueError:
+                pass
+            return
         self.console.append(f"{source}:{line}: {message}")
 
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802

@@ -23,6 +23,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
+from viewer import startup
 from viewer.basemaps import MapOptions
 from viewer.streaming import PartialFeed, PartialResult
 
@@ -149,8 +151,6 @@ class ParseJob(QThread):
         return ParseResult(tuple(docs), page, options, " · ".join(notes))
 
     def _run_child(self) -> ParseResult | None:
-        # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
-        # __main__, and fork is unsafe in a process running Qt.
         child = _take_child()
         assert child.stdin is not None and child.stdout is not None
         reader = _FrameReader(child.stdout)
@@ -177,6 +177,8 @@ class ParseJob(QThread):
                     feed.total = payload[1]
                 elif kind == "status":
                     self.statusChanged.emit(payload[0])
+                elif kind == "phase":
+                    startup.mark(payload[0], at=payload[1])
                 elif kind == "article":
                     article, mentions = payload[0], []
                 elif kind == "mentions":
@@ -191,6 +193,7 @@ class ParseJob(QThread):
                     options = self.options()
                     _write_frame(child.stdin, options)
                 elif kind == "page":
+                    startup.mark("window: page received")
                     return ParseResult(tuple(docs), payload[0], options, notice)
                 elif kind == "error":
                     raise GazetteError(payload[0])
@@ -240,16 +243,7 @@ _spare_lock = threading.Lock()
 
 
 def _spawn_child() -> subprocess.Popen:
-    repo = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
-    return subprocess.Popen(
-        [sys.executable, "-c", "from viewer.worker import child_main; child_main()"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=repo,  # harmless: every path the child gets is absolute
-        env=env,
-    )
+    return startup.take_early_parse_process() or startup.spawn_parse_process()
 
 
 def prestart_child() -> None:
@@ -323,6 +317,10 @@ def child_main() -> None:
     def send(*message: object) -> None:
         _write_frame(out, message)
 
+    def phase(name: str) -> None:
+        if startup.enabled():
+            send("phase", name, time.time())
+
     def report_index_build(fraction: float, message: str) -> None:
         # The few frames of a first-run build wait in the pipe until a job reads them.
         send("status", f"{message} ({fraction:.0%})")
@@ -332,14 +330,16 @@ def child_main() -> None:
     try:  # warm up while the parent waits for a file: imports and the offline gazetteer
         import viewer.mapbuilder  # noqa: F401
 
+        phase("child: imports done")
         shared_geoparser(online=False, progress=report_index_build)
+        phase("child: index loaded")
     except Exception:  # reported properly when the request is served
         pass
     request = _read_frame(sys.stdin.buffer)
     if not isinstance(request, ParseRequest):
         return  # the parent exited or no longer needs us
     try:
-        _serve(request, send)
+        _serve(request, send, phase)
     except GazetteError as err:
         send("error", str(err))
     except Exception as err:  # reported to the parent, which shows a plain message
@@ -348,7 +348,7 @@ def child_main() -> None:
         send("bug", type(err).__name__, traceback.format_exc())
 
 
-def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
+def _serve(request: ParseRequest, send: Callable[..., None], phase: Callable[[str], None]) -> None:
     from places.geoparse import shared_geoparser
     from viewer.mapbuilder import map_page
 
@@ -362,8 +362,11 @@ def _serve(request: ParseRequest, send: Callable[..., None]) -> None:
         for start in range(0, len(doc.mentions), CHUNK):
             send("mentions", doc.mentions[start : start + CHUNK])
         send("end-article")
+    phase("child: geoparse done")
     send("parsed", " · ".join(n for n in (geoparser.notice, *notes) if n))
     options = _read_frame(sys.stdin.buffer)  # the window's map options as of now
     if not isinstance(options, MapOptions):
         return
-    send("page", map_page(docs, basemap=options.basemap, connections=options.connections))
+    page = map_page(docs, basemap=options.basemap, connections=options.connections)
+    phase("child: page built")
+    send("page", page)

@@ -10,6 +10,12 @@
   var pending = [];
   var readySent = false;
 
+  // Start-up phase marks for viewer/startup.py (wall clock, read from the console by the window).
+  function phase(name) {
+    if (window.console && console.debug) console.debug("gazette-phase " + name + " " + Date.now() / 1000);
+  }
+  phase("page: document created");
+
   function deliver(obj) {
     bridge.receive(JSON.stringify(obj));
   }
@@ -17,6 +23,7 @@
   function maybeReady() {
     if (bridge && mapReady && !readySent) {
       readySent = true;
+      phase("page: ready sent");
       var queued = pending;
       pending = [];
       deliver({ type: "ready" });
@@ -25,6 +32,7 @@
   }
 
   window.gazetteBridge = {
+    phase: phase,
     send: function (obj) {
       if (bridge && readySent) {
         deliver(obj);
@@ -34,9 +42,28 @@
     },
   };
 
+  // "ready" means painted: wait for the frame after the one the map was built in. A hidden
+  // page paints nothing and runs no frames; a safety timer covers a frame that never comes.
+  function afterPaint(callback) {
+    var done = false;
+    function once() {
+      if (!done) { done = true; callback(); }
+    }
+    if (document.visibilityState === "hidden") {
+      window.setTimeout(once, 0);
+      return;
+    }
+    window.requestAnimationFrame(function () { window.requestAnimationFrame(once); });
+    window.setTimeout(once, 1000);
+  }
+
   function onMapReady() {
-    mapReady = true;
-    maybeReady();
+    phase("page: map built");
+    afterPaint(function () {
+      phase("page: painted");
+      mapReady = true;
+      maybeReady();
+    });
   }
   if (window.gazette && window.gazette.ready) {
     onMapReady();
@@ -49,6 +76,7 @@
       return false;
     }
     new QWebChannel(qt.webChannelTransport, function (channel) {
+      phase("page: channel up");
       bridge = channel.objects.bridge;
       maybeReady();
     });

