@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "DETAIL_TOPOJSON",
+    "EXPORT_DETAIL_CELLS",
     "EXPORT_TOWN_LIMIT",
     "TOWNS_PATH",
     "WATER_OBJECTS",
@@ -27,10 +28,12 @@ __all__ = [
 ]
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from math import floor
 
 from viewer import webassets
 from viewer.errors import AssetError
@@ -43,6 +46,7 @@ WATER_OBJECTS = ("rivers", "lakes", "subunits")
 TOWNS_PATH = "basemap/towns.json"  # the window serves it at gazette://app/basemap/towns.json
 TOWN_MIN_POPULATION = 15_000
 EXPORT_TOWN_LIMIT = 1500
+EXPORT_DETAIL_CELLS = 12  # the busiest cells a standalone export carries 10 m detail for
 LAT_PAD = 6.0
 LON_PAD = 9.0
 AREA_KINDS = frozenset({"country", "continent"})  # their point says little about where to zoom
@@ -73,17 +77,24 @@ class Town:
 
 
 def boxes_around(points: Iterable[tuple[float, float, str]]) -> tuple[Box, ...]:
-    """Boxes around the (lat, lon, kind) points a class would zoom in on (countries' points skipped)."""
+    """Boxes around the (lat, lon, kind) points a class would zoom in on (countries' points skipped).
+
+    Points are counted in cells of LAT_PAD x LON_PAD degrees; the EXPORT_DETAIL_CELLS busiest cells,
+    each widened by one cell on every side, are the boxes. A few dozen boxes however many places
+    there are: the subsets below stay linear and a world-wide corpus's export stays small.
+    """
     points = list(points)
     chosen = [p for p in points if p[2] not in AREA_KINDS] or points
+    cells = Counter((floor((lat + 90) / LAT_PAD), floor(((lon + 180) % 360) / LON_PAD)) for lat, lon, _kind in chosen)
     boxes = []
-    for lat, lon, _kind in chosen:
-        lon = (lon + 180) % 360 - 180
-        boxes.append(Box(max(-90.0, lat - LAT_PAD), max(-180.0, lon - LON_PAD), min(90.0, lat + LAT_PAD), min(180.0, lon + LON_PAD)))
-        if lon - LON_PAD < -180:
-            boxes.append(Box(max(-90.0, lat - LAT_PAD), lon - LON_PAD + 360, min(90.0, lat + LAT_PAD), 180.0))
-        if lon + LON_PAD > 180:
-            boxes.append(Box(max(-90.0, lat - LAT_PAD), -180.0, min(90.0, lat + LAT_PAD), lon + LON_PAD - 360))
+    for row, col in sorted(cells, key=lambda cell: (-cells[cell], cell))[:EXPORT_DETAIL_CELLS]:
+        south, north = max(-90.0, -90 + (row - 1) * LAT_PAD), min(90.0, -90 + (row + 2) * LAT_PAD)
+        west, east = -180 + (col - 1) * LON_PAD, -180 + (col + 2) * LON_PAD
+        boxes.append(Box(south, max(-180.0, west), north, min(180.0, east)))
+        if west < -180:
+            boxes.append(Box(south, west + 360, north, 180.0))
+        if east > 180:
+            boxes.append(Box(south, -180.0, north, east - 360))
     return tuple(boxes)
 
 

@@ -17,6 +17,13 @@ def test_boxes_skip_country_points_unless_there_is_nothing_else():
     assert boxes_around([]) == ()
 
 
+def test_boxes_are_the_busiest_cells_however_many_places():
+    spread = [(lat, lon, "city") for lat in range(-60, 70, 2) for lon in range(-170, 170, 3)]
+    boxes = boxes_around([*spread, *[VLADIVOSTOK] * 5])
+    assert len(boxes) <= basemapdata.EXPORT_DETAIL_CELLS + 2
+    assert any(b.holds(43.1, 131.9) for b in boxes)  # the busiest cell is always kept
+
+
 def test_a_box_across_180_degrees_is_split_in_two():
     boxes = boxes_around([(-17.7, 178.0, "city")])  # Fiji
     assert len(boxes) == 2
@@ -33,8 +40,8 @@ def test_towns_are_big_ones_biggest_first():
 
 def test_towns_json_keeps_only_the_boxes_and_the_limit():
     boxes = boxes_around([VLADIVOSTOK])
-    rows = json.loads(towns_json(boxes, limit=40))
-    assert 3 <= len(rows) <= 40 and "Vladivostok" in [r[0] for r in rows]
+    rows = json.loads(towns_json(boxes, limit=100))
+    assert 3 <= len(rows) <= 100 and "Vladivostok" in [r[0] for r in rows]
     assert all(boxes[0].holds(lat, lon) for _name, lat, lon, _pop in rows)
     assert len(json.loads(towns_json())) == len(towns())
 
