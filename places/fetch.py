@@ -15,9 +15,7 @@ __all__ = ["FETCH_MAX_BYTES", "FETCH_TIMEOUT_S", "Fetched", "article_from_page",
 import dataclasses
 import hashlib
 import http.client
-import socket
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from places.articles import load_article
 from places.errors import ArticleError
+from places.httpwatch import BodyTooLarge, read_capped, watched
 from places.model import Article
 
 FETCH_TIMEOUT_S = 5.0
@@ -77,55 +76,23 @@ def _get(url: str, *, deadline: float, max_bytes: int) -> tuple[int, str | None,
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     conn_type = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
     conn = conn_type(parts.hostname or "", parts.port, timeout=remaining)
-    expired = threading.Event()
-    opened: list[socket.socket] = []
-
-    def connect(*args, **kwargs) -> socket.socket:
-        sock = socket.create_connection(*args, **kwargs)
-        opened.append(sock)
-        if expired.is_set():
-            sock.close()
-            raise TimeoutError
-        return sock
-
-    def cut() -> None:
-        expired.set()
-        for sock in opened:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read at once
-            except OSError:
-                pass
-
-    conn._create_connection = connect  # type: ignore[attr-defined]
-    watchdog = threading.Timer(remaining, cut)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"})
-        response = conn.getresponse()
-        if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
-            return response.status, response.getheader("Location"), Fetched(url, b"", "")
-        length = response.getheader("Content-Length")
-        if length and length.strip().isdigit() and int(length) > max_bytes:
-            raise ArticleError(f"Cannot open {url[:200]}: the page is larger than the {max_bytes:,}-byte limit.")
-        body = bytearray()
-        while chunk := response.read(min(65536, max_bytes + 1 - len(body))):
-            body += chunk
-            if len(body) > max_bytes:
-                raise ArticleError(f"Cannot open {url[:200]}: the page is larger than the {max_bytes:,}-byte limit.")
-        if expired.is_set():
-            raise TimeoutError
-        content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-        return response.status, None, Fetched(url, bytes(body), content_type)
-    except ArticleError:
-        raise
-    except (OSError, http.client.HTTPException, ValueError) as err:
-        if expired.is_set() or isinstance(err, TimeoutError):
-            raise ArticleError(f"Cannot open {url[:200]}: the server did not answer in time.") from err
-        raise ArticleError(f"Cannot open {url[:200]}: {err or type(err).__name__}.") from err
-    finally:
-        watchdog.cancel()
-        conn.close()
+    with watched(conn, remaining) as expired:
+        try:
+            conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.8"})
+            response = conn.getresponse()
+            if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
+                return response.status, response.getheader("Location"), Fetched(url, b"", "")
+            body = read_capped(response, max_bytes)
+            if expired.is_set():
+                raise TimeoutError
+            content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+            return response.status, None, Fetched(url, body, content_type)
+        except BodyTooLarge as err:
+            raise ArticleError(f"Cannot open {url[:200]}: the page is larger than the {max_bytes:,}-byte limit.") from err
+        except (OSError, http.client.HTTPException, ValueError) as err:
+            if expired.is_set() or isinstance(err, TimeoutError):
+                raise ArticleError(f"Cannot open {url[:200]}: the server did not answer in time.") from err
+            raise ArticleError(f"Cannot open {url[:200]}: {err or type(err).__name__}.") from err
 
 
 def article_from_page(fetched: Fetched) -> Article:

@@ -7,7 +7,7 @@ capitalised names that look like places from their context but are unknown to th
 
 from __future__ import annotations
 
-__all__ = ["GeoparseOptions", "Geoparser", "shared_geoparser"]
+__all__ = ["GeoparseOptions", "Geoparser", "place_from_location", "shared_geoparser"]
 
 import threading
 from collections.abc import Callable
@@ -119,12 +119,13 @@ class Geoparser:
         except (GazetteError, Exception):  # noqa: BLE001 - any geocoder failure only skips this name
             loc = None
         if loc is not None:
-            place = _place_from_location(query, loc)
+            place = place_from_location(query, loc)
         self._fallback_cache[query] = place
         return place
 
 
-def _place_from_location(query: str, loc: Any) -> Place | None:
+def place_from_location(query: str, loc: Any) -> Place | None:
+    """A geocoder's geopy Location as a Place (None when it carries no usable point); the one conversion."""
     try:
         lat, lon = float(loc.latitude), float(loc.longitude)
     except (TypeError, ValueError, AttributeError):

@@ -51,6 +51,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from places.errors import GeocodingError
+from places.httpwatch import BodyTooLarge, read_capped, watched
 from places.storage import user_cache_dir
 
 log = logging.getLogger(__name__)
@@ -160,57 +161,27 @@ class _BoundedAdapter(BaseSyncAdapter):
                 parts.hostname or "", parts.port, timeout=remaining, context=context)
         else:
             conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=remaining)
-        expired = threading.Event()
-        opened: list[socket.socket] = []
-
-        def connect(*args: Any, **kwargs: Any) -> socket.socket:
-            sock = socket.create_connection(*args, **kwargs)
-            opened.append(sock)  # the raw socket, also under TLS: the response outlives conn.sock
-            if expired.is_set():
-                sock.close()
-                raise GeocoderTimedOut("Service timed out")
-            return sock
-
-        conn._create_connection = connect  # type: ignore[attr-defined]
-
-        def cut() -> None:
-            expired.set()
-            for sock in opened:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read at once
-                except OSError:
-                    pass
-
-        watchdog = threading.Timer(remaining, cut)
-        watchdog.daemon = True
-        watchdog.start()
-        try:
-            conn.request("GET", target, headers=headers)
-            response = conn.getresponse()
-            length = response.getheader("Content-Length")
-            if length and length.strip().isdigit() and int(length) > self._max_bytes:
-                raise _AnswerTooLarge(f"the answer would be {int(length):,} bytes")
-            body = bytearray()
-            while chunk := response.read(min(65536, self._max_bytes + 1 - len(body))):
-                body += chunk
-                if len(body) > self._max_bytes:
-                    raise _AnswerTooLarge(f"the answer is over {self._max_bytes:,} bytes")
-            if expired.is_set():
-                raise GeocoderTimedOut("Service timed out")  # the watchdog cut the answer short
-            text = _decode(bytes(body), response.headers.get_content_charset())
-            if response.status >= 400:
-                raise AdapterHTTPError(f"Non-successful status code {response.status}", status_code=response.status,
-                                       headers={k.lower(): v for k, v in response.getheaders()}, text=text)
-            return text
-        except (GeopyError, AdapterHTTPError):
-            raise
-        except (OSError, http.client.HTTPException, LookupError) as err:
-            if expired.is_set() or isinstance(err, socket.timeout):
-                raise GeocoderTimedOut("Service timed out") from err
-            raise GeocoderUnavailable(f"Service not available ({err or type(err).__name__})") from err
-        finally:
-            watchdog.cancel()
-            conn.close()
+        with watched(conn, remaining) as expired:
+            try:
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                body = read_capped(response, self._max_bytes)
+                if expired.is_set():
+                    raise GeocoderTimedOut("Service timed out")  # the watchdog cut the answer short
+                text = _decode(body, response.headers.get_content_charset())
+                if response.status >= 400:
+                    raise AdapterHTTPError(f"Non-successful status code {response.status}", status_code=response.status,
+                                           headers={k.lower(): v for k, v in response.getheaders()}, text=text)
+                return text
+            except BodyTooLarge as err:
+                size = f"would be {err.declared:,} bytes" if err.declared is not None else f"is over {err.max_bytes:,} bytes"
+                raise _AnswerTooLarge(f"the answer {size}") from err
+            except (GeopyError, AdapterHTTPError):
+                raise
+            except (OSError, http.client.HTTPException, LookupError) as err:
+                if expired.is_set() or isinstance(err, socket.timeout):
+                    raise GeocoderTimedOut("Service timed out") from err
+                raise GeocoderUnavailable(f"Service not available ({err or type(err).__name__})") from err
 
 
 def normalise_query(query: str) -> str:

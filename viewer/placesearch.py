@@ -61,7 +61,7 @@ def _gazetteer_lookup(name: str) -> list[Place]:
 
 def online_readings(name: str) -> list[tuple[Place, str]]:
     """The online geocoder's readings of ``name`` ($GAZETTE_NOMINATIM, else the public Nominatim)."""
-    from places.geoparse import _place_from_location  # the one conversion of a geocoder answer
+    from places.geoparse import place_from_location
     from places.online import nominatim_from_env, online_geocoder
 
     where = nominatim_from_env()
@@ -73,7 +73,7 @@ def online_readings(name: str) -> list[tuple[Place, str]]:
     found = geocoder.geocode(name, exactly_one=False, limit=MAX_ONLINE_RESULTS) or []
     out = []
     for location in found if isinstance(found, list) else [found]:
-        place = _place_from_location(name, location)
+        place = place_from_location(name, location)
         if place is not None:
             out.append((place, str(getattr(location, "address", "") or place.name)))
     return out
