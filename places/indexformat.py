@@ -25,7 +25,9 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress, repeat
 from importlib import metadata
+from operator import contains, not_, or_
 from pathlib import Path
 from typing import NamedTuple
 
@@ -129,7 +131,8 @@ _GAPS = bytes(c if c == 10 or chr(c).isalnum() and c < 128 else 32 for c in rang
 def name_keys(names: list[str]) -> list[str]:
     """``[name_key(name) for name in names]``, the plain ones (ASCII, no dot: most names) in one pass over one text."""
     text = "\n".join(names)
-    if text.count("\n") != len(names) - 1:  # a name with a line break
+    breaks = text.count("\n") != len(names) - 1  # a name with a line break
+    if breaks:
         text = "\n".join([name.replace("\n", " ") for name in names])
     # One name a line; every byte but letters and digits a space (the others' lines are redone below),
     # then runs of spaces one and none at a line's ends: a plain name's line is then its key.
@@ -137,7 +140,11 @@ def name_keys(names: list[str]) -> list[str]:
     while b"  " in keys:
         keys = keys.replace(b"  ", b" ")
     out = keys.replace(b" \n", b"\n").replace(b"\n ", b"\n").strip(b" ").decode("ascii").split("\n")
-    for i in [i for i, name in enumerate(names) if "." in name or "\n" in name or not name.isascii()]:
+    # The lines to redo: a dot (maybe an abbreviation), another script or accents.
+    odd = map(or_, map(not_, map(str.isascii, names)), map(contains, names, repeat(".")))
+    if breaks:  # and those names' lines
+        odd = map(or_, odd, map(contains, names, repeat("\n")))
+    for i in compress(range(len(names)), list(odd)):
         out[i] = name_key(names[i])
     return out if names else []
 
