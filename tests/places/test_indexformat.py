@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from places import indexformat
 from places.indexformat import (
-    FORMAT_VERSION, INDEX_FILE_NAME, KINDS, TOKEN_RE, Row, data_version, fold, name_key, token_key,
+    FORMAT_VERSION, INDEX_FILE_NAME, KINDS, TOKEN_RE, Row, data_version, fold, name_key, name_keys, token_key,
 )
 from places.model import Kind
 
@@ -59,11 +61,31 @@ def _reference_key(name: str) -> str:
     return " ".join(fold_ref(m.group(0)).replace(".", "") for m in TOKEN_RE.finditer(name))
 
 
-@pytest.mark.parametrize("name", [
+TRICKY_NAMES = [
     "Paris", "  New   York ", "U.S.", "St. John's", "Saint-Étienne", "Zürich", "Ærøskøbing", "Łódź", "Đà Nẵng",
     "São Tomé", "O’Hare", "ﬁnland", "İstanbul", "Köln-Bonn", "Ho Chi Minh City", "D.C.", "A.B.C.D.", "x.y", "",
     "Москва", "北京", "Qaraghandy (Karaganda)", "e\u0301cole", "½ Moon Bay",
-])
+]
+
+
+@pytest.mark.parametrize("name", TRICKY_NAMES)
 def test_name_key_equals_its_token_by_token_definition(name):
     assert name_key(name) == _reference_key(name)
     assert fold(name) == fold(name.replace("’", "'"))
+
+
+@pytest.mark.parametrize("names", [
+    TRICKY_NAMES,
+    ["Line\n", "\nbreak", "a\nb", "Paris"],  # line breaks inside names
+    ["  ", "", " - ", "_a_b_", "x\x0by", "tab\there", "ΟΔΟΣ Α", "Σ.Α.", "ﷺ x"],
+    ["only plain", "names here"], [""], [],
+])
+def test_name_keys_of_many_names_equal_each_ones(names):
+    assert name_keys(names) == [name_key(n) for n in names]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aZ09 .-'’\n_éÉßΣσİ\u0301ﬁ½北"), max_size=10) | st.text(max_size=10),
+                max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_name_keys_equal_name_key_for_any_names(names):
+    assert name_keys(names) == [name_key(n) for n in names]
