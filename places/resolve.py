@@ -167,13 +167,16 @@ def _first_evidence(c: Candidate, scored: list, total: float, support: float, ct
                     seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
     """The evidence and confidence of a name's first mention, read as ``scored[0]``."""
     margin, readings = _spread(c, scored, total, gazetteer)
-    return _calibrated(_evidence(c, scored[0][1], margin, support, ctx, gazetteer, repeat=False, readings=readings),
+    return _calibrated(_evidence(c, scored, margin, support, ctx, gazetteer, repeat=False, readings=readings),
                        seen)
 
 
-def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
+def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
               repeat: bool, readings: int) -> Evidence:
+    best = scored[0][1]
     row = gazetteer.row(best)
+    capital = _is_capital(row, c, gazetteer)
+    rival_share, rival_support = _rivals(c, scored, ctx, gazetteer) if capital else (0.0, 0.0)
     return Evidence(
         margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
         hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
@@ -181,8 +184,44 @@ def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Cont
         multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
         country_named=_supports(ctx.named_countries.get(row.country), c.key),
         country_share=ctx.share(ctx.countries.get(row.country, set()), c.key) if row.country else 0.0,
-        seat_of_power=row.id in SEATS_OF_POWER,
+        seat_of_power=row.id in SEATS_OF_POWER, capital=capital, countries=len(ctx.countries),
+        rival_share=rival_share, rival_support=rival_support,
     )
+
+
+def _capital_prior(row: Row) -> bool:
+    """The index gives a national capital the prior 3 × population + 2,000,000 (_gazetteer_build._add_towns)."""
+    return row.kind is _CITY and row.prior == 3 * row.population + 2e6
+
+
+def _is_capital(row: Row, c: Candidate, gazetteer: Gazetteer) -> bool:
+    """Is the reading its country's capital? The index lifts every town of the country bearing the
+    capital's name (the hamlets called Washington too), so among the name's readings only the most
+    populous one of the country counts."""
+    if not _capital_prior(row):
+        return False
+    for x in c.indices[:MAX_READINGS]:
+        other = gazetteer.row(x)
+        if other.country == row.country and other.population > row.population and _capital_prior(other):
+            return False
+    return True
+
+
+def _rivals(c: Candidate, scored: list, ctx: _Context, gazetteer: Gazetteer) -> tuple[float, float]:
+    """What the text says for the readings farther than NEAR_KM from the chosen one (a capital's
+    namesakes): the largest share of the text's other names in a rival's country (another
+    country than the chosen reading's), and the largest local support of a rival (its state named,
+    "Town, State", other places near it)."""
+    row = gazetteer.row(scored[0][1])
+    share, support = 0.0, 0.0
+    for (_, local), x in scored[1:]:
+        other = gazetteer.row(x)
+        if haversine_km(row.lat, row.lon, other.lat, other.lon) <= NEAR_KM:
+            continue
+        support = max(support, local)
+        if other.country and other.country != row.country and other.country in ctx.countries:
+            share = max(share, ctx.share(ctx.countries[other.country], c.key))
+    return share, support
 
 
 def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
