@@ -97,6 +97,7 @@ class _Context:
         self.keys: set[str] = set()
         self.named_countries: dict[str, set[str]] = defaultdict(set)  # the country or one of its states is named
         self.links: dict[int, set[str]] = {}  # reading -> other names with a reading that contains or adjoins it
+        self.readings: dict[str, int] = {}  # name -> its reading in the pass before (the final pass's context)
 
     def share(self, sources: set[str], key: str) -> float:
         """Fraction of the document's other place names that are among ``sources``."""
@@ -209,9 +210,9 @@ def _is_capital(row: Row, c: Candidate, gazetteer: Gazetteer) -> bool:
 
 def _rivals(c: Candidate, scored: list, ctx: _Context, gazetteer: Gazetteer) -> tuple[float, float]:
     """What the text says for the readings farther than NEAR_KM from the chosen one (a capital's
-    namesakes): the largest share of the text's other names in a rival's country (another
-    country than the chosen reading's), and the largest local support of a rival (its state named,
-    "Town, State", other places near it)."""
+    namesakes): the largest share of the text's other names read as towns in a rival's country
+    (another country than the chosen reading's), and the largest local support of a rival (its
+    state named, "Town, State", other places near it)."""
     row = gazetteer.row(scored[0][1])
     share, support = 0.0, 0.0
     for (_, local), x in scored[1:]:
@@ -220,8 +221,23 @@ def _rivals(c: Candidate, scored: list, ctx: _Context, gazetteer: Gazetteer) -> 
             continue
         support = max(support, local)
         if other.country and other.country != row.country and other.country in ctx.countries:
-            share = max(share, ctx.share(ctx.countries[other.country], c.key))
+            share = max(share, ctx.share(_towns(ctx.countries[other.country], ctx, gazetteer), c.key))
     return share, support
+
+
+def _towns(keys: set[str], ctx: _Context, gazetteer: Gazetteer) -> set[str]:
+    """Those of the names that were read as towns (no country, state or capital): a text naming
+    Washington or the United States says nothing for Moscow, Idaho; one naming Boise does."""
+    out = set()
+    for key in keys:
+        x = ctx.readings.get(key)
+        if x is None:
+            out.add(key)
+            continue
+        row = gazetteer.row(x)
+        if row.kind not in _NAMED and not _capital_prior(row):
+            out.add(key)
+    return out
 
 
 def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
@@ -283,6 +299,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
     if not final:
         ctx2 = _Context()
         ctx2.links = ctx.links
+        ctx2.readings = {r.candidate.key: r.row for r in out}
         for r in out:
             ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
             if r.candidate.region_hint is not None:
