@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/calibration.py          # report on the held-out documents
     .venv/bin/python bench/calibration.py --fit    # refit places/data/confidence.json, then report
+    .venv/bin/python bench/calibration.py --explain FILE   # each feature's part in each name's confidence
 
 A mention counts as right when it overlaps a gold span (matched one to one in text order, as the
 shared scorer does) and lies within 161 km of it, so the confidence estimates what F1_161 counts.
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from places.confidence import FEATURES, WEIGHTS_PATH, feature_vector  # noqa: E402
+from places.confidence import FEATURES, WEIGHTS_PATH, feature_vector, load_weights  # noqa: E402
 from places.gazetteer import Gazetteer, haversine_km  # noqa: E402
 from places.recognize import RecognizeOptions, recognize  # noqa: E402
 from places.resolve import resolve  # noqa: E402
@@ -130,10 +131,28 @@ def _threshold(conf: list[float], ys: list[int]) -> float:
     return best
 
 
+def _explain(path: Path, gaz: Gazetteer) -> None:
+    """Each name's first mention in a text: its reading, confidence and every feature's part of the log-odds."""
+    weights = load_weights()
+    seen: set[str] = set()
+    for r in resolve(recognize(path.read_text(encoding="utf-8"), gaz), gaz):
+        if r.candidate.key in seen or r.evidence is None:
+            continue
+        seen.add(r.candidate.key)
+        row = gaz.row(r.row)
+        parts = [(name, w * x) for name, w, x in zip(FEATURES, weights, feature_vector(r.evidence)) if w * x]
+        print(f"{r.candidate.text!r} -> {row.name} ({row.kind}, {row.id}): {r.confidence:.3f}")
+        print("   " + "  ".join(f"{name} {v:+.2f}" for name, v in parts) + f"  = {sum(v for _, v in parts):+.2f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fit", action="store_true", help="refit the weights on the non-held-out documents")
+    ap.add_argument("--explain", type=Path, metavar="FILE", help="print each feature's part in the confidences of a text")
     args = ap.parse_args()
+    if args.explain:
+        _explain(args.explain, Gazetteer.load())
+        return 0
     heldout = {ln.strip() for ln in HELDOUT.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")}
     gaz = Gazetteer.load()
     examples = _examples(gaz)
@@ -146,8 +165,6 @@ def main() -> int:
                    "weights": dict(zip(FEATURES, (round(w, 4) for w in weights)))}
         atomic_write_text(WEIGHTS_PATH, json.dumps(payload, indent=1) + "\n")
         print(f"wrote {WEIGHTS_PATH}")
-        from places.confidence import load_weights
-
         load_weights.cache_clear()
         examples = _examples(gaz)
         fit = [e for e in examples if e[0] not in heldout]

@@ -9,7 +9,8 @@ score and AUROC on those held-out documents.
 
 from __future__ import annotations
 
-__all__ = ["FEATURES", "SEATS_OF_POWER", "Evidence", "calibrated", "feature_vector", "load_weights"]
+__all__ = ["FEATURES", "RIVAL_SHARE", "RIVAL_SUPPORT", "SEATS_OF_POWER", "Evidence", "calibrated", "feature_vector",
+           "load_weights", "world_news"]
 
 import json
 import math
@@ -23,7 +24,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "confidence.json"
 FEATURES = (
     "bias", "margin", "country", "region", "county", "city", "capital", "physical", "facility", "log_prior",
     "weak", "common", "hint", "repeat", "support", "link", "readings", "alias", "multiword", "abbreviation",
-    "country_named", "country_share", "capital_named", "seat_of_power",
+    "country_named", "country_share", "capital_named", "seat_of_power", "world_country", "world_capital",
 )
 # Buildings whose names stand for a government ("the Kremlin said"): corpora that annotate
 # places mostly leave them out, so their readings are right less often than other facilities'.
@@ -52,18 +53,51 @@ class Evidence:
     country_named: bool = False  # the reading's country (or one of its states) is named by another name
     country_share: float = 0.0  # share of the text's other names read in the same country
     seat_of_power: bool = False  # see SEATS_OF_POWER
+    capital: bool = False  # the reading is its country's capital
+    countries: int = 0  # how many countries the document's names lie in
+    # For a capital (0 for other readings): what the text says for the name's readings farther than
+    # 161 km off: the largest share of the text's other names lying in such a rival's country (when
+    # that is another country), and the largest local support of such a rival.
+    rival_share: float = 0.0
+    rival_support: float = 0.0
+
+
+# A country or capital named plainly in world news is near certain: the name is not glued to
+# another capitalised word, not a common word, not an alternate name; the text names places in
+# another country too; and, for a capital, the text says nothing for the name's far readings (no
+# rival's state or neighbours named, at most a few of its nearby towns; no rival country whose
+# towns make RIVAL_SHARE of the text's other names: Paris in a story about Texas towns). On the fit
+# corpora such countries are right 95% of the time and such capitals 98%, where the rest of the
+# model gave them 0.87-0.90: the margin and the namesakes count punish a capital whose name hamlets
+# elsewhere bear (Washington, Moscow), and the country share rewards a country only when the text
+# also names its towns (Russia, not Ukraine). The margin, the namesakes count and (for a capital,
+# which stands for its country whatever its size) the prior are left out for such readings: the
+# text does not speak for the rivals they count.
+RIVAL_SHARE = 0.2
+RIVAL_SUPPORT = 0.5
+
+
+def world_news(e: Evidence) -> bool:
+    """Is this a country, or an uncontested capital, named plainly in world news?"""
+    if e.weak or e.common or e.alias or e.countries < 2:
+        return False
+    return e.kind == "country" or (e.capital and e.rival_share < RIVAL_SHARE and e.rival_support < RIVAL_SUPPORT)
 
 
 def feature_vector(e: Evidence) -> tuple[float, ...]:
     m = min(max(e.margin, 1e-3), 1 - 1e-3)
+    world = world_news(e)
+    contested = 0.0 if world else 1.0
+    sized = 0.0 if world and e.capital else 1.0
     return (
-        1.0, math.log(m / (1 - m)), float(e.kind == "country"), float(e.kind == "region"),
+        1.0, contested * math.log(m / (1 - m)), float(e.kind == "country"), float(e.kind == "region"),
         float(e.kind == "county"), float(e.kind == "city"), float(e.kind == "city" and e.prior >= 2e6),
         float(e.kind in ("water", "landform", "area", "continent")), float(e.kind == "facility"),
-        math.log10(e.prior + 10.0) / 8.0, float(e.weak), float(e.common), float(e.hint), float(e.repeat),
-        min(e.support, 10.0) / 10.0, float(e.link), math.log1p(e.readings) / 4.0, float(e.alias),
+        sized * math.log10(e.prior + 10.0) / 8.0, float(e.weak), float(e.common), float(e.hint), float(e.repeat),
+        min(e.support, 10.0) / 10.0, float(e.link), contested * math.log1p(e.readings) / 4.0, float(e.alias),
         float(e.multiword), float(e.abbreviation), float(e.country_named), e.country_share,
         float(e.kind == "city" and e.prior >= 2e6 and e.country_named), float(e.seat_of_power),
+        float(world and e.kind == "country"), float(world and e.capital),
     )
 
 

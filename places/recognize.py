@@ -600,6 +600,8 @@ def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazettee
         return True  # "Snake Island", "Marmara Sea": a feature named like a town, not the town
     if options.demonyms is False and one and _is_demonym(toks, t.text, gazetteer):
         return True
+    if one and t.caps and (t.sep.endswith("$") or nxt is not None and nxt.sep.startswith("$")):
+        return True  # "US$5", "$US 15": a currency, not the country
     if one and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
         return True  # an IATA code ("JFK") names its airport only where the text talks of flying
     if org and _after_feature_head(toks, i):

@@ -97,6 +97,7 @@ class _Context:
         self.keys: set[str] = set()
         self.named_countries: dict[str, set[str]] = defaultdict(set)  # the country or one of its states is named
         self.links: dict[int, set[str]] = {}  # reading -> other names with a reading that contains or adjoins it
+        self.readings: dict[str, int] = {}  # name -> its reading in the pass before (the final pass's context)
 
     def share(self, sources: set[str], key: str) -> float:
         """Fraction of the document's other place names that are among ``sources``."""
@@ -167,13 +168,16 @@ def _first_evidence(c: Candidate, scored: list, total: float, support: float, ct
                     seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
     """The evidence and confidence of a name's first mention, read as ``scored[0]``."""
     margin, readings = _spread(c, scored, total, gazetteer)
-    return _calibrated(_evidence(c, scored[0][1], margin, support, ctx, gazetteer, repeat=False, readings=readings),
+    return _calibrated(_evidence(c, scored, margin, support, ctx, gazetteer, repeat=False, readings=readings),
                        seen)
 
 
-def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
+def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
               repeat: bool, readings: int) -> Evidence:
+    best = scored[0][1]
     row = gazetteer.row(best)
+    capital = _is_capital(row, c, gazetteer)
+    rival_share, rival_support = _rivals(c, scored, ctx, gazetteer) if capital else (0.0, 0.0)
     return Evidence(
         margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
         hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
@@ -181,8 +185,59 @@ def _evidence(c: Candidate, best: int, margin: float, support: float, ctx: _Cont
         multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
         country_named=_supports(ctx.named_countries.get(row.country), c.key),
         country_share=ctx.share(ctx.countries.get(row.country, set()), c.key) if row.country else 0.0,
-        seat_of_power=row.id in SEATS_OF_POWER,
+        seat_of_power=row.id in SEATS_OF_POWER, capital=capital, countries=len(ctx.countries),
+        rival_share=rival_share, rival_support=rival_support,
     )
+
+
+def _capital_prior(row: Row) -> bool:
+    """The index gives a national capital the prior 3 × population + 2,000,000 (_gazetteer_build._add_towns)."""
+    return row.kind is _CITY and row.prior == 3 * row.population + 2e6
+
+
+def _is_capital(row: Row, c: Candidate, gazetteer: Gazetteer) -> bool:
+    """Is the reading its country's capital? The index lifts every town of the country bearing the
+    capital's name (the hamlets called Washington too), so among the name's readings only the most
+    populous one of the country counts."""
+    if not _capital_prior(row):
+        return False
+    for x in c.indices[:MAX_READINGS]:
+        other = gazetteer.row(x)
+        if other.country == row.country and other.population > row.population and _capital_prior(other):
+            return False
+    return True
+
+
+def _rivals(c: Candidate, scored: list, ctx: _Context, gazetteer: Gazetteer) -> tuple[float, float]:
+    """What the text says for the readings farther than NEAR_KM from the chosen one (a capital's
+    namesakes): the largest share of the text's other names read as towns in a rival's country
+    (another country than the chosen reading's), and the largest local support of a rival (its
+    state named, "Town, State", other places near it)."""
+    row = gazetteer.row(scored[0][1])
+    share, support = 0.0, 0.0
+    for (_, local), x in scored[1:]:
+        other = gazetteer.row(x)
+        if haversine_km(row.lat, row.lon, other.lat, other.lon) <= NEAR_KM:
+            continue
+        support = max(support, local)
+        if other.country and other.country != row.country and other.country in ctx.countries:
+            share = max(share, ctx.share(_towns(ctx.countries[other.country], ctx, gazetteer), c.key))
+    return share, support
+
+
+def _towns(keys: set[str], ctx: _Context, gazetteer: Gazetteer) -> set[str]:
+    """Those of the names that were read as towns (no country, state or capital): a text naming
+    Washington or the United States says nothing for Moscow, Idaho; one naming Boise does."""
+    out = set()
+    for key in keys:
+        x = ctx.readings.get(key)
+        if x is None:
+            out.add(key)
+            continue
+        row = gazetteer.row(x)
+        if row.kind not in _NAMED and not _capital_prior(row):
+            out.add(key)
+    return out
 
 
 def _links(known: list[Candidate], gazetteer: Gazetteer, options: ResolveOptions) -> dict[int, set[str]]:
@@ -244,6 +299,7 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
     if not final:
         ctx2 = _Context()
         ctx2.links = ctx.links
+        ctx2.readings = {r.candidate.key: r.row for r in out}
         for r in out:
             ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
             if r.candidate.region_hint is not None:

@@ -70,3 +70,9 @@ def test_a_place_named_first_name_before_a_census_surname_is_a_person(gaz):
     # An organisation word after the place's name is no surname: the place stays.
     assert "Georgia" in spans(gaz, "Agents of the Georgia Bureau of Investigation arrived.")
     assert "Alexandria" in spans(gaz, "The Alexandria Blizzard coordinated a drive.")
+
+
+def test_a_currency_code_is_no_place(gaz):
+    # "US$460", "$US 15": money, not the country; the US on its own stays.
+    assert spans(gaz, "The fund paid US$460 million and $US 15 billion to Ghana; the US said it would pay more.") == [
+        "Ghana", "US"]
