@@ -10,7 +10,18 @@ other, and :class:`ShellSource` gives the parse job the shell to fill: the page 
 
 from __future__ import annotations
 
-__all__ = ["FrameReader", "ParseRequest", "ShellSource", "child_main", "geoparse_paths", "page_main", "read_frame", "write_frame"]
+__all__ = [
+    "FrameReader",
+    "ParseRequest",
+    "ShellSource",
+    "child_main",
+    "geoparse_paths",
+    "page_main",
+    "read_frame",
+    "request_sent",
+    "start_early",
+    "write_frame",
+]
 
 import os
 import pickle
@@ -38,6 +49,36 @@ POLL_S = 0.05
 class ParseRequest:
     paths: tuple[str, ...]  # absolute
     online: bool = False
+
+    @classmethod
+    def of(cls, paths: Sequence[str | os.PathLike[str]], *, online: bool) -> ParseRequest:
+        return cls(tuple(os.path.abspath(p) for p in paths), online)
+
+
+_sent: dict[int, ParseRequest] = {}  # by process id: the request an early parse process already has
+_sent_lock = threading.Lock()
+
+
+def start_early(paths: Sequence[str | os.PathLike[str]], *, online: bool) -> None:
+    """main.py, before Qt: the parse and page processes, and the window's first request at once, so
+    that the geoparse runs beside Qt's start-up too; the job that opens ``paths`` adopts it."""
+    startup.start_parse_process_early()
+    child = startup.early_parse_process()
+    if child is None or child.stdin is None:
+        return
+    request = ParseRequest.of(paths, online=online)
+    try:
+        write_frame(child.stdin, request)
+    except OSError:
+        return
+    with _sent_lock:
+        _sent[child.pid] = request
+
+
+def request_sent(child: subprocess.Popen) -> ParseRequest | None:
+    """The request ``child`` was given by :func:`start_early` (once; None if none)."""
+    with _sent_lock:
+        return _sent.pop(child.pid, None)
 
 
 def write_frame(stream: BinaryIO, value: object) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "PHASE_PREFIX",
     "PROFILE_ENV",
     "T0_ENV",
+    "early_parse_process",
     "enabled",
     "mark",
     "process_started",
@@ -117,6 +118,12 @@ def _stop_early_processes() -> None:
         if child is not None:
             child.kill()
             child.wait(timeout=10)
+
+
+def early_parse_process() -> subprocess.Popen | None:
+    """The early parse process, left where it is (None when none was started or it was adopted)."""
+    with _early_lock:
+        return _early
 
 
 def take_early_parse_process() -> subprocess.Popen | None:

@@ -33,7 +33,7 @@ from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
 from viewer import startup
 from viewer.basemaps import MapOptions
-from viewer.parseprocess import POLL_S, FrameReader, ParseRequest, ShellSource, child_main, geoparse_paths, write_frame
+from viewer.parseprocess import POLL_S, FrameReader, ParseRequest, ShellSource, child_main, geoparse_paths, request_sent, write_frame
 from viewer.streaming import PartialFeed, PartialResult
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,12 @@ class ParseJob(QThread):
         return ParseResult(tuple(docs), page, options, " · ".join(notes))
 
     def _run_child(self) -> ParseResult | None:
+        request = ParseRequest.of(self.paths, online=self.online)
         child = _take_child()
+        sent = request_sent(child)
+        if sent is not None and sent != request:  # main.py's guess was another open: not this child
+            _end_child(child)
+            child, sent = _spawn_child(), None
         assert child.stdin is not None and child.stdout is not None
         reader = FrameReader(child.stdout)
         docs: list[GeoparsedArticle] = []
@@ -154,7 +159,8 @@ class ParseJob(QThread):
         feed = PartialFeed(self.options, self._emit_partial)
         _shells.request(options.basemap)  # the page process renders the shell while the child parses
         try:
-            write_frame(child.stdin, ParseRequest(tuple(str(p) for p in self.paths), self.online))
+            if sent is None:
+                write_frame(child.stdin, request)
             while True:
                 if self._cancel.is_set():
                     return None
