@@ -215,16 +215,25 @@ def page_main() -> None:
     except Exception as err:  # the job renders the shell itself and reports properly
         write_frame(out, ("bug", type(err).__name__))
         return
+    from viewer.basemaps import OFFLINE
+
     startup.mark("page process: imports done")
+    made: dict[str, object] = {}
+    try:  # the default basemap's before it is asked for: the window's request comes once it is shown
+        made[OFFLINE] = ("shell", OFFLINE, app_shell(basemap=OFFLINE))
+    except GazetteError as err:
+        made[OFFLINE] = ("error", OFFLINE, str(err))
+    startup.mark("page process: shell built")
     while True:
         basemap = read_frame(sys.stdin.buffer)
         if not isinstance(basemap, str):
             return
-        try:
-            write_frame(out, ("shell", basemap, app_shell(basemap=basemap)))
-        except GazetteError as err:
-            write_frame(out, ("error", basemap, str(err)))
-        startup.mark("page process: shell built")
+        if basemap not in made:
+            try:
+                made[basemap] = ("shell", basemap, app_shell(basemap=basemap))
+            except GazetteError as err:
+                made[basemap] = ("error", basemap, str(err))
+        write_frame(out, made[basemap])
 
 
 class ShellSource:

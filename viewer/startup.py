@@ -65,7 +65,10 @@ def mark(name: str, *, at: float | None = None) -> None:
     if not enabled():
         return
     seconds = (time.time() if at is None else at) - process_started()
-    print(f"{PHASE_PREFIX}{name} {seconds:.3f}", file=sys.stderr, flush=True)
+    # One write with its newline: the page process shares this stderr (a pipe), and print's two
+    # writes let another process's line land in the middle of ours.
+    sys.stderr.write(f"{PHASE_PREFIX}{name} {seconds:.3f}\n")
+    sys.stderr.flush()
 
 
 def spawn_parse_process() -> subprocess.Popen:
