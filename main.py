@@ -69,7 +69,10 @@ def _window_command(args: list[str]) -> int:
     from viewer import startup
 
     startup.mark("main: arguments checked")
-    startup.start_parse_process_early()  # its imports and index load overlap Qt's start-up
+    startup.start_parse_process_early()  # the page process (folium) and the parse process, beside Qt's start-up
+    from viewer.parseprocess import start_early
+
+    start_early(paths, online=opts.online)  # the geoparse of the first open too
     from viewer.app import run  # Qt is heavy; only the window needs it
 
     return run(paths, basemap=opts.basemap, online=opts.online, connections=opts.connections, screenshot=opts.screenshot)

@@ -4,11 +4,12 @@ Runs the app as a fresh subprocess N times (default 5), alternating with the flo
 QWebEngineView loading a local Leaflet page with the same 50 m world TopoJSON and one marker
 (bench/bare_map.py) — and prints the median wall time from process start to "map ready" (the
 painted map with the bridge handshake done; the app prints "map ready in X s"), the floor's,
-their ratio, and the median time to process exit (screenshot written).
+their ratio, the median time to process exit (screenshot written) and the median CPU seconds
+of a run (every process, to exit) of both.
 
 ``--profile`` also prints the median of each start-up phase (``GAZETTE_PROFILE=1``, see
-viewer/startup.py): seconds since process start in the window process, the parse process
-and the page, on one clock. ``--memory`` prints the running window's memory (all processes).
+viewer/startup.py): seconds since process start in the window process, the parse process,
+the page process and the page, on one clock. ``--memory`` prints the running window's memory (all processes).
 
     .venv/bin/python bench/cold_start.py [FILE] [--runs 5] [--profile] [--memory]
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,12 +38,19 @@ READY = re.compile(r"map ready in ([0-9.]+) s")
 PHASE = re.compile(r"gazette-phase (.+) (-?[0-9.]+)$")
 
 
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(cmd: list[str], *, profile: bool) -> tuple[float, float, dict[str, float], list[str]]:
-    """(seconds to "map ready" seen from outside, to exit, phases, output) of one run."""
+    """(seconds to "map ready" seen from outside, to exit, phases, output) of one run; the run's CPU
+    seconds (every process of it that was reaped) are under the phase name "cpu"."""
     env = os.environ.copy()
     if profile:
         env["GAZETTE_PROFILE"] = "1"
     env["GAZETTE_PROFILE_T0"] = repr(time.time())
+    cpu = cpu_of_children()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     ready = None
@@ -57,6 +66,7 @@ def timed(cmd: list[str], *, profile: bool) -> tuple[float, float, dict[str, flo
             phases[match.group(1)] = float(match.group(2))
     code = proc.wait(timeout=180)
     finished = time.perf_counter() - started
+    phases["cpu"] = cpu_of_children() - cpu
     if code != 0 or ready is None:
         tail = "\n".join(lines[-15:])
         raise SystemExit(f"run failed (exit {code}): {' '.join(cmd)}\n{tail}")
@@ -72,20 +82,23 @@ def main() -> int:
     opts = parser.parse_args()
     gazette: list[tuple[float, float]] = []
     floor: list[float] = []
+    cpu: dict[str, list[float]] = defaultdict(list)
     phases: dict[str, list[float]] = defaultdict(list)
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         page = write_page(Path(tmp) / "floor.html")
         for i in range(opts.runs):
             if not opts.no_floor:
-                ready, _, _, _ = timed([sys.executable, str(REPO / "bench" / "bare_map.py"), str(page)], profile=False)
+                ready, _, seen, _ = timed([sys.executable, str(REPO / "bench" / "bare_map.py"), str(page)], profile=False)
                 floor.append(ready)
+                cpu["floor"].append(seen["cpu"])
             out = Path(tmp) / f"shot-{i}.png"
             cmd = [sys.executable, str(REPO / "main.py"), *([str(opts.file)] if opts.file else []), "--screenshot", str(out)]
             ready, finished, seen, _ = timed(cmd, profile=opts.profile)
             if not out.exists():
                 raise SystemExit(f"run {i + 1} wrote no screenshot")
             gazette.append((ready, finished))
+            cpu["gazette"].append(seen.pop("cpu"))
             for name, at in seen.items():
                 phases[name].append(at)
             floor_text = f", floor {floor[-1]:.2f} s" if floor else ""
@@ -103,6 +116,9 @@ def main() -> int:
     if floor:
         base = statistics.median(floor)
         print(f"floor (bare QWebEngineView + Leaflet + 50 m TopoJSON + 1 marker): {base:.2f} s; Gazette / floor = {median / base:.2f}×")
+    # CPU seconds of a whole run (to exit, all its processes): with two cores shared, the wall
+    # time follows this more than the order of the phases once the machine is busy.
+    print("cpu per run (median, all processes, to exit): " + ", ".join(f"{k} {statistics.median(v):.2f} s" for k, v in cpu.items()))
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     return 0
 

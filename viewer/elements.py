@@ -13,7 +13,6 @@ from __future__ import annotations
 __all__ = ["GazetteMap", "HtmlDocument", "MapData", "RawHTML", "WorldData", "script_json"]
 
 import html
-import json
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
@@ -21,27 +20,13 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from viewer import webassets
+from viewer.pageshell import DATA_ELEMENT_ID, DATA_SLOT, SCRIPT_ESCAPES, WORLD_ELEMENT_ID, script_json
 
 if TYPE_CHECKING:
     from viewer.basemaps import TileSpec
 
 Mode = Literal["app", "standalone"]
-
-_SCRIPT_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-
-
-def script_json(value: Any) -> str:
-    """JSON for a value, safe to place inside an inline ``<script>`` (and valid JS)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in _SCRIPT_ESCAPES.items():
-        text = text.replace(char, escape)
-    return text
+_SCRIPT_ESCAPES = SCRIPT_ESCAPES
 
 
 class RawHTML(Element):
@@ -182,7 +167,7 @@ class WorldData(_Verbatim, MacroElement):
     both around its places (:mod:`viewer.basemapdata`), inline, and stays self-contained.
     """
 
-    element_id = "gz-world"
+    element_id = WORLD_ELEMENT_ID
     detail_id = "gz-world-detail"
     water_id = "gz-water"
     towns_id = "gz-towns"
@@ -250,7 +235,7 @@ class MapData(_Verbatim, MacroElement):
     """The map's data (basemap, places, connections, info box) as one inert JSON block, and
     the one call that has map.js draw it all (legend last, then ``gazette:ready``)."""
 
-    element_id = "gz-data"
+    element_id = DATA_ELEMENT_ID
     _template = Template(
         """
         {% macro html(this, kwargs) %}
@@ -266,7 +251,8 @@ class MapData(_Verbatim, MacroElement):
         super().__init__()
         self._name = "MapData"
         self.data = data
+        self.slot = False  # True: render DATA_SLOT for the data (a page shell, see viewer.pageshell)
 
     @property
     def data_json(self) -> str:
-        return script_json(self.data)
+        return DATA_SLOT if self.slot else script_json(self.data)

@@ -10,6 +10,8 @@ from __future__ import annotations
 __all__ = [
     "MapOptions",
     "app_content_security_policy",
+    "app_page_data",
+    "app_shell",
     "article_dates",
     "build_map",
     "connections_payload",
@@ -20,6 +22,7 @@ __all__ = [
     "iso_numeric",
     "map_data",
     "map_page",
+    "page_shell",
     "place_payload",
     "render_page",
     "source_name",
@@ -33,15 +36,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import folium
-
 from places.model import TOPONYM, Article, GeoparsedArticle, Kind, Mention, PlaceMentions, group_by_place
-from viewer import elements, webassets
+from viewer import webassets
 from viewer.basemaps import OFFLINE, MapOptions, TileSpec, tile_spec
 from viewer.kinds import kinds_payload
+from viewer.pageshell import TITLE_SLOT, WORLD_ELEMENT_ID, PageData, PageShell, script_json
 
 if TYPE_CHECKING:
     from places.lessons import Lesson
+    from viewer import elements
 
 # Small clusters: pins merge only when they would overlap, and never from zoom 7 on.
 CLUSTER_RADIUS_PX = 20
@@ -265,7 +268,7 @@ def map_data(
         else {"tiles": tiles.as_js()}
     )
     return {
-        "world": elements.WorldData.element_id,
+        "world": WORLD_ELEMENT_ID,
         "basemap": basemap,
         **kinds_payload(),
         "articles": titles,
@@ -306,6 +309,8 @@ def build_map(
     fit: bool = True,
 ) -> elements.GazetteMap:
     """A map of every place the articles mention; render it with :func:`render_page`."""
+    from viewer import elements  # folium: only where a page is rendered (the parse process never does)
+
     tiles = tile_spec(basemap)
     if title is None:
         title = lesson.title if lesson is not None and lesson.title else default_title(docs)
@@ -340,22 +345,57 @@ def app_content_security_policy(tiles: TileSpec | None) -> str:
     )
 
 
-def render_page(fmap: folium.Map, *, mode: Mode) -> str:
-    """The map as one HTML document.
+def render_page(fmap: elements.GazetteMap, *, mode: Mode) -> str:
+    """The map as one HTML document: its :func:`page_shell` filled with its title and data.
 
     ``app``: served by the window at ``gazette://app/map.html``, assets by relative URL, under
     :func:`app_content_security_policy`. ``standalone``: one file with every script, style,
     icon and the basemap inlined, under :func:`content_security_policy`.
     """
+    shell = page_shell(fmap, mode=mode)
+    return shell.fill(title=fmap.title, data_json=script_json(_map_data_element(fmap).data))
+
+
+def page_shell(fmap: elements.GazetteMap, *, mode: Mode) -> PageShell:
+    """The page of ``fmap`` with a slot for its title and one for its data (folium renders it)."""
+    from viewer import elements
+
     if mode not in ("app", "standalone"):
         raise ValueError(f"mode must be 'app' or 'standalone', not {mode!r}")
     if not isinstance(fmap, elements.GazetteMap):
         raise TypeError("render_page takes a map made by build_map")
     webassets.check_installed()
     csp = content_security_policy(fmap.tiles) if mode == "standalone" else app_content_security_policy(fmap.tiles)
-    page = elements.HtmlDocument(title=fmap.title, csp=csp)
+    page = elements.HtmlDocument(title=TITLE_SLOT, csp=csp)
     page.add_child(fmap)
-    return page.render(mode=mode)
+    data = _map_data_element(fmap)
+    data.slot = True
+    try:
+        return PageShell.from_rendered(page.render(mode=mode))
+    finally:
+        data.slot = False
+
+
+def _map_data_element(fmap: elements.GazetteMap) -> elements.MapData:
+    from viewer import elements
+
+    found = [child for child in fmap._children.values() if isinstance(child, elements.MapData)]  # type: ignore[attr-defined]
+    if len(found) != 1:
+        raise TypeError("render_page takes a map made by build_map")
+    return found[0]
+
+
+def app_shell(*, basemap: str = OFFLINE) -> PageShell:
+    """The shell of every window page on ``basemap`` (in app mode a shell depends on nothing else):
+    ``app_shell(basemap=b).fill(**app_page_data(docs, ...))`` is ``map_page(docs, basemap=b, ...)``."""
+    return page_shell(build_map([], basemap=basemap), mode="app")
+
+
+def app_page_data(docs: Sequence[GeoparsedArticle], *, basemap: str = OFFLINE, connections: bool = False) -> PageData:
+    """What :func:`map_page` (app mode, no lesson) fills into its shell; needs no folium."""
+    title = default_title(docs)
+    data = map_data(docs, tiles=tile_spec(basemap), connections=connections, title=title, editable=True)
+    return PageData(title=title, data_json=script_json(data))
 
 
 def map_page(

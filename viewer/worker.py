@@ -5,9 +5,11 @@ holds the GIL for long stretches on big articles, which would stall the window e
 thread.  The child reads the files with :func:`places.sources.load_sources` (absolute paths,
 so the folder the person typed them in does not matter), parses with
 :func:`places.geoparse.shared_geoparser`, sends the docs back in small pickled chunks (so
-that unpickling never holds the GIL for long either), and then builds the page with
-:func:`viewer.mapbuilder.map_page` using the map options the window has *at that moment*:
-a basemap change during a parse costs nothing.  Cancel kills the child.  With an injected
+that unpickling never holds the GIL for long either), and then the page data
+(:func:`viewer.mapbuilder.app_page_data`, no folium) for the map options the window has *at
+that moment*: a basemap change during a parse costs nothing.  The job fills the basemap's page
+shell with it, which the page process renders meanwhile (:mod:`viewer.parseprocess`): the page
+is what :func:`viewer.mapbuilder.map_page` makes.  Cancel kills the child.  With an injected
 ``parse`` (tests, embedding) the same steps run in the job's own QThread.
 """
 
@@ -19,15 +21,11 @@ import atexit
 import logging
 import os
 import pickle
-import select
 import subprocess
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -35,20 +33,14 @@ from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
 from viewer import startup
 from viewer.basemaps import MapOptions
+from viewer.parseprocess import POLL_S, FrameReader, ParseRequest, ShellSource, child_main, geoparse_paths, request_sent, write_frame
 from viewer.streaming import PartialFeed, PartialResult
 
 log = logging.getLogger(__name__)
 
 Parse = Callable[[Article], GeoparsedArticle]
-CHUNK = 1000  # mentions per pickle: unpickling one chunk takes ~10 ms
-POLL_S = 0.05
 BUG_MESSAGE = "Could not read the article: unexpected error ({})."
-
-
-@dataclass(frozen=True, slots=True)
-class ParseRequest:
-    paths: tuple[str, ...]  # absolute
-    online: bool = False
+_shells = ShellSource(lambda: startup.take_early_page_process() or startup.spawn_page_process())
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,17 +143,24 @@ class ParseJob(QThread):
         return ParseResult(tuple(docs), page, options, " · ".join(notes))
 
     def _run_child(self) -> ParseResult | None:
+        request = ParseRequest.of(self.paths, online=self.online)
         child = _take_child()
+        sent = request_sent(child)
+        if sent is not None and sent != request:  # main.py's guess was another open: not this child
+            _end_child(child)
+            child, sent = _spawn_child(), None
         assert child.stdin is not None and child.stdout is not None
-        reader = _FrameReader(child.stdout)
+        reader = FrameReader(child.stdout)
         docs: list[GeoparsedArticle] = []
         article: Article | None = None
         mentions: list[Mention] = []
         options = self.options()
         notice = ""
         feed = PartialFeed(self.options, self._emit_partial)
+        _shells.request(options.basemap)  # the page process renders the shell while the child parses
         try:
-            _write_frame(child.stdin, ParseRequest(tuple(str(p) for p in self.paths), self.online))
+            if sent is None:
+                write_frame(child.stdin, request)
             while True:
                 if self._cancel.is_set():
                     return None
@@ -191,10 +190,14 @@ class ParseJob(QThread):
                 elif kind == "parsed":
                     notice = payload[0] if payload else ""
                     options = self.options()
-                    _write_frame(child.stdin, options)
-                elif kind == "page":
+                    _shells.request(options.basemap)
+                    write_frame(child.stdin, options)
+                elif kind == "data":  # the page data; the page is the basemap's shell filled with it
+                    shell = _shells.get(options.basemap, cancelled=self._cancel.is_set)
+                    if shell is None:
+                        return None
                     startup.mark("window: page received")
-                    return ParseResult(tuple(docs), payload[0], options, notice)
+                    return ParseResult(tuple(docs), shell.page(payload[0]), options, notice)
                 elif kind == "error":
                     raise GazetteError(payload[0])
                 elif kind == "bug":
@@ -206,38 +209,6 @@ class ParseJob(QThread):
                 prestart_child()  # warm for the next open
 
 
-def geoparse_paths(
-    paths: Sequence[str | Path], parse: Parse, *, progress: Callable[[int, int, str], object], notes: list[str] | None = None
-) -> Iterator[GeoparsedArticle]:
-    """The articles of ``paths`` (absolute) geoparsed one by one; ``progress(done, total, name)`` before each.
-
-    Of many files, those that cannot be read are left out and summed up in ``notes``."""
-    from places.sources import open_sources
-
-    sources = open_sources(paths)
-    articles = sources.articles
-    if notes is not None and sources.summary:
-        notes.append(sources.summary)
-    for done, article in enumerate(articles):
-        progress(done, len(articles), Path(article.source).name if article.source else article.title)
-        yield parse(article)
-
-
-def _write_frame(stream: BinaryIO, value: object) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(8, "big") + data)
-    stream.flush()
-
-
-def _read_frame(stream: BinaryIO) -> object | None:
-    """The next pickled value on a blocking stream; None at its end."""
-    head = stream.read(8)
-    if len(head) < 8:
-        return None
-    data = stream.read(int.from_bytes(head, "big"))
-    return pickle.loads(data)
-
-
 _spare: subprocess.Popen | None = None
 _spare_lock = threading.Lock()
 
@@ -247,8 +218,10 @@ def _spawn_child() -> subprocess.Popen:
 
 
 def prestart_child() -> None:
-    """Start a parse process now so that its imports overlap other start-up work."""
+    """Start a parse process (and, before the first page, the page process) now so that their
+    imports overlap other start-up work."""
     global _spare
+    _shells.prestart()
     with _spare_lock:
         if _spare is None or _spare.poll() is not None:
             _spare = _spawn_child()
@@ -283,90 +256,4 @@ def stop_spare_child() -> None:
         child, _spare = _spare, None
     if child is not None:
         _end_child(child)
-
-
-class _FrameReader:
-    """Length-prefixed frames from a pipe, with a timeout so that cancel is noticed."""
-
-    def __init__(self, stream) -> None:
-        self._fd = stream.fileno()
-        self._buffer = bytearray()
-
-    def next(self, *, timeout: float) -> bytes | None:
-        """The next frame, b"" at end of stream, or None when nothing complete arrived in time."""
-        while True:
-            if len(self._buffer) >= 8:
-                size = int.from_bytes(self._buffer[:8], "big")
-                if len(self._buffer) >= 8 + size:
-                    frame = bytes(self._buffer[8 : 8 + size])
-                    del self._buffer[: 8 + size]
-                    return frame
-            ready, _, _ = select.select([self._fd], [], [], timeout)
-            if not ready:
-                return None
-            chunk = os.read(self._fd, 1 << 20)
-            if not chunk:
-                return b""
-            self._buffer += chunk
-
-
-def child_main() -> None:
-    """Entry point of the parse process: framed pickles in on stdin, out on stdout."""
-    out = sys.stdout.buffer
-
-    def send(*message: object) -> None:
-        _write_frame(out, message)
-
-    def phase(name: str) -> None:
-        if startup.enabled():
-            send("phase", name, time.time())
-
-    def report_index_build(fraction: float, message: str) -> None:
-        # The few frames of a first-run build wait in the pipe until a job reads them.
-        send("status", f"{message} ({fraction:.0%})")
-
-    from places.geoparse import shared_geoparser
-
-    try:  # warm up while the parent waits for a file: imports and the offline gazetteer
-        import viewer.mapbuilder  # noqa: F401
-
-        phase("child: imports done")
-        shared_geoparser(online=False, progress=report_index_build)
-        phase("child: index loaded")
-    except Exception:  # reported properly when the request is served
-        pass
-    request = _read_frame(sys.stdin.buffer)
-    if not isinstance(request, ParseRequest):
-        return  # the parent exited or no longer needs us
-    try:
-        _serve(request, send, phase)
-    except GazetteError as err:
-        send("error", str(err))
-    except Exception as err:  # reported to the parent, which shows a plain message
-        import traceback
-
-        send("bug", type(err).__name__, traceback.format_exc())
-
-
-def _serve(request: ParseRequest, send: Callable[..., None], phase: Callable[[str], None]) -> None:
-    from places.geoparse import shared_geoparser
-    from viewer.mapbuilder import map_page
-
-    geoparser = shared_geoparser(online=request.online, demonyms=True)  # the map shades what demonyms involve
-    parse = geoparser.parse
-    docs = []
-    notes: list[str] = []
-    for doc in geoparse_paths(request.paths, parse, progress=lambda *done_total_name: send("progress", *done_total_name), notes=notes):
-        docs.append(doc)
-        send("article", doc.article)
-        for start in range(0, len(doc.mentions), CHUNK):
-            send("mentions", doc.mentions[start : start + CHUNK])
-        send("end-article")
-    phase("child: geoparse done")
-    send("parsed", " · ".join(n for n in (geoparser.notice, *notes) if n))
-    options = _read_frame(sys.stdin.buffer)  # the window's map options as of now
-    if not isinstance(options, MapOptions):
-        return
-    page = map_page(docs, basemap=options.basemap, connections=options.connections)
-    phase("child: page built")
-    send("page", page)
+    _shells.stop()

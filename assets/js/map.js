@@ -211,14 +211,21 @@
     state.labelInfo = null;  // worked out when first needed (updateLabels): not at world zoom
     state.labels = L.layerGroup([], { pane: "gzLabels" }).addTo(map);
     map.on("zoomend", updateLabels);
-    updateLabels();
+    // While the page is built, the places' fit moves the view right after: the labels wait for
+    // it (build calls labelsForView) instead of being laid out twice, once for zoom 2.
+    if (state.points) updateLabels();
     addAttribution((options && options.attribution) || "Natural Earth", options && options.attributionUrl);
     phase("page: basemap drawn");
+  }
+
+  function labelsForView() {
+    if (state.labels && state.labelsZoom !== state.map.getZoom()) updateLabels();
   }
 
   function updateLabels() {
     if (!state.labels) return;
     var map = state.map, zoom = map.getZoom();
+    state.labelsZoom = zoom;
     state.labels.clearLayers();
     if (zoom < 2) return;
     if (!state.labelInfo) {
@@ -460,16 +467,10 @@
     });
     state.cluster = state.points;
     state.permanentLabels = payload.places.length <= (payload.permanentLabelLimit || 25);
-    var pointBounds = [];
-    payload.places.forEach(function (place) {
-      if (!addEntry(map, place)) return;
-      if (place.count || !place.associative) pointBounds.push([place.lat, place.lon]);  // the view fits what is named
-    });
+    payload.places.forEach(function (place) { addEntry(map, place); });
     refreshPoints();
     map.addLayer(state.points);
     addAttributions(payload);
-    if (payload.fit !== false) fitAll(map, pointBounds);
-    else map.setView([25, 10], 2);
     map.on("zoomend moveend", declutterLabels);
     state.points.on("animationend", declutterLabels);
     declutterLabels();
@@ -618,6 +619,19 @@
       }
       node.style.visibility = "hidden";
     });
+  }
+
+  // The page's first view, set before any layer is added (build), so that the land, labels and
+  // points are laid out once, for it, not first for the world view and again after a fit.
+  function firstView(map, payload) {
+    if (payload.fit === false) {
+      map.setView([25, 10], 2);
+      return;
+    }
+    var points = payload.places
+      .filter(function (place) { return place.count || !place.associative; })  // the view fits what is named
+      .map(function (place) { return [place.lat, place.lon]; });
+    fitAll(map, points);
   }
 
   function fitAll(map, points) {
@@ -1398,10 +1412,12 @@
     setArticles(data);
     state.editable = !!data.editable;
     state.lesson = data.lesson || null;
+    firstView(map, data);
     setWorld(map, data.world);
     if (data.basemap && data.basemap.tiles) addTiles(map, data.basemap.tiles);
     else addOfflineBasemap(map, data.basemap ? data.basemap.offline : null);
     addPlaces(map, data);
+    labelsForView();
     if (data.connections) addConnections(map, data.connections);
     addControls(map, data);
     addHeatToggle(map);

@@ -94,3 +94,23 @@ def test_a_folder_streams_partial_results_in_input_order(qtbot, tmp_path):
     assert partials[0].page and partials[0].total == 3  # the first: a whole page to show
     for partial in partials:  # each: the first articles of the final result, in input order
         assert 1 <= len(partial.docs) < 3 and result.docs[: len(partial.docs)] == partial.docs
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["its-request", "another-open"])
+def test_the_first_job_adopts_the_early_parse_process_and_its_request(qtbot, tmp_path, same):
+    """main.py sends the first open's request before Qt starts; a job for other files is not misled by it."""
+    from viewer.parseprocess import start_early
+
+    first, other = tmp_path / "first.txt", tmp_path / "other.txt"
+    first.write_text("Ships left Odesa for Istanbul.\n", encoding="utf-8")
+    other.write_text("Trains left Lviv for Warsaw.\n", encoding="utf-8")
+    worker.stop_spare_child()  # the job takes the early process, not a spare
+    start_early([first], online=False)
+    job = worker.ParseJob([first if same else other])
+    with qtbot.waitSignal(job.succeeded, timeout=120_000) as done:
+        job.start()
+    job.wait(5000)
+    names = [m.text for m in done.args[0].docs[0].mentions]
+    assert names == (["Odesa", "Istanbul"] if same else ["Lviv", "Warsaw"])
+    assert ("Istanbul" if same else "Warsaw") in done.args[0].page
+    worker.stop_spare_child()
