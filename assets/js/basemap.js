@@ -474,6 +474,7 @@
     addLand: addLand,
     describe: describe,
     parseTopology: parseTopology,
+    cellShapes: cellShapes,
     polygonsOf: polygonsOf,
     unwrapAntimeridian: unwrapAntimeridian
   };
