@@ -316,24 +316,72 @@ def _export_command(args: list[str]) -> int:
     from viewer.basemaps import BASEMAPS
 
     lesson = lesson_of(opts.files[0], basemaps=BASEMAPS) if len(opts.files) == 1 else None
-    geoparser = _geoparser(online=opts.online)
-    # Exports, like the window, keep demonyms as associative mentions (shaded, listed with their role, never pinned).
-    docs = list(_progress(_stream(articles, online=opts.online, demonyms=True, jobs=opts.jobs), total=len(articles), quiet=opts.quiet))
+    # The geoparse runs beside this thread (its workers load the index) while this one imports
+    # the export's modules and reads the basemap's derived data: a third of the whole run.
+    parse = _Background(_export_docs, articles, online=opts.online, jobs=opts.jobs, quiet=opts.quiet,
+                        index_here=lesson is not None)  # fmt: skip
+    from viewer.export import export_map
+
+    if fmt in ("html", "png"):
+        from viewer import basemapdata
+
+        basemapdata.derived()
+    docs = parse.result()
     if lesson is not None:
         from viewer.lessonmap import apply_lesson
 
-        docs = list(apply_lesson(docs, lesson, lookup=geoparser.gazetteer.by_id))
+        docs = list(apply_lesson(docs, lesson, lookup=_geoparser(online=opts.online).gazetteer.by_id))
         if opts.basemap == "offline":
             opts.basemap = lesson.basemap
     for doc in docs:
         if not doc.mentions:
             print(f"No places found in {doc.article.title}", file=sys.stderr)
-    from viewer.export import export_map
 
     export_map(docs, opts.output, fmt=fmt, basemap=opts.basemap, connections=opts.connections, size=opts.size, lesson=lesson)
     places = len({m.place.id for doc in docs for m in doc.mentions if m.role == "toponym"})
     print(f"Wrote {opts.output} ({fmt}): {places} places from {len(docs)} article{'s' if len(docs) != 1 else ''}.")
     return 0
+
+
+def _export_docs(articles: list[Any], *, online: bool, jobs: int | None, quiet: bool, index_here: bool) -> list[Any]:
+    """The articles geoparsed as exports want them (demonyms kept as associative mentions: shaded, listed with
+    their role, never pinned). The index is loaded here only when it must be built first (its one-off
+    progress before the bar), for a lesson's look-ups or for online look-ups; else only the workers load it."""
+    if index_here or online or not _index_built():
+        _geoparser(online=online)
+    return list(_progress(_stream(articles, online=online, demonyms=True, jobs=jobs), total=len(articles), quiet=quiet))
+
+
+def _index_built() -> bool:
+    from places.indexformat import INDEX_FILE_NAME
+    from places.storage import user_cache_dir
+
+    return (user_cache_dir() / INDEX_FILE_NAME).is_file()
+
+
+class _Background:
+    """``function(*args, **kwargs)`` on a thread of its own; :meth:`result` waits and returns (or raises) what it did."""
+
+    def __init__(self, function: Any, *args: Any, **kwargs: Any) -> None:
+        import threading
+
+        self._outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                self._outcome.append((True, function(*args, **kwargs)))
+            except BaseException as err:  # noqa: BLE001 - handed to the waiting thread
+                self._outcome.append((False, err))
+
+        self._thread = threading.Thread(target=run, name="gazette-geoparse", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import sys
 import tempfile
@@ -152,6 +153,35 @@ _TIME_STEPS_JS = """(n) => new Promise(async (done) => {
 })"""
 
 
+_BLOCK = re.compile(r"<(script|style)([^>]*)>(.*?)</\1>", re.DOTALL)
+_BLOCK_ID = re.compile(r'id="([^"]+)"')
+
+
+def size_breakdown(html: str) -> list[tuple[str, int]]:
+    """Bytes (UTF-8) of each part of an exported page, biggest first: its data blocks by id (the
+    page data's biggest keys indented after it), the inlined scripts and styles, and the rest."""
+    parts: dict[str, int] = {}
+    inside: list[tuple[str, int]] = []
+    rest = len(html.encode("utf-8"))
+    for tag, attrs, body in _BLOCK.findall(html):
+        size = len(body.encode("utf-8"))
+        rest -= size
+        found = _BLOCK_ID.search(attrs)
+        name = f"block {found.group(1)}" if found else ("inlined styles" if tag == "style" else "inlined scripts")
+        parts[name] = parts.get(name, 0) + size
+        if found and found.group(1) == "gz-data":
+            data = json.loads(body)
+            inside = sorted(((f"  {key}", len(json.dumps(data.get(key), ensure_ascii=False, separators=(",", ":")).encode()))
+                             for key in ("places", "lesson", "info", "articles")), key=lambda item: -item[1])  # fmt: skip
+    parts["markup and the rest"] = rest
+    out = []
+    for name, size in sorted(parts.items(), key=lambda item: -item[1]):
+        out.append((name, size))
+        if name == "block gz-data":
+            out.extend(inside)
+    return out
+
+
 def _p95(values: Sequence[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
@@ -178,6 +208,8 @@ def exported_html_in_chromium(docs: Sequence[GeoparsedArticle], *, label: str = 
             page.wait_for_function("() => window.gazette && window.gazette.ready === true", timeout=120_000)
             seconds = time.perf_counter() - started
             print(f"    export written in {written:.2f} s, {path.stat().st_size / 1e6:.2f} MB (target <= 3 MB{label})")
+            for name, size in size_breakdown(path.read_text(encoding="utf-8")):
+                print(f"      {name:<30} {size / 1e6:6.3f} MB")
             city = max((m.place for d in docs for m in d.mentions), key=lambda p: p.population, default=None)
             if city is not None:
                 frames = page.evaluate(_ZOOM_FRAMES_JS, [city.lat, city.lon])

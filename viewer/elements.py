@@ -164,7 +164,8 @@ class WorldData(_Verbatim, MacroElement):
     Beside it, the zoomed-in detail ``assets/js/basemap.js`` loads only past its zoom
     thresholds: world-atlas's 10 m countries, rivers and lakes, and the larger towns. In the window the blocks
     are empty and name the ``gazette://`` URL to fetch; a standalone page carries the part of
-    both around its places (:mod:`viewer.basemapdata`), inline, and stays self-contained.
+    them in the cells around its places (:mod:`viewer.basemapdata`), inline, and stays self-contained;
+    its 50 m world and its shapes are in basemapdata's compact text form (a third of the JSON).
     """
 
     element_id = WORLD_ELEMENT_ID
@@ -174,7 +175,7 @@ class WorldData(_Verbatim, MacroElement):
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.element_id }}">{{ this.topojson_text }}</script>
+        <script type="application/json" id="{{ this.element_id }}">{{ this.world_text(kwargs.get("mode", "app")) }}</script>
         {{ this.detail_blocks(kwargs.get("mode", "app")) }}
         {% endmacro %}
         """
@@ -189,6 +190,13 @@ class WorldData(_Verbatim, MacroElement):
         # "<" can only occur inside JSON strings, where \u003c means the same.
         return webassets.read_text(webassets.BASEMAP_TOPOJSON).replace("<", "\\u003c")
 
+    def world_text(self, mode: Mode) -> str:
+        if mode != "standalone":
+            return self.topojson_text
+        from viewer import basemapdata
+
+        return basemapdata.derived().world
+
     def detail_blocks(self, mode: Mode) -> str:
         from viewer import basemapdata
 
@@ -198,20 +206,14 @@ class WorldData(_Verbatim, MacroElement):
                 f'<script type="application/json" id="{self.water_id}" data-src="{webassets.asset_url(basemapdata.WATER_TOPOJSON)}"></script>\n'
                 f'<script type="application/json" id="{self.towns_id}" data-src="{basemapdata.TOWNS_PATH}"></script>'
             )
-        import base64
-        import gzip
-
         boxes = basemapdata.boxes_around(self._points())
-        def packed(text: str) -> str:
-            # gzip + base64 (DecompressionStream in the page): a third of the JSON's size.
-            return base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii") if text else ""
-
-        detail, water = packed(basemapdata.detail_topojson(boxes)), packed(basemapdata.water_topojson(boxes))
-        towns = _script_safe(basemapdata.towns_json(boxes, limit=basemapdata.EXPORT_TOWN_LIMIT) if boxes else "[]")
+        cells = basemapdata.cells_of(boxes)
+        detail, water = basemapdata.detail_json(cells), basemapdata.water_json(cells)
+        towns = basemapdata.towns_json(boxes, limit=basemapdata.EXPORT_TOWN_LIMIT) if boxes else "[]"
         return (
-            f'<script type="application/octet-stream" id="{self.detail_id}" data-encoding="gzip-base64">{detail}</script>\n'
-            f'<script type="application/octet-stream" id="{self.water_id}" data-encoding="gzip-base64">{water}</script>\n'
-            f'<script type="application/json" id="{self.towns_id}">{towns}</script>'
+            f'<script type="application/json" id="{self.detail_id}">{_script_safe(detail)}</script>\n'
+            f'<script type="application/json" id="{self.water_id}">{_script_safe(water)}</script>\n'
+            f'<script type="application/json" id="{self.towns_id}">{_script_safe(towns)}</script>'
         )
 
     def _points(self) -> list[tuple[float, float, str]]:

@@ -54,6 +54,15 @@
   // per point, and integers print quicker than decimals.
   var UNITS = 1e4, RAD = Math.PI / 180;
 
+  function projectX(lon) {
+    return Math.round((128 + lon * 256 / 360) * UNITS);
+  }
+
+  function projectY(lat) {
+    var phi = Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * RAD;
+    return Math.round((128 - 128 / Math.PI * Math.log(Math.tan(Math.PI / 4 + phi / 2))) * UNITS);
+  }
+
   function ringData(ring, open, box) {
     var s = "", px = 0, py = 0;
     for (var i = 0; i < ring.length; i++) {
@@ -85,6 +94,91 @@
       });
     });
     return { parts: parts, rings: rings };
+  }
+
+  // The compact text of viewer/basemapdata.py: integers zigzagged and written in mixed radix
+  // with characters safe in a JSON string (a digit below END ends a number, least significant first).
+  var DIGITS = "!", END = 59, DIGIT = new Int16Array(128).fill(-1);
+  for (var code = 35; code < 127; code++) if ("\\<>&".indexOf(String.fromCharCode(code)) < 0) DIGITS += String.fromCharCode(code);
+  for (var digit = 0; digit < DIGITS.length; digit++) DIGIT[DIGITS.charCodeAt(digit)] = digit;
+  var MORE = DIGITS.length - END;
+
+  function reader(text) {
+    var r = { at: 0, end: text.length };
+    r.next = function () {
+      var v = 0, mult = 1, digit = DIGIT[text.charCodeAt(r.at++)];
+      while (digit >= END) { v += digit * mult; mult *= MORE; digit = DIGIT[text.charCodeAt(r.at++)]; }
+      if (!(digit >= 0)) throw new Error("damaged basemap data");
+      v += digit * mult;
+      return v % 2 ? -(v + 1) / 2 : v / 2;
+    };
+    return r;
+  }
+
+  // A TopoJSON whose arcs may be one compact text (an export's 50 m world): the arcs as topojson has them.
+  function parseTopology(text) {
+    var topo = JSON.parse(text);
+    if (typeof topo.arcs !== "string") return topo;
+    var r = reader(topo.arcs), arcs = [], x = 0, y = 0;
+    while (r.at < r.end) {
+      var n = r.next(), arc = new Array(n);
+      x += r.next();
+      y += r.next();
+      arc[0] = [x, y];
+      for (var k = 1; k < n; k++) {
+        var dx = r.next(), dy = r.next();
+        arc[k] = [dx, dy];
+        x += dx;
+        y += dy;
+      }
+      arcs.push(arc);
+    }
+    topo.arcs = arcs;
+    return topo;
+  }
+
+  // The shapes of a "gazette-cells" block layer: each a list of paths of [lon, lat].
+  function cellShapes(block, name) {
+    var text = block[name] || "", t = block.transform, sx = t.scale[0], sy = t.scale[1];
+    var tx = t.translate[0], ty = t.translate[1], r = reader(text), shapes = [], x = 0, y = 0;
+    while (r.at < r.end) {
+      var paths = [], count = r.next();
+      x = y = 0;  // each shape is written on its own (an export picks some of them)
+      for (var p = 0; p < count; p++) {
+        var n = r.next(), path = new Array(n);
+        for (var k = 0; k < n; k++) {
+          x += r.next();
+          y += r.next();
+          path[k] = [x * sx + tx, y * sy + ty];
+        }
+        paths.push(path);
+      }
+      shapes.push(paths);
+    }
+    return shapes;
+  }
+
+  // The cells a block carries, as one clip path (and each again 360° east, where rings across 180° are drawn).
+  function cellClip(block) {
+    var clip = new Path2D(), size = block.cellSize;
+    block.cells.forEach(function (cell) {
+      var south = -90 + cell[0] * size[0], west = -180 + cell[1] * size[1];
+      var x0 = projectX(west), x1 = projectX(west + size[1]), y0 = projectY(south + size[0]), y1 = projectY(south);
+      clip.rect(x0, y0, x1 - x0, y1 - y0);
+      clip.rect(x0 + 256 * UNITS, y0, x1 - x0, y1 - y0);
+    });
+    return clip;
+  }
+
+  function cellWater(block) {
+    function lines(name, open) {
+      var out = [];
+      cellShapes(block, name).forEach(function (paths) {
+        paths.forEach(function (path) { out.push(ringData(path, open)); });
+      });
+      return out.length ? new Path2D(out.join("")) : null;
+    }
+    return { rivers: lines("rivers", true), lakes: lines("lakes", false), divisions: lines("subunits", true) };
   }
 
   // Rivers (lines), lakes and divisions (shapes) of the water block, each one Path2D.
@@ -132,6 +226,20 @@
     return f.id !== undefined && f.id !== null ? "id:" + f.id : "name:" + (f.properties && f.properties.name);
   }
 
+  // Each polygon in view filled and stroked (the context already scaled to UNITS).
+  function drawLand(ctx, paths, style, view) {
+    paths.forEach(function (land) {
+      land.parts.forEach(function (part) {
+        var b = part.box;
+        if (b.x1 < view.x0 || b.x0 > view.x1 || b.y1 < view.y0 || b.y0 > view.y1) return;
+        ctx.globalAlpha = style.fillOpacity;
+        ctx.fill(part.path, "evenodd");
+        ctx.globalAlpha = style.opacity;
+        ctx.stroke(part.path);
+      });
+    });
+  }
+
   // A canvas renderer that draws the land under whatever vector layers it also holds.
   var LandRenderer = L.Canvas.extend({
     initialize: function (land, style, options) {
@@ -140,7 +248,15 @@
       this._features = land;
       this._coarse = [landPath(land)];
       this._detail = null;
+      this._cells = null;  // an export's detail: only inside these cells (a clip path)
       this._water = null;
+    },
+
+    // An export's 10 m polygons, drawn inside its cells only; the 50 m land everywhere else.
+    setCellDetail: function (features, clip) {
+      this._detail = [landPath(features)];
+      this._cells = clip;
+      if (this._map) this._redraw();
     },
 
     setWater: function (water) {
@@ -194,29 +310,30 @@
           x0: (area.min.x + origin.x) / scale * UNITS - pad, y0: (area.min.y + origin.y) / scale * UNITS - pad,
           x1: (area.max.x + origin.x) / scale * UNITS + pad, y1: (area.max.y + origin.y) / scale * UNITS + pad
         };
-        paths.forEach(function (land) {
-          land.parts.forEach(function (part) {
-            var b = part.box;
-            if (b.x1 < view.x0 || b.x0 > view.x1 || b.y1 < view.y0 || b.y0 > view.y1) return;
-            ctx.globalAlpha = style.fillOpacity;
-            ctx.fill(part.path, "evenodd");
-            ctx.globalAlpha = style.opacity;
-            ctx.stroke(part.path);
-          });
-        });
-        if (this._water && map.getZoom() >= DETAIL_ZOOM) drawWater(ctx, this._water, scale);
+        var water = this._water && map.getZoom() >= DETAIL_ZOOM ? this._water : null;
+        if (this._cells && paths === this._detail) {
+          var outside = new Path2D();
+          outside.rect(view.x0, view.y0, view.x1 - view.x0, view.y1 - view.y0);
+          outside.addPath(this._cells);
+          ctx.save();
+          ctx.clip(outside, "evenodd");
+          drawLand(ctx, this._coarse, style, view);
+          ctx.restore();
+          ctx.clip(this._cells);
+        }
+        drawLand(ctx, paths, style, view);
+        if (water) drawWater(ctx, water, scale);
         ctx.restore();
       }
       L.Canvas.prototype._draw.call(this);
     }
   });
 
-  // The text of a data block, or the body of its data-src; null when there is neither.
+  // The data of a block (JSON), or the body of its data-src; null when there is neither.
   function blockData(id) {
     var node = document.getElementById(id);
     if (!node) return Promise.resolve(null);
     var text = node.textContent.trim();
-    if (text && node.getAttribute("data-encoding") === "gzip-base64") return unpack(text);
     if (text) return Promise.resolve(JSON.parse(text));
     var src = node.getAttribute("data-src");
     if (!src) return Promise.resolve(null);
@@ -224,15 +341,6 @@
       if (!r.ok) throw new Error(src + ": " + r.status);
       return r.json();
     });
-  }
-
-  // A standalone export's gzip-compressed, base64-encoded JSON (no network: a Blob's stream).
-  function unpack(base64) {
-    if (typeof DecompressionStream === "undefined") return Promise.reject(new Error("no DecompressionStream"));
-    var binary = atob(base64), bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).json();
   }
 
   function townPopulation(zoom) {
@@ -288,18 +396,28 @@
     if (zoom >= DETAIL_ZOOM && !detail.shapesAsked) {
       detail.shapesAsked = true;
       blockData(DETAIL_ID).then(function (topo) {
-        if (!topo || typeof topojson === "undefined") return;
-        var world = topojson.feature(topo, topo.objects[Object.keys(topo.objects)[0]]);
-        world.features.forEach(function (f) { unwrapAntimeridian(f.geometry); });
-        detail.land.setDetail(world.features);
+        if (!topo) return;
+        if (topo.format === "gazette-cells") {
+          var shapes = cellShapes(topo, "land").map(function (paths) {
+            return { type: "Feature", geometry: { type: "Polygon", coordinates: paths } };
+          });
+          detail.land.setCellDetail(shapes, cellClip(topo));
+        } else {
+          if (typeof topojson === "undefined") return;
+          var world = topojson.feature(topo, topo.objects[Object.keys(topo.objects)[0]]);
+          world.features.forEach(function (f) { unwrapAntimeridian(f.geometry); });
+          detail.land.setDetail(world.features);
+        }
         detail.shapesLoaded = true;
       }).catch(function (err) { detail.error = String(err); });
     }
     if (zoom >= DETAIL_ZOOM && !detail.waterAsked) {
       detail.waterAsked = true;
       blockData(WATER_ID).then(function (topo) {
-        if (!topo || typeof topojson === "undefined") return;
-        detail.land.setWater(waterPaths(topo));
+        if (!topo) return;
+        if (topo.format === "gazette-cells") detail.land.setWater(cellWater(topo));
+        else if (typeof topojson !== "undefined") detail.land.setWater(waterPaths(topo));
+        else return;
         detail.waterLoaded = true;
       }).catch(function (err) { detail.error = String(err); });
     }
@@ -355,6 +473,8 @@
     TOWN_ZOOM: TOWN_ZOOM,
     addLand: addLand,
     describe: describe,
+    parseTopology: parseTopology,
+    cellShapes: cellShapes,
     polygonsOf: polygonsOf,
     unwrapAntimeridian: unwrapAntimeridian
   };

@@ -182,7 +182,7 @@
     state.map = map;
     var node = document.getElementById(elementId);
     if (!node || typeof topojson === "undefined") return;
-    var topo = JSON.parse(node.textContent);
+    var topo = window.gazetteBasemap.parseTopology(node.textContent);  // an export's arcs are compact text
     var objectName = Object.keys(topo.objects)[0];
     state.world = topojson.feature(topo, topo.objects[objectName]);
     state.world.features.forEach(function (f) {

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from places.model import GeoparsedArticle
+from tests.support import compact_text
 from tests.support.browser import Opened
+from viewer import webassets
 from viewer.export import export_map
 
 
@@ -68,4 +70,33 @@ def test_export_far_from_its_places_stays_on_the_50m_land(browser, seed_export) 
     })()""")
     assert land > 0.5
     assert opened.blocked == [] and opened.errors == []
+    page.close()
+
+
+def test_the_page_decodes_the_compact_world_and_detail_as_python_wrote_them(browser, seed_export) -> None:  # noqa: ANN001
+    opened = Opened(browser, seed_export)
+    page = opened.page
+    world = page.evaluate("""(() => {
+      const topo = gazetteBasemap.parseTopology(document.getElementById("gz-world").textContent);
+      let n = 0, sum = 0;
+      topo.arcs.forEach(a => a.forEach(p => { n += 1; sum += p[0] * 3 + p[1]; }));
+      return [topo.arcs.length, n, sum, Object.keys(topo.objects)];
+    })()""")
+    whole = json.loads(webassets.read_text(webassets.BASEMAP_TOPOJSON))
+    points = [p for arc in whole["arcs"] for p in arc]
+    assert world == [len(whole["arcs"]), len(points), sum(x * 3 + y for x, y in points), ["countries"]]
+    land = page.evaluate("""(() => {
+      const block = JSON.parse(document.getElementById("gz-world-detail").textContent);
+      const shapes = gazetteBasemap.cellShapes(block, "land");
+      let sum = 0;
+      shapes.forEach(s => s.forEach(path => path.forEach(p => { sum += p[0] + 2 * p[1]; })));
+      return [shapes.map(s => s.map(path => path.length)), sum];
+    })()""")
+    block = json.loads(seed_export.read_text(encoding="utf-8").split('id="gz-world-detail">')[1].split("</script>")[0])
+    shapes = compact_text.shapes(block["land"])
+    (sx, sy), (tx, ty) = block["transform"]["scale"], block["transform"]["translate"]
+    expected = sum(x * sx + tx + 2 * (y * sy + ty) for paths in shapes for path in paths for x, y in path)
+    assert land[0] == [[len(path) for path in paths] for paths in shapes] and len(land[0]) > 50
+    assert abs(land[1] - expected) < 1e-6 * max(1.0, abs(expected))
+    assert opened.errors == []
     page.close()
