@@ -29,6 +29,7 @@ __all__ = [
     "placesearch",
     "placeslist",
     "presentation",
+    "pysidefix",
     "qtenv",
     "reading",
     "session",

@@ -84,5 +84,17 @@ def run(
     if screenshot is not None:
         if "error" in outcome:
             print(f"gazette: {outcome['error']}", file=sys.stderr)
-    window.dispose()
+    _tear_down(app, window)
     return code
+
+
+def _tear_down(app, window) -> None:  # noqa: ANN001
+    """The window (its jobs, page, then profile: MainWindow.dispose) goes before the QApplication,
+    and its deferred deletes run while the app is there, rather than in any order at exit."""
+    import shiboken6
+    from PySide6.QtCore import QEvent
+
+    window.dispose()
+    if shiboken6.isValid(window):
+        window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
