@@ -57,6 +57,7 @@ def run(
             app.exit(2)
 
         window.show_error = fail  # type: ignore[method-assign]  # no dialog in batch mode
+        window.show_unreadable = lambda summary: print(f"gazette: {summary}", file=sys.stderr)  # type: ignore[method-assign]
 
         def on_ready() -> None:
             if "ready" in outcome:

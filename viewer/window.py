@@ -225,6 +225,8 @@ class MainWindow(QMainWindow):
         page = result.page if result.options == self.map_options and lesson is None else None
         if self._apply(self.session.opened(job.paths, result.docs, lesson=lesson, lesson_path=lesson_path), page=page):
             self.file_sources.opened(job.paths)
+        if result.unreadable:  # the rest is open (on screen behind the dialog)
+            self.show_unreadable(result.unreadable)
 
     def _on_parse_failed(self, job: ParseJob, message: str) -> None:
         if job is not self.job:
@@ -351,6 +353,10 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         dialogs.warning(self, "Gazette", message)
+
+    def show_unreadable(self, summary: str) -> None:
+        """One dialog for the files of an open that could not be read (the others are shown)."""
+        dialogs.warning(self, "Gazette", f"{summary}\n\nThe other files are open.")
 
     # ------------------------------------------------------------------ files
 

@@ -57,6 +57,7 @@ class ParseResult:
     page: str
     options: MapOptions  # what the page was built with
     notice: str = ""  # e.g. "online look-ups unavailable, using the offline gazetteer"
+    unreadable: str = ""  # "2 of 40 files could not be read: …" (the window shows it in a dialog)
 
 
 class ParseJob(QThread):
@@ -148,7 +149,7 @@ class ParseJob(QThread):
             return None
         options = self.options()
         page = map_page(docs, basemap=options.basemap, connections=options.connections)
-        return ParseResult(tuple(docs), page, options, " · ".join(notes))
+        return ParseResult(tuple(docs), page, options, unreadable=" · ".join(notes))
 
     def _run_child(self) -> ParseResult | None:
         child = _take_child()
@@ -158,7 +159,7 @@ class ParseJob(QThread):
         article: Article | None = None
         mentions: list[Mention] = []
         options = self.options()
-        notice = ""
+        notice = unreadable = ""
         feed = PartialFeed(self.options, self._emit_partial)
         try:
             _write_frame(child.stdin, ParseRequest(tuple(str(p) for p in self.paths), self.online))
@@ -189,12 +190,12 @@ class ParseJob(QThread):
                     article, mentions = None, []
                     feed.add(docs)
                 elif kind == "parsed":
-                    notice = payload[0] if payload else ""
+                    notice, unreadable = (*payload, "", "")[:2]
                     options = self.options()
                     _write_frame(child.stdin, options)
                 elif kind == "page":
                     startup.mark("window: page received")
-                    return ParseResult(tuple(docs), payload[0], options, notice)
+                    return ParseResult(tuple(docs), payload[0], options, notice, unreadable)
                 elif kind == "error":
                     raise GazetteError(payload[0])
                 elif kind == "bug":
@@ -363,7 +364,7 @@ def _serve(request: ParseRequest, send: Callable[..., None], phase: Callable[[st
             send("mentions", doc.mentions[start : start + CHUNK])
         send("end-article")
     phase("child: geoparse done")
-    send("parsed", " · ".join(n for n in (geoparser.notice, *notes) if n))
+    send("parsed", geoparser.notice, " · ".join(notes))
     options = _read_frame(sys.stdin.buffer)  # the window's map options as of now
     if not isinstance(options, MapOptions):
         return

@@ -50,3 +50,17 @@ def test_batch_screenshot_of_a_folder_of_hundreds_of_articles_exits_cleanly(tmp_
     image = QImage(str(tmp_path / "shot.png"))
     assert image.width() > 100 and image.height() > 100
     assert len({image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)}) > 20
+
+
+def test_batch_screenshot_with_an_unreadable_file_reports_it_and_shows_the_rest(tmp_path):
+    folder = tmp_path / "week"
+    folder.mkdir()
+    (folder / "port.txt").write_text("Port news\n\nShips left Odesa for Varna.\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), str(folder), "--screenshot", "shot.png"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "gazette: 1 of 2 files could not be read:" in result.stderr and "empty.txt (empty)" in result.stderr
+    assert QImage(str(tmp_path / "shot.png")).width() > 100
