@@ -7,6 +7,7 @@ package imports nothing, so the command line never pays for Qt or folium.
 __all__ = [
     "app",
     "basemapdata",
+    "basemapmenu",
     "basemaps",
     "bridge",
     "corrections",
