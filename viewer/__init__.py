@@ -18,6 +18,7 @@ __all__ = [
     "export",
     "exportmenu",
     "filemenu",
+    "firstrun",
     "formats",
     "imagesize",
     "kinds",

@@ -24,6 +24,7 @@ from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions
 from viewer.corrections import Correction
 from viewer.exportmenu import ExportMenu
 from viewer.filemenu import OPEN_FILTER, FileSources
+from viewer.firstrun import SampleWhileBuilding
 from viewer.lessonfile import LessonFile, gazetteer_place, read_lesson
 from viewer.mapview import MapView
 from viewer.panel import SidePanel
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
 
         self.map_view = MapView()
         self.stream = StreamingMap(self.map_view, self)  # a folder's places appear as they are parsed
+        self.first_run = SampleWhileBuilding(self)
         self.map_view.ready.connect(self.mapReady)
         self.map_view.placeClicked.connect(self._on_place_clicked)
         self.map_view.placeMoved.connect(self.move_place)
@@ -158,7 +160,7 @@ class MainWindow(QMainWindow):
         job = ParseJob(paths, options=self.map_options, online=self.online, parse=self.parse, parent=self)
         self.stream.watch(job)
         job.progressed.connect(self._on_progress)
-        job.statusChanged.connect(self.status_label.setText)
+        self.first_run.watch(job)  # status lines: the index is being built (the sample's map meanwhile)
         job.succeeded.connect(lambda result, job=job: self._on_parsed(job, result))
         job.failed.connect(lambda message, job=job: self._on_parse_failed(job, message))
         self._running.add(job)
@@ -367,6 +369,7 @@ class MainWindow(QMainWindow):
             job.wait(15000)  # a child process is killed at once; an in-thread parse must finish
         self._running.clear()
         self.clipper.wait()
+        self.first_run.wait()
         if self.parse is None:
             stop_spare_child()
         self.map_view.dispose()
