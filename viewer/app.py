@@ -9,10 +9,16 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from viewer import startup
 from viewer.qtenv import application, save_widget_png
 from viewer.webassets import SAMPLE_DIR
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.window import MainWindow
 
 MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
 
@@ -89,7 +95,7 @@ def run(
     return code
 
 
-def _tear_down(app, window) -> None:  # noqa: ANN001
+def _tear_down(app: QApplication, window: MainWindow) -> None:
     """The window (its jobs, page, then profile: MainWindow.dispose) goes before the QApplication,
     and its deferred deletes run while the app is there, rather than in any order at exit."""
     import shiboken6

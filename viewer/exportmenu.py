@@ -97,4 +97,3 @@ class ExportMenu(QObject):
             save_widget_png(self.window.map_view, path)
         finally:
             page.runJavaScript(f"void document.documentElement.classList.remove({json.dumps(SNAPSHOT_CLASS)})", 0)
-
