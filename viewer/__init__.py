@@ -7,6 +7,7 @@ package imports nothing, so the command line never pays for Qt or folium.
 __all__ = [
     "app",
     "basemapdata",
+    "basemapmenu",
     "basemaps",
     "bridge",
     "corrections",
@@ -17,6 +18,7 @@ __all__ = [
     "export",
     "exportmenu",
     "filemenu",
+    "firstrun",
     "formats",
     "imagesize",
     "kinds",
@@ -31,6 +33,7 @@ __all__ = [
     "placesearch",
     "placeslist",
     "presentation",
+    "pysidefix",
     "qtenv",
     "reading",
     "session",

@@ -9,10 +9,16 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from viewer import startup
 from viewer.qtenv import application, save_widget_png
 from viewer.webassets import SAMPLE_DIR
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.window import MainWindow
 
 MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
 
@@ -57,6 +63,7 @@ def run(
             app.exit(2)
 
         window.show_error = fail  # type: ignore[method-assign]  # no dialog in batch mode
+        window.show_unreadable = lambda summary: print(f"gazette: {summary}", file=sys.stderr)  # type: ignore[method-assign]
 
         def on_ready() -> None:
             if "ready" in outcome:
@@ -84,5 +91,17 @@ def run(
     if screenshot is not None:
         if "error" in outcome:
             print(f"gazette: {outcome['error']}", file=sys.stderr)
-    window.dispose()
+    _tear_down(app, window)
     return code
+
+
+def _tear_down(app: QApplication, window: MainWindow) -> None:
+    """The window (its jobs, page, then profile: MainWindow.dispose) goes before the QApplication,
+    and its deferred deletes run while the app is there, rather than in any order at exit."""
+    import shiboken6
+    from PySide6.QtCore import QEvent
+
+    window.dispose()
+    if shiboken6.isValid(window):
+        window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)

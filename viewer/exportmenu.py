@@ -4,6 +4,8 @@ from __future__ import annotations
 
 __all__ = ["ExportMenu"]
 
+import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from viewer.imagesize import ImageSizeDialog
 from viewer.qtenv import save_widget_png
 
 MainWindow = Any  # viewer.window.MainWindow, which imports this module
+NOTICE_HIDDEN_S = 0.25
 
 
 class ExportMenu(QObject):
@@ -59,7 +62,7 @@ class ExportMenu(QObject):
         """
         try:
             if fmt == "png" and size is None:
-                save_widget_png(self.window.map_view, path)
+                self._save_view_png(path)
             else:
                 from viewer.export import export_map
 
@@ -78,3 +81,19 @@ class ExportMenu(QObject):
         self.window.statusBar().showMessage(f"Exported {path.name}", 5000)
         return True
 
+    def _save_view_png(self, path: Path) -> None:
+        """The map as shown, without the page's notices ("tiles unavailable"): map.css hides them under
+        :data:`viewer.snapshot.SNAPSHOT_CLASS` (as in a rendered image) for the moment of the grab."""
+        from viewer.qtenv import wait_for
+        from viewer.snapshot import SNAPSHOT_CLASS
+
+        page = self.window.map_view.web_page
+        done: list[object] = []
+        page.runJavaScript(f"void document.documentElement.classList.add({json.dumps(SNAPSHOT_CLASS)})", 0, done.append)
+        wait_for(lambda: bool(done), timeout_s=2.0)
+        end = time.monotonic() + NOTICE_HIDDEN_S  # the page paints the change into a new frame
+        wait_for(lambda: time.monotonic() > end, timeout_s=NOTICE_HIDDEN_S + 1)
+        try:
+            save_widget_png(self.window.map_view, path)
+        finally:
+            page.runJavaScript(f"void document.documentElement.classList.remove({json.dumps(SNAPSHOT_CLASS)})", 0)

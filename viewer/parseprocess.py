@@ -194,7 +194,7 @@ def _serve(request: ParseRequest, send: Callable[..., None], phase: Callable[[st
             send("mentions", doc.mentions[start : start + CHUNK])
         send("end-article")
     phase("child: geoparse done")
-    send("parsed", " · ".join(n for n in (geoparser.notice, *notes) if n))
+    send("parsed", geoparser.notice, " · ".join(notes))
     options = read_frame(sys.stdin.buffer)  # the window's map options as of now
     if not isinstance(options, MapOptions):
         return

@@ -52,6 +52,9 @@ def application() -> QApplication:
         app = QApplication([sys.argv[0] if sys.argv else "gazette"])
         app.setApplicationName("Gazette")
         app.setOrganizationName("Gazette")
+        from viewer.pysidefix import guard_signal_emit
+
+        guard_signal_emit()  # every emit would otherwise cost a reference to True (exit 134)
     return app  # type: ignore[return-value]
 
 

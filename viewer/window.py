@@ -9,21 +9,22 @@ from __future__ import annotations
 
 __all__ = ["FALLBACK_NOTICE", "OPEN_FILTER", "MainWindow", "plain_title"]
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QSplitter
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton, QSplitter
 
 from places.errors import GazetteError
 from places.model import GeoparsedArticle
 from viewer import dialogs
+from viewer.basemapmenu import FALLBACK_NOTICE, BasemapMenu
 from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions
 from viewer.corrections import Correction
 from viewer.exportmenu import ExportMenu
 from viewer.filemenu import OPEN_FILTER, FileSources
+from viewer.firstrun import SampleWhileBuilding
 from viewer.lessonfile import LessonFile, gazetteer_place, read_lesson
 from viewer.mapview import MapView
 from viewer.panel import SidePanel
@@ -35,11 +36,6 @@ from viewer.settings import Remembered
 from viewer.streaming import StreamingMap
 from viewer.tourpanel import TourPanel
 from viewer.worker import Parse, ParseJob, ParseResult, prestart_child, stop_spare_child
-
-log = logging.getLogger(__name__)
-
-FALLBACK_NOTICE = "Tiles unavailable: showing the offline basemap"
-
 
 def plain_title(text: str) -> str:
     """A window title shown literally (Qt treats ``[*]`` as the modified-marker placeholder)."""
@@ -68,13 +64,13 @@ class MainWindow(QMainWindow):
         self.session = Session(lookup=gazetteer_place)
         self.job: ParseJob | None = None
         self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
-        self.fallback_notice = self.online_notice = ""
+        self.online_notice = ""
 
         self.map_view = MapView()
         self.stream = StreamingMap(self.map_view, self)  # a folder's places appear as they are parsed
+        self.first_run = SampleWhileBuilding(self)
         self.map_view.ready.connect(self.mapReady)
         self.map_view.placeClicked.connect(self._on_place_clicked)
-        self.map_view.basemapFallback.connect(self._on_basemap_fallback)
         self.map_view.placeMoved.connect(self.move_place)
         self.side_panel = panel = SidePanel()
         panel.attach_map(self.map_view)
@@ -128,25 +124,15 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self.clipper = Clipper(self, menu=edit_menu)
         view_menu = self.menuBar().addMenu("&View")
-        self.basemap_actions = self._basemap_menu(view_menu.addMenu("&Basemap"))
+        self.basemap_menu = BasemapMenu(self, menu=view_menu.addMenu("&Basemap"))
+        self.basemap_actions: dict[str, QAction] = self.basemap_menu.actions
+        self.map_view.basemapFallback.connect(self._on_basemap_fallback)
         self.connections_action = view_menu.addAction("&Connections")
         self.connections_action.setCheckable(True)
         self.connections_action.setChecked(self.connections)
         self.connections_action.toggled.connect(self.set_connections)
         view_menu.addAction(self.tour_panel.toggleViewAction())
         self.presentation = Presentation(self, menu=view_menu, panel=self.side_panel)
-
-    def _basemap_menu(self, menu: QMenu) -> dict[str, QAction]:
-        group = QActionGroup(self)
-        actions: dict[str, QAction] = {}
-        for name, label in BASEMAP_LABELS.items():
-            action = menu.addAction(label)
-            action.setCheckable(True)
-            action.setChecked(name == self.basemap)
-            action.triggered.connect(lambda _checked, name=name: self.set_basemap(name))
-            group.addAction(action)
-            actions[name] = action
-        return actions
 
     # ------------------------------------------------------------------ state
 
@@ -174,7 +160,7 @@ class MainWindow(QMainWindow):
         job = ParseJob(paths, options=self.map_options, online=self.online, parse=self.parse, parent=self)
         self.stream.watch(job)
         job.progressed.connect(self._on_progress)
-        job.statusChanged.connect(self.status_label.setText)
+        self.first_run.watch(job)  # status lines: the index is being built (the sample's map meanwhile)
         job.succeeded.connect(lambda result, job=job: self._on_parsed(job, result))
         job.failed.connect(lambda message, job=job: self._on_parse_failed(job, message))
         self._running.add(job)
@@ -221,10 +207,12 @@ class MainWindow(QMainWindow):
             return
         if lesson is not None and lesson.basemap != self.basemap:
             self.basemap = lesson.basemap
-            self._check_basemap(lesson.basemap)
+            self.basemap_menu.chosen(lesson.basemap)
         page = result.page if result.options == self.map_options and lesson is None else None
         if self._apply(self.session.opened(job.paths, result.docs, lesson=lesson, lesson_path=lesson_path), page=page):
             self.file_sources.opened(job.paths)
+        if result.unreadable:  # the rest is open (on screen behind the dialog)
+            self.show_unreadable(result.unreadable)
 
     def _on_parse_failed(self, job: ParseJob, message: str) -> None:
         if job is not self.job:
@@ -289,7 +277,6 @@ class MainWindow(QMainWindow):
                 return False
         self.session.commit(change)
         self.side_panel.fill(self.session.groups.values(), docs=self.session.docs, titles=self.session.titles())
-        self.fallback_notice = ""
         self.stream.show(page, known_ids=self.session.groups, basemap=self.basemap)
         self._update_chrome()
         self.stateChanged.emit()
@@ -299,18 +286,15 @@ class MainWindow(QMainWindow):
 
     def set_basemap(self, name: str) -> None:
         """Switch the basemap and redraw (the choice is kept even with no article, and remembered)."""
-        previous, self.basemap = self.basemap, name
-        self._check_basemap(name)
+        previous, fell_back_from, self.basemap = self.basemap, self.basemap_menu.fell_back_from, name
+        self.basemap_menu.chosen(name)  # tiles that failed are tried again
         if self.job is not None:
             self.job.set_options(self.map_options)
         if self.session.docs and not self._apply(self.session.redrawn()):
             self.basemap = previous
-            self._check_basemap(previous)
+            self.basemap_menu.check(previous)
+            self.basemap_menu.fell_back_from = fell_back_from
         self.remembered.set_basemap(self.basemap)
-
-    def _check_basemap(self, name: str) -> None:
-        if name in self.basemap_actions:
-            self.basemap_actions[name].setChecked(True)
 
     def set_connections(self, on: bool) -> None:
         self.connections = on
@@ -330,15 +314,13 @@ class MainWindow(QMainWindow):
         self.places.select_place(place_id, focus=False)  # the map already shows it: don't fly back
 
     def _on_basemap_fallback(self, basemap: str, reason: str) -> None:
-        self.fallback_notice = FALLBACK_NOTICE
-        self._check_basemap(OFFLINE)  # the menu says what is on screen; choosing the tiles again retries them
-        log.info("basemap %s fell back to offline: %s", basemap, reason)
+        self.basemap_menu.fell_back(basemap, reason)  # the window takes the offline map on screen as its own
         self._update_chrome()
 
     # ------------------------------------------------------------------ chrome
 
     def _update_chrome(self) -> None:
-        notices = [n for n in (self.session.notice, self.fallback_notice, self.online_notice) if n]
+        notices = [n for n in (self.session.notice, self.basemap_menu.notice, self.online_notice) if n]
         self.status_label.setText(" · ".join([self.session.summary(), *notices]))
         self.setWindowTitle(plain_title(self.lesson_file.window_title()) + " [*]")
         self.setWindowModified(self.session.modified)
@@ -351,6 +333,10 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         dialogs.warning(self, "Gazette", message)
+
+    def show_unreadable(self, summary: str) -> None:
+        """One dialog for the files of an open that could not be read (the others are shown)."""
+        dialogs.warning(self, "Gazette", f"{summary}\n\nThe other files are open.")
 
     # ------------------------------------------------------------------ files
 
@@ -383,6 +369,7 @@ class MainWindow(QMainWindow):
             job.wait(15000)  # a child process is killed at once; an in-thread parse must finish
         self._running.clear()
         self.clipper.wait()
+        self.first_run.wait()
         if self.parse is None:
             stop_spare_child()
         self.map_view.dispose()

@@ -49,6 +49,7 @@ class ParseResult:
     page: str
     options: MapOptions  # what the page was built with
     notice: str = ""  # e.g. "online look-ups unavailable, using the offline gazetteer"
+    unreadable: str = ""  # "2 of 40 files could not be read: …" (the window shows it in a dialog)
 
 
 class ParseJob(QThread):
@@ -140,7 +141,7 @@ class ParseJob(QThread):
             return None
         options = self.options()
         page = map_page(docs, basemap=options.basemap, connections=options.connections)
-        return ParseResult(tuple(docs), page, options, " · ".join(notes))
+        return ParseResult(tuple(docs), page, options, unreadable=" · ".join(notes))
 
     def _run_child(self) -> ParseResult | None:
         request = ParseRequest.of(self.paths, online=self.online)
@@ -155,7 +156,7 @@ class ParseJob(QThread):
         article: Article | None = None
         mentions: list[Mention] = []
         options = self.options()
-        notice = ""
+        notice = unreadable = ""
         feed = PartialFeed(self.options, self._emit_partial)
         _shells.request(options.basemap)  # the page process renders the shell while the child parses
         try:
@@ -188,7 +189,7 @@ class ParseJob(QThread):
                     article, mentions = None, []
                     feed.add(docs)
                 elif kind == "parsed":
-                    notice = payload[0] if payload else ""
+                    notice, unreadable = (*payload, "", "")[:2]
                     options = self.options()
                     _shells.request(options.basemap)
                     write_frame(child.stdin, options)
@@ -197,7 +198,7 @@ class ParseJob(QThread):
                     if shell is None:
                         return None
                     startup.mark("window: page received")
-                    return ParseResult(tuple(docs), shell.page(payload[0]), options, notice)
+                    return ParseResult(tuple(docs), shell.page(payload[0]), options, notice, unreadable)
                 elif kind == "error":
                     raise GazetteError(payload[0])
                 elif kind == "bug":

@@ -280,11 +280,16 @@
     if (state.fellBack) return;
     state.fellBack = true;
     var map = state.map;
+    // The reader's view stays (the offline basemap draws every zoom the map allows): the
+    // window keeps this page, its pins and an open popup, and only takes the offline map as its own.
+    var center = map.getCenter(), zoom = map.getZoom();
     if (state.tiles) {
       map.removeLayer(state.tiles);
       state.tiles = null;
     }
     addOfflineBasemap(map, null);
+    zoom = Math.min(zoom, map.getMaxZoom());
+    if (zoom !== map.getZoom() || !map.getCenter().equals(center)) map.setView(center, zoom, { animate: false });
     // Country fills were made lighter to let tiles show through; on the offline map they are not.
     state.order.forEach(function (id) {
       var entry = state.places[id];

@@ -30,3 +30,37 @@ def test_a_missing_file_fails_in_batch_mode(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2 and "nowhere.txt" in result.stderr
     assert not (tmp_path / "shot.png").exists()
+
+
+def test_batch_screenshot_of_a_folder_of_hundreds_of_articles_exits_cleanly(tmp_path):
+    # Each article's progress and partial maps are signal emits: with PySide6 6.12's over-released
+    # True (viewer.pysidefix) a few hundred of them aborted the interpreter at exit (status 134).
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    ports = ["Vladivostok", "Pyongyang", "Odesa", "Istanbul", "Constanta", "Busan", "Nakhodka", "Varna"]
+    for n in range(320):
+        a, b = ports[n % len(ports)], ports[(n * 3 + 1) % len(ports)]
+        (folder / f"{n:03}.txt").write_text(f"Harbour note {n}\n\nA freighter left {a} for {b} on day {n}.\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), str(folder), "--screenshot", "shot.png"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=400,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "map ready in" in result.stdout
+    image = QImage(str(tmp_path / "shot.png"))
+    assert image.width() > 100 and image.height() > 100
+    assert len({image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)}) > 20
+
+
+def test_batch_screenshot_with_an_unreadable_file_reports_it_and_shows_the_rest(tmp_path):
+    folder = tmp_path / "week"
+    folder.mkdir()
+    (folder / "port.txt").write_text("Port news\n\nShips left Odesa for Varna.\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), str(folder), "--screenshot", "shot.png"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "gazette: 1 of 2 files could not be read:" in result.stderr and "empty.txt (empty)" in result.stderr
+    assert QImage(str(tmp_path / "shot.png")).width() > 100

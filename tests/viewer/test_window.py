@@ -233,6 +233,28 @@ def test_bad_file_shows_dialog_and_keeps_state(qtbot, make_window, tmp_path, mon
     assert window.paths == before[0]
 
 
+def test_unreadable_files_among_many_are_one_dialog_and_the_rest_opens(qtbot, make_window, tmp_path, monkeypatch):
+    from tests.support.folders import many_articles
+
+    folder = many_articles(tmp_path / "archive", 40)
+    bad = [folder / "part-1" / "empty.txt", folder / "part-2" / "scan.txt", folder / "part-3" / "photo.txt"]
+    bad[0].write_bytes(b"")
+    bad[1].write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    bad[2].write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    window = make_window()
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    open_and_wait(qtbot, window, folder)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    qtbot.wait(200)
+    assert len(shown) == 1, shown
+    title, text = shown[0]
+    assert title == "Gazette" and text.startswith("3 of 43 files could not be read:")
+    assert all(str(path) in text for path in bad), text
+    assert len(window.docs) == 40 and window.paths == (folder,)  # the rest opened
+    assert "places found in" in window.status_label.text() and "could not be read" not in window.status_label.text()
+
+
 def window_state(qtbot, window: MainWindow) -> tuple:
     """What a failed open must leave alone: files, title, list rows, the served page and its DOM."""
     rows = [
