@@ -105,8 +105,10 @@ def test_live_requests_are_spaced_by_min_delay(server, tmp_path):
     arrivals = [r.at for r in server.requests]
     assert len(arrivals) == len(names)
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-    # A small tolerance for the server thread's own scheduling.
-    assert min(gaps) >= delay - 0.02, gaps
+    # Arrivals are stamped by the server thread, which a loaded machine may wake late: one late stamp shortens the
+    # next gap though the client waited. The whole span only carries the jitter of its two ends.
+    assert arrivals[-1] - arrivals[0] >= (len(names) - 1) * delay - 0.02, gaps
+    assert min(gaps) >= delay / 2, gaps
 
 
 def test_public_nominatim_is_never_asked_more_than_once_a_second(tmp_path):
