@@ -84,6 +84,7 @@ class Gazetteer:
         self._cache: dict[int, Place] = {}
         self._candidates: dict[str, tuple[int, ...]] = {}
         self._has: dict[str, bool] = {}
+        self._continues: dict[str, bool] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._ids: dict[str, int] | None = None
 
@@ -134,6 +135,18 @@ class Gazetteer:
             if len(self._has) >= 20_000:
                 self._has.clear()
             found = self._has[key] = key in self._ix.names
+        return found
+
+    def continues(self, key: str) -> bool:
+        """Does some longer name's key begin with ``key`` and a space ("new" -> "new york")?
+
+        Recognition asks before it builds the key of a longer span: most capitalised words
+        begin no longer name, and one bisection answers that for every span they begin."""
+        found = self._continues.get(key)
+        if found is None:
+            if len(self._continues) >= 20_000:
+                self._continues.clear()
+            found = self._continues[key] = self._ix.names.has_prefix(f"{key} ")
         return found
 
     def row(self, i: int) -> Row:
@@ -318,6 +331,11 @@ class _Names:
 
     def __contains__(self, key: str) -> bool:
         return self._find(key) >= 0
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Does some key start with ``prefix``? (The keys are sorted: the first one not below it tells.)"""
+        k = bisect.bisect_left(self._keys, prefix)
+        return k < len(self._keys) and self._keys[k].startswith(prefix)
 
     def __len__(self) -> int:
         return len(self._keys)

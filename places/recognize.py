@@ -16,7 +16,7 @@ __all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"
 
 import bisect
 import re
-from itertools import accumulate, chain, compress, count
+from itertools import accumulate, compress, count
 from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -235,9 +235,10 @@ _OPENERS = " \t\"'“‘(«["
 _ENDERS = ".!?:\n\u2014"
 
 
-# The separator is possessive and the token may be the end of the text, so a trailing run of
-# punctuation is one failed match, not one per character (that was quadratic in its length).
-_SEP_TOKEN_RE = re.compile(r"([\W_]*+)(" + TOKEN_RE.pattern + r"|\Z)", re.UNICODE)
+# Split at the tokens (kept, a group): separators and tokens alternate, a separator first and
+# last. A search for the next token fails at once on a non-word character, so a run of
+# punctuation costs one step per character.
+_TOKEN_SPLIT = re.compile("(" + TOKEN_RE.pattern + ")", re.UNICODE).split
 
 
 class Tokens:
@@ -249,17 +250,17 @@ class Tokens:
 
     def __init__(self, text: str, lo: int = 0, hi: int | None = None, strings: dict[str, str] | None = None) -> None:
         """The tokens of ``text[lo:hi]``, with offsets into the whole ``text``."""
-        pairs = _SEP_TOKEN_RE.findall(text, lo, len(text) if hi is None else hi)
-        while pairs and not pairs[-1][1]:
-            pairs.pop()  # the text's end
-        # Column by column in C (zip, map, accumulate): a Python loop per token cost more.
-        seps, words = (list(col) for col in zip(*pairs)) if pairs else ([], [])
+        # One split in C gives separators and words alternately (the text's end is a last
+        # separator); the columns are slices and running sums of it, with no tuple per token.
+        piece = text if lo == 0 and hi is None else text[lo:hi]  # only texts over CHUNK_CHARS are cut
+        parts = _TOKEN_SPLIT(piece)
+        seps, words = parts[0:-1:2], parts[1::2]
         self._seps: list[str] = seps
         self._words: list[str] = words
-        self._ends = list(accumulate(map(len, chain.from_iterable(pairs)), initial=lo))[2::2]
-        self._toks: list[_Tok | None] = [None] * len(pairs)
+        self._ends = list(accumulate(map(len, parts), initial=lo))[2::2]
+        self._toks: list[_Tok | None] = [None] * len(words)
         self.caps = list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
-        self.n = len(pairs)
+        self.n = len(words)
         self._lower: frozenset[str] | None = None
         # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
         self.state_rows: dict[str, int | None] = {}
@@ -282,7 +283,8 @@ class Tokens:
     def has_lower(self, key: str) -> bool:
         """Does the text use this word in lower case somewhere?"""
         if self._lower is None:
-            self._lower = frozenset(w for w in self._words if w[0].islower())
+            words = self._words
+            self._lower = frozenset(compress(words, map(str.islower, map(itemgetter(0), words))))
         return key in self._lower
 
     def __len__(self) -> int:
@@ -384,20 +386,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 j += 1
             i = j
             continue
-        match_len = 0
-        key = ""
-        # The longest span that could be a name: joinable separators, capitalised or connector words.
-        limit = 1
-        while (limit < max_tokens and i + limit < n and seps[i + limit] in _JOINERS
-               and (words[i + limit][0].isupper() or words[i + limit].lower() in CONNECTORS)):
-            limit += 1
-        for length in range(limit, 0, -1):
-            if not words[i + length - 1][0].isupper():
-                continue
-            k = t.key if length == 1 else " ".join([tk.key for tk in toks.span(i, i + length)])
-            if gazetteer.has_key(k):
-                match_len, key = length, k
-                break
+        match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
         j = i + match_len
         if match_len and j < n and not words[j][0].isupper() and words[j].lower() in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
@@ -437,6 +426,31 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             out.append(extra)
             i = used
     return out
+
+
+def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
+    """The longest name of the index at token ``i`` (whose key is ``key``): (its length in tokens, its key),
+    or (0, "").
+
+    A span is joinable separators between capitalised or connector words and ends on a capitalised
+    one. It grows only while some name begins with its key so far (most capitalised words begin
+    none), then the longest span that is a name wins.
+    """
+    words, seps, n = toks._words, toks._seps, toks.n
+    keys = [key]
+    while (len(keys) < max_tokens and i + len(keys) < n and gazetteer.continues(keys[-1])
+           and seps[i + len(keys)] in _JOINERS):
+        word = words[i + len(keys)]
+        if word[0].isupper():
+            keys.append(f"{keys[-1]} {token_key(word)}")
+        elif word.lower() in CONNECTORS:
+            keys.append(f"{keys[-1]} {word.lower()}")
+        else:
+            break
+    for length in range(len(keys), 0, -1):
+        if words[i + length - 1][0].isupper() and gazetteer.has_key(keys[length - 1]):
+            return length, keys[length - 1]
+    return 0, ""
 
 
 def _feature_tail(toks: Tokens, i: int, match_len: int, key: str, gazetteer: Gazetteer) -> tuple[int, str]:
