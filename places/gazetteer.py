@@ -150,7 +150,9 @@ class Gazetteer:
         return found
 
     def row(self, i: int) -> Row:
-        return self._ix.places[i]
+        # The rows' cache first: resolution asks for the same rows again and again, and a hit
+        # then costs no second Python call (a Row is a non-empty tuple, never false).
+        return self._ix.places.cache.get(i) or self._ix.places[i]
 
     def place(self, i: int) -> Place:
         cached = self._cache.get(i)
@@ -281,7 +283,7 @@ class _Rows:
         self._admin1_names: list[str] = cols["admin1_names"]
         self._source = _column(cols["source"], COLUMN_TYPES["source"])
         self._sources: list[str] = cols["sources"]
-        self._cache: dict[int, Row] = {}
+        self.cache: dict[int, Row] = {}  # the rows made so far
         if not (len(self._name_ends) == len(self._lat) == len(self._lon) == len(self._pop) == len(self._prior)
                 == len(self._kind) == len(self._cc) // 2 == len(self._admin1) == len(self._source) == len(self._gid)):
             raise ValueError("column lengths differ")
@@ -295,7 +297,7 @@ class _Rows:
         return (self[i] for i in range(len(self)))
 
     def __getitem__(self, i: int) -> Row:
-        row = self._cache.get(i)
+        row = self.cache.get(i)
         if row is None:
             gid = self._gid[i]
             pid = f"geonames:{gid}" if gid >= 0 else self._ids[i]
@@ -303,7 +305,7 @@ class _Rows:
             row = _new_row(Row, (pid, name, self._lat[i], self._lon[i], KINDS[self._kind[i]],
                                  self._cc[2 * i : 2 * i + 2].decode("ascii").strip(), self._pop[i],
                                  self._sources[self._source[i]], self._admin1_names[self._admin1[i]], self._prior[i]))
-            self._cache[i] = row
+            self.cache[i] = row
         return row
 
 

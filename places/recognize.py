@@ -386,7 +386,10 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 j += 1
             i = j
             continue
-        match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
+        if i + 1 < n and seps[i + 1] in _JOINERS and gazetteer.continues(t.key):
+            match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
+        else:  # the common case, without the call: a one-word name or none
+            match_len, key = (1, t.key) if gazetteer.has_key(t.key) else (0, "")
         j = i + match_len
         if match_len and j < n and not words[j][0].isupper() and words[j].lower() in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
@@ -568,7 +571,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         else:
             weak = True
     prev = toks[i - 1] if i > 0 else None
-    if drop or _dropped(toks, i, match_len, key, text, gazetteer, options, persons, indices):
+    if drop or _dropped(toks, i, match_len, key, text, gazetteer, options, persons, indices, (t, last, nxt, prev)):
         return _DROPPED
     after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
                  and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
@@ -592,11 +595,12 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
 
 
 def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
-             options: RecognizeOptions, persons: set[str], indices: tuple[int, ...]) -> bool:
-    """Does a rule without memory drop the name at tokens ``i:i + match_len`` (cheap rules first)?"""
-    t = toks[i]
-    j = i + match_len
-    nxt = toks[j] if j < len(toks) else None
+             options: RecognizeOptions, persons: set[str], indices: tuple[int, ...],
+             around: tuple[_Tok, _Tok, _Tok | None, _Tok | None]) -> bool:
+    """Does a rule without memory drop the name at tokens ``i:i + match_len`` (cheap rules first)?
+    ``around``: its first and last token and the ones after and before it (or None), which _judge
+    already holds."""
+    t, last, nxt, prev = around
     one = match_len == 1
     stop, org = options.stopwords, options.org_rules
     if stop and one and (t.key in WEEKDAYS_MONTHS or key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
@@ -618,10 +622,8 @@ def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazettee
         return True  # an IATA code ("JFK") names its airport only where the text talks of flying
     if org and _after_feature_head(toks, i):
         return True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
-    last = toks[j - 1]
     if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
         return True  # "North Korean", "South Ossetian": a demonym, not "North"
-    prev = toks[i - 1] if i > 0 else None
     if org and one and key in ORG_HEADS and (
             prev is not None and prev.cap and prev.sep is not None and t.sep == " " and not t.sent_start
             and prev.key not in LEADS and not gazetteer.has_key(prev.key)):
