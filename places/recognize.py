@@ -408,7 +408,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 continue
             i += 1
             continue
-        first, last = toks[i], toks[i + match_len - 1]
+        first, last = t, t if match_len == 1 else toks[i + match_len - 1]
         j = i + match_len
         drop, indices, weak, common, division = _judge(toks, i, match_len, key, text, gazetteer, options, persons)
         if drop:
@@ -556,7 +556,8 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     if options.person_rules and one and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
         persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
         drop = True
-    division = _division_cue(toks, i, j, indices, gazetteer)
+    prev = toks[i - 1] if i > 0 else None
+    division = _division_cue(toks, i, nxt, prev, indices, gazetteer)
     glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
              and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
     weak = False
@@ -570,7 +571,6 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
             drop = True
         else:
             weak = True
-    prev = toks[i - 1] if i > 0 else None
     if drop or _dropped(toks, i, match_len, key, text, gazetteer, options, persons, indices, (t, last, nxt, prev)):
         return _DROPPED
     after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
@@ -670,15 +670,16 @@ def _after_feature_head(toks: Tokens, i: int) -> bool:
     return False
 
 
-def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> Kind | None:
-    """The kind (REGION or COUNTY) of division the text calls the name at tokens ``i:j``
-    ("Varna Province", "the Murmansk region", "the state of Washington", "X County") when the
-    name has a reading of that kind; else None."""
+def _division_cue(toks: Tokens, i: int, nxt: _Tok | None, prev: _Tok | None, indices: tuple[int, ...],
+                  gazetteer: Gazetteer) -> Kind | None:
+    """The kind (REGION or COUNTY) of division the text calls the name at tokens ``i:j`` (``nxt``
+    and ``prev`` the tokens after and before it) ("Varna Province", "the Murmansk region", "the
+    state of Washington", "X County") when the name has a reading of that kind; else None."""
     word = ""
-    if j < len(toks) and toks[j].sep == " " and toks[j].key in DIVISION_WORDS:
-        word = toks[j].key
-    elif (i >= 2 and toks[i].sep == " " and toks[i - 1].key == "of" and not toks[i - 1].cap
-          and toks[i - 1].sep == " " and toks[i - 2].key in DIVISION_WORDS):
+    if nxt is not None and nxt.sep == " " and nxt.key in DIVISION_WORDS:
+        word = nxt.key
+    elif (i >= 2 and prev.key == "of" and not prev.cap and prev.sep == " " and toks[i].sep == " "
+          and toks[i - 2].key in DIVISION_WORDS):
         word = toks[i - 2].key
     if not word:
         return None

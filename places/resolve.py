@@ -265,25 +265,52 @@ def _prior_score(row: Row, key: str, options: ResolveOptions) -> float:
     return s
 
 
-def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
-            priors: dict[tuple[str, int], tuple[Row, float]]) -> Callable[[Candidate, int], tuple[float, float]]:
-    """score(candidate, row) -> (score, local support) for one pass: support counts only state, hint and
-    proximity evidence (for a common word only a named state or "X, State": a town nearby is no
-    evidence it is a name).
+def _near_finder(ctx: _Context, options: ResolveOptions) -> Callable[[float, float, str], set[str]] | None:
+    """nearby(lat, lon, key): the context's other names with a point within near_km (None: no points).
 
-    A long name has 25 readings scored twice, so what a reading asks of the context is prepared
-    once a pass: the context's tables as locals, the country's part once per name and country,
-    and the nearby points by latitude (a reading looks only at those in its band). The sums run
-    in the same order as ever, so the scores are the same floats.
+    The points sorted by latitude, each with its latitude in radians and that one's cosine (the
+    terms of haversine_km that depend on the point alone, computed once a pass, not once a
+    reading): a reading looks only at the points in its band of latitude.
     """
-    countries, named_countries = ctx.countries, ctx.named_countries
-    regions, named_regions, links = ctx.regions, ctx.named_regions, ctx.links
-    # By latitude, each with its latitude in radians and that one's cosine: the terms of
-    # haversine_km that depend on the point alone, computed once a pass, not once a reading.
+    if not ctx.points:
+        return None
     points = [(a, b, k, math.radians(a), math.cos(math.radians(a))) for a, b, k in sorted(ctx.points[:30])]
     lats = [a for a, *_ in points]
     deg = options.near_km / 111.0
     band = deg + 1e-6  # a bisection finds a slightly wider band; the exact test below decides
+
+    def nearby(lat: float, lon: float, key: str) -> set[str]:
+        """The other names with a point within near_km."""
+        p1 = radians(lat)
+        cos1 = cos(p1)
+        near: set[str] = set()
+        for a, b, k, p2, cos2 in points[bisect_left(lats, lat - band) : bisect_right(lats, lat + band)]:
+            if k != key and abs(lat - a) < deg:
+                # haversine_km(lat, lon, a, b) term by term (the same floats), inline: it runs for
+                # most readings of a local story.
+                h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(b - lon) / 2) ** 2
+                if 2 * 6371.0 * asin(min(1.0, sqrt(h))) < options.near_km:
+                    near.add(k)
+        return near
+
+    return nearby
+
+
+def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
+            priors: dict[tuple[str, int], tuple[Row, float]]
+            ) -> Callable[[Candidate], list[tuple[tuple[float, float], int]]]:
+    """scores(candidate) -> ((score, local support), row) of its readings, for one pass: support
+    counts only state, hint and proximity evidence (for a common word only a named state or
+    "X, State": a town nearby is no evidence it is a name).
+
+    A long name has 25 readings scored twice, so what a reading asks of the context is prepared
+    once a pass (the context's tables as locals, the country's part once per name and country,
+    the nearby points by latitude) and once a candidate (its hint's row), and one call scores all
+    its readings. The sums run in the same order as ever, so the scores are the same floats.
+    """
+    countries, named_countries = ctx.countries, ctx.named_countries
+    regions, named_regions, links = ctx.regions, ctx.named_regions, ctx.links
+    nearby = _near_finder(ctx, options)
     country_parts: dict[tuple[str, str], tuple[bool, bool, float]] = {}
     row_of, is_airport, share = gazetteer.row, gazetteer.is_airport, ctx.share
 
@@ -295,84 +322,78 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
             return True, False, options.country_bonus * min(1.0, share(countries[cc], key) / options.local_share)
         return True, True, 0.0
 
-    def score(c: Candidate, idx: int) -> tuple[float, float]:
+    def scores(c: Candidate) -> list[tuple[tuple[float, float], int]]:
+        """((score, local support), row) of each of the candidate's first MAX_READINGS readings, in prior order."""
         key = c.key
-        hit = priors.get((key, idx))
-        if hit is None:
-            row = row_of(idx)
-            hit = priors[(key, idx)] = (row, _prior_score(row, key, options))
-        row, s = hit
-        kind = row.kind
-        local = 0.0
-        if not options.context:
-            return s, local
-        cc = row.country
-        region = (cc, row.admin1)
-        weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
-        part = (country_parts.get((key, cc)) or country_parts.setdefault((key, cc), country_part(key, cc))) if cc else None
-        if part is not None and part[0]:
-            if part[1]:
-                s += options.country_bonus
-            else:
-                weak_bonus += part[2]
-            if kind is _REGION and row_of(c.indices[0]).kind is _COUNTRY:
-                s += options.country_bonus / 2  # Georgia the state in a US story, not the country
-        # Evidence from other towns (same state, nearby) is weaker than a named state and is not
-        # summed: one town named nearby must not lift a small namesake over a world city.
-        town_support = 0.0
-        local_kind = kind in _LOCAL
-        if kind is _REGION and _supports(regions.get(region), key):
-            s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
-            local += options.region_bonus
-        elif local_kind:
-            if _supports(named_regions.get(region), key):
-                s += options.region_bonus
+        hint = None if c.region_hint is None else row_of(c.region_hint)
+        first_is_country = row_of(c.indices[0]).kind is _COUNTRY
+        out = []
+        for idx in c.indices[:MAX_READINGS]:
+            hit = priors.get((key, idx))
+            if hit is None:
+                row = row_of(idx)
+                hit = priors[(key, idx)] = (row, _prior_score(row, key, options))
+            row, s = hit
+            kind = row.kind
+            local = 0.0
+            if not options.context:
+                out.append(((s, local), idx))
+                continue
+            cc = row.country
+            region = (cc, row.admin1)
+            weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
+            part = (country_parts.get((key, cc)) or country_parts.setdefault((key, cc), country_part(key, cc))) if cc else None
+            if part is not None and part[0]:
+                if part[1]:
+                    s += options.country_bonus
+                else:
+                    weak_bonus += part[2]
+                if kind is _REGION and first_is_country:
+                    s += options.country_bonus / 2  # Georgia the state in a US story, not the country
+            # Evidence from other towns (same state, nearby) is weaker than a named state and is not
+            # summed: one town named nearby must not lift a small namesake over a world city.
+            town_support = 0.0
+            local_kind = kind in _LOCAL
+            if kind is _REGION and _supports(regions.get(region), key):
+                s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
                 local += options.region_bonus
-            elif _supports(regions.get(region), key):
-                # Proportional: a story about one state names several of its towns; a world story
-                # naming Chicago once is little evidence for Geneva, Illinois.
-                town_support = options.town_region_bonus * min(1.0, share(regions[region], key) / options.local_share)
-        if c.aviation and is_airport(idx):
-            s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
-        linked = links.get(idx)
-        if linked and linked - {key}:
-            s += options.county_link_bonus
-            local += options.county_link_bonus * options.link_local
-        if c.region_hint is not None:
-            hrow = row_of(c.region_hint)
-            if (hrow.kind is _REGION and region == (hrow.country, hrow.admin1)) or (
-                hrow.kind is _COUNTRY and cc == hrow.country
-            ):
+            elif local_kind:
+                if _supports(named_regions.get(region), key):
+                    s += options.region_bonus
+                    local += options.region_bonus
+                elif _supports(regions.get(region), key):
+                    # Proportional: a story about one state names several of its towns; a world story
+                    # naming Chicago once is little evidence for Geneva, Illinois.
+                    town_support = options.town_region_bonus * min(1.0, share(regions[region], key) / options.local_share)
+            if c.aviation and is_airport(idx):
+                s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
+            linked = links.get(idx)
+            if linked and linked - {key}:
+                s += options.county_link_bonus
+                local += options.county_link_bonus * options.link_local
+            if hint is not None and ((hint.kind is _REGION and region == (hint.country, hint.admin1))
+                                     or (hint.kind is _COUNTRY and cc == hint.country)):
                 s += options.hint_bonus
                 local += options.hint_bonus
-        if points and local_kind:
-            lat, lon = row.lat, row.lon
-            p1 = radians(lat)
-            cos1 = cos(p1)
-            near: set[str] = set()
-            for a, b, k, p2, cos2 in points[bisect_left(lats, lat - band) : bisect_right(lats, lat + band)]:
-                if k != key and abs(lat - a) < deg:
-                    # haversine_km(lat, lon, a, b) term by term (the same floats), inline: it runs for
-                    # most readings of a local story.
-                    h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(b - lon) / 2) ** 2
-                    if 2 * 6371.0 * asin(min(1.0, sqrt(h))) < options.near_km:
-                        near.add(k)
-            if near:
-                factor = min(1.0, share(near, key) / options.local_share) if options.proportional else 1.0
-                town_support = max(town_support, options.near_bonus * factor)
-        s += weak_bonus + town_support
-        if not c.common:
-            local += town_support
-        return s, local
+            if nearby is not None and local_kind:
+                near = nearby(row.lat, row.lon, key)
+                if near:
+                    factor = min(1.0, share(near, key) / options.local_share) if options.proportional else 1.0
+                    town_support = max(town_support, options.near_bonus * factor)
+            s += weak_bonus + town_support
+            if not c.common:
+                local += town_support
+            out.append(((s, local), idx))
+        return out
 
-    return score
+    return scores
 
 
 def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions, *,
           final: bool, priors: dict[tuple[str, int], tuple[Row, float]]) -> list[Resolution]:
     """One resolution of every candidate; only the ``final`` pass computes confidences. ``priors``:
     (name key, row) -> (row, prior score), shared by the passes."""
-    score = _scorer(gazetteer, ctx, options, priors)
+    scores = _scorer(gazetteer, ctx, options, priors)
     out: list[Resolution] = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
@@ -389,7 +410,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             evidence, conf = _again(sense, firsts, repeats)
             out.append(Resolution(c, best, alts, conf, evidence))
             continue
-        scored = [(score(c, x), x) for x in c.indices[:MAX_READINGS]]
+        scored = scores(c)
         scored.sort(key=_by_score)
         if options.namesake_city:
             scored = _division_or_city(c, scored, gazetteer, options)
