@@ -10,7 +10,9 @@ Pinned to one core where the OS allows. The index must already be built (run Gaz
 ``--pool`` adds the process pool (places.parallel.geoparse_stream, issue 12's target: 588 LGL
 articles in <= 0.6 s on 2 cores): wall time in this process from the first submit (the workers
 have loaded their index and are warm: ``on_ready``) to the last result received, beside one
-process timed the same way (``jobs=1``), best and median of ``--pool-runs``, output compared.
+process timed the same way (``jobs=1``), best and median of ``--pool-runs``, output compared,
+and each worker's CPU seconds in the timed window (from /proc: both near the wall time means
+both cores did the work).
 """
 
 from __future__ import annotations

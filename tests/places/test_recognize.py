@@ -70,3 +70,24 @@ def test_a_place_named_first_name_before_a_census_surname_is_a_person(gaz):
     # An organisation word after the place's name is no surname: the place stays.
     assert "Georgia" in spans(gaz, "Agents of the Georgia Bureau of Investigation arrived.")
     assert "Alexandria" in spans(gaz, "The Alexandria Blizzard coordinated a drive.")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Paris", " U.S. troops, in St. Louis—Mo.!? ", "a__b ...", "Zürich’s 3rd; A.B.C.D",
+                                  "end with punctuation ?!?!", "x" * 50 + " Y"])
+def test_tokens_are_the_words_of_the_text_with_the_separators_between(text):
+    import re
+
+    from places.indexformat import TOKEN_RE
+    from places.recognize import Tokens
+
+    expected = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    for lo, hi in ((0, None), (1, len(text) - 1)):
+        if hi is not None and hi < lo:
+            continue
+        toks = Tokens(text, lo, hi)
+        piece = [(s + lo, e + lo, w) for s, e, w in ((m.start(), m.end(), m.group())
+                                                    for m in TOKEN_RE.finditer(text[lo:hi]))]
+        assert [(t.start, t.end, t.text) for t in toks] == (expected if hi is None else piece)
+        for t in toks:
+            prev_end = max([u.end for u in toks if u.end <= t.start], default=lo)
+            assert t.sep == text[prev_end : t.start] and not re.search(r"[^\W_]", t.sep)
