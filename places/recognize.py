@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from places.gazetteer import Gazetteer
-from places.indexformat import TOKEN_RE, fold, token_key
+from places.indexformat import fold, token_key
 from places.model import Kind
 
 
@@ -236,9 +236,12 @@ _ENDERS = ".!?:\n\u2014"
 
 
 # Split at the tokens (kept, a group): separators and tokens alternate, a separator first and
-# last. A search for the next token fails at once on a non-word character, so a run of
-# punctuation costs one step per character.
-_TOKEN_SPLIT = re.compile("(" + TOKEN_RE.pattern + ")", re.UNICODE).split
+# last. The pattern is TOKEN_RE (abbreviations "U.S.", else a run of letters and digits) written
+# to start with a character class, so the regex engine skips separators fast; a search for the
+# next token fails at once on a non-word character, so a run of punctuation costs one step per
+# character. tests/places/test_recognize.py holds it to TOKEN_RE.
+_TOKEN_PATTERN = r"[^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|[^\W_]*+)"
+_TOKEN_SPLIT = re.compile(f"({_TOKEN_PATTERN})", re.UNICODE).split
 
 
 class Tokens:
