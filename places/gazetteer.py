@@ -84,6 +84,7 @@ class Gazetteer:
         self._cache: dict[int, Place] = {}
         self._candidates: dict[str, tuple[int, ...]] = {}
         self._has: dict[str, bool] = {}
+        self._continues: dict[str, bool] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._ids: dict[str, int] | None = None
 
@@ -136,8 +137,22 @@ class Gazetteer:
             found = self._has[key] = key in self._ix.names
         return found
 
+    def continues(self, key: str) -> bool:
+        """Does some longer name's key begin with ``key`` and a space ("new" -> "new york")?
+
+        Recognition asks before it builds the key of a longer span: most capitalised words
+        begin no longer name, and one bisection answers that for every span they begin."""
+        found = self._continues.get(key)
+        if found is None:
+            if len(self._continues) >= 20_000:
+                self._continues.clear()
+            found = self._continues[key] = self._ix.names.has_prefix(f"{key} ")
+        return found
+
     def row(self, i: int) -> Row:
-        return self._ix.places[i]
+        # The rows' cache first: resolution asks for the same rows again and again, and a hit
+        # then costs no second Python call (a Row is a non-empty tuple, never false).
+        return self._ix.places.cache.get(i) or self._ix.places[i]
 
     def place(self, i: int) -> Place:
         cached = self._cache.get(i)
@@ -268,7 +283,7 @@ class _Rows:
         self._admin1_names: list[str] = cols["admin1_names"]
         self._source = _column(cols["source"], COLUMN_TYPES["source"])
         self._sources: list[str] = cols["sources"]
-        self._cache: dict[int, Row] = {}
+        self.cache: dict[int, Row] = {}  # the rows made so far
         if not (len(self._name_ends) == len(self._lat) == len(self._lon) == len(self._pop) == len(self._prior)
                 == len(self._kind) == len(self._cc) // 2 == len(self._admin1) == len(self._source) == len(self._gid)):
             raise ValueError("column lengths differ")
@@ -282,7 +297,7 @@ class _Rows:
         return (self[i] for i in range(len(self)))
 
     def __getitem__(self, i: int) -> Row:
-        row = self._cache.get(i)
+        row = self.cache.get(i)
         if row is None:
             gid = self._gid[i]
             pid = f"geonames:{gid}" if gid >= 0 else self._ids[i]
@@ -290,7 +305,7 @@ class _Rows:
             row = _new_row(Row, (pid, name, self._lat[i], self._lon[i], KINDS[self._kind[i]],
                                  self._cc[2 * i : 2 * i + 2].decode("ascii").strip(), self._pop[i],
                                  self._sources[self._source[i]], self._admin1_names[self._admin1[i]], self._prior[i]))
-            self._cache[i] = row
+            self.cache[i] = row
         return row
 
 
@@ -318,6 +333,11 @@ class _Names:
 
     def __contains__(self, key: str) -> bool:
         return self._find(key) >= 0
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Does some key start with ``prefix``? (The keys are sorted: the first one not below it tells.)"""
+        k = bisect.bisect_left(self._keys, prefix)
+        return k < len(self._keys) and self._keys[k].startswith(prefix)
 
     def __len__(self) -> int:
         return len(self._keys)

@@ -16,13 +16,13 @@ __all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"
 
 import bisect
 import re
-from itertools import accumulate, chain, compress, count
+from itertools import accumulate, compress, count
 from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from places.gazetteer import Gazetteer
-from places.indexformat import TOKEN_RE, fold, token_key
+from places.indexformat import fold, token_key
 from places.model import Kind
 
 
@@ -235,9 +235,13 @@ _OPENERS = " \t\"'“‘(«["
 _ENDERS = ".!?:\n\u2014"
 
 
-# The separator is possessive and the token may be the end of the text, so a trailing run of
-# punctuation is one failed match, not one per character (that was quadratic in its length).
-_SEP_TOKEN_RE = re.compile(r"([\W_]*+)(" + TOKEN_RE.pattern + r"|\Z)", re.UNICODE)
+# Split at the tokens (kept, a group): separators and tokens alternate, a separator first and
+# last. The pattern is TOKEN_RE (abbreviations "U.S.", else a run of letters and digits) written
+# to start with a character class, so the regex engine skips separators fast; a search for the
+# next token fails at once on a non-word character, so a run of punctuation costs one step per
+# character. tests/places/test_recognize.py holds it to TOKEN_RE.
+_TOKEN_PATTERN = r"[^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|[^\W_]*+)"
+_TOKEN_SPLIT = re.compile(f"({_TOKEN_PATTERN})", re.UNICODE).split
 
 
 class Tokens:
@@ -249,17 +253,17 @@ class Tokens:
 
     def __init__(self, text: str, lo: int = 0, hi: int | None = None, strings: dict[str, str] | None = None) -> None:
         """The tokens of ``text[lo:hi]``, with offsets into the whole ``text``."""
-        pairs = _SEP_TOKEN_RE.findall(text, lo, len(text) if hi is None else hi)
-        while pairs and not pairs[-1][1]:
-            pairs.pop()  # the text's end
-        # Column by column in C (zip, map, accumulate): a Python loop per token cost more.
-        seps, words = (list(col) for col in zip(*pairs)) if pairs else ([], [])
+        # One split in C gives separators and words alternately (the text's end is a last
+        # separator); the columns are slices and running sums of it, with no tuple per token.
+        piece = text if lo == 0 and hi is None else text[lo:hi]  # only texts over CHUNK_CHARS are cut
+        parts = _TOKEN_SPLIT(piece)
+        seps, words = parts[0:-1:2], parts[1::2]
         self._seps: list[str] = seps
         self._words: list[str] = words
-        self._ends = list(accumulate(map(len, chain.from_iterable(pairs)), initial=lo))[2::2]
-        self._toks: list[_Tok | None] = [None] * len(pairs)
+        self._ends = list(accumulate(map(len, parts), initial=lo))[2::2]
+        self._toks: list[_Tok | None] = [None] * len(words)
         self.caps = list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
-        self.n = len(pairs)
+        self.n = len(words)
         self._lower: frozenset[str] | None = None
         # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
         self.state_rows: dict[str, int | None] = {}
@@ -282,7 +286,8 @@ class Tokens:
     def has_lower(self, key: str) -> bool:
         """Does the text use this word in lower case somewhere?"""
         if self._lower is None:
-            self._lower = frozenset(w for w in self._words if w[0].islower())
+            words = self._words
+            self._lower = frozenset(compress(words, map(str.islower, map(itemgetter(0), words))))
         return key in self._lower
 
     def __len__(self) -> int:
@@ -384,20 +389,10 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 j += 1
             i = j
             continue
-        match_len = 0
-        key = ""
-        # The longest span that could be a name: joinable separators, capitalised or connector words.
-        limit = 1
-        while (limit < max_tokens and i + limit < n and seps[i + limit] in _JOINERS
-               and (words[i + limit][0].isupper() or words[i + limit].lower() in CONNECTORS)):
-            limit += 1
-        for length in range(limit, 0, -1):
-            if not words[i + length - 1][0].isupper():
-                continue
-            k = t.key if length == 1 else " ".join([tk.key for tk in toks.span(i, i + length)])
-            if gazetteer.has_key(k):
-                match_len, key = length, k
-                break
+        if i + 1 < n and seps[i + 1] in _JOINERS and gazetteer.continues(t.key):
+            match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
+        else:  # the common case, without the call: a one-word name or none
+            match_len, key = (1, t.key) if gazetteer.has_key(t.key) else (0, "")
         j = i + match_len
         if match_len and j < n and not words[j][0].isupper() and words[j].lower() in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
@@ -416,7 +411,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 continue
             i += 1
             continue
-        first, last = toks[i], toks[i + match_len - 1]
+        first, last = t, t if match_len == 1 else toks[i + match_len - 1]
         j = i + match_len
         drop, indices, weak, common, division = _judge(toks, i, match_len, key, text, gazetteer, options, persons)
         if drop:
@@ -437,6 +432,31 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             out.append(extra)
             i = used
     return out
+
+
+def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
+    """The longest name of the index at token ``i`` (whose key is ``key``): (its length in tokens, its key),
+    or (0, "").
+
+    A span is joinable separators between capitalised or connector words and ends on a capitalised
+    one. It grows only while some name begins with its key so far (most capitalised words begin
+    none), then the longest span that is a name wins.
+    """
+    words, seps, n = toks._words, toks._seps, toks.n
+    keys = [key]
+    while (len(keys) < max_tokens and i + len(keys) < n and gazetteer.continues(keys[-1])
+           and seps[i + len(keys)] in _JOINERS):
+        word = words[i + len(keys)]
+        if word[0].isupper():
+            keys.append(f"{keys[-1]} {token_key(word)}")
+        elif word.lower() in CONNECTORS:
+            keys.append(f"{keys[-1]} {word.lower()}")
+        else:
+            break
+    for length in range(len(keys), 0, -1):
+        if words[i + length - 1][0].isupper() and gazetteer.has_key(keys[length - 1]):
+            return length, keys[length - 1]
+    return 0, ""
 
 
 def _feature_tail(toks: Tokens, i: int, match_len: int, key: str, gazetteer: Gazetteer) -> tuple[int, str]:
@@ -539,7 +559,8 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     if options.person_rules and one and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
         persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
         drop = True
-    division = _division_cue(toks, i, j, indices, gazetteer)
+    prev = toks[i - 1] if i > 0 else None
+    division = _division_cue(toks, i, nxt, prev, indices, gazetteer)
     glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
              and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
     weak = False
@@ -553,8 +574,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
             drop = True
         else:
             weak = True
-    prev = toks[i - 1] if i > 0 else None
-    if drop or _dropped(toks, i, match_len, key, text, gazetteer, options, persons, indices):
+    if drop or _dropped(toks, i, match_len, key, text, gazetteer, options, persons, indices, (t, last, nxt, prev)):
         return _DROPPED
     after_cap = (prev is not None and prev.cap and prev.sep is not None and first.sep == " "
                  and not first.sent_start and prev.key not in LEADS and not gazetteer.has_key(prev.key))
@@ -578,11 +598,12 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
 
 
 def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
-             options: RecognizeOptions, persons: set[str], indices: tuple[int, ...]) -> bool:
-    """Does a rule without memory drop the name at tokens ``i:i + match_len`` (cheap rules first)?"""
-    t = toks[i]
-    j = i + match_len
-    nxt = toks[j] if j < len(toks) else None
+             options: RecognizeOptions, persons: set[str], indices: tuple[int, ...],
+             around: tuple[_Tok, _Tok, _Tok | None, _Tok | None]) -> bool:
+    """Does a rule without memory drop the name at tokens ``i:i + match_len`` (cheap rules first)?
+    ``around``: its first and last token and the ones after and before it (or None), which _judge
+    already holds."""
+    t, last, nxt, prev = around
     one = match_len == 1
     stop, org = options.stopwords, options.org_rules
     if stop and one and (t.key in WEEKDAYS_MONTHS or key in NEVER_ALONE or key in ORG_HEADS or key in TITLES):
@@ -606,10 +627,8 @@ def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazettee
         return True  # an IATA code ("JFK") names its airport only where the text talks of flying
     if org and _after_feature_head(toks, i):
         return True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
-    last = toks[j - 1]
     if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
         return True  # "North Korean", "South Ossetian": a demonym, not "North"
-    prev = toks[i - 1] if i > 0 else None
     if org and one and key in ORG_HEADS and (
             prev is not None and prev.cap and prev.sep is not None and t.sep == " " and not t.sent_start
             and prev.key not in LEADS and not gazetteer.has_key(prev.key)):
@@ -656,15 +675,16 @@ def _after_feature_head(toks: Tokens, i: int) -> bool:
     return False
 
 
-def _division_cue(toks: Tokens, i: int, j: int, indices: tuple[int, ...], gazetteer: Gazetteer) -> Kind | None:
-    """The kind (REGION or COUNTY) of division the text calls the name at tokens ``i:j``
-    ("Varna Province", "the Murmansk region", "the state of Washington", "X County") when the
-    name has a reading of that kind; else None."""
+def _division_cue(toks: Tokens, i: int, nxt: _Tok | None, prev: _Tok | None, indices: tuple[int, ...],
+                  gazetteer: Gazetteer) -> Kind | None:
+    """The kind (REGION or COUNTY) of division the text calls the name at tokens ``i:j`` (``nxt``
+    and ``prev`` the tokens after and before it) ("Varna Province", "the Murmansk region", "the
+    state of Washington", "X County") when the name has a reading of that kind; else None."""
     word = ""
-    if j < len(toks) and toks[j].sep == " " and toks[j].key in DIVISION_WORDS:
-        word = toks[j].key
-    elif (i >= 2 and toks[i].sep == " " and toks[i - 1].key == "of" and not toks[i - 1].cap
-          and toks[i - 1].sep == " " and toks[i - 2].key in DIVISION_WORDS):
+    if nxt is not None and nxt.sep == " " and nxt.key in DIVISION_WORDS:
+        word = nxt.key
+    elif (i >= 2 and prev.key == "of" and not prev.cap and prev.sep == " " and toks[i].sep == " "
+          and toks[i - 2].key in DIVISION_WORDS):
         word = toks[i - 2].key
     if not word:
         return None

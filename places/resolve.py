@@ -21,7 +21,10 @@ from __future__ import annotations
 __all__ = ["MAX_READINGS", "Resolution", "ResolveOptions", "resolve"]
 
 import math
+from math import asin, cos, radians, sin, sqrt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -318,75 +321,135 @@ def _prior_score(row: Row, key: str, options: ResolveOptions) -> float:
     return s
 
 
+def _near_finder(ctx: _Context, options: ResolveOptions) -> Callable[[float, float, str], set[str]] | None:
+    """nearby(lat, lon, key): the context's other names with a point within near_km (None: no points).
+
+    The points sorted by latitude, each with its latitude in radians and that one's cosine (the
+    terms of haversine_km that depend on the point alone, computed once a pass, not once a
+    reading): a reading looks only at the points in its band of latitude.
+    """
+    if not ctx.points:
+        return None
+    points = [(a, b, k, math.radians(a), math.cos(math.radians(a))) for a, b, k in sorted(ctx.points[:30])]
+    lats = [a for a, *_ in points]
+    deg = options.near_km / 111.0
+    band = deg + 1e-6  # a bisection finds a slightly wider band; the exact test below decides
+
+    def nearby(lat: float, lon: float, key: str) -> set[str]:
+        """The other names with a point within near_km."""
+        p1 = radians(lat)
+        cos1 = cos(p1)
+        near: set[str] = set()
+        for a, b, k, p2, cos2 in points[bisect_left(lats, lat - band) : bisect_right(lats, lat + band)]:
+            if k != key and abs(lat - a) < deg:
+                # haversine_km(lat, lon, a, b) term by term (the same floats), inline: it runs for
+                # most readings of a local story.
+                h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(b - lon) / 2) ** 2
+                if 2 * 6371.0 * asin(min(1.0, sqrt(h))) < options.near_km:
+                    near.add(k)
+        return near
+
+    return nearby
+
+
+def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
+            priors: dict[tuple[str, int], tuple[Row, float]]
+            ) -> Callable[[Candidate], list[tuple[tuple[float, float], int]]]:
+    """scores(candidate) -> ((score, local support), row) of its readings, for one pass: support
+    counts only state, hint and proximity evidence (for a common word only a named state or
+    "X, State": a town nearby is no evidence it is a name).
+
+    A long name has 25 readings scored twice, so what a reading asks of the context is prepared
+    once a pass (the context's tables as locals, the country's part once per name and country,
+    the nearby points by latitude) and once a candidate (its hint's row), and one call scores all
+    its readings. The sums run in the same order as ever, so the scores are the same floats.
+    """
+    countries, named_countries = ctx.countries, ctx.named_countries
+    regions, named_regions, links = ctx.regions, ctx.named_regions, ctx.links
+    nearby = _near_finder(ctx, options)
+    country_parts: dict[tuple[str, str], tuple[bool, bool, float]] = {}
+    row_of, is_airport, share = gazetteer.row, gazetteer.is_airport, ctx.share
+
+    def country_part(key: str, cc: str) -> tuple[bool, bool, float]:
+        """Does another name support the country; if so, is the bonus the full one, else what weak bonus?"""
+        if not _supports(countries.get(cc), key):
+            return False, False, 0.0
+        if options.proportional and not _supports(named_countries.get(cc), key):
+            return True, False, options.country_bonus * min(1.0, share(countries[cc], key) / options.local_share)
+        return True, True, 0.0
+
+    def scores(c: Candidate) -> list[tuple[tuple[float, float], int]]:
+        """((score, local support), row) of each of the candidate's first MAX_READINGS readings, in prior order."""
+        key = c.key
+        hint = None if c.region_hint is None else row_of(c.region_hint)
+        first_is_country = row_of(c.indices[0]).kind is _COUNTRY
+        out = []
+        for idx in c.indices[:MAX_READINGS]:
+            hit = priors.get((key, idx))
+            if hit is None:
+                row = row_of(idx)
+                hit = priors[(key, idx)] = (row, _prior_score(row, key, options))
+            row, s = hit
+            kind = row.kind
+            local = 0.0
+            if not options.context:
+                out.append(((s, local), idx))
+                continue
+            cc = row.country
+            region = (cc, row.admin1)
+            weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
+            part = (country_parts.get((key, cc)) or country_parts.setdefault((key, cc), country_part(key, cc))) if cc else None
+            if part is not None and part[0]:
+                if part[1]:
+                    s += options.country_bonus
+                else:
+                    weak_bonus += part[2]
+                if kind is _REGION and first_is_country:
+                    s += options.country_bonus / 2  # Georgia the state in a US story, not the country
+            # Evidence from other towns (same state, nearby) is weaker than a named state and is not
+            # summed: one town named nearby must not lift a small namesake over a world city.
+            town_support = 0.0
+            local_kind = kind in _LOCAL
+            if kind is _REGION and _supports(regions.get(region), key):
+                s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
+                local += options.region_bonus
+            elif local_kind:
+                if _supports(named_regions.get(region), key):
+                    s += options.region_bonus
+                    local += options.region_bonus
+                elif _supports(regions.get(region), key):
+                    # Proportional: a story about one state names several of its towns; a world story
+                    # naming Chicago once is little evidence for Geneva, Illinois.
+                    town_support = options.town_region_bonus * min(1.0, share(regions[region], key) / options.local_share)
+            if c.aviation and is_airport(idx):
+                s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
+            linked = links.get(idx)
+            if linked and linked - {key}:
+                s += options.county_link_bonus
+                local += options.county_link_bonus * options.link_local
+            if hint is not None and ((hint.kind is _REGION and region == (hint.country, hint.admin1))
+                                     or (hint.kind is _COUNTRY and cc == hint.country)):
+                s += options.hint_bonus
+                local += options.hint_bonus
+            if nearby is not None and local_kind:
+                near = nearby(row.lat, row.lon, key)
+                if near:
+                    factor = min(1.0, share(near, key) / options.local_share) if options.proportional else 1.0
+                    town_support = max(town_support, options.near_bonus * factor)
+            s += weak_bonus + town_support
+            if not c.common:
+                local += town_support
+            out.append(((s, local), idx))
+        return out
+
+    return scores
+
+
 def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions, *,
           final: bool, priors: dict[tuple[str, int], tuple[Row, float]]) -> list[Resolution]:
     """One resolution of every candidate; only the ``final`` pass computes confidences. ``priors``:
     (name key, row) -> (row, prior score), shared by the passes."""
-    def score(c: Candidate, idx: int) -> tuple[float, float]:
-        """(score, local support): support counts only state, hint and proximity evidence (for a
-        common word only a named state or "X, State": a town nearby is no evidence it is a name)."""
-        hit = priors.get((c.key, idx))
-        if hit is None:
-            row = gazetteer.row(idx)
-            hit = priors[(c.key, idx)] = (row, _prior_score(row, c.key, options))
-        row, s = hit
-        kind = row.kind
-        local = 0.0
-        if not options.context:
-            return s, local
-        cc = row.country
-        weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
-        if cc and _supports(ctx.countries.get(cc), c.key):
-            if options.proportional and not _supports(ctx.named_countries.get(cc), c.key):
-                weak_bonus += options.country_bonus * min(1.0, ctx.share(ctx.countries[cc], c.key) / options.local_share)
-            else:
-                s += options.country_bonus
-            if kind is _REGION and gazetteer.row(c.indices[0]).kind is _COUNTRY:
-                s += options.country_bonus / 2  # Georgia the state in a US story, not the country
-        # Evidence from other towns (same state, nearby) is weaker than a named state and is not
-        # summed: one town named nearby must not lift a small namesake over a world city.
-        town_support = 0.0
-        if kind is _REGION and _supports(ctx.regions.get((cc, row.admin1)), c.key):
-            s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
-            local += options.region_bonus
-        elif kind in _LOCAL:
-            region = (cc, row.admin1)
-            if _supports(ctx.named_regions.get(region), c.key):
-                s += options.region_bonus
-                local += options.region_bonus
-            elif _supports(ctx.regions.get(region), c.key):
-                # Proportional: a story about one state names several of its towns; a world story
-                # naming Chicago once is little evidence for Geneva, Illinois.
-                share = ctx.share(ctx.regions[region], c.key)
-                town_support = options.town_region_bonus * min(1.0, share / options.local_share)
-        if c.aviation and gazetteer.is_airport(idx):
-            s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
-        linked = ctx.links.get(idx)
-        if linked and linked - {c.key}:
-            s += options.county_link_bonus
-            local += options.county_link_bonus * options.link_local
-        if c.region_hint is not None:
-            hrow = gazetteer.row(c.region_hint)
-            if (hrow.kind is _REGION and (cc, row.admin1) == (hrow.country, hrow.admin1)) or (
-                hrow.kind is _COUNTRY and cc == hrow.country
-            ):
-                s += options.hint_bonus
-                local += options.hint_bonus
-        if ctx.points and kind in _LOCAL:
-            lat, lon = row.lat, row.lon
-            deg = options.near_km / 111.0
-            near: set[str] = set()
-            for a, b, k in ctx.points[:30]:
-                if k != c.key and abs(lat - a) < deg and haversine_km(lat, lon, a, b) < options.near_km:
-                    near.add(k)
-            if near:
-                factor = min(1.0, ctx.share(near, c.key) / options.local_share) if options.proportional else 1.0
-                town_support = max(town_support, options.near_bonus * factor)
-        s += weak_bonus + town_support
-        if not c.common:
-            local += town_support
-        return s, local
-
+    scores = _scorer(gazetteer, ctx, options, priors)
     out: list[Resolution] = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
@@ -403,7 +466,8 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             evidence, conf = _again(sense, firsts, repeats)
             out.append(Resolution(c, best, alts, conf, evidence))
             continue
-        scored = sorted(((score(c, x), x) for x in c.indices[:MAX_READINGS]), key=lambda p: -p[0][0])
+        scored = scores(c)
+        scored.sort(key=_by_score)
         if options.namesake_city:
             scored = _division_or_city(c, scored, gazetteer, options)
         (best_score, support), best = scored[0]
@@ -418,6 +482,11 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
         firsts[sense] = evidence
         out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), conf, evidence))
     return out
+
+
+def _by_score(scored: tuple[tuple[float, float], int]) -> float:
+    """The sort key of a scored reading: best first (a stable sort keeps the prior order among equals)."""
+    return -scored[0][0]
 
 
 def _division_or_city(c: Candidate, scored: list, gazetteer: Gazetteer, options: ResolveOptions) -> list:

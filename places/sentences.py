@@ -25,13 +25,16 @@ _ABBREVIATIONS = frozenset(
 )
 
 # Possessive runs, and a lookbehind so that no match starts inside a run of stops: a long run
-# of "?" with no capital after it cost time quadratic in its length.
+# of "?" with no capital after it cost time quadratic in its length. Every match begins with
+# one of the characters of the first class, consumed before the branches (which look back at
+# it): a pattern that starts with a class lets the regex engine skip ahead to the next such
+# character, where one that starts with a lookbehind or a branch tries every position.
 _BOUNDARY = re.compile(
-    r"""(?:
-        (?<![.!?…])[.!?…]++["'”’»)\]]*+  # terminal punctuation, then closing quotes/brackets
+    r"""[.!?…\n](?:
+        (?<=[.!?…])(?<![.!?…]{2})[.!?…]*+["'”’»)\]]*+  # terminal punctuation (not inside a run), closers
         (?=\s+["'“‘«(\[]?[A-Z0-9À-Þ])  # then a space and something that can start a sentence
-      | \n[ \t]*+\n\s*+                # a blank line
-      | \n(?=[ \t]*+["'“‘«(\[]?[A-Z0-9À-Þ])  # a line break before a capital (captions, headlines)
+      | (?<=\n)[ \t]*+\n\s*+            # a blank line
+      | (?<=\n)(?=[ \t]*+["'“‘«(\[]?[A-Z0-9À-Þ])  # a line break before a capital (captions, headlines)
     )""",
     re.VERBOSE,
 )

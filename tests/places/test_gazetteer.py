@@ -122,3 +122,13 @@ def test_by_id_finds_a_place_by_gazette_id(gaz):
     place = gaz.lookup("Vladivostok")[0]
     assert gaz.by_id(place.id) == place
     assert gaz.by_id("geonames:does-not-exist") is None
+
+
+def test_continues_says_whether_a_longer_name_begins_with_a_key(gaz):
+    assert gaz.has_key("new york") and gaz.continues("new")  # "new york", "new delhi", ...
+    assert gaz.continues("new york")  # "new york city"
+    assert not gaz.continues("zzyzzx")
+    # The answer agrees with the keys themselves ("mosco": a word's beginning is no name's beginning), whatever was asked before (the answers are cached).
+    keys = gaz._ix.names._keys
+    for key in ("san", "washington", "moscow", "mosco", "kim", "port", "north", "ne"):
+        assert gaz.continues(key) == any(k.startswith(f"{key} ") for k in keys), key

@@ -72,6 +72,44 @@ def test_a_place_named_first_name_before_a_census_surname_is_a_person(gaz):
     assert "Alexandria" in spans(gaz, "The Alexandria Blizzard coordinated a drive.")
 
 
+@pytest.mark.parametrize("text", ["", "   ", "Paris", " U.S. troops, in St. Louis—Mo.!? ", "a__b ...", "Zürich’s 3rd; A.B.C.D",
+                                  "end with punctuation ?!?!", "x" * 50 + " Y"])
+def test_tokens_are_the_words_of_the_text_with_the_separators_between(text):
+    import re
+
+    from places.indexformat import TOKEN_RE
+    from places.recognize import Tokens
+
+    expected = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    for lo, hi in ((0, None), (1, len(text) - 1)):
+        if hi is not None and hi < lo:
+            continue
+        toks = Tokens(text, lo, hi)
+        piece = [(s + lo, e + lo, w) for s, e, w in ((m.start(), m.end(), m.group())
+                                                    for m in TOKEN_RE.finditer(text[lo:hi]))]
+        assert [(t.start, t.end, t.text) for t in toks] == (expected if hi is None else piece)
+        for t in toks:
+            prev_end = max([u.end for u in toks if u.end <= t.start], default=lo)
+            assert t.sep == text[prev_end : t.start] and not re.search(r"[^\W_]", t.sep)
+
+
+def test_the_split_pattern_finds_the_tokens_token_re_finds():
+    """Recognition splits with its own spelling of TOKEN_RE (faster); both must cut any text alike."""
+    import random
+    import re
+
+    from places.indexformat import TOKEN_RE
+    from places.recognize import _TOKEN_PATTERN
+
+    ours = re.compile(_TOKEN_PATTERN)
+    rng = random.Random(3)
+    pieces = ["a", "B", "1", ".", " ", "_", "é", "x.", "Ü", "’", "-", "U.S.", "٣", "ß"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 50))) for _ in range(5000)]
+    texts += ["a." * 500 + "b", "A.B.C.D. E.F", "x" * 1000, "3.4.5 a.1 Ab.c."]
+    for text in texts:
+        assert [m.span() for m in ours.finditer(text)] == [m.span() for m in TOKEN_RE.finditer(text)], text
+
+
 def test_a_currency_code_is_no_place(gaz):
     # "US$460", "$US 15": money, not the country; the US on its own stays.
     assert spans(gaz, "The fund paid US$460 million and $US 15 billion to Ghana; the US said it would pay more.") == [

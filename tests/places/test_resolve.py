@@ -92,3 +92,32 @@ def test_a_small_namesake_does_not_replace_its_division(gaz):
     # Québec city holds a twentieth of the province's people: "Quebec" among provinces is the province.
     (qc,) = _by_text(gaz, "Cases were reported in Ontario, Manitoba and Quebec.")["Quebec"]
     assert qc.kind == "region" and qc.country == "CA"
+
+
+def test_nearby_points_are_those_haversine_puts_within_reach():
+    """The pass's near test (points by latitude band, trig terms computed once) picks exactly the
+    points haversine_km puts within near_km, including those just inside and just outside."""
+    import random
+
+    from places.indexformat import Row
+    from places.model import Kind
+    from places.resolve import ResolveOptions, _Context, _near_finder
+
+    options = ResolveOptions()
+    rng = random.Random(7)
+    ctx = _Context()
+    centre = (46.0, 7.0)
+    for n in range(30):
+        lat = centre[0] + rng.uniform(-3.0, 3.0)
+        lon = centre[1] + rng.uniform(-4.0, 4.0)
+        ctx.add(Row(f"t:{n}", f"T{n}", lat, lon, Kind.CITY, "CH", 1000, "test", "", 1000.0), f"t{n}", point=True)
+    # A point at the edge: exactly near_km north of the centre, give or take a metre.
+    edge = options.near_km / 6371.0 * 180 / 3.141592653589793
+    nearby = _near_finder(ctx, options)
+    probes = [centre, (centre[0] + edge, centre[1]), (centre[0] - edge, centre[1])]
+    probes += [(centre[0] + rng.uniform(-4, 4), centre[1] + rng.uniform(-5, 5)) for _ in range(300)]
+    for lat, lon in probes:
+        expected = {k for a, b, k in ctx.points
+                    if k != "t0" and abs(lat - a) < options.near_km / 111.0 and haversine_km(lat, lon, a, b) < options.near_km}
+        assert nearby(lat, lon, "t0") == expected
+    assert _near_finder(_Context(), options) is None

@@ -30,3 +30,22 @@ def test_excerpt_is_the_sentence_holding_the_mention():
     excerpt, excerpt_start = excerpt_for(text, start, start + len("Istanbul"))
     assert excerpt == "They reached Istanbul on Wednesday after a long voyage."
     assert excerpt_start == text.index("They")
+
+
+def test_the_boundary_pattern_matches_where_its_plain_reading_does():
+    """_BOUNDARY is written to start with a character class (fast); the plain reading of the rule,
+    alternative by alternative, must find the same boundaries on any mix of stops, quotes, breaks."""
+    import random
+    import re
+
+    from places import sentences
+
+    plain = re.compile(
+        r"""(?:(?<![.!?…])[.!?…]++["'”’»)\]]*+(?=\s+["'“‘«(\[]?[A-Z0-9À-Þ])
+              | \n[ \t]*+\n\s*+ | \n(?=[ \t]*+["'“‘«(\[]?[A-Z0-9À-Þ]))""", re.VERBOSE)
+    rng = random.Random(5)
+    pieces = ["a", "A", ".", "!", "?", "…", "\n", " ", "\t", '"', "”", "“", "(", "[", "Mr", "3", "À", "»"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 80))) for _ in range(3000)]
+    texts += ["?" * 500, "a." * 300 + " B", "\n" * 400 + "X", ".!?…" * 100 + " A", "Done. Next\n\nPara.\nCaption"]
+    for text in texts:
+        assert [m.span() for m in sentences._BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
