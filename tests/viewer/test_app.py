@@ -11,12 +11,17 @@ from PySide6.QtGui import QImage
 REPO = Path(__file__).resolve().parents[2]
 
 
+def screenshot_run(cwd: Path, source: str, *, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    """``main.py SOURCE --screenshot shot.png`` in ``cwd``, as a person runs it."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "main.py"), source, "--screenshot", "shot.png"],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
 def test_a_relative_path_from_another_folder_opens_that_folders_file(tmp_path):
     (tmp_path / "article.txt").write_text("Harbour notes\n\nShips left Vladivostok for Pyongyang.\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "main.py"), "article.txt", "--screenshot", "shot.png"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+    result = screenshot_run(tmp_path, "article.txt")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "map ready in" in result.stdout
     image = QImage(str(tmp_path / "shot.png"))
@@ -24,10 +29,7 @@ def test_a_relative_path_from_another_folder_opens_that_folders_file(tmp_path):
 
 
 def test_a_missing_file_fails_in_batch_mode(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(REPO / "main.py"), "nowhere.txt", "--screenshot", "shot.png"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+    result = screenshot_run(tmp_path, "nowhere.txt")
     assert result.returncode == 2 and "nowhere.txt" in result.stderr
     assert not (tmp_path / "shot.png").exists()
 
@@ -41,10 +43,7 @@ def test_batch_screenshot_of_a_folder_of_hundreds_of_articles_exits_cleanly(tmp_
     for n in range(320):
         a, b = ports[n % len(ports)], ports[(n * 3 + 1) % len(ports)]
         (folder / f"{n:03}.txt").write_text(f"Harbour note {n}\n\nA freighter left {a} for {b} on day {n}.\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "main.py"), str(folder), "--screenshot", "shot.png"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=400,
-    )  # fmt: skip
+    result = screenshot_run(tmp_path, str(folder), timeout=400)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "map ready in" in result.stdout
     image = QImage(str(tmp_path / "shot.png"))
@@ -57,10 +56,7 @@ def test_batch_screenshot_with_an_unreadable_file_reports_it_and_shows_the_rest(
     folder.mkdir()
     (folder / "port.txt").write_text("Port news\n\nShips left Odesa for Varna.\n", encoding="utf-8")
     (folder / "empty.txt").write_bytes(b"")
-    result = subprocess.run(
-        [sys.executable, str(REPO / "main.py"), str(folder), "--screenshot", "shot.png"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+    result = screenshot_run(tmp_path, str(folder))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "gazette: 1 of 2 files could not be read:" in result.stderr and "empty.txt (empty)" in result.stderr
     assert QImage(str(tmp_path / "shot.png")).width() > 100
