@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-__all__ = ["CORRECT_SCHEME", "ExcerptView", "distance_html", "excerpt_html"]
+__all__ = ["CORRECT_SCHEME", "ExcerptView", "LinkedTextView", "distance_html", "excerpt_html"]
 
 import html
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -81,18 +82,44 @@ def distance_html(a: PlaceMentions, b: PlaceMentions) -> str:
     )
 
 
-class ExcerptView(QTextBrowser):
+class LinkedTextView(QTextBrowser):
+    """A text view whose only links are ``link_scheme:N``: a click follows the N-th of :meth:`_link_targets`."""
+
+    link_scheme = ""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setPlaceholderText(placeholder)
+        self.anchorClicked.connect(self._on_link)
+
+    def _link_targets(self) -> Sequence[object]:
+        raise NotImplementedError
+
+    def _follow(self, target: Any) -> None:
+        raise NotImplementedError
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() != self.link_scheme:
+            return
+        try:
+            target = self._link_targets()[int(url.path())]
+        except (ValueError, IndexError):
+            return
+        self._follow(target)
+
+
+class ExcerptView(LinkedTextView):
     """Shows :func:`excerpt_html` of the selected places; low-confidence ones offer corrections."""
 
     correctionChosen = Signal(object)
     """A :class:`~viewer.corrections.Correction` picked from a "Did you mean…" link."""
 
+    link_scheme = CORRECT_SCHEME
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setPlaceholderText(PLACEHOLDER)
-        self.anchorClicked.connect(self._on_link)
+        super().__init__(PLACEHOLDER, parent)
         self._suggested: list[Correction] = []
 
     def show_places(self, groups: Sequence[PlaceMentions], *, titles: Mapping[str, str]) -> None:
@@ -110,11 +137,8 @@ class ExcerptView(QTextBrowser):
     def text(self) -> str:
         return self.toPlainText()
 
-    def _on_link(self, url: QUrl) -> None:
-        if url.scheme() != CORRECT_SCHEME:
-            return
-        try:
-            correction = self._suggested[int(url.path())]
-        except (ValueError, IndexError):
-            return
-        self.correctionChosen.emit(correction)
+    def _link_targets(self) -> Sequence[Correction]:
+        return self._suggested
+
+    def _follow(self, target: Correction) -> None:
+        self.correctionChosen.emit(target)

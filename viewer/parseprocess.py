@@ -15,6 +15,7 @@ __all__ = [
     "ParseRequest",
     "ShellSource",
     "child_main",
+    "end_process",
     "geoparse_paths",
     "page_main",
     "read_frame",
@@ -236,6 +237,19 @@ def page_main() -> None:
         write_frame(out, made[basemap])
 
 
+def end_process(process: subprocess.Popen) -> None:
+    """Kill ``process`` if it still runs, reap it and close our ends of its pipes."""
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None and not stream.closed:
+            try:
+                stream.close()
+            except BrokenPipeError:
+                pass
+
+
 class ShellSource:
     """The window's page shells by basemap: the page process's while it runs, else rendered here.
 
@@ -307,14 +321,5 @@ class ShellSource:
     def _stop_locked(self) -> None:
         process, self._process, self._reader = self._process, None, None
         self._asked.clear()
-        if process is None:
-            return
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        for stream in (process.stdin, process.stdout):
-            if stream is not None and not stream.closed:
-                try:
-                    stream.close()
-                except BrokenPipeError:
-                    pass
+        if process is not None:
+            end_process(process)

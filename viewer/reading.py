@@ -12,10 +12,11 @@ __all__ = ["PLACE_SCHEME", "ReadingView", "reading_html"]
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from places.model import GeoparsedArticle, Mention
+from viewer.excerpts import LinkedTextView
 
 PLACE_SCHEME = "gazette-place"
 PLACEHOLDER = "Open an article to read it here with its places marked."
@@ -70,18 +71,16 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-class ReadingView(QTextBrowser):
+class ReadingView(LinkedTextView):
     """One article at a time, read whole; :meth:`show_article` picks it, a click on a name selects the place."""
 
     placeChosen = Signal(str)
     """The place of the name the person clicked."""
 
+    link_scheme = PLACE_SCHEME
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setPlaceholderText(PLACEHOLDER)
-        self.anchorClicked.connect(self._on_link)
+        super().__init__(PLACEHOLDER, parent)
         self.docs: dict[str, GeoparsedArticle] = {}
         self.article_id = ""
         self.link_ids: list[str] = []
@@ -161,11 +160,8 @@ class ReadingView(QTextBrowser):
             block = block.next()
         return out
 
-    def _on_link(self, url: QUrl) -> None:
-        if url.scheme() != PLACE_SCHEME:
-            return
-        try:
-            place_id = self.link_ids[int(url.path())]
-        except (ValueError, IndexError):
-            return
-        self.placeChosen.emit(place_id)
+    def _link_targets(self) -> Sequence[str]:
+        return self.link_ids
+
+    def _follow(self, target: str) -> None:
+        self.placeChosen.emit(target)

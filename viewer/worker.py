@@ -33,7 +33,8 @@ from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
 from viewer import startup
 from viewer.basemaps import MapOptions
-from viewer.parseprocess import POLL_S, FrameReader, ParseRequest, ShellSource, child_main, geoparse_paths, request_sent, write_frame
+from viewer.parseprocess import (POLL_S, FrameReader, ParseRequest, ShellSource, child_main, end_process, geoparse_paths,
+                                 request_sent, write_frame)
 from viewer.streaming import PartialFeed, PartialResult
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class ParseJob(QThread):
         child = _take_child()
         sent = request_sent(child)
         if sent is not None and sent != request:  # main.py's guess was another open: not this child
-            _end_child(child)
+            end_process(child)
             child, sent = _spawn_child(), None
         assert child.stdin is not None and child.stdout is not None
         reader = FrameReader(child.stdout)
@@ -205,7 +206,7 @@ class ParseJob(QThread):
                     log.error("parse process failed: %s", payload[1])
                     raise GazetteError(BUG_MESSAGE.format(payload[0]))
         finally:
-            _end_child(child)
+            end_process(child)
             if not self._cancel.is_set():
                 prestart_child()  # warm for the next open
 
@@ -237,18 +238,6 @@ def _take_child() -> subprocess.Popen:
     return child
 
 
-def _end_child(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        child.kill()
-    child.wait(timeout=10)
-    for stream in (child.stdin, child.stdout, child.stderr):
-        if stream is not None and not stream.closed:
-            try:
-                stream.close()
-            except BrokenPipeError:
-                pass
-
-
 @atexit.register
 def stop_spare_child() -> None:
     """Kill the idle parse process, if any (at exit, or when the last window closes)."""
@@ -256,5 +245,5 @@ def stop_spare_child() -> None:
     with _spare_lock:
         child, _spare = _spare, None
     if child is not None:
-        _end_child(child)
+        end_process(child)
     _shells.stop()

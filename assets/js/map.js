@@ -159,14 +159,8 @@
 
   // ---------------------------------------------------------------- basemap
 
-  function polygonsOf(geometry) {
-    if (!geometry) return [];
-    if (geometry.type === "Polygon") return [geometry.coordinates];
-    if (geometry.type === "MultiPolygon") return geometry.coordinates;
-    return [];
-  }
-
   function mergedFeature(first, other) {
+    var polygonsOf = window.gazetteBasemap.polygonsOf;
     return {
       type: "Feature", id: first.id, properties: first.properties,
       geometry: { type: "MultiPolygon", coordinates: polygonsOf(first.geometry).concat(polygonsOf(other.geometry)) }

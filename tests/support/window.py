@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 
 from viewer.window import MainWindow
+
+
+@dataclass(frozen=True)
+class LoopRun:
+    """How the GUI event loop turned while an open ran: a 10 ms timer's ticks and the GUI thread's CPU."""
+
+    seconds: float
+    ticks: tuple[float, ...]
+    gaps: tuple[float, ...]  # between ticks, sorted
+    gui_cpu: float
+
+    def gap(self, quantile: float) -> float:
+        return self.gaps[int(len(self.gaps) * quantile)]
+
+
+def event_loop_while_opening(qtbot, window: MainWindow, path: Path) -> LoopRun:
+    """Open ``path`` and wait for the job to end, ticking a 10 ms timer meanwhile (the test runs on the GUI thread)."""
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    started = time.perf_counter()
+    gui_cpu_before = time.thread_time()
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: not window.busy, timeout=600000)
+    seconds = time.perf_counter() - started
+    gui_cpu = time.thread_time() - gui_cpu_before
+    timer.stop()
+    gaps = tuple(sorted(b - a for a, b in zip(ticks, ticks[1:])))
+    return LoopRun(seconds, tuple(ticks), gaps, gui_cpu)
 
 
 def open_and_wait(qtbot, window: MainWindow, *paths: Path, timeout: int = 60000) -> None:

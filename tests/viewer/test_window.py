@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence
 
 from tests.conftest import shared_path
 from tests.data.bad_files import BAD_FILES, BAD_LESSONS, ODD_FILES
 from tests.support import hostile_window as hw
 from tests.support.hostile import HOSTILE_DIR, LITERALS, SENTINEL_JS, hostile_files, shown_part
-from tests.support.window import land_pixels, open_and_wait
+from tests.support.window import event_loop_while_opening, land_pixels, open_and_wait
 from viewer import dialogs
 from viewer.corrections import LOW_CONFIDENCE
 from viewer.imagesize import ImageSizeDialog
@@ -372,20 +372,9 @@ def test_event_loop_turns_during_a_long_parse(qtbot, make_window, tmp_path, monk
     assert big.stat().st_size > 2_000_000
     window = make_window(parse=None)  # the app's own way: a child process
     monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    started = time.perf_counter()
-    gui_cpu_before = time.thread_time()  # this test runs on the GUI thread
-    window.open_paths([big])
-    qtbot.waitUntil(lambda: not window.busy, timeout=600000)
-    parse_seconds = time.perf_counter() - started
-    gui_cpu = time.thread_time() - gui_cpu_before
-    timer.stop()
-    gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
-    p99 = gaps[int(len(gaps) * 0.99)]
+    run = event_loop_while_opening(qtbot, window, big)
+    ticks, gaps, gui_cpu, parse_seconds = run.ticks, run.gaps, run.gui_cpu, run.seconds
+    p99 = run.gap(0.99)
     print(
         f"parse of {big.stat().st_size} bytes: {parse_seconds:.2f} s, {len(ticks)} ticks,"
         f" p99 gap {p99 * 1000:.0f} ms, max gap {gaps[-1] * 1000:.0f} ms, GUI thread CPU {gui_cpu:.2f} s"
@@ -407,27 +396,16 @@ def test_event_loop_turns_while_a_folder_of_many_files_loads(qtbot, make_window,
     folder = many_articles(tmp_path / "archive", 400)
     window = make_window(parse=None)  # the app's own way: a child process
     monkeypatch.setattr(dialogs, "warning", lambda parent, title, text, *a, **k: pytest.fail(text))
-    ticks: list[float] = []
     progress: list[tuple[int, int]] = []
     window.progress.valueChanged.connect(lambda value: progress.append((value, window.progress.maximum())))
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    started = time.perf_counter()
-    gui_cpu_before = time.thread_time()
-    window.open_paths([folder])
-    qtbot.waitUntil(lambda: not window.busy, timeout=600000)
-    seconds = time.perf_counter() - started
-    gui_cpu = time.thread_time() - gui_cpu_before
-    timer.stop()
-    gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
-    p99 = gaps[int(len(gaps) * 0.99)]
+    run = event_loop_while_opening(qtbot, window, folder)
+    ticks, gaps, gui_cpu, seconds = run.ticks, run.gaps, run.gui_cpu, run.seconds
+    p99 = run.gap(0.99)
     print(
         f"folder of 400 files: {seconds:.2f} s, {len(ticks)} ticks, p99 gap {p99 * 1000:.0f} ms,"
         f" max gap {gaps[-1] * 1000:.0f} ms, GUI thread CPU {gui_cpu:.2f} s"
     )
-    p95 = gaps[int(len(gaps) * 0.95)]
+    p95 = run.gap(0.95)
     assert len(window.docs) == 400 and window.paths == (folder,)
     assert progress and max(v for v, _ in progress) > 300 and {m for _, m in progress} == {400}  # a real bar
     assert len(ticks) > seconds * 20
