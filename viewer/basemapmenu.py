@@ -5,7 +5,7 @@ pins and an open popup stay as they are).  :meth:`BasemapMenu.fell_back` then ma
 window agree with the screen without building a new page (which would reset the view and
 close the selected place's popup): the window's basemap becomes the offline one, so the menu
 ticks it, later redraws and exports (HTML, image) use it and never try the failed tiles again,
-and a parse in flight builds its page on it.  The reader's own choice stays remembered;
+and a parse in flight builds its page on it (a folder streaming in merges into this page).  The reader's own choice stays remembered;
 choosing a tile basemap again retries it.
 """
 
@@ -70,4 +70,5 @@ class BasemapMenu(QObject):
             window.basemap = OFFLINE  # no new page: this one already shows it
             if window.job is not None:
                 window.job.set_options(window.map_options)
+            window.stream.fell_back()
         self.check(OFFLINE)

@@ -6,7 +6,8 @@ it on as a :class:`PartialResult`, at most every :data:`PARTIAL_INTERVAL_S`.  :c
 (the window assembles it) shows the first as a page and merges the rest into the live page with
 map.js's ``gazette.update``; the open's final page is merged the same way (its data block, so the
 end state is what a one-shot load of that page draws): its view fits the places unless the
-reader has moved the map meanwhile, whose view then stays.
+reader has moved the map meanwhile, whose view then stays.  When the streamed page's tiles fail
+and it shows the offline basemap instead, the rest of the open (built on offline) merges into it too.
 A cancelled open puts back the page shown before it.  No Qt widgets of its own.
 """
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from viewer.mapview import MapView
 
 PARTIAL_INTERVAL_S = 0.5
+_FELL_BACK = "offline since its tiles failed"  # the live basemap once map.js has fallen back
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="gz-data">(.*?)</script>', re.DOTALL)
 
 
@@ -141,6 +143,11 @@ class StreamingMap(QObject):
         elif self.live:
             self.view.update(result.data, known_ids=result.place_ids, final=False)
 
+    def fell_back(self) -> None:
+        """The live page's tiles failed and it now shows the offline basemap (map.js ``fallBack``)."""
+        if self.live:
+            self._live_basemap = _FELL_BACK
+
     def show(self, page: str, *, known_ids: Iterable[str], basemap: str) -> None:
         """Show ``page`` (drawn on ``basemap``): merged into the streamed map of this open when it can be, else loaded."""
         from viewer.basemaps import tile_origins
@@ -162,7 +169,9 @@ class StreamingMap(QObject):
     def _mergeable(data: dict[str, Any], *, basemap: Any, articles: frozenset[str]) -> bool:
         """The page continues the stream: the same basemap (gazette.update redraws all else), the
         streamed articles among its own."""
-        return data.get("basemap") == basemap and articles <= set(data.get("articles") or ())
+        shown = data.get("basemap")
+        same = shown == basemap or (basemap == _FELL_BACK and isinstance(shown, dict) and "offline" in shown)
+        return same and articles <= set(data.get("articles") or ())
 
     def cancelled(self) -> None:
         """The open ended without its result: a partial map on screen gives way to what was shown before."""

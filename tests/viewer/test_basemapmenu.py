@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from PySide6.QtGui import QColor, QImage
 
@@ -88,3 +89,41 @@ def test_the_menu_ticks_the_basemap_chosen(qtbot, make_window):
     assert window.basemap == other and window.basemap_actions[other].isChecked()
     assert not window.basemap_actions["offline"].isChecked()
     assert window.basemap_menu.notice == ""
+
+
+def test_a_tile_failure_while_a_folder_streams_in_keeps_the_view(qtbot, make_window, parse, tmp_path):
+    folder = tmp_path / "week"
+    folder.mkdir()
+    for i, text in enumerate(("Ships left Vladivostok for Pyongyang.", "Talks in Moscow went on.", "Officials met in Seoul.")):
+        (folder / f"{i}.txt").write_text(text, encoding="utf-8")
+    gate = threading.Event()
+
+    def slow(article):  # noqa: ANN001, ANN202
+        if article.source.endswith("2.txt"):
+            gate.wait(60)
+        return parse(article)
+
+    with tile_server() as server:
+        window = make_window(basemap=server.template, parse=slow)
+        try:
+            window.open_paths([folder])
+            qtbot.waitUntil(lambda: window.map_view.is_ready and page_value(qtbot, window, TILES_SHOWN) > 4, timeout=20000)
+            assert window.busy  # the folder is still streaming in
+            url = window.map_view.url().toString()
+            server.fail()
+            # The reader zooms in (a wheel over the map), and the new tiles fail.
+            zoom_in = "m.getContainer().dispatchEvent(new WheelEvent('wheel')); m.setView([39.0, 125.7], 6, {animate: false});"
+            page_value(qtbot, window, f"(() => {{ const m = {LEAFLET_MAP}; {zoom_in} return 1; }})()")
+            qtbot.waitUntil(lambda: FALLBACK_NOTICE in window.status_label.text(), timeout=10000)
+            view = page_value(qtbot, window, VIEW)
+            with qtbot.waitSignal(window.mapReady, timeout=30000):
+                gate.set()
+        finally:
+            gate.set()
+        # The rest of the folder merged into the page on screen: its view, no new page, all places.
+        assert page_value(qtbot, window, VIEW) == view and view[2] == 6
+        assert window.map_view.url().toString() == url
+        assert window.basemap == "offline" and window.basemap_actions["offline"].isChecked()
+        assert land_pixels(qtbot, window) > 1000 and page_value(qtbot, window, TILES_SHOWN) == 0
+        assert sorted(page_value(qtbot, window, "gazette.places()")) == sorted(window.session.groups)
+        assert {g.place.name for g in window.session.groups.values()} >= {"Pyongyang", "Moscow", "Seoul"}
