@@ -281,7 +281,7 @@ def _supports(sources: set[str] | None, key: str) -> bool:
 
 def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOptions = ResolveOptions()) -> list[Resolution]:
     """Resolve candidates (text order) to gazetteer rows; unresolvable ones are left out."""
-    known = [c for c in cands if c.indices]
+    known = _town_state([c for c in cands if c.indices], gazetteer)
     ctx = _Context()
     if options.context:
         for c in known:
@@ -308,6 +308,28 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
             if r.candidate.region_hint is not None:
                 ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
         out = _pass(known, gazetteer, ctx2, options, final=True, priors=priors)
+    return out
+
+
+def _town_state(known: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """"Atlanta, Georgia": recognition takes the hint's first reading, the country Georgia; where
+    none of the town's readings lies in that country but one lies in a state of that name, the
+    hint (and the candidate after the town that names it) is the state."""
+    out = known
+    for k, c in enumerate(known):
+        hint = c.region_hint
+        if hint is None or gazetteer.row(hint).kind is not _COUNTRY or k + 1 == len(known):
+            continue
+        towns = {(t.country, t.admin1) for t in map(gazetteer.row, c.indices[:MAX_READINGS])}
+        state = known[k + 1]
+        if state.indices != (hint,) or gazetteer.row(hint).country in {cc for cc, _ in towns}:
+            continue
+        for x in gazetteer.candidates(state.key):
+            row = gazetteer.row(x)
+            if row.kind is _REGION and (row.country, row.admin1) in towns:
+                out = out if out is not known else list(known)
+                out[k], out[k + 1] = replace(c, region_hint=x), replace(state, indices=(x,))
+                break
     return out
 
 
