@@ -423,8 +423,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         if options.state_patterns and j + 1 < n and seps[j].strip() == "," and words[j][0].isupper():
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         name = text[first.start : last.end]
-        glued = ((j < n and seps[j] == " " and words[j][0].isupper())
-                 or (i > 0 and seps[i] == " " and words[i - 1][0].isupper() and words[i - 1].lower() not in LEADS))
+        glued = _glued(toks, i, j)
         cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
                          region_hint=region_hint, common=common, division=division, glued=glued,
                          aviation=bool(indices) and max(indices[:3]) >= airports
@@ -435,6 +434,18 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             out.append(extra)
             i = used
     return out
+
+
+def _glued(toks: Tokens, i: int, j: int) -> bool:
+    """Is the name at tokens i:j beside another capitalised word ("United States Department", "station
+    Radio Pyongyang")? A sentence's first word, a weekday or month, "In", "The" and the like do not count."""
+    words, seps = toks._words, toks._seps
+    for k, sep in ((j, j), (i - 1, i)):
+        if 0 <= k < toks.n and seps[sep] == " " and words[k][0].isupper():
+            word = words[k].lower()
+            if word not in LEADS and word not in WEEKDAYS_MONTHS and (k == j or not toks[k].sent_start):
+                return True
+    return False
 
 
 def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:

@@ -194,15 +194,18 @@ def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _C
         seat_of_power=row.id in SEATS_OF_POWER, capital=capital, countries=len(ctx.countries),
         rival_share=rival_share, rival_support=rival_support, glued=c.glued,
         exonym=alias and capital and (c.key, row.country) in _EXONYMS,
-        rival_prior=_far_prior(scored, gazetteer) if capital or row.kind is _COUNTRY else 0.0,
+        rival_prior=_far_prior(c, scored, gazetteer) if capital or row.kind is _COUNTRY else 0.0,
     )
 
 
-def _far_prior(scored: list, gazetteer: Gazetteer) -> float:
-    """The largest prior of the readings farther than NEAR_KM from the chosen one (0 if none)."""
+def _far_prior(c: Candidate, scored: list, gazetteer: Gazetteer) -> float:
+    """The largest prior of the name's namesakes farther than NEAR_KM from the chosen reading (0 if
+    none): readings that bear the name itself (China, Maine), not as one of their alternate names
+    (Fuentes de Andalucía is "Ukraine" in some language)."""
     row = gazetteer.row(scored[0][1])
     far = (gazetteer.row(x) for _, x in scored[1:])
-    return max((o.prior for o in far if haversine_km(row.lat, row.lon, o.lat, o.lon) > NEAR_KM), default=0.0)
+    return max((o.prior for o in far if _key_of(o.name) == c.key
+                and haversine_km(row.lat, row.lon, o.lat, o.lon) > NEAR_KM), default=0.0)
 
 
 def _capital_prior(row: Row) -> bool:

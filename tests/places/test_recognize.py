@@ -125,6 +125,8 @@ def test_a_hyphenated_country_after_a_comma_is_no_state_hint(gaz):
 
 def test_a_name_beside_a_capitalised_word_is_glued(gaz):
     glued = {c.text: c.glued for c in recognize(
-        "The United States Department of Agriculture spoke. Radio Pyongyang said so. Officials in Beijing said "
-        "Iran would talk. In Tokyo it rained.", gaz) if c.indices}
-    assert glued == {"United States": True, "Pyongyang": True, "Beijing": False, "Iran": False, "Tokyo": False}
+        "The United States Department of Agriculture spoke. The station Radio Pyongyang said so. Officials in "
+        "Beijing said Iran would talk. In Tokyo it rained. Since Russia's war, on Thursday North Korea "
+        "said Seoul Monday talks failed.", gaz) if c.indices}
+    assert glued == {"United States": True, "Pyongyang": True, "Beijing": False, "Iran": False, "Tokyo": False,
+                     "Russia": False, "North Korea": False, "Seoul": False}
