@@ -440,12 +440,13 @@ def _glued(toks: Tokens, i: int, j: int) -> bool:
     """Is the name at tokens i:j beside another capitalised word ("United States Department", "station
     Radio Pyongyang")? A sentence's first word, a weekday or month, "In", "The" and the like do not count."""
     words, seps = toks._words, toks._seps
-    for k, sep in ((j, j), (i - 1, i)):
-        if 0 <= k < toks.n and seps[sep] == " " and words[k][0].isupper():
-            word = words[k].lower()
-            if word not in LEADS and word not in WEEKDAYS_MONTHS and (k == j or not toks[k].sent_start):
-                return True
-    return False
+    if j < toks.n and seps[j] == " " and words[j][0].isupper() and words[j].lower() not in _NO_GLUE:
+        return True
+    return (i > 0 and seps[i] == " " and words[i - 1][0].isupper() and words[i - 1].lower() not in _NO_GLUE
+            and not toks[i - 1].sent_start)
+
+
+_NO_GLUE = LEADS | WEEKDAYS_MONTHS
 
 
 def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
