@@ -88,7 +88,7 @@ class Evidence:
 
 
 # A country or capital named plainly in world news is near certain: the name is not glued to
-# another capitalised word, not a common word, not an alternate name; the text names places in
+# another capitalised word, not a common word, not an alternate name (but an exonym); the text names places in
 # another country too; and, for a capital, the text says nothing for the name's far readings (no
 # rival's state or neighbours named, at most a few of its nearby towns; no rival country whose
 # towns make RIVAL_SHARE of the text's other names: Paris in a story about Texas towns). On the fit
