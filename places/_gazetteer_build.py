@@ -737,7 +737,19 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
 
 
 def _add_towns(index: _Places, towns: _Towns, keys: _TownKeys, town_admin1: list[str]) -> None:
-    first = index.add_towns(towns, town_admin1, keys.prior)
+    # _town_keys lifts every town bearing its country's capital's name (it sees a part of the towns
+    # at a time): only the most populous one of each country is the capital, not the hamlets
+    # called Washington across the US.
+    prior, pop, cc = list(keys.prior), towns.pop, towns.cc
+    lifted = [n for n, (p, people) in enumerate(zip(prior, pop)) if p != people]
+    capital: dict[str, int] = {}
+    for n in lifted:
+        if cc[n] not in capital or pop[n] > pop[capital[cc[n]]]:
+            capital[cc[n]] = n
+    for n in lifted:
+        if capital[cc[n]] != n:
+            prior[n] = float(pop[n])
+    first = index.add_towns(towns, town_admin1, prior)
     names, alternates = index.names, iter(keys.alternates)
     step = 50000
     for lo in range(0, len(towns), step):

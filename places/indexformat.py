@@ -37,7 +37,7 @@ from places.model import Kind
 # Raise whenever the layout or the builder's output changes; a cached index of another
 # version is rebuilt. The version is in the file name too, so two versions of Gazette
 # sharing one cache folder do not rebuild each other's index in turn.
-FORMAT_VERSION = 15
+FORMAT_VERSION = 16
 INDEX_FILE_NAME = f"gazetteer-v{FORMAT_VERSION}.idx"
 MAGIC = b"GZTIDX2\n"
 _DIGEST_BYTES = 32  # SHA-256 of the payload, after MAGIC: a flipped byte means a rebuild, not a silent load

@@ -55,6 +55,7 @@ class Candidate:
     division: Kind | None = None  # the text calls it a division: REGION/COUNTY ("Varna Province")
     aviation: bool = False  # its sentence talks of flights or airports: an airport reading gains
     associative: bool = False  # a demonym ("Russian"): it involves its country without naming a place
+    glued: bool = False  # a capitalised word right before or after it ("United States Department", "Radio Pyongyang")
 
 
 class _Tok(NamedTuple):
@@ -422,8 +423,9 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         if options.state_patterns and j + 1 < n and seps[j].strip() == "," and words[j][0].isupper():
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
         name = text[first.start : last.end]
+        glued = _glued(toks, i, j)
         cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
-                         region_hint=region_hint, common=common, division=division,
+                         region_hint=region_hint, common=common, division=division, glued=glued,
                          aviation=bool(indices) and max(indices[:3]) >= airports
                          and _aviation_context(text, first.start, last.end))
         out.append(cand)
@@ -432,6 +434,19 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             out.append(extra)
             i = used
     return out
+
+
+def _glued(toks: Tokens, i: int, j: int) -> bool:
+    """Is the name at tokens i:j beside another capitalised word ("United States Department", "station
+    Radio Pyongyang")? A sentence's first word, a weekday or month, "In", "The" and the like do not count."""
+    words, seps = toks._words, toks._seps
+    if j < toks.n and seps[j] == " " and words[j][0].isupper() and words[j].lower() not in _NO_GLUE:
+        return True
+    return (i > 0 and seps[i] == " " and words[i - 1][0].isupper() and words[i - 1].lower() not in _NO_GLUE
+            and not toks[i - 1].sent_start)
+
+
+_NO_GLUE = LEADS | WEEKDAYS_MONTHS
 
 
 def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
@@ -723,6 +738,8 @@ def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple
     while longest < 3 and j + longest < n and seps[j + longest] in _STATE_SEPS:
         longest += 1
     for length in range(longest, 0, -1):
+        if j + length < n and seps[j + length] == "-":
+            continue  # "Guinea, Guinea-Bissau": the start of a longer name, no state
         span = toks.span(j, j + length)
         if not all(tk.cap or tk.key in CONNECTORS for tk in span):
             continue

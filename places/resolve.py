@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from places.confidence import SEATS_OF_POWER, Evidence, calibrated
+from places.confidence import CAPITAL_EXONYMS, SEATS_OF_POWER, Evidence, calibrated
 from places.gazetteer import Gazetteer, haversine_km
 from places.indexformat import Row, name_key
 from places.model import Kind
@@ -83,6 +83,7 @@ class Resolution:
 
 
 MAX_READINGS = 25  # readings scored per name; the prior order makes the rest hopeless
+_EXONYMS = frozenset((name_key(name), cc) for name, cc in CAPITAL_EXONYMS.items())
 
 @lru_cache(maxsize=100_000)
 def _key_of(name: str) -> str:
@@ -134,13 +135,14 @@ def _calibrated(evidence: Evidence, seen: dict[Evidence, tuple[Evidence, float]]
     return hit
 
 
-def _again(sense: str, firsts: dict[str, Evidence | None], repeats: dict[str, tuple[Evidence, float]]
-           ) -> tuple[Evidence | None, float]:
-    """A later mention's evidence and confidence: its name's first mention's, as a repeat."""
-    again = repeats.get(sense)
+def _again(sense: str, glued: bool, firsts: dict[str, Evidence | None],
+           repeats: dict[tuple[str, bool], tuple[Evidence, float]]) -> tuple[Evidence | None, float]:
+    """A later mention's evidence and confidence: its name's first mention's, as a repeat, glued
+    to a capitalised word or not as this mention is ("Fiji … the Fiji Health Ministry")."""
+    again = repeats.get((sense, glued))
     if again is None and firsts.get(sense) is not None:
-        evidence = replace(firsts[sense], repeat=True)
-        again = repeats[sense] = (evidence, calibrated(evidence))
+        evidence = replace(firsts[sense], repeat=True, glued=glued)
+        again = repeats[(sense, glued)] = (evidence, calibrated(evidence))
     return again or (None, 0.9)
 
 
@@ -181,16 +183,29 @@ def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _C
     row = gazetteer.row(best)
     capital = _is_capital(row, c, gazetteer)
     rival_share, rival_support = _rivals(c, scored, ctx, gazetteer) if capital else (0.0, 0.0)
+    alias = row.kind is Kind.CITY and _key_of(row.name) != c.key
     return Evidence(
         margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
         hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
-        readings=readings, alias=row.kind is Kind.CITY and _key_of(row.name) != c.key,
+        readings=readings, alias=alias,
         multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
         country_named=_supports(ctx.named_countries.get(row.country), c.key),
         country_share=ctx.share(ctx.countries.get(row.country, set()), c.key) if row.country else 0.0,
         seat_of_power=row.id in SEATS_OF_POWER, capital=capital, countries=len(ctx.countries),
-        rival_share=rival_share, rival_support=rival_support,
+        rival_share=rival_share, rival_support=rival_support, glued=c.glued,
+        exonym=alias and capital and (c.key, row.country) in _EXONYMS,
+        rival_prior=_far_prior(c, scored, gazetteer) if capital or row.kind is _COUNTRY else 0.0,
     )
+
+
+def _far_prior(c: Candidate, scored: list, gazetteer: Gazetteer) -> float:
+    """The largest prior of the name's namesakes farther than NEAR_KM from the chosen reading (0 if
+    none): readings that bear the name itself (China, Maine), not as one of their alternate names
+    (Fuentes de Andalucía is "Ukraine" in some language)."""
+    row = gazetteer.row(scored[0][1])
+    far = (gazetteer.row(x) for _, x in scored[1:])
+    return max((o.prior for o in far if _key_of(o.name) == c.key
+                and haversine_km(row.lat, row.lon, o.lat, o.lon) > NEAR_KM), default=0.0)
 
 
 def _capital_prior(row: Row) -> bool:
@@ -281,7 +296,7 @@ def _supports(sources: set[str] | None, key: str) -> bool:
 
 def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOptions = ResolveOptions()) -> list[Resolution]:
     """Resolve candidates (text order) to gazetteer rows; unresolvable ones are left out."""
-    known = [c for c in cands if c.indices]
+    known = _town_state([c for c in cands if c.indices], gazetteer)
     ctx = _Context()
     if options.context:
         for c in known:
@@ -308,6 +323,28 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
             if r.candidate.region_hint is not None:
                 ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
         out = _pass(known, gazetteer, ctx2, options, final=True, priors=priors)
+    return out
+
+
+def _town_state(known: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """"Atlanta, Georgia": recognition takes the hint's first reading, the country Georgia; where
+    none of the town's readings lies in that country but one lies in a state of that name, the
+    hint (and the candidate after the town that names it) is the state."""
+    out = known
+    for k, c in enumerate(known):
+        hint = c.region_hint
+        if hint is None or gazetteer.row(hint).kind is not _COUNTRY or k + 1 == len(known):
+            continue
+        towns = {(t.country, t.admin1) for t in map(gazetteer.row, c.indices[:MAX_READINGS])}
+        state = known[k + 1]
+        if state.indices != (hint,) or gazetteer.row(hint).country in {cc for cc, _ in towns}:
+            continue
+        for x in gazetteer.candidates(state.key):
+            row = gazetteer.row(x)
+            if row.kind is _REGION and (row.country, row.admin1) in towns:
+                out = out if out is not known else list(known)
+                out[k], out[k + 1] = replace(c, region_hint=x), replace(state, indices=(x,))
+                break
     return out
 
 
@@ -455,7 +492,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
     firsts: dict[str, Evidence | None] = {}
     seen: dict[Evidence, tuple[Evidence, float]] = {}  # one object per distinct evidence (a 20 MB text has 450,000)
-    repeats: dict[str, tuple[Evidence, float]] = {}  # a name's later mentions share one confidence
+    repeats: dict[tuple[str, bool], tuple[Evidence, float]] = {}  # a name's later mentions share two confidences
     for c in known:
         sense = f"{c.key}\x00{c.division}" if c.division else c.key
         if options.one_sense and sense in senses and c.region_hint is None:
@@ -463,7 +500,7 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
-            evidence, conf = _again(sense, firsts, repeats)
+            evidence, conf = _again(sense, c.glued, firsts, repeats)
             out.append(Resolution(c, best, alts, conf, evidence))
             continue
         scored = scores(c)

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from places.confidence import FEATURES, WEIGHTS_PATH, Evidence, calibrated, feature_vector, world_news
+from places.confidence import (CAPITAL_EXONYMS, FEATURES, WEIGHTS_PATH, Evidence, calibrated, feature_vector,
+                               lone_national, world_news)
 from places.gazetteer import haversine_km
 from places.geoparse import Geoparser
 from places.model import Article, Kind
@@ -36,6 +37,20 @@ PLAIN = (
      (("London", C, "GB"), ("Britain", N, "GB"), ("Ireland", N, "IE"), ("Dublin", C, "IE"))),
 )
 
+# One country named, and nothing else or only places in it: (text, span, kind, country), >= 0.9 too.
+ONE_COUNTRY = (
+    ("Iran said on Monday it would resume enrichment.", "Iran", N, "IR"),
+    ("Officials in Beijing said the plan would go ahead.", "Beijing", C, "CN"),
+    ("The meeting in Tokyo ended without an agreement.", "Tokyo", C, "JP"),
+    ("Canberra announced new visa rules on Friday.", "Canberra", C, "AU"),
+    ("Officials in Kiev said the talks would resume.", "Kiev", C, "UA"),  # an English exonym of Kyiv
+    ("Germany said it would send more troops.", "Germany", N, "DE"),
+    ("The government of Pakistan said it would appeal.", "Pakistan", N, "PK"),
+    ("Officials in Nairobi said the vote would go ahead.", "Nairobi", C, "KE"),
+    # Two capitals, no country named.
+    ("Talks between Seoul and Tokyo resumed on Monday.", "Seoul", C, "KR"),
+)
+
 # (text, span, most): names that must stay in doubt, whatever they are read as.
 DOUBTFUL = (
     ("The Springfield council voted on Monday.", "Springfield", 0.7),  # dozens of Springfields, no clue
@@ -43,6 +58,12 @@ DOUBTFUL = (
     ("Jordan scored twice as the Bulls beat Boston.", "Jordan", 0.5),  # a player, not the country
     # A capital's name in a story about another country's towns: Dublin, Ohio, or a wrong Dublin.
     ("Dublin police closed the bridge. Crews from Columbus, Westerville and Hilliard helped.", "Dublin", 0.9),
+    # A lone Georgia in a US local story: the country's name is also a US state's.
+    ("Georgia lawmakers passed the bill on Tuesday. The governor signed it in the afternoon.", "Georgia", 0.7),
+    ("Jordan said he would retire after the season.", "Jordan", 0.5),  # a person
+    # Names inside an organisation's name: corpora do not annotate them as places.
+    ("The United States Department of Agriculture recalled the beef.", "United States", 0.9),
+    ("The state broadcaster Radio Pyongyang said the outbreak was over.", "Pyongyang", 0.9),
 )
 
 
@@ -66,6 +87,13 @@ def test_countries_and_capitals_in_plain_sentences_are_near_certain(parser, text
         elif m.confidence < 0.9:
             problems.append(f"{span!r} at {m.confidence:.3f}")
     assert not problems, problems
+
+
+@pytest.mark.parametrize("text,span,kind,country", ONE_COUNTRY, ids=[s for _, s, _, _ in ONE_COUNTRY])
+def test_a_country_or_capital_named_plainly_alone_is_near_certain(parser, text, span, kind, country):
+    m = _mentions(parser, text).get(span)
+    assert m is not None and m.place.kind is kind and m.place.country == country, m and m.place
+    assert m.confidence >= 0.9, m.confidence
 
 
 @pytest.mark.parametrize("text,span,most", DOUBTFUL, ids=[s for _, s, _ in DOUBTFUL])
@@ -120,11 +148,29 @@ def _evidence(**kw) -> Evidence:
 
 def test_world_news_rules():
     capital = _evidence()
-    assert world_news(capital)
+    assert world_news(capital) and not lone_national(capital)
     assert world_news(_evidence(kind=Kind.COUNTRY, capital=False, rival_share=0.9, rival_support=3.0))
+    assert world_news(replace(capital, alias=True, exonym=True))  # "Kiev"
     for doubt in (dict(weak=True), dict(common=True), dict(alias=True), dict(countries=1), dict(capital=False),
-                  dict(rival_share=0.5), dict(rival_support=2.2)):
+                  dict(rival_share=0.5), dict(rival_support=2.2), dict(glued=True)):
         assert not world_news(replace(capital, **doubt)), doubt
+    alone = replace(capital, countries=1)
+    assert lone_national(alone) and lone_national(replace(alone, countries=0))
+    for doubt in (dict(glued=True), dict(alias=True), dict(capital=False), dict(rival_support=2.2)):
+        assert not lone_national(replace(alone, **doubt)), doubt
+
+
+def test_a_lone_name_is_less_sure_the_bigger_its_far_namesake():
+    alone = _evidence(countries=1, kind=Kind.COUNTRY, capital=False)
+    confidences = [calibrated(replace(alone, rival_prior=p)) for p in (0.0, 5e3, 3e5, 1e7)]
+    assert confidences == sorted(confidences, reverse=True) and confidences[0] > confidences[-1]
+
+
+def test_every_listed_exonym_reads_as_its_capital():
+    gaz = shared_gazetteer()
+    for name, country in CAPITAL_EXONYMS.items():
+        (r,) = resolve(recognize(f"Officials in {name} said the talks would resume.", gaz), gaz)
+        assert gaz.row(r.row).country == country and r.evidence.capital and r.evidence.exonym, name
 
 
 def test_world_news_reading_ignores_the_namesakes_the_text_does_not_support():

@@ -188,3 +188,16 @@ def json_dumps(value, **kw) -> str:
     import json
 
     return json.dumps(value, **kw)
+
+
+def test_only_the_capital_itself_gets_the_capital_prior():
+    # Every US town called Washington bears the capital's name; only Washington, D.C. is lifted.
+    from tests.support.gazetteer import shared_gazetteer
+
+    gaz = shared_gazetteer()
+    towns = [gaz.row(x) for x in gaz.candidates("washington")]
+    towns = [row for row in towns if row.kind is Kind.CITY and row.country == "US"]
+    assert len(towns) > 5
+    lifted = [row for row in towns if row.prior != row.population]
+    assert len(lifted) == 1 and abs(lifted[0].lat - 38.9) < 0.2 and abs(lifted[0].lon + 77.04) < 0.2
+    assert lifted[0].prior == 3 * lifted[0].population + 2e6

@@ -114,3 +114,19 @@ def test_a_currency_code_is_no_place(gaz):
     # "US$460", "$US 15": money, not the country; the US on its own stays.
     assert spans(gaz, "The fund paid US$460 million and $US 15 billion to Ghana; the US said it would pay more.") == [
         "Ghana", "US"]
+
+
+def test_a_hyphenated_country_after_a_comma_is_no_state_hint(gaz):
+    # "Guinea, Guinea-Bissau": the second Guinea begins a longer name, it is not "Town, State".
+    cands = [c for c in recognize("Cholera hit Mali, Guinea, Guinea-Bissau, Liberia and Niger.", gaz) if c.indices]
+    assert [c.text for c in cands] == ["Mali", "Guinea", "Guinea-Bissau", "Liberia", "Niger"]
+    assert cands[1].region_hint is None and gaz.row(cands[2].indices[0]).id == "country:GW"
+
+
+def test_a_name_beside_a_capitalised_word_is_glued(gaz):
+    glued = {c.text: c.glued for c in recognize(
+        "The United States Department of Agriculture spoke. The station Radio Pyongyang said so. Officials in "
+        "Beijing said Iran would talk. In Tokyo it rained. Since Russia's war, on Thursday North Korea "
+        "said Seoul Monday talks failed.", gaz) if c.indices}
+    assert glued == {"United States": True, "Pyongyang": True, "Beijing": False, "Iran": False, "Tokyo": False,
+                     "Russia": False, "North Korea": False, "Seoul": False}

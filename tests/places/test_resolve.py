@@ -121,3 +121,14 @@ def test_nearby_points_are_those_haversine_puts_within_reach():
                     if k != "t0" and abs(lat - a) < options.near_km / 111.0 and haversine_km(lat, lon, a, b) < options.near_km}
         assert nearby(lat, lon, "t0") == expected
     assert _near_finder(_Context(), options) is None
+
+
+def test_town_state_pairs_read_the_state_not_the_country_of_its_name(gaz):
+    for text in ("Police in Atlanta, Georgia said on Monday.", "He flew from Atlanta, Georgia, to Tbilisi."):
+        got = {t: (p, r) for t, p, r in resolved(gaz, text)}
+        georgia, atlanta = got["Georgia"][0], gaz.row(got["Atlanta"][1].row)
+        assert georgia.id == "region:US.GA" and (atlanta.country, atlanta.admin1) == ("US", "Georgia"), text
+        assert gaz.row(got["Atlanta"][1].candidate.region_hint).id == "region:US.GA"
+    # A town of the country keeps the country.
+    got = {t: p for t, p, _ in resolved(gaz, "He flew from Tbilisi, Georgia, to Atlanta.")}
+    assert got["Georgia"].id == "country:GE" and got["Tbilisi"].country == "GE"

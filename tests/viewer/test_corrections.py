@@ -88,3 +88,25 @@ def test_describe_says_what_a_correction_did():
     to_france, gone = corrections_for(group)
     assert describe(to_france, mentions=2) == "“Paris” now read as Paris — city, France (2 mentions)"
     assert describe(gone, mentions=1) == "“Paris”: not a place (1 mention removed)"
+
+
+def test_did_you_mean_spares_plain_national_names_and_asks_about_doubtful_ones():
+    # The threshold on the geoparser's own confidences (short texts written for this test).
+    from places.geoparse import Geoparser
+    from tests.support.gazetteer import shared_gazetteer
+    from viewer.corrections import LOW_CONFIDENCE
+
+    parser = Geoparser(shared_gazetteer())
+
+    def confidence(text: str, span: str) -> float:
+        doc = parser.parse(Article(id="t", title="", text=text))
+        return next(m.confidence for m in doc.mentions if m.text == span)
+
+    for text, span in (("Officials in Kiev said the talks would resume.", "Kiev"),
+                       ("Iran said on Monday it would resume enrichment.", "Iran"),
+                       ("Canberra announced new visa rules on Friday.", "Canberra")):
+        assert confidence(text, span) >= LOW_CONFIDENCE, span
+    for text, span in (("Georgia lawmakers passed the bill on Tuesday. The governor signed it later.", "Georgia"),
+                       ("Jordan said he would retire after the season.", "Jordan"),
+                       ("The Springfield council voted on Monday.", "Springfield")):
+        assert confidence(text, span) < LOW_CONFIDENCE, span
