@@ -110,6 +110,24 @@ def test_the_split_pattern_finds_the_tokens_token_re_finds():
         assert [m.span() for m in ours.finditer(text)] == [m.span() for m in TOKEN_RE.finditer(text)], text
 
 
+def test_the_ascii_split_cuts_a_text_as_the_unicode_one_does():
+    """Texts whose only non-ASCII characters are punctuation take the ASCII pattern; any text is cut alike."""
+    import random
+
+    from places.recognize import _TOKEN_SPLIT_ASCII, _TOKEN_SPLIT_UNICODE, _split_tokens
+
+    rng = random.Random(5)
+    punctuation = ["’", "“", "”", "—", "–", "…", "\u00a0", "«", "·"]
+    letters = ["é", "Ü", "٣", "ß", "²", "Ⅻ", "ª"]
+    ascii_pieces = ["a", "B", "1", ".", " ", "_", "x.", "-", "U.S.", "'", "\n"]
+    for n in range(4000):
+        pieces = ascii_pieces + punctuation + (letters if n % 2 else [])
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        assert _split_tokens(text) == _TOKEN_SPLIT_UNICODE(text), text
+        if n % 2 == 0:
+            assert _TOKEN_SPLIT_ASCII(text) == _TOKEN_SPLIT_UNICODE(text), text
+
+
 def test_a_currency_code_is_no_place(gaz):
     # "US$460", "$US 15": money, not the country; the US on its own stays.
     assert spans(gaz, "The fund paid US$460 million and $US 15 billion to Ghana; the US said it would pay more.") == [
