@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from places.gazetteer import haversine_km
@@ -113,11 +115,15 @@ def test_nearby_points_are_those_haversine_puts_within_reach():
         ctx.add(Row(f"t:{n}", f"T{n}", lat, lon, Kind.CITY, "CH", 1000, "test", "", 1000.0), f"t{n}", point=True)
     # A point at the edge: exactly near_km north of the centre, give or take a metre.
     edge = options.near_km / 6371.0 * 180 / 3.141592653589793
-    nearby = _near_finder(ctx, options)
+    cells, nearby = _near_finder(ctx, options)
     probes = [centre, (centre[0] + edge, centre[1]), (centre[0] - edge, centre[1])]
     probes += [(centre[0] + rng.uniform(-4, 4), centre[1] + rng.uniform(-5, 5)) for _ in range(300)]
+    probes += [(centre[0] + rng.uniform(-12, 12), centre[1] + rng.uniform(-5, 5)) for _ in range(300)]
     for lat, lon in probes:
         expected = {k for a, b, k in ctx.points
                     if k != "t0" and abs(lat - a) < options.near_km / 111.0 and haversine_km(lat, lon, a, b) < options.near_km}
         assert nearby(lat, lon, "t0") == expected
+        if math.floor(lat) not in cells:  # the scorer asks only in the cells: none is missed
+            assert not expected
+    assert any(math.floor(lat) not in cells for lat, _ in probes)
     assert _near_finder(_Context(), options) is None
