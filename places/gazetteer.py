@@ -85,6 +85,7 @@ class Gazetteer:
         self._candidates: dict[str, tuple[int, ...]] = {}
         self._has: dict[str, bool] = {}
         self._continues: dict[str, bool] = {}
+        self._info: dict[str, int] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._ids: dict[str, int] | None = None
 
@@ -147,6 +148,16 @@ class Gazetteer:
             if len(self._continues) >= 20_000:
                 self._continues.clear()
             found = self._continues[key] = self._ix.names.has_prefix(f"{key} ")
+        return found
+
+    def key_info(self, key: str) -> int:
+        """``has_key(key) | continues(key) << 1``: recognition asks both of most capitalised words,
+        and one cached look-up answers them (0: neither)."""
+        found = self._info.get(key)
+        if found is None:
+            if len(self._info) >= 20_000:
+                self._info.clear()
+            found = self._info[key] = self.has_key(key) | self.continues(key) << 1
         return found
 
     def row(self, i: int) -> Row:

@@ -383,6 +383,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
     # (building a token costs more than the test).
     words, seps, built_toks = toks._words, toks._seps, toks._toks
     person_rules = options.person_rules
+    key_info = gazetteer.key_info
     while i < n:
         built = built_toks[i]
         if built is None or not built.cap:
@@ -393,17 +394,18 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         t = built_toks[i] or toks[i]
         # Title or first name before: a person; remember the surname for the rest of the text.
         if (person_rules and i > 0 and t.sep in (" ", ". ") and words[i - 1][0].isupper()
-                and _is_person_lead(toks[i - 1], gazetteer)):
+                and _is_person_lead(built_toks[i - 1] or toks[i - 1], gazetteer)):
             j = i
             while j < n and toks[j].cap and (j == i or toks[j].sep in (" ", "-")):
                 persons.add(toks[j].key)
                 j += 1
             i = j
             continue
-        if i + 1 < n and seps[i + 1] in _JOINERS and gazetteer.continues(t.key):
+        info = key_info(t.key)
+        if info & 2 and i + 1 < n and seps[i + 1] in _JOINERS:  # some longer name begins with the word
             match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
         else:  # the common case, without the call: a one-word name or none
-            match_len, key = (1, t.key) if gazetteer.has_key(t.key) else (0, "")
+            match_len, key = (1, t.key) if info & 1 else (0, "")
         j = i + match_len
         if match_len and j < n and not words[j][0].isupper() and words[j].lower() in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
@@ -414,15 +416,17 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 i = used
                 continue
         if not match_len:
-            cand = (_abbreviation(toks, i, text, gazetteer) if options.state_patterns else None) or _demonym(
-                t, gazetteer, options) or (_unknown(toks, i, text) if options.fallback_cues else None)
+            # (The cheap tests of _abbreviation and _demonym first: most capitalised words are neither.)
+            cand = (_abbreviation(toks, i, text, gazetteer) if options.state_patterns and t.text.count(".") >= 2
+                    else None) or (_demonym(t, gazetteer, options) if options.demonyms else None) or (
+                _unknown(toks, i, text) if options.fallback_cues else None)
             if cand is not None:
                 out.append(cand)
                 i += cand_len(cand, toks, i)
                 continue
             i += 1
             continue
-        first, last = t, t if match_len == 1 else toks[i + match_len - 1]
+        first, last = t, t if match_len == 1 else built_toks[i + match_len - 1] or toks[i + match_len - 1]
         j = i + match_len
         drop, indices, weak, common, division = _judge(toks, i, match_len, key, text, gazetteer, options, persons)
         if drop:
@@ -556,10 +560,11 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     called a division). The rules that remember persons for later run always; the others stop at
     the first that drops the name."""
     n = len(toks)
-    t = first = toks[i]
-    last = toks[i + match_len - 1]
+    built = toks._toks  # a token already built, without the call to Tokens.__getitem__
+    t = first = built[i] or toks[i]
+    last = built[i + match_len - 1] or toks[i + match_len - 1]
     j = i + match_len
-    nxt = toks[j] if j < n else None
+    nxt = (built[j] or toks[j]) if j < n else None
     one = match_len == 1
     indices = gazetteer.candidates(key)
     drop = False
@@ -570,7 +575,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     if options.person_rules and one and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
         persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
         drop = True
-    prev = toks[i - 1] if i > 0 else None
+    prev = (built[i - 1] or toks[i - 1]) if i > 0 else None
     division = _division_cue(toks, i, nxt, prev, indices, gazetteer)
     glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
              and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
@@ -636,7 +641,7 @@ def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazettee
         return True  # "US$5", "$US 15": a currency, not the country
     if one and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
         return True  # an IATA code ("JFK") names its airport only where the text talks of flying
-    if org and _after_feature_head(toks, i):
+    if org and prev is not None and _after_feature_head(toks, i, t, prev):
         return True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
     if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
         return True  # "North Korean", "South Ossetian": a demonym, not "North"
@@ -674,10 +679,9 @@ def cand_len(cand: Candidate, toks: Tokens, i: int) -> int:
     return max(1, j - i)
 
 
-def _after_feature_head(toks: Tokens, i: int) -> bool:
-    """Is token ``i`` the name part of "Sea of X", "Gulf of X" or "Lake X"?"""
-    if i >= 1 and toks[i].sep == " ":
-        prev = toks[i - 1]
+def _after_feature_head(toks: Tokens, i: int, tok: _Tok, prev: _Tok) -> bool:
+    """Is token ``i`` (``tok``, after ``prev``) the name part of "Sea of X", "Gulf of X" or "Lake X"?"""
+    if tok.sep == " ":
         if prev.cap and prev.key in FEATURE_HEADS:
             return True
         if i >= 2 and prev.key == "of" and not prev.cap and prev.sep == " ":
