@@ -26,8 +26,9 @@ from math import asin, cos, radians, sin, sqrt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from operator import attrgetter
 
 from places.confidence import SEATS_OF_POWER, Evidence, calibrated
 from places.gazetteer import Gazetteer, haversine_km
@@ -127,6 +128,10 @@ class _Context:
 _COUNTY_WORDS = (" county", " parish", " borough")
 
 
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence) if f.init)
+_evidence_values = attrgetter(*_EVIDENCE_FIELDS)
+
+
 def _calibrated(evidence: Evidence, seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
     """The evidence (an equal one already seen, if any) and its confidence."""
     hit = seen.get(evidence)
@@ -140,7 +145,9 @@ def _again(sense: str, firsts: dict[str, Evidence | None], repeats: dict[str, tu
     """A later mention's evidence and confidence: its name's first mention's, as a repeat."""
     again = repeats.get(sense)
     if again is None and firsts.get(sense) is not None:
-        evidence = replace(firsts[sense], repeat=True)
+        values = dict(zip(_EVIDENCE_FIELDS, _evidence_values(firsts[sense])))  # dataclasses.replace, faster
+        values["repeat"] = True
+        evidence = Evidence(**values)
         again = repeats[sense] = (evidence, calibrated(evidence))
     return again or (None, 0.9)
 
