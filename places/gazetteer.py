@@ -81,6 +81,7 @@ class Gazetteer:
 
     def __init__(self, index: _Index) -> None:
         self._ix = index
+        self._rows_made = index.places.cache  # the rows made so far (row() reads it first)
         self._cache: dict[int, Place] = {}
         self._candidates: dict[str, tuple[int, ...]] = {}
         self._has: dict[str, bool] = {}
@@ -163,7 +164,7 @@ class Gazetteer:
     def row(self, i: int) -> Row:
         # The rows' cache first: resolution asks for the same rows again and again, and a hit
         # then costs no second Python call (a Row is a non-empty tuple, never false).
-        return self._ix.places.cache.get(i) or self._ix.places[i]
+        return self._rows_made.get(i) or self._ix.places[i]
 
     def place(self, i: int) -> Place:
         cached = self._cache.get(i)

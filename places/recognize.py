@@ -576,7 +576,8 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
         drop = True
     prev = (built[i - 1] or toks[i - 1]) if i > 0 else None
-    division = _division_cue(toks, i, nxt, prev, indices, gazetteer)
+    division = (_division_cue(toks, i, nxt, prev, indices, gazetteer)
+                if (nxt is not None and nxt.key in DIVISION_WORDS) or (prev is not None and prev.key == "of") else None)
     glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
              and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
     weak = False

@@ -68,7 +68,13 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
         at, end = boundary.span()
         if text[at] == "." and _ends_with_abbreviation(text, start, at):
             continue
-        _append_trimmed(text, start, at + len(boundary.group().rstrip()), spans)
+        stop = at + len(boundary.group().rstrip())
+        while start < stop and text[start].isspace():  # _append_trimmed inline: it runs once a sentence
+            start += 1
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if stop > start:
+            spans.append((start, stop))
         start = end
     _append_trimmed(text, start, len(text), spans)
     return tuple(spans)
