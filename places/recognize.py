@@ -450,8 +450,8 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
 
 
 def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
-    """The longest name of the index at token ``i`` (whose key is ``key``): (its length in tokens, its key),
-    or (0, "").
+    """The longest name of the index at token ``i`` (whose key is ``key``, which some longer name's
+    key begins with: the caller asked ``key_info``): (its length in tokens, its key), or (0, "").
 
     A span is joinable separators between capitalised or connector words and ends on a capitalised
     one. It grows only while some name begins with its key so far (most capitalised words begin
@@ -459,7 +459,7 @@ def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_toke
     """
     words, seps, n = toks._words, toks._seps, toks.n
     keys = [key]
-    while (len(keys) < max_tokens and i + len(keys) < n and gazetteer.continues(keys[-1])
+    while (len(keys) < max_tokens and i + len(keys) < n and (len(keys) == 1 or gazetteer.continues(keys[-1]))
            and seps[i + len(keys)] in _JOINERS):
         word = words[i + len(keys)]
         if word[0].isupper():
