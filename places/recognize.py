@@ -272,15 +272,29 @@ class Tokens:
         self._seps: list[str] = seps
         self._words: list[str] = words
         self._ends = list(accumulate(map(len, parts), initial=lo))[2::2]
-        self._toks: list[_Tok | None] = [None] * len(words)
         self.caps = list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
         self.n = len(words)
         self._lower: frozenset[str] | None = None
         # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
         self.state_rows: dict[str, int | None] = {}
         self.strings = {} if strings is None else strings  # one str object per distinct name and key
+        self._toks: list[_Tok | None] = self._capitalised()
         self.facts: dict[tuple[str, str], bool] = {}  # word-only lookups, asked once per text
         self._mid_caps: frozenset[str] | None = None
+
+    def _capitalised(self) -> list[_Tok | None]:
+        """The tokens list with the capitalised ones built (recognition visits nearly all of them),
+        the others None (built when asked for: most are never needed)."""
+        toks: list[_Tok | None] = [None] * self.n
+        words, seps, ends, strings = self._words, self._seps, self._ends, self.strings
+        for i in self.caps:
+            word, sep, end = words[i], seps[i], ends[i]
+            core = sep.rstrip(_OPENERS)
+            key = token_key(word)
+            toks[i] = _new_tok(_Tok, (end - len(word), end, word, strings.setdefault(key, key), True,
+                                      len(word) >= 2 and word.isupper(),
+                                      i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS), sep))
+        return toks
 
     def mid_sentence_caps(self) -> frozenset[str]:
         """Keys of the capitalised words that stand somewhere other than at a sentence's start."""
@@ -313,16 +327,8 @@ class Tokens:
         if tok is None:
             if i < 0:
                 raise IndexError(i)
-            word, sep, end = self._words[i], self._seps[i], self._ends[i]
-            if word[0].isupper():
-                core = sep.rstrip(_OPENERS)
-                sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
-                key = token_key(word)
-                tok = _new_tok(_Tok, (end - len(word), end, word, self.strings.setdefault(key, key), True,
-                                      len(word) >= 2 and word.isupper(), sent_start, sep))
-            else:
-                tok = _new_tok(_Tok, (end - len(word), end, word, word.lower(), False, False, False, sep))
-            self._toks[i] = tok
+            word, sep, end = self._words[i], self._seps[i], self._ends[i]  # not capitalised: see _capitalised
+            tok = self._toks[i] = _new_tok(_Tok, (end - len(word), end, word, word.lower(), False, False, False, sep))
         return tok
 
     def span(self, i: int, j: int) -> list[_Tok]:
