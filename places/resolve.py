@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from operator import attrgetter
+from typing import NamedTuple
 
 from places.confidence import SEATS_OF_POWER, Evidence, calibrated
 from places.gazetteer import Gazetteer, haversine_km
@@ -367,9 +368,41 @@ def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candida
     return statics
 
 
-def _near_finder(ctx: _Context, options: ResolveOptions) -> tuple[set[int], Callable[[float, float, str], set[str]]] | None:
-    """(cells, nearby): nearby(lat, lon, key) gives the context's other names with a point within
-    near_km; a reading whose floor(latitude) is not in ``cells`` has none (None: no points).
+class _Near(NamedTuple):
+    """The context's points, for one pass: ``nearby(lat, lon, key)`` gives the other names with a
+    point within near_km; a reading whose floor(latitude) is not in ``cells``, or whose longitude
+    lies outside ``lons``, has none (the scorer asks only the others)."""
+
+    cells: set[int]
+    lons: tuple[float, float]
+    nearby: Callable[[float, float, str], set[str]]
+
+
+def _lon_reach(points: list[tuple[float, float]], deg: float, near_km: float) -> tuple[float, float]:
+    """(lo, hi): a reading within ``deg`` of a point's latitude and within near_km of it has a
+    longitude in [lo, hi] (-inf, inf where no such bound holds: near a pole, across 180°).
+
+    haversine_km's h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2) is below sin²(near_km / 2R) within
+    reach, and cos φ1 ≥ cos(|φ2| + deg), so |sin(Δλ/2)| < sin(near_km / 2R) / sqrt(cos(|φ2| + deg) cos φ2);
+    the bound is widened by 1% and 0.01° against rounding."""
+    half = near_km / (2 * 6371.0)
+    lo, hi = math.inf, -math.inf
+    for a, b in points:
+        top = abs(a) + deg
+        if half >= math.pi / 2 or top >= 89.0:
+            return -math.inf, math.inf
+        q = math.sin(half) / math.sqrt(math.cos(math.radians(top)) * math.cos(math.radians(a)))
+        if q >= 1.0:
+            return -math.inf, math.inf
+        reach = math.degrees(2 * math.asin(q)) * 1.01 + 0.01
+        lo, hi = min(lo, b - reach), max(hi, b + reach)
+    if lo < -180.0 or hi > 180.0:
+        return -math.inf, math.inf
+    return lo, hi
+
+
+def _near_finder(ctx: _Context, options: ResolveOptions) -> _Near | None:
+    """The context's points for the near test (None: no points).
 
     The points sorted by latitude, each with its latitude in radians and that one's cosine (the
     terms of haversine_km that depend on the point alone, computed once a pass, not once a
@@ -383,6 +416,7 @@ def _near_finder(ctx: _Context, options: ResolveOptions) -> tuple[set[int], Call
     band = deg + 1e-6  # a bisection finds a slightly wider band; the exact test below decides
     cells = {cell for a in lats for cell in range(math.floor(a - band), math.floor(a + band) + 1)}
     near_km = options.near_km
+    lons = _lon_reach([(a, b) for a, b, *_ in points], deg, near_km)
 
     def nearby(lat: float, lon: float, key: str) -> set[str]:
         """The other names with a point within near_km."""
@@ -398,7 +432,7 @@ def _near_finder(ctx: _Context, options: ResolveOptions) -> tuple[set[int], Call
                     near.add(k)
         return near
 
-    return cells, nearby
+    return _Near(cells, lons, nearby)
 
 
 Scored = list[tuple[tuple[float, float], int]]
@@ -420,7 +454,7 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
     countries, named_countries = ctx.countries, ctx.named_countries
     regions, named_regions, links = ctx.regions, ctx.named_regions, ctx.links
     finder = _near_finder(ctx, options)
-    cells, nearby = finder if finder is not None else ((), None)
+    cells, (lon_lo, lon_hi), nearby = finder if finder is not None else ((), (0.0, 0.0), None)
     row_of, share = gazetteer.row, ctx.share
     country_bonus, region_bonus, town_region_bonus = options.country_bonus, options.region_bonus, options.town_region_bonus
     local_share, proportional, near_bonus = options.local_share, options.proportional, options.near_bonus
@@ -483,7 +517,7 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
             if region == hint_region or cc == hint_country:
                 s += hint_bonus
                 local += hint_bonus
-            if local_kind and lat_cell in cells:
+            if local_kind and lat_cell in cells and lon_lo <= row.lon <= lon_hi:
                 near = nearby(row.lat, row.lon, key)
                 if near:
                     factor = min(1.0, share(near, key) / local_share) if proportional else 1.0
