@@ -558,6 +558,7 @@ class _Verdict(NamedTuple):
 
 
 _DROPPED = _Verdict(True, (), False, False, None)
+_new_verdict = tuple.__new__  # a _Verdict without the Python-level __new__, as _new_tok
 
 
 def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
@@ -617,7 +618,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
         # start of a sentence it is that word; only a named state or "X, State" makes it a town.
         weak = common = True
-    return _Verdict(False, indices, weak, common, division)
+    return _new_verdict(_Verdict, (False, indices, weak, common, division))
 
 
 def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
