@@ -16,7 +16,7 @@ __all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"
 
 import bisect
 import re
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, islice
 from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -271,7 +271,7 @@ class Tokens:
         seps, words = parts[0:-1:2], parts[1::2]
         self._seps: list[str] = seps
         self._words: list[str] = words
-        self._ends = list(accumulate(map(len, parts), initial=lo))[2::2]
+        self._ends = list(islice(accumulate(map(len, parts), initial=lo), 2, None, 2))
         self.caps = list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
         self.n = len(words)
         self._lower: frozenset[str] | None = None
@@ -289,11 +289,14 @@ class Tokens:
         words, seps, ends, strings = self._words, self._seps, self._ends, self.strings
         for i in self.caps:
             word, sep, end = words[i], seps[i], ends[i]
-            core = sep.rstrip(_OPENERS)
+            if sep == " ":  # the common case: mid-sentence unless the text's first word
+                sent_start = i == 0
+            else:
+                core = sep.rstrip(_OPENERS)
+                sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
             key = token_key(word)
             toks[i] = _new_tok(_Tok, (end - len(word), end, word, strings.setdefault(key, key), True,
-                                      len(word) >= 2 and word.isupper(),
-                                      i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS), sep))
+                                      len(word) >= 2 and word.isupper(), sent_start, sep))
         return toks
 
     def mid_sentence_caps(self) -> frozenset[str]:
