@@ -132,3 +132,20 @@ def test_a_currency_code_is_no_place(gaz):
     # "US$460", "$US 15": money, not the country; the US on its own stays.
     assert spans(gaz, "The fund paid US$460 million and $US 15 billion to Ghana; the US said it would pay more.") == [
         "Ghana", "US"]
+
+
+@pytest.mark.parametrize("text", ["Paris is big. London too!\nBerlin: Rome", "(Madrid) “Lisbon” ‘Oslo’ — Vienna? Bern",
+                                  "The U.S. and UAE. «Kyiv» [Minsk] x\n\nSofia", "A", "a B", ".\tC", " Paris x"])
+def test_a_capitalised_token_starts_a_sentence_after_a_stop_a_line_break_or_at_the_start(text):
+    """Capitalised tokens are built with the lists (Tokens._capitalised), the others when asked
+    for; both read a token the same way."""
+    from places.indexformat import token_key
+    from places.recognize import Tokens
+
+    toks = Tokens(text)
+    for i, t in enumerate(toks):
+        core = t.sep.rstrip(" \t\"'“‘(«[")
+        assert t.cap == t.text[0].isupper()
+        assert t.key == (token_key(t.text) if t.cap else t.text.lower())
+        assert t.caps == (t.cap and len(t.text) >= 2 and t.text.isupper())
+        assert t.sent_start == (t.cap and (i == 0 or "\n" in t.sep or (core != "" and core[-1] in ".!?:\n\u2014")))
