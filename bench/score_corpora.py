@@ -71,6 +71,9 @@ class FilteredGazetteer:
     def has_key(self, key: str) -> bool:
         return bool(self.candidates(key))
 
+    def key_info(self, key: str) -> int:
+        return self.has_key(key) | self._inner.continues(key) << 1
+
     def region_abbr(self, key: str):
         return None if "region:".startswith(self._hidden) else self._inner.region_abbr(key)
 

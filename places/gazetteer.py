@@ -81,10 +81,12 @@ class Gazetteer:
 
     def __init__(self, index: _Index) -> None:
         self._ix = index
+        self._rows_made = index.places.cache  # the rows made so far (row() reads it first)
         self._cache: dict[int, Place] = {}
         self._candidates: dict[str, tuple[int, ...]] = {}
         self._has: dict[str, bool] = {}
         self._continues: dict[str, bool] = {}
+        self._info: dict[str, int] = {}
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._ids: dict[str, int] | None = None
 
@@ -149,10 +151,20 @@ class Gazetteer:
             found = self._continues[key] = self._ix.names.has_prefix(f"{key} ")
         return found
 
+    def key_info(self, key: str) -> int:
+        """``has_key(key) | continues(key) << 1``: recognition asks both of most capitalised words,
+        and one cached look-up answers them (0: neither)."""
+        found = self._info.get(key)
+        if found is None:
+            if len(self._info) >= 20_000:
+                self._info.clear()
+            found = self._info[key] = self.has_key(key) | self.continues(key) << 1
+        return found
+
     def row(self, i: int) -> Row:
         # The rows' cache first: resolution asks for the same rows again and again, and a hit
         # then costs no second Python call (a Row is a non-empty tuple, never false).
-        return self._ix.places.cache.get(i) or self._ix.places[i]
+        return self._rows_made.get(i) or self._ix.places[i]
 
     def place(self, i: int) -> Place:
         cached = self._cache.get(i)

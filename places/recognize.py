@@ -16,7 +16,7 @@ __all__ = ["CHUNK_CHARS", "Candidate", "RecognizeOptions", "Tokens", "recognize"
 
 import bisect
 import re
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, islice
 from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -242,7 +242,18 @@ _ENDERS = ".!?:\n\u2014"
 # next token fails at once on a non-word character, so a run of punctuation costs one step per
 # character. tests/places/test_recognize.py holds it to TOKEN_RE.
 _TOKEN_PATTERN = r"[^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|[^\W_]*+)"
-_TOKEN_SPLIT = re.compile(f"({_TOKEN_PATTERN})", re.UNICODE).split
+_TOKEN_SPLIT_UNICODE = re.compile(f"({_TOKEN_PATTERN})", re.UNICODE).split
+# The same pattern for ASCII letters and digits only, as ranges: twice as fast (no Unicode class
+# per character), and the same cut of a text in which no character beyond ASCII is a letter or
+# digit (curly quotes and dashes are separators either way), which is most news text.
+_TOKEN_SPLIT_ASCII = re.compile(r"([A-Za-z0-9](?:(?<=[A-Za-z])\.(?:[A-Za-z]\.)+|[A-Za-z0-9]*+))").split
+_NON_ASCII = re.compile(r"[^\x00-\x7f]").findall
+
+
+def _split_tokens(piece: str) -> list[str]:
+    if piece.isascii() or not any(map(str.isalnum, _NON_ASCII(piece))):
+        return _TOKEN_SPLIT_ASCII(piece)
+    return _TOKEN_SPLIT_UNICODE(piece)
 
 
 class Tokens:
@@ -257,20 +268,37 @@ class Tokens:
         # One split in C gives separators and words alternately (the text's end is a last
         # separator); the columns are slices and running sums of it, with no tuple per token.
         piece = text if lo == 0 and hi is None else text[lo:hi]  # only texts over CHUNK_CHARS are cut
-        parts = _TOKEN_SPLIT(piece)
+        parts = _split_tokens(piece)
         seps, words = parts[0:-1:2], parts[1::2]
         self._seps: list[str] = seps
         self._words: list[str] = words
-        self._ends = list(accumulate(map(len, parts), initial=lo))[2::2]
-        self._toks: list[_Tok | None] = [None] * len(words)
+        self._ends = list(islice(accumulate(map(len, parts), initial=lo), 2, None, 2))
         self.caps = list(compress(count(), map(str.isupper, map(itemgetter(0), words))))
         self.n = len(words)
         self._lower: frozenset[str] | None = None
         # "City, X": X's state or country row by key (a text naming one city 300,000 times asks 300,000 times)
         self.state_rows: dict[str, int | None] = {}
         self.strings = {} if strings is None else strings  # one str object per distinct name and key
+        self._toks: list[_Tok | None] = self._capitalised()
         self.facts: dict[tuple[str, str], bool] = {}  # word-only lookups, asked once per text
         self._mid_caps: frozenset[str] | None = None
+
+    def _capitalised(self) -> list[_Tok | None]:
+        """The tokens list with the capitalised ones built (recognition visits nearly all of them),
+        the others None (built when asked for: most are never needed)."""
+        toks: list[_Tok | None] = [None] * self.n
+        words, seps, ends, strings = self._words, self._seps, self._ends, self.strings
+        for i in self.caps:
+            word, sep, end = words[i], seps[i], ends[i]
+            if sep == " ":  # the common case: mid-sentence unless the text's first word
+                sent_start = i == 0
+            else:
+                core = sep.rstrip(_OPENERS)
+                sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
+            key = token_key(word)
+            toks[i] = _new_tok(_Tok, (end - len(word), end, word, strings.setdefault(key, key), True,
+                                      len(word) >= 2 and word.isupper(), sent_start, sep))
+        return toks
 
     def mid_sentence_caps(self) -> frozenset[str]:
         """Keys of the capitalised words that stand somewhere other than at a sentence's start."""
@@ -303,16 +331,8 @@ class Tokens:
         if tok is None:
             if i < 0:
                 raise IndexError(i)
-            word, sep, end = self._words[i], self._seps[i], self._ends[i]
-            if word[0].isupper():
-                core = sep.rstrip(_OPENERS)
-                sent_start = i == 0 or "\n" in sep or (bool(core) and core[-1] in _ENDERS)
-                key = token_key(word)
-                tok = _new_tok(_Tok, (end - len(word), end, word, self.strings.setdefault(key, key), True,
-                                      len(word) >= 2 and word.isupper(), sent_start, sep))
-            else:
-                tok = _new_tok(_Tok, (end - len(word), end, word, word.lower(), False, False, False, sep))
-            self._toks[i] = tok
+            word, sep, end = self._words[i], self._seps[i], self._ends[i]  # not capitalised: see _capitalised
+            tok = self._toks[i] = _new_tok(_Tok, (end - len(word), end, word, word.lower(), False, False, False, sep))
         return tok
 
     def span(self, i: int, j: int) -> list[_Tok]:
@@ -373,6 +393,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
     # (building a token costs more than the test).
     words, seps, built_toks = toks._words, toks._seps, toks._toks
     person_rules = options.person_rules
+    key_info = gazetteer.key_info
     while i < n:
         built = built_toks[i]
         if built is None or not built.cap:
@@ -383,17 +404,18 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         t = built_toks[i] or toks[i]
         # Title or first name before: a person; remember the surname for the rest of the text.
         if (person_rules and i > 0 and t.sep in (" ", ". ") and words[i - 1][0].isupper()
-                and _is_person_lead(toks[i - 1], gazetteer)):
+                and _is_person_lead(built_toks[i - 1] or toks[i - 1], gazetteer)):
             j = i
             while j < n and toks[j].cap and (j == i or toks[j].sep in (" ", "-")):
                 persons.add(toks[j].key)
                 j += 1
             i = j
             continue
-        if i + 1 < n and seps[i + 1] in _JOINERS and gazetteer.continues(t.key):
+        info = key_info(t.key)
+        if info & 2 and i + 1 < n and seps[i + 1] in _JOINERS:  # some longer name begins with the word
             match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
         else:  # the common case, without the call: a one-word name or none
-            match_len, key = (1, t.key) if gazetteer.has_key(t.key) else (0, "")
+            match_len, key = (1, t.key) if info & 1 else (0, "")
         j = i + match_len
         if match_len and j < n and not words[j][0].isupper() and words[j].lower() in _TAIL_WORDS:
             match_len, key = _feature_tail(toks, i, match_len, key, gazetteer)
@@ -404,15 +426,17 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 i = used
                 continue
         if not match_len:
-            cand = (_abbreviation(toks, i, text, gazetteer) if options.state_patterns else None) or _demonym(
-                t, gazetteer, options) or (_unknown(toks, i, text) if options.fallback_cues else None)
+            # (The cheap tests of _abbreviation and _demonym first: most capitalised words are neither.)
+            cand = (_abbreviation(toks, i, text, gazetteer) if options.state_patterns and t.text.count(".") >= 2
+                    else None) or (_demonym(t, gazetteer, options) if options.demonyms else None) or (
+                _unknown(toks, i, text) if options.fallback_cues else None)
             if cand is not None:
                 out.append(cand)
                 i += cand_len(cand, toks, i)
                 continue
             i += 1
             continue
-        first, last = t, t if match_len == 1 else toks[i + match_len - 1]
+        first, last = t, t if match_len == 1 else built_toks[i + match_len - 1] or toks[i + match_len - 1]
         j = i + match_len
         drop, indices, weak, common, division = _judge(toks, i, match_len, key, text, gazetteer, options, persons)
         if drop:
@@ -450,8 +474,8 @@ _NO_GLUE = LEADS | WEEKDAYS_MONTHS
 
 
 def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
-    """The longest name of the index at token ``i`` (whose key is ``key``): (its length in tokens, its key),
-    or (0, "").
+    """The longest name of the index at token ``i`` (whose key is ``key``, which some longer name's
+    key begins with: the caller asked ``key_info``): (its length in tokens, its key), or (0, "").
 
     A span is joinable separators between capitalised or connector words and ends on a capitalised
     one. It grows only while some name begins with its key so far (most capitalised words begin
@@ -459,7 +483,7 @@ def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_toke
     """
     words, seps, n = toks._words, toks._seps, toks.n
     keys = [key]
-    while (len(keys) < max_tokens and i + len(keys) < n and gazetteer.continues(keys[-1])
+    while (len(keys) < max_tokens and i + len(keys) < n and (len(keys) == 1 or gazetteer.continues(keys[-1]))
            and seps[i + len(keys)] in _JOINERS):
         word = words[i + len(keys)]
         if word[0].isupper():
@@ -552,6 +576,7 @@ class _Verdict(NamedTuple):
 
 
 _DROPPED = _Verdict(True, (), False, False, None)
+_new_verdict = tuple.__new__  # a _Verdict without the Python-level __new__, as _new_tok
 
 
 def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
@@ -560,10 +585,11 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     called a division). The rules that remember persons for later run always; the others stop at
     the first that drops the name."""
     n = len(toks)
-    t = first = toks[i]
-    last = toks[i + match_len - 1]
+    built = toks._toks  # a token already built, without the call to Tokens.__getitem__
+    t = first = built[i] or toks[i]
+    last = built[i + match_len - 1] or toks[i + match_len - 1]
     j = i + match_len
-    nxt = toks[j] if j < n else None
+    nxt = (built[j] or toks[j]) if j < n else None
     one = match_len == 1
     indices = gazetteer.candidates(key)
     drop = False
@@ -574,8 +600,9 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
     if options.person_rules and one and key in PLACE_FIRST_NAMES and _person_first_name(toks, i, j, gazetteer):
         persons.add(nxt.key)  # "Chad Smith", "Georgia Brown": a person; the surname stays one
         drop = True
-    prev = toks[i - 1] if i > 0 else None
-    division = _division_cue(toks, i, nxt, prev, indices, gazetteer)
+    prev = (built[i - 1] or toks[i - 1]) if i > 0 else None
+    division = (_division_cue(toks, i, nxt, prev, indices, gazetteer)
+                if (nxt is not None and nxt.key in DIVISION_WORDS) or (prev is not None and prev.key == "of") else None)
     glued = (nxt is not None and nxt.cap and nxt.sep == " " and "\n" not in text[last.end : nxt.start]
              and not (division and nxt.key in DIVISION_WORDS))  # "Varna Province": the division, not a glued word
     weak = False
@@ -609,7 +636,7 @@ def _judge(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer:
         # "Grain ships...", "Port officials...": the text uses the word in lower case too, so at the
         # start of a sentence it is that word; only a named state or "X, State" makes it a town.
         weak = common = True
-    return _Verdict(False, indices, weak, common, division)
+    return _new_verdict(_Verdict, (False, indices, weak, common, division))
 
 
 def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazetteer: Gazetteer,
@@ -640,7 +667,7 @@ def _dropped(toks: Tokens, i: int, match_len: int, key: str, text: str, gazettee
         return True  # "US$5", "$US 15": a currency, not the country
     if one and t.caps and not _airport_code_ok(toks, i, text, indices, gazetteer):
         return True  # an IATA code ("JFK") names its airport only where the text talks of flying
-    if org and _after_feature_head(toks, i):
+    if org and prev is not None and _after_feature_head(toks, i, t, prev):
         return True  # "Sea of Marmara", "Lake Xyz" unknown as a whole: not the town Marmara
     if nxt is not None and nxt.sep in (" ", "-") and gazetteer.demonym_country(f"{last.text} {nxt.text}"):
         return True  # "North Korean", "South Ossetian": a demonym, not "North"
@@ -678,10 +705,9 @@ def cand_len(cand: Candidate, toks: Tokens, i: int) -> int:
     return max(1, j - i)
 
 
-def _after_feature_head(toks: Tokens, i: int) -> bool:
-    """Is token ``i`` the name part of "Sea of X", "Gulf of X" or "Lake X"?"""
-    if i >= 1 and toks[i].sep == " ":
-        prev = toks[i - 1]
+def _after_feature_head(toks: Tokens, i: int, tok: _Tok, prev: _Tok) -> bool:
+    """Is token ``i`` (``tok``, after ``prev``) the name part of "Sea of X", "Gulf of X" or "Lake X"?"""
+    if tok.sep == " ":
         if prev.cap and prev.key in FEATURE_HEADS:
             return True
         if i >= 2 and prev.key == "of" and not prev.cap and prev.sep == " ":

@@ -21,12 +21,15 @@ from __future__ import annotations
 __all__ = ["MAX_READINGS", "Resolution", "ResolveOptions", "resolve"]
 
 import math
+import weakref
 from math import asin, cos, radians, sin, sqrt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from places.confidence import CAPITAL_EXONYMS, SEATS_OF_POWER, Evidence, calibrated
 from places.gazetteer import Gazetteer, haversine_km
@@ -127,6 +130,10 @@ class _Context:
 _COUNTY_WORDS = (" county", " parish", " borough")
 
 
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence) if f.init)
+_evidence_values = attrgetter(*_EVIDENCE_FIELDS)
+
+
 def _calibrated(evidence: Evidence, seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
     """The evidence (an equal one already seen, if any) and its confidence."""
     hit = seen.get(evidence)
@@ -141,7 +148,9 @@ def _again(sense: str, glued: bool, firsts: dict[str, Evidence | None],
     to a capitalised word or not as this mention is ("Fiji … the Fiji Health Ministry")."""
     again = repeats.get((sense, glued))
     if again is None and firsts.get(sense) is not None:
-        evidence = replace(firsts[sense], repeat=True, glued=glued)
+        values = dict(zip(_EVIDENCE_FIELDS, _evidence_values(firsts[sense])))  # dataclasses.replace, faster
+        values["repeat"], values["glued"] = True, glued
+        evidence = Evidence(**values)
         again = repeats[(sense, glued)] = (evidence, calibrated(evidence))
     return again or (None, 0.9)
 
@@ -312,17 +321,17 @@ def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOpt
     if options.context and options.links and any(c.division is Kind.COUNTY or c.key.endswith(_COUNTY_WORDS) for c in known):
         ctx.links = _links(known, gazetteer, options)
     final = not (options.context and options.coherence)
-    priors: dict[tuple[str, int], tuple[Row, float]] = {}
-    out = _pass(known, gazetteer, ctx, options, final=final, priors=priors)
+    statics = _statics(gazetteer, options)
+    out = _pass(known, gazetteer, ctx, options, final=final, statics=statics)
     if not final:
         ctx2 = _Context()
         ctx2.links = ctx.links
-        ctx2.readings = {r.candidate.key: r.row for r in out}
-        for r in out:
-            ctx2.add(gazetteer.row(r.row), r.candidate.key, point=True)
-            if r.candidate.region_hint is not None:
-                ctx2.add(gazetteer.row(r.candidate.region_hint), r.candidate.key, point=False)
-        out = _pass(known, gazetteer, ctx2, options, final=True, priors=priors)
+        ctx2.readings = {c.key: row for c, row in out}
+        for c, row in out:
+            ctx2.add(gazetteer.row(row), c.key, point=True)
+            if c.region_hint is not None:
+                ctx2.add(gazetteer.row(c.region_hint), c.key, point=False)
+        out = _pass(known, gazetteer, ctx2, options, final=True, statics=statics)
     return out
 
 
@@ -358,8 +367,79 @@ def _prior_score(row: Row, key: str, options: ResolveOptions) -> float:
     return s
 
 
-def _near_finder(ctx: _Context, options: ResolveOptions) -> Callable[[float, float, str], set[str]] | None:
-    """nearby(lat, lon, key): the context's other names with a point within near_km (None: no points).
+# A reading as the scorer reads it, whatever the document: (row index, row, prior score, kind,
+# country, (country, admin1), a point in a state?, an airport?, floor of its latitude).
+_Static = tuple[int, Row, float, Kind, str, tuple[str, str], bool, bool, int]
+# By index (a weak reference: the index's life), then by options: name key -> (its readings, their static parts).
+_STATIC: weakref.WeakKeyDictionary[Gazetteer, dict[ResolveOptions, dict[str, tuple[tuple[int, ...], list[_Static]]]]]
+_STATIC = weakref.WeakKeyDictionary()
+
+
+def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candidate], list[_Static]]:
+    """statics(candidate): the static part of its first MAX_READINGS readings, in prior order, kept
+    across documents (news names the same places again and again)."""
+    by_options = _STATIC.get(gazetteer)
+    if by_options is None:
+        by_options = _STATIC[gazetteer] = {}
+    cache = by_options.get(options)
+    if cache is None:
+        cache = by_options[options] = {}
+    row_of, is_airport = gazetteer.row, gazetteer.is_airport
+
+    def statics(c: Candidate) -> list[_Static]:
+        key, indices = c.key, c.indices
+        hit = cache.get(key)
+        if hit is not None and (hit[0] is indices or hit[0] == indices):
+            return hit[1]
+        out = []
+        for idx in indices[:MAX_READINGS]:
+            row = row_of(idx)
+            cc = row.country
+            out.append((idx, row, _prior_score(row, key, options), row.kind, cc, (cc, row.admin1),
+                        row.kind in _LOCAL, is_airport(idx), math.floor(row.lat)))
+        if len(cache) >= 50_000:
+            cache.clear()
+        cache[key] = (indices, out)
+        return out
+
+    return statics
+
+
+class _Near(NamedTuple):
+    """The context's points, for one pass: ``nearby(lat, lon, key)`` gives the other names with a
+    point within near_km; a reading whose floor(latitude) is not in ``cells``, or whose longitude
+    lies outside ``lons``, has none (the scorer asks only the others)."""
+
+    cells: set[int]
+    lons: tuple[float, float]
+    nearby: Callable[[float, float, str], set[str]]
+
+
+def _lon_reach(points: list[tuple[float, float]], deg: float, near_km: float) -> tuple[float, float]:
+    """(lo, hi): a reading within ``deg`` of a point's latitude and within near_km of it has a
+    longitude in [lo, hi] (-inf, inf where no such bound holds: near a pole, across 180°).
+
+    haversine_km's h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2) is below sin²(near_km / 2R) within
+    reach, and cos φ1 ≥ cos(|φ2| + deg), so |sin(Δλ/2)| < sin(near_km / 2R) / sqrt(cos(|φ2| + deg) cos φ2);
+    the bound is widened by 1% and 0.01° against rounding."""
+    half = near_km / (2 * 6371.0)
+    lo, hi = math.inf, -math.inf
+    for a, b in points:
+        top = abs(a) + deg
+        if half >= math.pi / 2 or top >= 89.0:
+            return -math.inf, math.inf
+        q = math.sin(half) / math.sqrt(math.cos(math.radians(top)) * math.cos(math.radians(a)))
+        if q >= 1.0:
+            return -math.inf, math.inf
+        reach = math.degrees(2 * math.asin(q)) * 1.01 + 0.01
+        lo, hi = min(lo, b - reach), max(hi, b + reach)
+    if lo < -180.0 or hi > 180.0:
+        return -math.inf, math.inf
+    return lo, hi
+
+
+def _near_finder(ctx: _Context, options: ResolveOptions) -> _Near | None:
+    """The context's points for the near test (None: no points).
 
     The points sorted by latitude, each with its latitude in radians and that one's cosine (the
     terms of haversine_km that depend on the point alone, computed once a pass, not once a
@@ -371,6 +451,9 @@ def _near_finder(ctx: _Context, options: ResolveOptions) -> Callable[[float, flo
     lats = [a for a, *_ in points]
     deg = options.near_km / 111.0
     band = deg + 1e-6  # a bisection finds a slightly wider band; the exact test below decides
+    cells = {cell for a in lats for cell in range(math.floor(a - band), math.floor(a + band) + 1)}
+    near_km = options.near_km
+    lons = _lon_reach([(a, b) for a, b, *_ in points], deg, near_km)
 
     def nearby(lat: float, lon: float, key: str) -> set[str]:
         """The other names with a point within near_km."""
@@ -382,99 +465,102 @@ def _near_finder(ctx: _Context, options: ResolveOptions) -> Callable[[float, flo
                 # haversine_km(lat, lon, a, b) term by term (the same floats), inline: it runs for
                 # most readings of a local story.
                 h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin(radians(b - lon) / 2) ** 2
-                if 2 * 6371.0 * asin(min(1.0, sqrt(h))) < options.near_km:
+                if 2 * 6371.0 * asin(min(1.0, sqrt(h))) < near_km:
                     near.add(k)
         return near
 
-    return nearby
+    return _Near(cells, lons, nearby)
+
+
+Scored = list[tuple[tuple[float, float], int]]
 
 
 def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
-            priors: dict[tuple[str, int], tuple[Row, float]]
-            ) -> Callable[[Candidate], list[tuple[tuple[float, float], int]]]:
+            statics: Callable[[Candidate], list[_Static]]) -> Callable[[Candidate], Scored]:
     """scores(candidate) -> ((score, local support), row) of its readings, for one pass: support
     counts only state, hint and proximity evidence (for a common word only a named state or
     "X, State": a town nearby is no evidence it is a name).
 
     A long name has 25 readings scored twice, so what a reading asks of the context is prepared
-    once a pass (the context's tables as locals, the country's part once per name and country,
-    the nearby points by latitude) and once a candidate (its hint's row), and one call scores all
-    its readings. The sums run in the same order as ever, so the scores are the same floats.
+    once a pass (the context's tables and the options as locals, the nearby points by latitude),
+    what it asks of the index once (``statics``), and one call scores all its readings. The sums
+    run in the same order as ever, so the scores are the same floats.
     """
+    if not options.context:
+        return lambda c: [((s, 0.0), idx) for idx, _, s, *_ in statics(c)]
     countries, named_countries = ctx.countries, ctx.named_countries
     regions, named_regions, links = ctx.regions, ctx.named_regions, ctx.links
-    nearby = _near_finder(ctx, options)
-    country_parts: dict[tuple[str, str], tuple[bool, bool, float]] = {}
-    row_of, is_airport, share = gazetteer.row, gazetteer.is_airport, ctx.share
+    finder = _near_finder(ctx, options)
+    cells, (lon_lo, lon_hi), nearby = finder if finder is not None else ((), (0.0, 0.0), None)
+    row_of, share = gazetteer.row, ctx.share
+    country_bonus, region_bonus, town_region_bonus = options.country_bonus, options.region_bonus, options.town_region_bonus
+    local_share, proportional, near_bonus = options.local_share, options.proportional, options.near_bonus
+    hint_bonus, airport_bonus, link_bonus = options.hint_bonus, options.airport_bonus, options.county_link_bonus
+    link_local = link_bonus * options.link_local
 
     def country_part(key: str, cc: str) -> tuple[bool, bool, float]:
-        """Does another name support the country; if so, is the bonus the full one, else what weak bonus?"""
-        if not _supports(countries.get(cc), key):
+        """Does another name support the country (``cc in countries``); if so, is the bonus the full one, else what weak bonus?"""
+        if not _supports(countries[cc], key):
             return False, False, 0.0
-        if options.proportional and not _supports(named_countries.get(cc), key):
-            return True, False, options.country_bonus * min(1.0, share(countries[cc], key) / options.local_share)
+        if proportional and not _supports(named_countries.get(cc), key):
+            return True, False, country_bonus * min(1.0, share(countries[cc], key) / local_share)
         return True, True, 0.0
 
-    def scores(c: Candidate) -> list[tuple[tuple[float, float], int]]:
+    def scores(c: Candidate) -> Scored:
         """((score, local support), row) of each of the candidate's first MAX_READINGS readings, in prior order."""
-        key = c.key
+        key, aviation, common = c.key, c.aviation, c.common
+        readings = statics(c)
         hint = None if c.region_hint is None else row_of(c.region_hint)
-        first_is_country = row_of(c.indices[0]).kind is _COUNTRY
+        hint_region = (hint.country, hint.admin1) if hint is not None and hint.kind is _REGION else None
+        hint_country = hint.country if hint is not None and hint.kind is _COUNTRY else None
+        first_is_country = readings[0][3] is _COUNTRY
+        parts: dict[str, tuple[bool, bool, float]] = {}
         out = []
-        for idx in c.indices[:MAX_READINGS]:
-            hit = priors.get((key, idx))
-            if hit is None:
-                row = row_of(idx)
-                hit = priors[(key, idx)] = (row, _prior_score(row, key, options))
-            row, s = hit
-            kind = row.kind
+        for idx, row, s, kind, cc, region, local_kind, airport, lat_cell in readings:
             local = 0.0
-            if not options.context:
-                out.append(((s, local), idx))
-                continue
-            cc = row.country
-            region = (cc, row.admin1)
             weak_bonus = 0.0  # from other towns only: their country, their state, their nearness
-            part = (country_parts.get((key, cc)) or country_parts.setdefault((key, cc), country_part(key, cc))) if cc else None
-            if part is not None and part[0]:
-                if part[1]:
-                    s += options.country_bonus
-                else:
-                    weak_bonus += part[2]
-                if kind is _REGION and first_is_country:
-                    s += options.country_bonus / 2  # Georgia the state in a US story, not the country
+            if cc in countries:
+                part = parts.get(cc) or parts.setdefault(cc, country_part(key, cc))
+                if part[0]:
+                    if part[1]:
+                        s += country_bonus
+                    else:
+                        weak_bonus += part[2]
+                    if kind is _REGION and first_is_country:
+                        s += country_bonus / 2  # Georgia the state in a US story, not the country
             # Evidence from other towns (same state, nearby) is weaker than a named state and is not
             # summed: one town named nearby must not lift a small namesake over a world city.
             town_support = 0.0
-            local_kind = kind in _LOCAL
-            if kind is _REGION and _supports(regions.get(region), key):
-                s += options.region_bonus  # one of its towns is named too ("Seattle ... Washington")
-                local += options.region_bonus
-            elif local_kind:
-                if _supports(named_regions.get(region), key):
-                    s += options.region_bonus
-                    local += options.region_bonus
-                elif _supports(regions.get(region), key):
-                    # Proportional: a story about one state names several of its towns; a world story
-                    # naming Chicago once is little evidence for Geneva, Illinois.
-                    town_support = options.town_region_bonus * min(1.0, share(regions[region], key) / options.local_share)
-            if c.aviation and is_airport(idx):
-                s += options.airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
-            linked = links.get(idx)
-            if linked and linked - {key}:
-                s += options.county_link_bonus
-                local += options.county_link_bonus * options.link_local
-            if hint is not None and ((hint.kind is _REGION and region == (hint.country, hint.admin1))
-                                     or (hint.kind is _COUNTRY and cc == hint.country)):
-                s += options.hint_bonus
-                local += options.hint_bonus
-            if nearby is not None and local_kind:
+            if region in regions:
+                if kind is _REGION:
+                    if _supports(regions[region], key):
+                        s += region_bonus  # one of its towns is named too ("Seattle ... Washington")
+                        local += region_bonus
+                elif local_kind:
+                    if _supports(named_regions.get(region), key):
+                        s += region_bonus
+                        local += region_bonus
+                    elif _supports(regions[region], key):
+                        # Proportional: a story about one state names several of its towns; a world
+                        # story naming Chicago once is little evidence for Geneva, Illinois.
+                        town_support = town_region_bonus * min(1.0, share(regions[region], key) / local_share)
+            if airport and aviation:
+                s += airport_bonus  # "flights at Heathrow": the airport, not Heathrow, Florida
+            if links:
+                linked = links.get(idx)
+                if linked and linked - {key}:
+                    s += link_bonus
+                    local += link_local
+            if region == hint_region or cc == hint_country:
+                s += hint_bonus
+                local += hint_bonus
+            if local_kind and lat_cell in cells and lon_lo <= row.lon <= lon_hi:
                 near = nearby(row.lat, row.lon, key)
                 if near:
-                    factor = min(1.0, share(near, key) / options.local_share) if options.proportional else 1.0
-                    town_support = max(town_support, options.near_bonus * factor)
+                    factor = min(1.0, share(near, key) / local_share) if proportional else 1.0
+                    town_support = max(town_support, near_bonus * factor)
             s += weak_bonus + town_support
-            if not c.common:
+            if not common:
                 local += town_support
             out.append(((s, local), idx))
         return out
@@ -483,20 +569,25 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
 
 
 def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions, *,
-          final: bool, priors: dict[tuple[str, int], tuple[Row, float]]) -> list[Resolution]:
-    """One resolution of every candidate; only the ``final`` pass computes confidences. ``priors``:
-    (name key, row) -> (row, prior score), shared by the passes."""
-    scores = _scorer(gazetteer, ctx, options, priors)
-    out: list[Resolution] = []
+          final: bool, statics: Callable[[Candidate], list[_Static]]) -> list:
+    """One resolution of every candidate: Resolutions from the ``final`` pass, only (candidate,
+    row) from the one before (the next pass's context: no confidences, no alternatives)."""
+    scores = _scorer(gazetteer, ctx, options, statics)
+    out: list = []
     senses: dict[str, int] = {}  # by sense key: "Varna Province" and "Varna" may be two places
     sense_alternatives: dict[tuple[str, int], tuple[int, ...]] = {}  # shared by a name's mentions
     firsts: dict[str, Evidence | None] = {}
     seen: dict[Evidence, tuple[Evidence, float]] = {}  # one object per distinct evidence (a 20 MB text has 450,000)
     repeats: dict[tuple[str, bool], tuple[Evidence, float]] = {}  # a name's later mentions share two confidences
+    one_sense, namesake_city = options.one_sense, options.namesake_city
+    min_weak_score, min_score = options.min_weak_score, options.min_score
     for c in known:
         sense = f"{c.key}\x00{c.division}" if c.division else c.key
-        if options.one_sense and sense in senses and c.region_hint is None:
+        if one_sense and sense in senses and c.region_hint is None:
             best = senses[sense]
+            if not final:
+                out.append((c, best))
+                continue
             alts = sense_alternatives.get((c.key, best))
             if alts is None:
                 alts = sense_alternatives[(c.key, best)] = tuple([x for x in c.indices if x != best][:3])
@@ -504,18 +595,21 @@ def _pass(known: list[Candidate], gazetteer: Gazetteer, ctx: _Context, options: 
             out.append(Resolution(c, best, alts, conf, evidence))
             continue
         scored = scores(c)
-        scored.sort(key=_by_score)
-        if options.namesake_city:
+        if len(scored) > 1:
+            scored.sort(key=_by_score)
+        if namesake_city:
             scored = _division_or_city(c, scored, gazetteer, options)
         (best_score, support), best = scored[0]
-        if c.weak and (best_score < options.min_weak_score or c.common) and support < 0.5:
+        if c.weak and (best_score < min_weak_score or c.common) and support < 0.5:
             continue
-        if best_score < options.min_score:
+        if best_score < min_score:
             continue
-        total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10])
         senses[sense] = best
-        evidence, conf = (_first_evidence(c, scored, total, support, ctx, gazetteer, seen) if final
-                          else (None, round(1.0 / total, 3)))
+        if not final:
+            out.append((c, best))
+            continue
+        total = sum(math.exp(min(50.0, s - best_score)) for (s, _), _ in scored[:10]) if len(scored) > 1 else 1.0
+        evidence, conf = _first_evidence(c, scored, total, support, ctx, gazetteer, seen)
         firsts[sense] = evidence
         out.append(Resolution(c, best, tuple(x for _, x in scored[1:4]), conf, evidence))
     return out

@@ -65,12 +65,16 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for boundary in _BOUNDARY.finditer(text):
-        end = boundary.end()
-        piece_end = boundary.start() + len(boundary.group(0).rstrip())
-        if text[boundary.start()] in ".!?…" or text[boundary.start()] in "\"'”’»)]":
-            if text[boundary.start()] == "." and _ends_with_abbreviation(text, start, boundary.start()):
-                continue
-        _append_trimmed(text, start, piece_end, spans)
+        at, end = boundary.span()
+        if text[at] == "." and _ends_with_abbreviation(text, start, at):
+            continue
+        stop = at + len(boundary.group().rstrip())
+        while start < stop and text[start].isspace():  # _append_trimmed inline: it runs once a sentence
+            start += 1
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if stop > start:
+            spans.append((start, stop))
         start = end
     _append_trimmed(text, start, len(text), spans)
     return tuple(spans)

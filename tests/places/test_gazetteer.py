@@ -132,3 +132,10 @@ def test_continues_says_whether_a_longer_name_begins_with_a_key(gaz):
     keys = gaz._ix.names._keys
     for key in ("san", "washington", "moscow", "mosco", "kim", "port", "north", "ne"):
         assert gaz.continues(key) == any(k.startswith(f"{key} ") for k in keys), key
+
+
+def test_key_info_is_has_key_and_continues_in_one(gaz):
+    for key in ("new", "new york", "paris", "zzyzzx", "mosco", "san", "the", "washington"):
+        for _ in range(2):  # asked again: the cached answer
+            assert gaz.key_info(key) == gaz.has_key(key) + 2 * gaz.continues(key), key
+    assert gaz.key_info("new york") == 3 and gaz.key_info("zzyzzx") == 0

@@ -110,6 +110,24 @@ def test_the_split_pattern_finds_the_tokens_token_re_finds():
         assert [m.span() for m in ours.finditer(text)] == [m.span() for m in TOKEN_RE.finditer(text)], text
 
 
+def test_the_ascii_split_cuts_a_text_as_the_unicode_one_does():
+    """Texts whose only non-ASCII characters are punctuation take the ASCII pattern; any text is cut alike."""
+    import random
+
+    from places.recognize import _TOKEN_SPLIT_ASCII, _TOKEN_SPLIT_UNICODE, _split_tokens
+
+    rng = random.Random(5)
+    punctuation = ["’", "“", "”", "—", "–", "…", "\u00a0", "«", "·"]
+    letters = ["é", "Ü", "٣", "ß", "²", "Ⅻ", "ª"]
+    ascii_pieces = ["a", "B", "1", ".", " ", "_", "x.", "-", "U.S.", "'", "\n"]
+    for n in range(4000):
+        pieces = ascii_pieces + punctuation + (letters if n % 2 else [])
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        assert _split_tokens(text) == _TOKEN_SPLIT_UNICODE(text), text
+        if n % 2 == 0:
+            assert _TOKEN_SPLIT_ASCII(text) == _TOKEN_SPLIT_UNICODE(text), text
+
+
 def test_a_currency_code_is_no_place(gaz):
     # "US$460", "$US 15": money, not the country; the US on its own stays.
     assert spans(gaz, "The fund paid US$460 million and $US 15 billion to Ghana; the US said it would pay more.") == [
@@ -130,3 +148,20 @@ def test_a_name_beside_a_capitalised_word_is_glued(gaz):
         "said Seoul Monday talks failed.", gaz) if c.indices}
     assert glued == {"United States": True, "Pyongyang": True, "Beijing": False, "Iran": False, "Tokyo": False,
                      "Russia": False, "North Korea": False, "Seoul": False}
+
+
+@pytest.mark.parametrize("text", ["Paris is big. London too!\nBerlin: Rome", "(Madrid) “Lisbon” ‘Oslo’ — Vienna? Bern",
+                                  "The U.S. and UAE. «Kyiv» [Minsk] x\n\nSofia", "A", "a B", ".\tC", " Paris x"])
+def test_a_capitalised_token_starts_a_sentence_after_a_stop_a_line_break_or_at_the_start(text):
+    """Capitalised tokens are built with the lists (Tokens._capitalised), the others when asked
+    for; both read a token the same way."""
+    from places.indexformat import token_key
+    from places.recognize import Tokens
+
+    toks = Tokens(text)
+    for i, t in enumerate(toks):
+        core = t.sep.rstrip(" \t\"'“‘(«[")
+        assert t.cap == t.text[0].isupper()
+        assert t.key == (token_key(t.text) if t.cap else t.text.lower())
+        assert t.caps == (t.cap and len(t.text) >= 2 and t.text.isupper())
+        assert t.sent_start == (t.cap and (i == 0 or "\n" in t.sep or (core != "" and core[-1] in ".!?:\n\u2014")))

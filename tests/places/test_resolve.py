@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from places.gazetteer import haversine_km
@@ -113,13 +115,18 @@ def test_nearby_points_are_those_haversine_puts_within_reach():
         ctx.add(Row(f"t:{n}", f"T{n}", lat, lon, Kind.CITY, "CH", 1000, "test", "", 1000.0), f"t{n}", point=True)
     # A point at the edge: exactly near_km north of the centre, give or take a metre.
     edge = options.near_km / 6371.0 * 180 / 3.141592653589793
-    nearby = _near_finder(ctx, options)
+    cells, (lon_lo, lon_hi), nearby = _near_finder(ctx, options)
     probes = [centre, (centre[0] + edge, centre[1]), (centre[0] - edge, centre[1])]
     probes += [(centre[0] + rng.uniform(-4, 4), centre[1] + rng.uniform(-5, 5)) for _ in range(300)]
+    probes += [(centre[0] + rng.uniform(-12, 12), centre[1] + rng.uniform(-12, 12)) for _ in range(600)]
     for lat, lon in probes:
         expected = {k for a, b, k in ctx.points
                     if k != "t0" and abs(lat - a) < options.near_km / 111.0 and haversine_km(lat, lon, a, b) < options.near_km}
         assert nearby(lat, lon, "t0") == expected
+        if math.floor(lat) not in cells or not lon_lo <= lon <= lon_hi:  # the scorer asks only there: none is missed
+            assert not expected
+    assert any(math.floor(lat) not in cells for lat, _ in probes)
+    assert any(not lon_lo <= lon <= lon_hi for _, lon in probes)
     assert _near_finder(_Context(), options) is None
 
 
@@ -132,3 +139,24 @@ def test_town_state_pairs_read_the_state_not_the_country_of_its_name(gaz):
     # A town of the country keeps the country.
     got = {t: p for t, p, _ in resolved(gaz, "He flew from Tbilisi, Georgia, to Atlanta.")}
     assert got["Georgia"].id == "country:GE" and got["Tbilisi"].country == "GE"
+
+
+@pytest.mark.parametrize("lat", [0.0, 45.0, -60.0, 75.0, 85.0])
+def test_no_reading_within_reach_lies_outside_the_longitudes_of_the_near_test(lat):
+    """Readings at the edge of reach (just within near_km of a point, every bearing) lie inside
+    _lon_reach's bounds; across 180° or near a pole there is no bound."""
+    from places.resolve import ResolveOptions, _lon_reach
+
+    options = ResolveOptions()
+    deg = options.near_km / 111.0
+    lo, hi = _lon_reach([(lat, 10.0)], deg, options.near_km)
+    for dlat in (x / 20 * deg for x in range(-19, 20)):
+        # the farthest longitude off still within near_km of the point, at this latitude (east and west alike)
+        a = lat + dlat
+        low, high = 0.0, 90.0
+        for _ in range(50):
+            mid = (low + high) / 2
+            low, high = (mid, high) if haversine_km(a, 10.0 + mid, lat, 10.0) < options.near_km else (low, mid)
+        assert lo <= 10.0 - low and 10.0 + low <= hi, (a, low, lo, hi)
+    assert _lon_reach([(lat, 179.0)], deg, options.near_km) == (-math.inf, math.inf)
+    assert _lon_reach([(89.0 - deg / 2, 10.0)], deg, options.near_km) == (-math.inf, math.inf)
