@@ -213,9 +213,13 @@ def tour_stops(lesson: Lesson | None, docs: Sequence[GeoparsedArticle]) -> list[
 
 def lesson_payload(lesson: Lesson | None, docs: Sequence[GeoparsedArticle], *, bundle: bool = False) -> dict[str, Any]:
     """The ``lesson`` part of the page data (title, tour, extra places; ``bundle``: the lesson file itself)."""
+    # The default tour (every place on the map, first named first) would repeat each place and an
+    # excerpt: it goes as [place id, zoom] pairs and map.js makes the stops from the places.
+    own = lesson is not None and bool(lesson.tour)
     payload: dict[str, Any] = {
         "title": lesson.title if lesson else "",
-        "tour": tour_stops(lesson, docs),
+        "tour": tour_stops(lesson, docs) if own else None,
+        "tourPlaces": None if own else [[g.place.id, PLACE_ZOOM.get(g.place.kind, DEFAULT_PLACE_ZOOM)] for g in _first_named(docs)],
         "extraPlaces": _extra_payload(lesson) if lesson else [],
         "earthRadiusKm": EARTH_RADIUS_KM,
     }
