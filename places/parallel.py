@@ -93,6 +93,8 @@ def _context() -> Any:
         os.environ[SERVER_ENV] = "1"
         try:
             forkserver.ensure_running()
+        except OSError:  # no socket for the server here (a read-only temporary folder): each worker spawned
+            return multiprocessing.get_context("spawn")
         finally:
             for key, value in saved.items():
                 if value is None:
