@@ -102,6 +102,9 @@ def test_the_default_tour_goes_as_place_ids_and_zooms_and_a_lessons_own_tour_who
     assert default["tourPlaces"] == [[s["id"], s["zoom"]] for s in tour_stops(None, [A, B])] == [
         [TX.id, 7], [KREMLIN.id, 7], [DALLAS.id, 7]]
     assert lesson_payload(LESSON, [A, B])["tourPlaces"] == default["tourPlaces"]  # a lesson with no tour of its own
+    both = GeoparsedArticle(Article("c", "C", "z"), (_mention("c", 3, "Paris", TX), _mention("c", 30, "Paris", FR)))
+    assert [(s["name"], s["id"]) for s in tour_stops(None, [both])] == [("Paris", TX.id), ("Paris", FR.id)]  # two stops
+    assert lesson_payload(None, [both])["tourPlaces"] == [[TX.id, 7], [FR.id, 7]]
     toured = Lesson(title="L", articles=(A.article,), entries=(LessonArticle(path="a.txt"),), tour=(TourStop(place="Dallas"),))
     own = lesson_payload(toured, [A])
     assert own["tourPlaces"] is None and own["tour"] == tour_stops(toured, [A]) and own["tour"][0]["id"] == DALLAS.id
