@@ -85,15 +85,19 @@ def child_rss_mb(corpus: Path, limit: int | None) -> float:
 
 
 def children_cpu() -> dict[int, float]:
-    """CPU seconds (user + system) of each child process so far, by pid (Linux /proc; else empty)."""
+    """CPU seconds (user + system) of each descendant process so far, by pid (Linux /proc; else empty).
+    Descendants, not only children: the pool's workers are forks of its fork server."""
     out: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     try:
-        pids = [int(p) for task in Path("/proc/self/task").iterdir()
-                for p in (task / "children").read_text().split()]
-        for pid in pids:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        todo = [os.getpid()]
+        while todo:
+            parent = todo.pop()
+            for task in Path(f"/proc/{parent}/task").iterdir():
+                for pid in map(int, (task / "children").read_text().split()):
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+                    todo.append(pid)
     except (OSError, ValueError, IndexError):
         pass
     return out

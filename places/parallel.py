@@ -3,8 +3,10 @@
     for doc in geoparse_stream(articles):          # an iterator of GeoparsedArticle, input order
         ...                                        # each one as soon as it and those before it are done
 
-Each worker loads the place index once (the pool's initializer) and keeps its geoparser for every
-article it is sent; the parent submits a bounded window of articles ahead of the one it is
+The workers are forks of one fork server (:mod:`places.poolserver`) that loaded the place index
+once: they share its pages and start in milliseconds (spawn is the fallback where there is no
+fork server).  While they start, this process reads ahead in ``articles`` (a lazy source reads
+its files meanwhile); then it submits a bounded window of articles ahead of the one it is
 waiting for, so memory stays bounded however long the input.  The output equals
 ``[Geoparser().parse(a) for a in articles]``: same geoparser, same options, same order.  With
 ``jobs=1``, few articles or ``online`` (one rate limit for Nominatim) it runs in this process.
@@ -18,25 +20,28 @@ import gc
 import multiprocessing
 import os
 import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from places.errors import GazetteerError
 from places.model import Article, GeoparsedArticle, Kind, Mention, Place
+from places.poolserver import SERVER_ENV, WARM_UP
 
 DEFAULT_MIN_PARALLEL = 8  # fewer articles than this run in the calling process
 _AHEAD_PER_JOB = 24  # articles in flight per worker: enough to keep each busy, few enough to bound memory
 _CHUNK = 8  # articles per task: one round trip per few articles, not per article
+_READ_AHEAD = 4096  # articles read at most while the workers start
 
 _READY_TIMEOUT = 900.0  # seconds for every worker to load the index (a first run builds it)
+_ROOT = str(Path(__file__).resolve().parent.parent)  # the fork server imports places from here
+_server_lock = threading.Lock()
 
-# A first parse costs ~0.3 s more than later ones (lazy tables, first-use imports).
-_WARM_UP = Article(id="warm-up", title="", text="Officials in Springfield, Illinois, met the mayor of Odesa and "
-                   "visitors from Texas, Paris and the Black Sea coast on Monday.")
 _geoparser = None
 _init_error: BaseException | None = None
 
@@ -49,18 +54,54 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(online: bool, demonyms: bool, ready: Any) -> None:
-    """Load the index once in this worker, then tell the parent on ``ready``."""
+def _init_worker(demonyms: bool, environ: dict[str, str], ready: Any) -> None:
+    """Take the parent's environment, then the fork server's geoparser (or load the index), and tell the parent on ``ready``."""
     global _geoparser, _init_error
     try:
-        from places.geoparse import shared_geoparser
+        if dict(os.environ) != environ:  # a fork has the server's environment, not the parent's of today
+            os.environ.clear()
+            os.environ.update(environ)
+        from places.geoparse import GeoparseOptions, shared_geoparser
+        from places.poolserver import preloaded
+        from places.recognize import RecognizeOptions
 
-        shared_geoparser().parse(_WARM_UP)  # the index loaded and its first-use caches filled, offline
-        _geoparser = shared_geoparser(online=online, demonyms=demonyms)
+        base = preloaded()
+        if base is None:
+            base = shared_geoparser()
+            base.parse(WARM_UP)  # the index loaded and its first-use caches filled, offline
+        # As shared_geoparser(demonyms=True) makes it, on the preloaded index.
+        _geoparser = base.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True))) if demonyms else base
         gc.freeze()  # the index's objects live as long as the worker: the collector need not walk them again
     except BaseException as err:  # noqa: BLE001 - re-raised by the first task, in the parent
         _init_error = err
     ready.put(os.getpid())
+
+
+def _context() -> Any:
+    """The fork server's context, its server started with the index preloaded; spawn where there is none."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    with _server_lock:
+        context.set_forkserver_preload(["places.poolserver"])
+        # The server inherits this environment: places importable wherever we were started, and
+        # the preload told it is in the server. Set only while the server is started.
+        saved = {key: os.environ.get(key) for key in ("PYTHONPATH", SERVER_ENV)}
+        os.environ["PYTHONPATH"] = _ROOT + (os.pathsep + saved["PYTHONPATH"] if saved["PYTHONPATH"] else "")
+        os.environ[SERVER_ENV] = "1"
+        try:
+            forkserver.ensure_running()
+        except OSError:  # no socket for the server here (a read-only temporary folder): each worker spawned
+            return multiprocessing.get_context("spawn")
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    return context
 
 
 # What crosses the pipe is plain tuples, pickled in C (a Mention or Place object costs Python
@@ -124,14 +165,14 @@ def geoparse_stream(
     if jobs == 1 or online or len(head) < min_parallel:
         yield from _in_process(head, source, online=online, demonyms=demonyms, on_ready=on_ready)
         return
-    yield from _in_pool(head, source, jobs=jobs, online=online, demonyms=demonyms, on_ready=on_ready)
+    yield from _in_pool(head, source, jobs=jobs, demonyms=demonyms, on_ready=on_ready)
 
 
 def _in_process(head: list[Article], rest: Iterator[Article], *, online: bool, demonyms: bool,
                 on_ready: Callable[[], None] | None) -> Iterator[GeoparsedArticle]:
     from places.geoparse import shared_geoparser
 
-    shared_geoparser().parse(_WARM_UP)
+    shared_geoparser().parse(WARM_UP)
     parser = shared_geoparser(online=online, demonyms=demonyms)
     if on_ready:
         on_ready()
@@ -141,16 +182,28 @@ def _in_process(head: list[Article], rest: Iterator[Article], *, online: bool, d
         yield parser.parse(article)
 
 
-def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, online: bool, demonyms: bool,
+def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, demonyms: bool,
              on_ready: Callable[[], None] | None) -> Iterator[GeoparsedArticle]:
-    # spawn, not fork: the parent may hold threads (Qt, tqdm's monitor) that fork would copy mid-lock.
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     ready = context.Queue()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(online, demonyms, ready)) as pool:  # fmt: skip
-        # The pool starts a worker per task until it has ``jobs``; each loads the index and says
-        # so, and no article is sent before every worker is ready (the clock starts then).
-        first = [pool.submit(_parse_chunk, ()) for _ in range(jobs)]
+                             initargs=(demonyms, dict(os.environ), ready)) as pool:  # fmt: skip
+        # The pool starts a worker per task until it has ``jobs``; each takes the index and says
+        # so, and no article is sent before every worker is ready (the clock starts then). The
+        # workers are started on a thread of their own (a fork server answers once it has loaded
+        # the index) while this one reads ahead.
+        first: list[Future[Any]] = []
+        starter = threading.Thread(target=_start_workers, args=(pool, jobs, first), name="gazette-pool-start", daemon=True)
+        starter.start()
+        counted = _has_qsize(ready)
+
+        def starting() -> bool:
+            if any(f.done() and f.exception() is not None for f in list(first)):
+                return False  # a worker failed: _wait_ready raises it
+            return ready.qsize() < jobs if counted else starter.is_alive()
+
+        head.extend(_read_while(rest, starting))
+        starter.join()
         _wait_ready(ready, first, jobs)
         if on_ready:
             on_ready()
@@ -166,6 +219,36 @@ def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, online:
         finally:
             for _, f in pending:
                 f.cancel()
+
+
+def _start_workers(pool: ProcessPoolExecutor, jobs: int, first: list[Future[Any]]) -> None:
+    for _ in range(jobs):
+        try:
+            first.append(pool.submit(_parse_chunk, ()))
+        except BaseException as err:  # noqa: BLE001 - the waiting thread raises it
+            failed: Future[Any] = Future()
+            failed.set_exception(err)
+            first.append(failed)
+            return
+
+
+def _has_qsize(q: Any) -> bool:
+    try:
+        q.qsize()
+    except NotImplementedError:  # macOS has no sem_getvalue
+        return False
+    return True
+
+
+def _read_while(source: Iterator[Article], going: Callable[[], bool]) -> list[Article]:
+    """Articles from ``source`` while ``going()`` (the workers still starting), at most :data:`_READ_AHEAD`."""
+    out: list[Article] = []
+    while len(out) < _READ_AHEAD and going():
+        article = next(source, None)
+        if article is None:
+            break
+        out.append(article)
+    return out
 
 
 def _docs(chunk: tuple[Article, ...], future: Future[_Answer], places: dict[_PlaceRecord, Place]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 __all__ = [
     "ARTICLE_SUFFIXES", "CLIP_SUFFIX", "FEED_SUFFIXES", "FOLDER_SUFFIXES", "LESSON_SUFFIXES", "PASTED_SOURCE",
-    "SOURCE_SUFFIXES", "Failure", "Sources", "embedded_lesson", "folder_files", "is_clip", "is_feed", "is_lesson",
+    "SOURCE_SUFFIXES", "Failure", "SourceStream", "Sources", "embedded_lesson", "folder_files", "is_clip", "is_feed", "is_lesson",
     "lesson_of", "load_clip", "load_source", "load_sources", "open_sources", "pasted_article", "resolve_path", "save_clip",
+    "stream_sources",
 ]  # fmt: skip
 
 import dataclasses
@@ -24,7 +25,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -177,31 +178,82 @@ def open_sources(paths: Sequence[str | os.PathLike[str]], *, cwd: Path | None = 
     One file named on its own (not a folder) that cannot be read raises its GazetteError, as does
     a folder with no articles or paths none of whose files could be read.
     """
+    return stream_sources(paths, cwd=cwd).read()
+
+
+class SourceStream:
+    """The articles of a set of paths, each file read when iteration reaches it (:func:`stream_sources`).
+
+    Iterate once for the articles in order; :attr:`files` is known at once, :attr:`failures` and
+    :meth:`sources` once iteration has ended.  The same errors as :func:`open_sources`: a lone
+    file that cannot be read and a folder without articles raise at once, no readable file at
+    all raises at the end of iteration.
+    """
+
+    def __init__(self, files: list[tuple[Path, str]], first: tuple[Article, ...] | None = None) -> None:
+        self._files = files
+        self._first = first  # a lone file, read already
+        self._articles: list[Article] = []
+        self._failures: list[Failure] = []
+        self._done = False
+
+    @property
+    def files(self) -> int:
+        """Files to read, readable or not."""
+        return len(self._files)
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        return tuple(self._failures)
+
+    def __iter__(self) -> Iterator[Article]:
+        if self._first is not None:
+            self._articles.extend(self._first)
+            yield from self._first
+            self._done = True
+            return
+        for file, name in self._files:
+            try:
+                found = load_source(file)
+            except GazetteError as err:
+                self._failures.append(Failure(name, _reason(str(err), name), str(err)))
+                continue
+            self._articles.extend(found)
+            yield from found
+        self._done = True
+        if not self._articles:
+            if len(self._failures) == 1:
+                raise ArticleError(self._failures[0].message)
+            tried = len(self._files)
+            raise ArticleError(f"None of the {tried} files could be read: "
+                               + Sources((), tuple(self._failures), tried).summary.partition(": ")[2])  # type: ignore[union-attr]
+
+    def read(self) -> Sources:
+        """Every article (read now, when not yet) and the failures."""
+        if not self._done:
+            for _ in self:
+                pass
+        return self.sources()
+
+    def sources(self) -> Sources:
+        """What was read, as :func:`open_sources` gives it (after iteration has ended)."""
+        return Sources(tuple(self._articles), tuple(self._failures), len(self._files))
+
+
+def stream_sources(paths: Sequence[str | os.PathLike[str]], *, cwd: Path | None = None) -> SourceStream:
+    """The articles of ``paths`` as :func:`open_sources` gives them, read as the stream is iterated
+    (the folders listed now; the geoparser's workers can start while the files are read)."""
     if len(paths) == 1 and not _is_folder(resolve_path(paths[0], cwd=cwd)):
-        articles = load_source(paths[0], cwd=cwd)
-        return Sources(articles, (), 1)
-    articles: list[Article] = []
-    failures: list[Failure] = []
-    tried = 0
+        return SourceStream([(resolve_path(paths[0], cwd=cwd), os.fspath(paths[0]))], load_source(paths[0], cwd=cwd))
+    files: list[tuple[Path, str]] = []
     for path in paths:
         shown = os.fspath(path)
         resolved = resolve_path(path, cwd=cwd)
         if _is_folder(resolved):
-            files = [(f, os.path.join(shown, os.path.relpath(f, resolved))) for f in folder_files(resolved, shown=shown)]
+            files.extend((f, os.path.join(shown, os.path.relpath(f, resolved))) for f in folder_files(resolved, shown=shown))
         else:
-            files = [(resolved, shown)]
-        for file, name in files:
-            tried += 1
-            try:
-                articles.extend(load_source(file))
-            except GazetteError as err:
-                failures.append(Failure(name, _reason(str(err), name), str(err)))
-    if not articles:
-        if len(failures) == 1:
-            raise ArticleError(failures[0].message)
-        raise ArticleError(f"None of the {tried} files could be read: "
-                           + Sources((), tuple(failures), tried).summary.partition(": ")[2])  # type: ignore[union-attr]
-    return Sources(tuple(articles), tuple(failures), tried)
+            files.append((resolved, shown))
+    return SourceStream(files)
 
 
 def folder_files(folder: Path, *, shown: str | None = None) -> tuple[Path, ...]:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from places.lessons import Correction, Lesson, LessonArticle, TourStop, save_lesson
+from places.lessons import Correction, Lesson, LessonArticle, save_lesson
 from places.model import TOPONYM, GeoparsedArticle, Kind, Mention, Place, PlaceMentions, group_by_place
 
 EARTH_RADIUS_KM = 6371.0088
@@ -186,22 +186,21 @@ def tour_stops(lesson: Lesson | None, docs: Sequence[GeoparsedArticle]) -> list[
     place that is not on the map is left out.
     """
     ordered = _first_named(docs)
+    if not (lesson and lesson.tour):  # each place once, by itself (two places of one name are two stops)
+        return [_place_stop("", g.place.name, g) for g in ordered]
     by_name: dict[str, PlaceMentions] = {}
     for g in ordered:
         by_name.setdefault(g.place.name, g)
         for m in g.mentions:
             by_name.setdefault(m.text, g)
     extras = {p.name: p for p in (lesson.extra_places if lesson else ())}
-    stops = lesson.tour if lesson and lesson.tour else tuple(TourStop(place=g.place.name) for g in ordered)
     out = []
-    for stop in stops:
+    for stop in lesson.tour:
         row: dict[str, Any] = {"caption": stop.caption, "name": stop.place or "", "excerpt": [], "kind": "view"}
         if stop.view is not None:
             row.update(lat=stop.view.lat, lon=stop.view.lon, zoom=stop.view.zoom)
         elif stop.place in by_name:
-            g = by_name[stop.place]
-            row.update(lat=g.place.lat, lon=g.place.lon, zoom=PLACE_ZOOM.get(g.place.kind, DEFAULT_PLACE_ZOOM),
-                       id=g.place.id, kind=g.place.kind.value, excerpt=_segments(g.mentions[0]))  # fmt: skip
+            row = _place_stop(stop.caption, stop.place, by_name[stop.place])
         elif stop.place in extras:
             p = extras[stop.place]
             row.update(lat=p.lat, lon=p.lon, zoom=DEFAULT_PLACE_ZOOM, kind=p.kind.value)
@@ -211,11 +210,21 @@ def tour_stops(lesson: Lesson | None, docs: Sequence[GeoparsedArticle]) -> list[
     return out
 
 
+def _place_stop(caption: str, name: str, g: PlaceMentions) -> dict[str, Any]:
+    place = g.place
+    return {"caption": caption, "name": name, "excerpt": _segments(g.mentions[0]), "kind": place.kind.value,
+            "lat": place.lat, "lon": place.lon, "zoom": PLACE_ZOOM.get(place.kind, DEFAULT_PLACE_ZOOM), "id": place.id}
+
+
 def lesson_payload(lesson: Lesson | None, docs: Sequence[GeoparsedArticle], *, bundle: bool = False) -> dict[str, Any]:
     """The ``lesson`` part of the page data (title, tour, extra places; ``bundle``: the lesson file itself)."""
+    # The default tour (every place on the map, first named first) would repeat each place and an
+    # excerpt: it goes as [place id, zoom] pairs and map.js makes the stops from the places.
+    own = lesson is not None and bool(lesson.tour)
     payload: dict[str, Any] = {
         "title": lesson.title if lesson else "",
-        "tour": tour_stops(lesson, docs),
+        "tour": tour_stops(lesson, docs) if own else None,
+        "tourPlaces": None if own else [[g.place.id, PLACE_ZOOM.get(g.place.kind, DEFAULT_PLACE_ZOOM)] for g in _first_named(docs)],
         "extraPlaces": _extra_payload(lesson) if lesson else [],
         "earthRadiusKm": EARTH_RADIUS_KM,
     }

@@ -1100,9 +1100,21 @@
     map.flyTo([stop.lat, stop.lon], stop.zoom, { duration: FLY_SECONDS });
   }
 
+  // The lesson's own tour, or the default one: [place id, zoom] pairs, each stop made from its place
+  // (viewer.lessonmap.lesson_payload), the excerpt where the articles first name it.
+  function tourStops(lesson) {
+    if (!lesson) return [];
+    if (lesson.tour) return lesson.tour;
+    return (lesson.tourPlaces || []).filter(function (pair) { return state.places[pair[0]]; }).map(function (pair) {
+      var p = state.places[pair[0]].place, first = p.articles && p.articles[0];
+      return { caption: "", name: p.name, lat: p.lat, lon: p.lon, zoom: pair[1], id: p.id, kind: p.kind,
+               excerpt: first && first.excerpts.length ? first.excerpts[0] : [] };
+    });
+  }
+
   function present(stops) {
     if (!state.map) return false;
-    show.stops = stops || (state.lesson ? state.lesson.tour : []) || [];
+    show.stops = stops || tourStops(state.lesson);
     show.on = true;
     show.blank = false;
     state.map.closePopup();

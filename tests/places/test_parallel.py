@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import queue
+import time
 from itertools import islice
 
 import pytest
 
 from places.geoparse import shared_geoparser
 from places.model import Article
+from places import parallel
 from places.parallel import geoparse_stream
 from tests.conftest import shared_path
 
@@ -39,3 +44,36 @@ def test_leaving_early_stops_the_workers(lgl):
     stream = geoparse_stream(iter(lgl * 3), jobs=2, min_parallel=4)
     assert next(stream).article.id == lgl[0].id
     stream.close()  # would hang, or leave processes behind, if the pool were not shut down
+
+
+def test_the_source_is_read_while_the_workers_start(lgl):
+    pulled = []
+
+    def source():
+        for article in lgl:
+            time.sleep(0.002)  # a file read
+            pulled.append(article.id)
+            yield article
+
+    at_ready = []
+    docs = list(geoparse_stream(source(), jobs=2, min_parallel=4, on_ready=lambda: at_ready.append(len(pulled))))
+    assert [d.article.id for d in docs] == [a.id for a in lgl]
+    assert at_ready[0] > 4  # more than the first few were read before the first article was sent
+
+
+def test_a_worker_takes_the_parents_environment_of_today(monkeypatch):
+    # A fork server's child starts with the server's environment: the parent's is handed over.
+    ready: queue.Queue[int] = queue.Queue()
+    monkeypatch.setenv("GAZETTE_TEST_PARENT_ONLY", "1")
+    environ = dict(os.environ)
+    monkeypatch.delenv("GAZETTE_TEST_PARENT_ONLY")
+    monkeypatch.setenv("GAZETTE_TEST_SERVER_ONLY", "1")
+    monkeypatch.setattr(parallel, "_geoparser", None)
+    try:
+        parallel._init_worker(True, environ, ready)
+    finally:
+        gc.unfreeze()  # the worker freezes what it holds; this process is no worker
+    assert ready.get_nowait() == os.getpid()
+    assert os.environ.get("GAZETTE_TEST_PARENT_ONLY") == "1" and "GAZETTE_TEST_SERVER_ONLY" not in os.environ
+    article = Article(id="a", title="", text="Russian ships left Odesa.")
+    assert parallel._geoparser.parse(article) == shared_geoparser(demonyms=True).parse(article)

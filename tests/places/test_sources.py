@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from places.errors import ArticleError, LessonError
-from places.sources import ARTICLE_SUFFIXES, LESSON_SUFFIXES, folder_files, is_lesson, load_sources, open_sources, resolve_path
+from places.sources import (
+    ARTICLE_SUFFIXES, LESSON_SUFFIXES, folder_files, is_lesson, load_sources, open_sources, resolve_path,
+    stream_sources,
+)
 
 
 @pytest.fixture
@@ -154,6 +157,31 @@ def test_a_folder_without_articles_is_one_error(tmp_path: Path):
     (tmp_path / "pics" / "a.jpg").write_bytes(b"\xff\xd8\xff")
     with pytest.raises(ArticleError, match=r"pics: it is a folder with no articles or feeds in it"):
         open_sources([tmp_path / "pics"])
+
+
+
+def test_a_stream_lists_now_and_reads_each_file_when_iteration_reaches_it(week: Path):
+    stream = stream_sources([week])
+    assert stream.files == 4  # listed at once
+    (week / "b.txt").unlink()  # gone before it is read: a failure, as if it never could be read
+    (week / "monday" / "c.html").write_text("<html><body><p>Talks in Vienna.</p></body></html>", encoding="utf-8")
+    it = iter(stream)
+    assert next(it).title == "Kyiv"
+    assert stream.failures == ()
+    assert [a.title for a in it] == ["Talks in Vienna.", "Ships leave Odesa"]
+    assert [f.path for f in stream.failures] == [str(week / "b.txt")]
+    assert stream.read() == stream.sources()
+    assert stream.sources().articles == open_sources([week]).articles
+    assert stream.sources().files == 4 and stream.sources().summary.startswith("1 of 4 files could not be read")
+
+
+def test_a_stream_raises_as_open_sources_does(week: Path):
+    (week / "empty.txt").write_bytes(b"")
+    with pytest.raises(ArticleError, match=r"empty\.txt: the file is empty\.$"):
+        stream_sources([week / "empty.txt"])  # a lone file: at once
+    stream = stream_sources([week / "empty.txt", week / "missing.txt"])  # several: once all were tried
+    with pytest.raises(ArticleError, match="None of the 2 files could be read"):
+        list(stream)
 
 
 # --- pasted text and clips ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from viewer.lessonmap import (
     apply_lesson,
     great_circle_km,
     lesson_bundle,
+    lesson_payload,
     moved_corrections,
     tour_stops,
     window_corrections,
@@ -92,6 +93,21 @@ def test_tour_stops_resolve_places_views_and_extras_and_default_to_first_named_o
     assert [(s["caption"], s["lat"]) for s in stops] == [("Big D", DALLAS.lat), ("Far East", 45), ("", 51.77)]
     assert stops[0]["excerpt"] == [["In ", False], ["Dallas", True], [" today.", False]] or stops[0]["excerpt"] == [("In ", False), ("Dallas", True), (" today.", False)]
     assert [s["name"] for s in tour_stops(None, [A])] == ["Paris", "Kremlin", "Dallas"]
+
+
+
+def test_the_default_tour_goes_as_place_ids_and_zooms_and_a_lessons_own_tour_whole():
+    default = lesson_payload(None, [A, B])
+    assert default["tour"] is None
+    assert default["tourPlaces"] == [[s["id"], s["zoom"]] for s in tour_stops(None, [A, B])] == [
+        [TX.id, 7], [KREMLIN.id, 7], [DALLAS.id, 7]]
+    assert lesson_payload(LESSON, [A, B])["tourPlaces"] == default["tourPlaces"]  # a lesson with no tour of its own
+    both = GeoparsedArticle(Article("c", "C", "z"), (_mention("c", 3, "Paris", TX), _mention("c", 30, "Paris", FR)))
+    assert [(s["name"], s["id"]) for s in tour_stops(None, [both])] == [("Paris", TX.id), ("Paris", FR.id)]  # two stops
+    assert lesson_payload(None, [both])["tourPlaces"] == [[TX.id, 7], [FR.id, 7]]
+    toured = Lesson(title="L", articles=(A.article,), entries=(LessonArticle(path="a.txt"),), tour=(TourStop(place="Dallas"),))
+    own = lesson_payload(toured, [A])
+    assert own["tourPlaces"] is None and own["tour"] == tour_stops(toured, [A]) and own["tour"][0]["id"] == DALLAS.id
 
 
 def test_the_bundle_travels_in_a_standalone_page_and_reads_back(tmp_path):
