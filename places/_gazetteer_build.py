@@ -361,10 +361,11 @@ class _TownReader:
         """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
         text = self._text
         del self._text
+        # The first part is read here while the child reads the rest: only then is the child waited for.
+        first = _keyed_towns(text[: self._cut], self._capitals) if self._child is not None else None
         sent = self._child() if self._child is not None else None
         rest, self._airports = sent if sent is not None else (None, None)
-        first = _keyed_towns(text[: self._cut], self._capitals) if rest is not None else None
-        if first is not None:
+        if first is not None and rest is not None:
             towns, keys = first
             gid, name, lat, lon, cc, pop, admin1, prior, name_key_, counts, alternates = rest
             joined = _Towns(towns.gid + gid, towns.name + name, towns.lat + lat, towns.lon + lon, towns.cc + cc,
@@ -572,19 +573,28 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     airports_from = len(index)
     _add_airports(index, reader.airports())
     del reader
-    _progress(0.9, "Ranking candidates")
-    table = _name_table(index)
-    payload = _payload(version, index, table)
-    _progress(0.95, "Reading census first names and surnames")
-    first_names, surnames = _person_names(index)
-    payload.update(first_names=first_names, surnames=surnames, rare_surnames=_rare_surnames(index.names, surnames),
-                   demonyms=countries.demonyms,
-                   countries=countries.rows, regions=regions, airports=[airports_from, len(index)],
-                   common_words=_common_words(index))
+    _progress(0.9, "Ranking candidates and reading census first names and surnames")
+    # Over two cores: a child ranks the keys from the middle one on and reads the census lists.
+    pivot = _middle_key(index.names)
+    upper = _in_child(lambda: _upper_part(index, pivot))
+    lower = _name_table(index, sorted(k for k in index.names if k < pivot))
+    cols = _payload_columns(index)
+    sent = upper() if upper is not None else None
+    table, lists = sent if sent is not None else _upper_part(index, pivot)
+    first_names, surnames = lists["first_names"], lists["surnames"]
+    # In the order the payload has always had (marshal writes a dict in its order).
+    payload = {"version": version, "cols": cols, **_table_fields(lower, _NameTable(*table)),
+               "first_names": first_names, "surnames": surnames, "rare_surnames": lists["rare_surnames"],
+               "demonyms": countries.demonyms, "countries": countries.rows, "regions": regions,
+               "airports": [airports_from, len(index)], "common_words": lists["common_words"]}
+    # marshal flags an object held more than once (it might be shared), so the file's bytes follow who
+    # holds what: as they always have, the payload alone holds the columns and the rest but the census
+    # first names and surnames, which are held here too.
+    del cols, sent, table, lists
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
-    _progress(1.0, f"Indexed {len(index):,} places under {len(table.keys):,} names")
+    _progress(1.0, f"Indexed {len(index):,} places under {len(index.names):,} names")
     if finished is not None:
         finished()
 
@@ -772,20 +782,40 @@ def _kept_alternate(alt: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _NameTable:
-    """The name table as the format lays it out: the keys in order, each one's rows best prior first."""
+    """(Part of) the name table as the format lays it out: the keys in order, one a line, and each
+    one's rows, best prior first (at most 60), as array bytes."""
 
-    keys: list[str]
-    rows: list[list[int]]  # of keys[k]: at most 60
+    keys: str
+    counts: bytes  # of NAME_TABLE_TYPE: how many rows each key has
+    flat: bytes  # of NAME_TABLE_TYPE: the rows, key after key
     max_tokens: int  # the most tokens a name has, at most 8
 
 
-def _name_table(index: _Places) -> _NameTable:
-    names, by_prior = index.names, index.prior.__getitem__
-    keys = sorted(names)
+def _name_table(index: _Places, keys: list[str]) -> _NameTable:
+    """The name table of ``keys`` (sorted)."""
+    by_prior = index.prior.__getitem__
     # Ties keep the order of the set of rows, as they always have (the index's bytes stay the same).
     rows = [idxs if len(idxs) == 1 else sorted(set(idxs), key=by_prior, reverse=True)[:60]
-            for idxs in map(names.__getitem__, keys)]
-    return _NameTable(keys, rows, min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+            for idxs in map(index.names.__getitem__, keys)]
+    return _NameTable("\n".join(keys), array(NAME_TABLE_TYPE, map(len, rows)).tobytes(),
+                      array(NAME_TABLE_TYPE, chain.from_iterable(rows)).tobytes(),
+                      min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+
+
+def _middle_key(names: dict[str, list[int]]) -> str:
+    """A key about halfway through the sorted keys (of every 64th of them): the two halves' split."""
+    sample = sorted(islice(names, 0, None, 64))
+    return sample[len(sample) // 2] if sample else ""
+
+
+def _upper_part(index: _Places, pivot: str) -> tuple[tuple, dict[str, str]]:
+    """What the child sends: the name table of the keys from ``pivot`` on (as a plain tuple) and the
+    census lists and common words (see :mod:`places.indexformat`)."""
+    table = _name_table(index, sorted(k for k in index.names if k >= pivot))
+    first_names, surnames = _person_names(index)
+    lists = {"first_names": first_names, "surnames": surnames,
+             "rare_surnames": _rare_surnames(index.names, surnames), "common_words": _common_words(index)}
+    return (table.keys, table.counts, table.flat, table.max_tokens), lists
 
 
 def _best_row(index: _Places, key: str) -> int:
@@ -793,8 +823,18 @@ def _best_row(index: _Places, key: str) -> int:
     return sorted(set(index.names[key]), key=index.prior.__getitem__, reverse=True)[0]
 
 
-def _payload(version: str, index: _Places, table: _NameTable) -> dict:
-    """The rows as columns and the name table, laid out as places.indexformat says."""
+def _table_fields(*parts: _NameTable) -> dict:
+    """The payload's name table (``keys``, ``offsets``, ``flat``, ``max_tokens``) of its parts in order."""
+    counts = array(NAME_TABLE_TYPE)
+    for part in parts:
+        counts.frombytes(part.counts)
+    offsets = array(NAME_TABLE_TYPE, accumulate(counts, initial=0))
+    return {"keys": "\n".join(part.keys for part in parts if part.keys), "offsets": offsets.tobytes(),
+            "flat": b"".join(part.flat for part in parts), "max_tokens": max(part.max_tokens for part in parts)}
+
+
+def _payload_columns(index: _Places) -> dict:
+    """The rows as columns, laid out as places.indexformat says."""
     kinds = {k: n for n, k in enumerate(KINDS)}
     names, ccs, admin1_col, source_col = index.name, index.country, index.admin1, index.source
     gid = array(COLUMN_TYPES["gid"], index.gid)
@@ -803,7 +843,7 @@ def _payload(version: str, index: _Places, table: _NameTable) -> dict:
     admin1_names = {a: n for n, a in enumerate(dict.fromkeys(admin1_col))}
     sources = {a: n for n, a in enumerate(dict.fromkeys(source_col))}
     cc_cells = {c: (c or "").ljust(2)[:2] for c in set(ccs)}
-    cols = {
+    return {
         "names": _lines(names),
         "name_ends": array(NAME_TABLE_TYPE, accumulate((len(name) + 1 for name in names), initial=-1))[1:].tobytes(),
         "ids": ids,
@@ -819,10 +859,6 @@ def _payload(version: str, index: _Places, table: _NameTable) -> dict:
         "admin1_names": list(admin1_names),
         "sources": list(sources),
     }
-    offsets = array(NAME_TABLE_TYPE, accumulate(map(len, table.rows), initial=0))
-    flat = array(NAME_TABLE_TYPE, chain.from_iterable(table.rows))
-    return {"version": version, "cols": cols, "keys": "\n".join(table.keys), "offsets": offsets.tobytes(),
-            "flat": flat.tobytes(), "max_tokens": table.max_tokens}
 
 
 def _lines(names: list[str]) -> str:
