@@ -587,7 +587,8 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     # the index so far) while the towns' names are indexed under the rows they will have, after those.
     first = len(index) + sum(cc in countries.rows for cc, _ in divisions.admin1) + sum(
         cc in countries.rows for cc, _, _ in divisions.admin2)
-    work = partial(_divisions_part, index.copy(), curated, countries, towns, divisions)
+    hits = _town_hits(towns, divisions)  # here: the child has more to do
+    work = partial(_divisions_part, index.copy(), curated, countries, towns, divisions, hits)
     child = _in_child(work)
     _progress(0.6, "Indexing populated places")
     _add_town_names(index.names, keys, first)
@@ -597,7 +598,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
         raise GazetteerError("the divisions' rows are not as many as counted.")
     _add_region_abbreviations(regions)
     index.add_towns(towns, town_admin1, keys.prior)
-    del towns, keys, town_admin1, sent, work
+    del towns, keys, town_admin1, sent, work, hits
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
     ids = [e["id"] for e in curated["places"] + geography]
@@ -615,7 +616,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     # Over two cores: a child ranks the keys from the middle one on and reads the census lists.
     pivot = _middle_key(index.names)
     upper = _in_child(lambda: _upper_part(index, pivot))
-    lower = _name_table(index, sorted(k for k in index.names if k < pivot))
+    lower = _name_table(index, sorted(filter(pivot.__gt__, index.names)))  # the keys before the pivot
     cols = _payload_columns(index)
     sent = upper() if upper is not None else None
     table, lists = sent if sent is not None else _upper_part(index, pivot)
@@ -711,12 +712,15 @@ def _read_divisions() -> _Divisions:
     return divisions
 
 
-def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str], dict]:
-    """Each town's (admin1, admin2) where cities1000 has it (else None), each town's admin1 name (its own or,
-    where cities1000 lacks it, the one most towns of its admin1 code have, else ""), and (cc, admin1
-    name) -> admin1 code."""
+def _town_hits(towns: _Towns, divisions: _Divisions) -> list[tuple[str, str] | None]:
+    """Each town's (admin1, admin2) where cities1000 has it (at its point to 0.01°), else None."""
     digits = repeat(2)
-    hits = list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
+    return list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
+
+
+def _match_towns(towns: _Towns, hits: list[tuple[str, str] | None]) -> tuple[list[str], dict]:
+    """Each town's admin1 name (its own, see :func:`_town_hits`, or, where cities1000 lacks it, the one most
+    towns of its admin1 code have, else "") and (cc, admin1 name) -> admin1 code."""
     votes = Counter((cc, code, hit[0]) for cc, code, hit in zip(towns.cc, towns.admin1, hits) if hit)
     # The most common name of each (cc, admin1 code), the first seen of those as common (Counter.most_common).
     admin1_name: dict[tuple[str, str], str] = {}
@@ -728,7 +732,7 @@ def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str],
     admin1_code = {(k[0], name): k[1] for k, name in admin1_name.items()}
     get = admin1_name.get
     town_admin1 = [hit[0] if hit else get((cc, code), "") for cc, code, hit in zip(towns.cc, towns.admin1, hits)]
-    return hits, town_admin1, admin1_code
+    return town_admin1, admin1_code
 
 
 def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
@@ -820,12 +824,12 @@ class _DivisionsPart:
     town_admin1: list[str]  # each town's admin1 name
 
 
-def _divisions_part(index: _Places, curated: dict, countries: _Countries, towns: _Towns,
-                    divisions: _Divisions) -> tuple:
+def _divisions_part(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
+                    hits: list[tuple[str, str] | None]) -> tuple:
     """Match the towns to divisions and add the divisions' rows to ``index`` (a copy of the index so far);
     returns the fields of a :class:`_DivisionsPart`."""
     start = len(index)
-    hits, town_admin1, admin1_code = _match_towns(towns, divisions)
+    town_admin1, admin1_code = _match_towns(towns, hits)
     regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
     columns = [column[start:] for column in index.all_columns()]
     columns[_KIND_COLUMN] = [kind.value for kind in columns[_KIND_COLUMN]]
@@ -877,7 +881,7 @@ def _middle_key(names: dict[str, list[int]]) -> str:
 def _upper_part(index: _Places, pivot: str) -> tuple[tuple, dict[str, str]]:
     """What the child sends: the name table of the keys from ``pivot`` on (as a plain tuple) and the
     census lists and common words (see :mod:`places.indexformat`)."""
-    table = _name_table(index, sorted(k for k in index.names if k >= pivot))
+    table = _name_table(index, sorted(filter(pivot.__le__, index.names)))  # the pivot and the keys after it
     first_names, surnames = _person_names(index)
     lists = {"first_names": first_names, "surnames": surnames,
              "rare_surnames": _rare_surnames(index.names, surnames), "common_words": _common_words(index)}

@@ -206,7 +206,7 @@ def json_dumps(value, **kw) -> str:
 def test_divisions_laid_out_apart_and_added_after_the_towns_names_equal_them_added_in_order():
     from places._gazetteer_build import (
         _add_divisions, _add_town_names, _Countries, _Divisions, _divisions_part, _DivisionsPart, _in_child,
-        _match_towns, _town_keys, _Towns,
+        _match_towns, _town_hits, _town_keys, _Towns,
     )
 
     index = _Places()
@@ -219,14 +219,15 @@ def test_divisions_laid_out_apart_and_added_after_the_towns_names_equal_them_add
     countries = _Countries({"AD": 0}, {}, {"AD": "Andorra"})
     keys = _town_keys(towns, countries.capitals)
     in_order = index.copy()  # the divisions' rows and names, then the towns'
-    hits, town_admin1, admin1_code = _match_towns(towns, divisions)
+    hits = _town_hits(towns, divisions)
+    town_admin1, admin1_code = _match_towns(towns, hits)
     regions = _add_divisions(in_order, {}, countries, towns, divisions, hits, town_admin1, admin1_code)
     _add_town_names(in_order.names, keys, len(in_order))
     in_order.add_towns(towns, town_admin1, keys.prior)
     # The divisions' rows laid out by a child on a copy (sent through marshal) while the towns' names are
     # added under the rows they will have.
     copy = index.copy()
-    child = _in_child(lambda: _divisions_part(copy, {}, countries, towns, divisions))
+    child = _in_child(lambda: _divisions_part(copy, {}, countries, towns, divisions, hits))
     _add_town_names(index.names, keys, len(index) + 3)
     part = _DivisionsPart(*child())
     assert index.extend(part) == (regions, town_admin1) and len(index) == 4
