@@ -223,6 +223,13 @@ def _add_airports(index: _Places, airports: list[AirportRecord]) -> None:
                 index.add_name(n, i)
 
 
+def _read_word_lists() -> None:
+    """English words and the census lists, read once for the build (see :func:`_english_words`, :func:`_census`)."""
+    _english_words()
+    for name in ("dist.male.first", "dist.female.first", "dist.all.last"):
+        _census_table(name)
+
+
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
     """Lower-case words of Webster's Second (english-words' web2 list, case kept): a word listed
@@ -615,6 +622,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     divisions_part = _beside(partial(_divisions_part, index.copy(), curated, countries, towns, divisions, hits), spare)
     _progress(0.6, "Indexing populated places")
     _add_town_names(index.names, keys, first)
+    _read_word_lists()  # while the child works (the child has the longer part): the airports need them
     regions, town_admin1 = index.extend(_DivisionsPart(*divisions_part()))
     if len(index) != first:
         raise GazetteerError("the divisions' rows are not as many as counted.")
