@@ -8,7 +8,6 @@ from __future__ import annotations
 
 __all__ = ["build", "load_curated", "main"]
 
-import bisect
 import csv
 import gc
 import importlib.util
@@ -22,7 +21,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import accumulate, chain, count, islice, repeat
 from importlib import resources
 from pathlib import Path
@@ -47,7 +46,6 @@ _KEPT_ALTERNATE = re.compile(
     "|[^\\0]*\\0"
 )
 _KINDS = {k.value for k in Kind}
-_KIND_COLUMN = 5  # in _Places.all_columns()
 _CURATED_FIELDS = {"id", "name", "aliases", "kind", "lat", "lon", "country", "source", "prior"}
 
 US_STATE_ABBR = {
@@ -221,13 +219,6 @@ def _add_airports(index: _Places, airports: list[AirportRecord]) -> None:
             key = name_key(n)
             if biggest(key) < 2e4 and key not in words and key.split()[0] not in persons and key not in persons:
                 index.add_name(n, i)
-
-
-def _read_word_lists() -> None:
-    """English words and the census lists, read once for the build (see :func:`_english_words`, :func:`_census`)."""
-    _english_words()
-    for name in ("dist.male.first", "dist.female.first", "dist.all.last"):
-        _census_table(name)
 
 
 @lru_cache(maxsize=1)
@@ -535,33 +526,6 @@ class _Places:
         return (self.name, self.lat, self.lon, self.kind, self.country, self.population, self.source, self.admin1,
                 self.prior)
 
-    def all_columns(self) -> tuple[list, ...]:
-        """Every column: ``gid``, ``other_id``, then :meth:`_columns`."""
-        return (self.gid, self.other_id, *self._columns())
-
-    def copy(self) -> _Places:
-        """A copy to add rows to without changing this one."""
-        other = _Places()
-        for mine, theirs in zip(self.all_columns(), other.all_columns()):
-            theirs.extend(mine)
-        other.names.update((key, list(rows)) for key, rows in self.names.items())
-        return other
-
-    def extend(self, part: _DivisionsPart) -> tuple[dict[str, int], list[str]]:
-        """The divisions' rows of ``part`` added after this one's last (the towns' names may be in already:
-        each key's rows stay in order); returns its regions and the towns' admin1 names."""
-        if part.start != len(self):
-            raise GazetteerError("the divisions' rows were laid out for another place in the index.")
-        columns = list(part.columns)
-        columns[_KIND_COLUMN] = list(map(Kind, columns[_KIND_COLUMN]))
-        for column, values in zip(self.all_columns(), columns):
-            column.extend(values)
-        for key, rows in part.names.items():
-            entry = self.names[key]
-            at = bisect.bisect_left(entry, part.start)
-            entry[at:at] = rows
-        return part.regions, part.town_admin1
-
     def add_name(self, name: str, i: int) -> None:
         key = name_key(name)
         if key:
@@ -614,21 +578,14 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
     _progress(0.5, "Matching towns to divisions")
-    # Over two cores: a child matches the towns to divisions and lays out the divisions' rows (on a copy of
-    # the index so far) while the towns' names are indexed under the rows they will have, after those.
-    first = len(index) + sum(cc in countries.rows for cc, _ in divisions.admin1) + sum(
-        cc in countries.rows for cc, _, _ in divisions.admin2)
-    hits = _town_hits(towns, divisions)  # here: the child has more to do
-    divisions_part = _beside(partial(_divisions_part, index.copy(), curated, countries, towns, divisions, hits), spare)
-    _progress(0.6, "Indexing populated places")
-    _add_town_names(index.names, keys, first)
-    _read_word_lists()  # while the child works (the child has the longer part): the airports need them
-    regions, town_admin1 = index.extend(_DivisionsPart(*divisions_part()))
-    if len(index) != first:
-        raise GazetteerError("the divisions' rows are not as many as counted.")
+    hits = _town_hits(towns, divisions)
+    town_admin1, admin1_code = _match_towns(towns, hits)
+    regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
     _add_region_abbreviations(regions)
-    index.add_towns(towns, town_admin1, keys.prior)
-    del towns, keys, town_admin1, divisions_part, hits
+    del hits
+    _progress(0.6, "Indexing populated places")
+    _add_town_names(index.names, keys, index.add_towns(towns, town_admin1, keys.prior))
+    del towns, keys, town_admin1
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
     ids = [e["id"] for e in curated["places"] + geography]
@@ -840,30 +797,6 @@ def _add_town_names(names: dict[str, list[int]], keys: _TownKeys, first: int) ->
                     entry = names[key]
                     if not entry or entry[-1] != i:
                         entry.append(i)
-
-
-@dataclass(frozen=True, slots=True)
-class _DivisionsPart:
-    """The divisions' rows as a child lays them out (plain values, for marshal), and what else it found."""
-
-    start: int  # the first one's row
-    columns: list[list]  # of _Places.all_columns(), the kind as its value
-    names: dict[str, list[int]]  # key -> its division rows
-    regions: dict[str, int]  # "cc.admin1" -> row
-    town_admin1: list[str]  # each town's admin1 name
-
-
-def _divisions_part(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
-                    hits: list[tuple[str, str] | None]) -> tuple:
-    """Match the towns to divisions and add the divisions' rows to ``index`` (a copy of the index so far);
-    returns the fields of a :class:`_DivisionsPart`."""
-    start = len(index)
-    town_admin1, admin1_code = _match_towns(towns, hits)
-    regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
-    columns = [column[start:] for column in index.all_columns()]
-    columns[_KIND_COLUMN] = [kind.value for kind in columns[_KIND_COLUMN]]
-    names = {key: rows[bisect.bisect_left(rows, start) :] for key, rows in index.names.items() if rows[-1] >= start}
-    return start, columns, names, regions, town_admin1
 
 
 def _kept_alternates(alternates: list[str]) -> list[str]:

@@ -202,35 +202,3 @@ def json_dumps(value, **kw) -> str:
 
     return json.dumps(value, **kw)
 
-
-def test_divisions_laid_out_apart_and_added_after_the_towns_names_equal_them_added_in_order():
-    from places._gazetteer_build import (
-        _add_divisions, _add_town_names, _Countries, _Divisions, _divisions_part, _DivisionsPart, _in_child,
-        _match_towns, _town_hits, _town_keys, _Towns,
-    )
-
-    index = _Places()
-    index.add(Row("country:AD", "Andorra", 42.5, 1.5, Kind.COUNTRY, "AD", 77_000, "countryinfo", "", 1e8), ["Andorra"])
-    towns = _Towns([1, 2, 3], ["Canillo", "Encamp", "Andorra"], [42.57, 42.53, 42.51], [1.6, 1.53, 1.52],
-                   ["AD"] * 3, [1500, 11_000, 22_000], ["02", "03", "07"], ['"Canillo"', '"Encamp", "Canillo"', ""])
-    divisions = _Divisions({("AD", 42.57, 1.6): ("Canillo", "Canillo"), ("AD", 42.53, 1.53): ("Encamp", "")},
-                           {("AD", "Canillo"): [(42.57, 1.6)], ("AD", "Encamp"): [(42.53, 1.53)]},
-                           {("AD", "Canillo", "Canillo"): [(42.57, 1.6)]})
-    countries = _Countries({"AD": 0}, {}, {"AD": "Andorra"})
-    keys = _town_keys(towns, countries.capitals)
-    in_order = index.copy()  # the divisions' rows and names, then the towns'
-    hits = _town_hits(towns, divisions)
-    town_admin1, admin1_code = _match_towns(towns, hits)
-    regions = _add_divisions(in_order, {}, countries, towns, divisions, hits, town_admin1, admin1_code)
-    _add_town_names(in_order.names, keys, len(in_order))
-    in_order.add_towns(towns, town_admin1, keys.prior)
-    # The divisions' rows laid out by a child on a copy (sent through marshal) while the towns' names are
-    # added under the rows they will have.
-    copy = index.copy()
-    child = _in_child(lambda: _divisions_part(copy, {}, countries, towns, divisions, hits))
-    _add_town_names(index.names, keys, len(index) + 3)
-    part = _DivisionsPart(*child())
-    assert index.extend(part) == (regions, town_admin1) and len(index) == 4
-    index.add_towns(towns, town_admin1, keys.prior)
-    assert index.all_columns() == in_order.all_columns() and index.names == in_order.names
-    assert index.names["canillo"] == [1, 3, 4, 5]  # region, county, town, and the town that is also called so
