@@ -89,3 +89,13 @@ def test_name_keys_of_many_names_equal_each_ones(names):
 @settings(max_examples=300, deadline=None)
 def test_name_keys_equal_name_key_for_any_names(names):
     assert name_keys(names) == [name_key(n) for n in names]
+
+
+def test_installed_version_is_what_importlib_metadata_says():
+    from importlib import metadata
+
+    from places.indexformat import DATA_PACKAGES, installed_version
+
+    for dist in (*DATA_PACKAGES, "PyYAML", "pyside6"):
+        assert installed_version(dist) == metadata.version(dist), dist
+    assert installed_version("no-such-distribution-here") is None
