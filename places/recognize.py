@@ -446,6 +446,8 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
         extra: Candidate | None = None
         if options.state_patterns and j + 1 < n and seps[j].strip() == "," and words[j][0].isupper():
             region_hint, extra, used = _state_after(toks, j, text, gazetteer)
+            if region_hint is not None and _country_list(gazetteer, key, indices, region_hint, extra):
+                region_hint = extra = None
         name = text[first.start : last.end]
         glued = _glued(toks, i, j)
         cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
@@ -783,6 +785,14 @@ def _state_after(toks: Tokens, j: int, text: str, gazetteer: Gazetteer) -> tuple
             cand = Candidate(start, end, text[start:end], k, (row,))
             return row, cand, j + length
     return None, None, j
+
+
+def _country_list(gazetteer: Gazetteer, key: str, indices: tuple[int, ...], hint: int, state: Candidate | None) -> bool:
+    """"Mali, Guinea and Liberia": a country named before another country is a list, not a town
+    of that country ("Mali" the Guinean town); "Lebanon, Pennsylvania" (a state) and "Kuwait,
+    Kuwait" (the one name twice: the capital in its country) stay town and state."""
+    return (bool(indices) and gazetteer.row(indices[0]).kind is Kind.COUNTRY and gazetteer.row(hint).kind is Kind.COUNTRY
+            and state is not None and state.key != key)
 
 
 def _state_row(gazetteer: Gazetteer, k: str) -> int | None:

@@ -165,3 +165,12 @@ def test_a_capitalised_token_starts_a_sentence_after_a_stop_a_line_break_or_at_t
         assert t.key == (token_key(t.text) if t.cap else t.text.lower())
         assert t.caps == (t.cap and len(t.text) >= 2 and t.text.isupper())
         assert t.sent_start == (t.cap and (i == 0 or "\n" in t.sep or (core != "" and core[-1] in ".!?:\n\u2014")))
+
+
+def test_a_country_before_another_country_is_a_list_not_a_town_of_it(gaz):
+    # "Mali, Guinea": Mali the country, not the Guinean town; a state after a country name stays a hint.
+    cands = {c.text: c for c in recognize("Cholera hit Mali, Guinea and Liberia. Police in Lebanon, Pennsylvania, said so.", gaz)
+             if c.indices}
+    assert cands["Mali"].region_hint is None and gaz.row(cands["Mali"].indices[0]).id == "country:ML"
+    assert gaz.row(cands["Guinea"].indices[0]).id == "country:GN"
+    assert gaz.row(cands["Lebanon"].region_hint).id == "region:US.PA"
