@@ -375,10 +375,9 @@ def _export_docs(articles: Any, *, online: bool, jobs: int | None, quiet: bool, 
 
 
 def _index_built() -> bool:
-    from places.indexformat import INDEX_FILE_NAME
-    from places.storage import user_cache_dir
+    from places.indexformat import index_path
 
-    return (user_cache_dir() / INDEX_FILE_NAME).is_file()
+    return index_path().is_file()
 
 
 class _Background:

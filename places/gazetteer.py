@@ -51,10 +51,9 @@ from pathlib import Path
 
 from places.errors import GazetteerError
 from places.indexformat import (
-    COLUMN_TYPES, INDEX_FILE_NAME, KINDS, NAME_TABLE_TYPE, Row, data_version, fold, name_key, unpack_index,
+    COLUMN_TYPES, KINDS, NAME_TABLE_TYPE, Row, data_version, fold, index_path, name_key, unpack_index,
 )
 from places.model import Kind, Place
-from places.storage import user_cache_dir
 
 Progress = Callable[[float, str], None]
 _POINT_KINDS = (Kind.CITY, Kind.FACILITY)  # what nearest() may answer with
@@ -97,8 +96,7 @@ class Gazetteer:
 
         ``progress(fraction, message)`` is called only while building, from 0.0 to 1.0.
         """
-        directory = Path(cache_dir) if cache_dir is not None else user_cache_dir()
-        path = directory / INDEX_FILE_NAME
+        path = index_path(cache_dir)
         version = data_version()
         index = _read_index(path, version)
         if index is None:

@@ -63,6 +63,10 @@ class Geoparser:
         """The same index and fallback under other options (``--demonyms``)."""
         return Geoparser(self.gazetteer, fallback=self._fallback, options=options)
 
+    def with_demonyms(self) -> Geoparser:
+        """The same index and fallback with demonyms as associative mentions (``--demonyms``)."""
+        return self.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True)))
+
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
@@ -164,7 +168,7 @@ def shared_geoparser(*, online: bool = False, demonyms: bool = False, progress: 
         return base
     with _lock:
         if base not in _with_demonyms:
-            _with_demonyms[base] = base.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True)))
+            _with_demonyms[base] = base.with_demonyms()
         return _with_demonyms[base]
 
 

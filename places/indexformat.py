@@ -17,7 +17,7 @@ from __future__ import annotations
 
 __all__ = [
     "COLUMN_TYPES", "CURATED_PATH", "DATA_PACKAGES", "FORMAT_VERSION", "GEOGRAPHY_PATH", "INDEX_FILE_NAME", "KINDS",
-    "MAGIC", "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "installed_version", "name_key", "name_keys", "pack_index",
+    "MAGIC", "NAME_TABLE_TYPE", "TOKEN_RE", "Row", "data_version", "fold", "index_path", "installed_version", "name_key", "name_keys", "pack_index",
     "token_key", "unpack_index",
 ]  # fmt: skip
 
@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from places.errors import GazetteerError
 from places.model import Kind
+from places.storage import user_cache_dir
 
 # Raise whenever the layout or the builder's output changes; a cached index of another
 # version is rebuilt. The version is in the file name too, so two versions of Gazette
@@ -148,6 +149,11 @@ def name_keys(names: list[str]) -> list[str]:
     for i in compress(range(len(names)), list(odd)):
         out[i] = name_key(names[i])
     return out if names else []
+
+
+def index_path(cache_dir: Path | None = None) -> Path:
+    """Where the place index lives: in ``cache_dir``, else in the user's cache folder."""
+    return (Path(cache_dir) if cache_dir is not None else user_cache_dir()) / INDEX_FILE_NAME
 
 
 def installed_version(dist: str) -> str | None:

@@ -61,16 +61,14 @@ def _init_worker(demonyms: bool, environ: dict[str, str], ready: Any) -> None:
         if dict(os.environ) != environ:  # a fork has the server's environment, not the parent's of today
             os.environ.clear()
             os.environ.update(environ)
-        from places.geoparse import GeoparseOptions, shared_geoparser
+        from places.geoparse import shared_geoparser
         from places.poolserver import preloaded
-        from places.recognize import RecognizeOptions
 
         base = preloaded()
         if base is None:
             base = shared_geoparser()
             base.parse(WARM_UP)  # the index loaded and its first-use caches filled, offline
-        # As shared_geoparser(demonyms=True) makes it, on the preloaded index.
-        _geoparser = base.with_options(GeoparseOptions(recognize=RecognizeOptions(demonyms=True))) if demonyms else base
+        _geoparser = base.with_demonyms() if demonyms else base
         gc.freeze()  # the index's objects live as long as the worker: the collector need not walk them again
     except BaseException as err:  # noqa: BLE001 - re-raised by the first task, in the parent
         _init_error = err

@@ -42,10 +42,9 @@ _preloaded: Preloaded | None = None
 
 def index_stamp() -> tuple[str, int, int, int] | None:
     """The index file this process would load (path and its inode, size, mtime), or None when there is none."""
-    from places.indexformat import INDEX_FILE_NAME
-    from places.storage import user_cache_dir
+    from places.indexformat import index_path
 
-    path = user_cache_dir() / INDEX_FILE_NAME
+    path = index_path()
     try:
         st = os.stat(path)
     except OSError:

@@ -121,10 +121,9 @@ class SampleWhileBuilding(QObject):
 
     @staticmethod
     def _index_missing() -> bool:
-        from places.indexformat import INDEX_FILE_NAME
-        from places.storage import user_cache_dir
+        from places.indexformat import index_path
 
-        return not (user_cache_dir() / INDEX_FILE_NAME).exists()
+        return not index_path().exists()
 
     def _waiting(self) -> bool:
         """Nothing of the person's is on the map yet, and an open waits."""

@@ -213,7 +213,11 @@ def tour_stops(lesson: Lesson | None, docs: Sequence[GeoparsedArticle]) -> list[
 def _place_stop(caption: str, name: str, g: PlaceMentions) -> dict[str, Any]:
     place = g.place
     return {"caption": caption, "name": name, "excerpt": _segments(g.mentions[0]), "kind": place.kind.value,
-            "lat": place.lat, "lon": place.lon, "zoom": PLACE_ZOOM.get(place.kind, DEFAULT_PLACE_ZOOM), "id": place.id}
+            "lat": place.lat, "lon": place.lon, "zoom": _stop_zoom(place), "id": place.id}
+
+
+def _stop_zoom(place: Place) -> int:
+    return PLACE_ZOOM.get(place.kind, DEFAULT_PLACE_ZOOM)
 
 
 def lesson_payload(lesson: Lesson | None, docs: Sequence[GeoparsedArticle], *, bundle: bool = False) -> dict[str, Any]:
@@ -224,7 +228,7 @@ def lesson_payload(lesson: Lesson | None, docs: Sequence[GeoparsedArticle], *, b
     payload: dict[str, Any] = {
         "title": lesson.title if lesson else "",
         "tour": tour_stops(lesson, docs) if own else None,
-        "tourPlaces": None if own else [[g.place.id, PLACE_ZOOM.get(g.place.kind, DEFAULT_PLACE_ZOOM)] for g in _first_named(docs)],
+        "tourPlaces": None if own else [[g.place.id, _stop_zoom(g.place)] for g in _first_named(docs)],
         "extraPlaces": _extra_payload(lesson) if lesson else [],
         "earthRadiusKm": EARTH_RADIUS_KM,
     }

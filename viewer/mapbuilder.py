@@ -13,6 +13,7 @@ __all__ = [
     "app_page_data",
     "app_shell",
     "article_dates",
+    "basemap_payload",
     "build_map",
     "connections_payload",
     "content_security_policy",
@@ -262,14 +263,9 @@ def map_data(
     mention_count = sum(g.count for g in groups)
     named = sum(1 for g in groups if g.named)  # countries only involved through demonyms are shaded, not counted
     credits, credit_links = _attributions(groups)
-    basemap: dict[str, Any] = (
-        {"offline": {"attribution": "Natural Earth", "attributionUrl": _KNOWN_LINKS["Natural Earth"]}}
-        if tiles is None
-        else {"tiles": tiles.as_js()}
-    )
     return {
         "world": WORLD_ELEMENT_ID,
-        "basemap": basemap,
+        "basemap": basemap_payload(tiles),
         **kinds_payload(),
         "articles": titles,
         "dates": article_dates(docs),  # the time bar's; none: no bar
@@ -295,6 +291,13 @@ def map_data(
             f"{mention_count} mention{'s' * (mention_count != 1)}",
         },
     }
+
+
+def basemap_payload(tiles: TileSpec | None) -> dict[str, Any]:
+    """The page data's ``basemap``: the tiles, or (None) the offline map."""
+    if tiles is None:
+        return {"offline": {"attribution": "Natural Earth", "attributionUrl": _KNOWN_LINKS["Natural Earth"]}}
+    return {"tiles": tiles.as_js()}
 
 
 def build_map(

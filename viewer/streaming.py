@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from viewer.mapview import MapView
 
 PARTIAL_INTERVAL_S = 0.5
-_FELL_BACK = "offline since its tiles failed"  # the live basemap once map.js has fallen back
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="gz-data">(.*?)</script>', re.DOTALL)
 
 
@@ -145,8 +144,10 @@ class StreamingMap(QObject):
 
     def fell_back(self) -> None:
         """The live page's tiles failed and it now shows the offline basemap (map.js ``fallBack``)."""
+        from viewer.mapbuilder import basemap_payload
+
         if self.live:
-            self._live_basemap = _FELL_BACK
+            self._live_basemap = basemap_payload(None)  # as the rest of the open, built on offline, has it
 
     def show(self, page: str, *, known_ids: Iterable[str], basemap: str) -> None:
         """Show ``page`` (drawn on ``basemap``): merged into the streamed map of this open when it can be, else loaded."""
@@ -169,9 +170,7 @@ class StreamingMap(QObject):
     def _mergeable(data: dict[str, Any], *, basemap: Any, articles: frozenset[str]) -> bool:
         """The page continues the stream: the same basemap (gazette.update redraws all else), the
         streamed articles among its own."""
-        shown = data.get("basemap")
-        same = shown == basemap or (basemap == _FELL_BACK and isinstance(shown, dict) and "offline" in shown)
-        return same and articles <= set(data.get("articles") or ())
+        return data.get("basemap") == basemap and articles <= set(data.get("articles") or ())
 
     def cancelled(self) -> None:
         """The open ended without its result: a partial map on screen gives way to what was shown before."""
