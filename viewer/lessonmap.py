@@ -11,6 +11,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "apply_lesson",
     "article_paths",
+    "default_tour",
     "great_circle_km",
     "lesson_bundle",
     "lesson_for_docs",
@@ -179,21 +180,22 @@ def _first_named(docs: Sequence[GeoparsedArticle]) -> list[PlaceMentions]:
     return list(seen.values())
 
 
-def tour_stops(lesson: Lesson | None, docs: Sequence[GeoparsedArticle]) -> list[dict[str, Any]]:
-    """The tour as map.js walks it: each stop with a point, a zoom, its caption and an excerpt.
+def default_tour(docs: Sequence[GeoparsedArticle]) -> list[list[str | int]]:
+    """The tour of a lesson without one, as ``[place id, zoom]`` pairs: every place on the map
+    once, in the order the articles first name it (two places of one name are two stops);
+    map.js makes each stop from its place."""
+    return [[g.place.id, _stop_zoom(g.place)] for g in _first_named(docs)]
 
-    Without a tour: the places in the order the articles first name them. A stop naming a
-    place that is not on the map is left out.
-    """
-    ordered = _first_named(docs)
-    if not (lesson and lesson.tour):  # each place once, by itself (two places of one name are two stops)
-        return [_place_stop("", g.place.name, g) for g in ordered]
+
+def tour_stops(lesson: Lesson, docs: Sequence[GeoparsedArticle]) -> list[dict[str, Any]]:
+    """A lesson's own tour as map.js walks it: each stop with a point, a zoom, its caption and an
+    excerpt. A stop naming a place that is not on the map is left out."""
     by_name: dict[str, PlaceMentions] = {}
-    for g in ordered:
+    for g in _first_named(docs):
         by_name.setdefault(g.place.name, g)
         for m in g.mentions:
             by_name.setdefault(m.text, g)
-    extras = {p.name: p for p in (lesson.extra_places if lesson else ())}
+    extras = {p.name: p for p in lesson.extra_places}
     out = []
     for stop in lesson.tour:
         row: dict[str, Any] = {"caption": stop.caption, "name": stop.place or "", "excerpt": [], "kind": "view"}
@@ -222,13 +224,12 @@ def _stop_zoom(place: Place) -> int:
 
 def lesson_payload(lesson: Lesson | None, docs: Sequence[GeoparsedArticle], *, bundle: bool = False) -> dict[str, Any]:
     """The ``lesson`` part of the page data (title, tour, extra places; ``bundle``: the lesson file itself)."""
-    # The default tour (every place on the map, first named first) would repeat each place and an
-    # excerpt: it goes as [place id, zoom] pairs and map.js makes the stops from the places.
-    own = lesson is not None and bool(lesson.tour)
+    # The default tour would repeat each place and an excerpt: it goes as place ids (default_tour).
+    own = lesson if lesson is not None and lesson.tour else None
     payload: dict[str, Any] = {
         "title": lesson.title if lesson else "",
-        "tour": tour_stops(lesson, docs) if own else None,
-        "tourPlaces": None if own else [[g.place.id, _stop_zoom(g.place)] for g in _first_named(docs)],
+        "tour": tour_stops(own, docs) if own else None,
+        "tourPlaces": None if own else default_tour(docs),
         "extraPlaces": _extra_payload(lesson) if lesson else [],
         "earthRadiusKm": EARTH_RADIUS_KM,
     }

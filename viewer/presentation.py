@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from viewer.lessonmap import tour_stops
+from viewer.lessonmap import lesson_payload
 
 MainWindow = Any  # viewer.window.MainWindow, which imports this module
 
@@ -75,7 +75,7 @@ class Presentation(QObject):
         for widget in self._watched:
             widget.installEventFilter(self)  # the page's own widget gets the keys when it has the focus
         window.map_view.setFocus()
-        window.map_view.call("present", tour_stops(window.session.lesson, window.session.docs))
+        window.map_view.call("present", lesson_payload(window.session.lesson, window.session.docs))
         self.started.emit()
         return True
 

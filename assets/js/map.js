@@ -1112,9 +1112,10 @@
     });
   }
 
-  function present(stops) {
+  // The window passes its lesson's tour part (the page it shows may predate the lesson).
+  function present(lesson) {
     if (!state.map) return false;
-    show.stops = stops || tourStops(state.lesson);
+    show.stops = tourStops(lesson || state.lesson);
     show.on = true;
     show.blank = false;
     state.map.closePopup();

@@ -12,7 +12,7 @@ from places.geoparse import shared_geoparser
 from places.sources import embedded_lesson, lesson_of
 from tests.support.browser import Opened
 from viewer.export import export_map
-from viewer.lessonmap import apply_lesson, great_circle_km, tour_stops
+from viewer.lessonmap import apply_lesson, default_tour, great_circle_km
 
 SAMPLE = Path(__file__).resolve().parents[2] / "assets" / "sample"
 
@@ -100,22 +100,25 @@ def test_a_lesson_without_a_tour_walks_its_places_first_named_first(browser, tmp
     (tmp_path / "plain.gazette.yaml").write_text("title: No tour\narticles: [article.md]\n", encoding="utf-8")
     lesson = lesson_of(tmp_path / "plain.gazette.yaml")
     docs = [shared_geoparser().parse(a) for a in lesson.articles]
-    expected = tour_stops(lesson, docs)
+    first = {}  # each place's first mention, which the page's stop shows
+    for m in sorted((m for d in docs for m in d.mentions), key=lambda m: m.start):
+        first.setdefault(m.place.id, m)
+    expected = [first[place_id] for place_id, _ in default_tour(docs)]
     out = tmp_path / "plain.html"
     export_map(docs, out, fmt="html", lesson=lesson)
     assert '"tourPlaces":[[' in out.read_text(encoding="utf-8") and len(expected) > 3
     opened = Opened(browser, out)
     page = opened.page
-    for n, stop in enumerate(expected[:3]):
+    for n, mention in enumerate(expected[:3]):
         if n:
             page.keyboard.press("ArrowRight")
             page.wait_for_function(f"gazette.presentation().index === {n}")
         card = _card(opened)
-        assert f"stop {n + 1} of {len(expected)}" in card and stop["name"] in card
+        assert f"stop {n + 1} of {len(expected)}" in card and mention.place.name in card
         marked = page.eval_on_selector_all(".gz-card-excerpt mark", "ms => ms.map(m => m.textContent)")
-        assert [t for t, is_name in stop["excerpt"] if is_name][0] in marked
-        assert "".join(t for t, _ in stop["excerpt"]) == page.eval_on_selector(".gz-card-excerpt", "p => p.textContent")
+        assert mention.text in marked
+        assert mention.excerpt == page.eval_on_selector(".gz-card-excerpt", "p => p.textContent")
     page.keyboard.press("End")
     page.wait_for_function(f"gazette.presentation().index === {len(expected) - 1}")
-    assert expected[-1]["name"] in _card(opened)
+    assert expected[-1].place.name in _card(opened)
     assert opened.blocked == [] and opened.errors == []

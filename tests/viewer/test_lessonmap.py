@@ -13,6 +13,7 @@ from places.sources import embedded_lesson
 from viewer.lessonmap import (
     EARTH_RADIUS_KM,
     apply_lesson,
+    default_tour,
     great_circle_km,
     lesson_bundle,
     lesson_payload,
@@ -82,7 +83,7 @@ def test_great_circle_is_geopys(p, q):
     assert math.isclose(great_circle_km(*p, *q), great_circle(p, q, radius=EARTH_RADIUS_KM).km, rel_tol=1e-12, abs_tol=1e-9)
 
 
-def test_tour_stops_resolve_places_views_and_extras_and_default_to_first_named_order():
+def test_tour_stops_resolve_places_views_and_extras_and_the_default_tour_is_first_named_order():
     lesson = Lesson(
         title="L", articles=(A.article,), entries=(LessonArticle(path="a.txt"),),
         extra_places=(ExtraPlace("Tsiolkovsky", 51.77, 128.12),),
@@ -92,19 +93,17 @@ def test_tour_stops_resolve_places_views_and_extras_and_default_to_first_named_o
     stops = tour_stops(lesson, [A])
     assert [(s["caption"], s["lat"]) for s in stops] == [("Big D", DALLAS.lat), ("Far East", 45), ("", 51.77)]
     assert stops[0]["excerpt"] == [["In ", False], ["Dallas", True], [" today.", False]] or stops[0]["excerpt"] == [("In ", False), ("Dallas", True), (" today.", False)]
-    assert [s["name"] for s in tour_stops(None, [A])] == ["Paris", "Kremlin", "Dallas"]
+    assert [pair[0] for pair in default_tour([A])] == [TX.id, KREMLIN.id, DALLAS.id]  # first named first
 
 
 
 def test_the_default_tour_goes_as_place_ids_and_zooms_and_a_lessons_own_tour_whole():
     default = lesson_payload(None, [A, B])
     assert default["tour"] is None
-    assert default["tourPlaces"] == [[s["id"], s["zoom"]] for s in tour_stops(None, [A, B])] == [
-        [TX.id, 7], [KREMLIN.id, 7], [DALLAS.id, 7]]
+    assert default["tourPlaces"] == default_tour([A, B]) == [[TX.id, 7], [KREMLIN.id, 7], [DALLAS.id, 7]]
     assert lesson_payload(LESSON, [A, B])["tourPlaces"] == default["tourPlaces"]  # a lesson with no tour of its own
     both = GeoparsedArticle(Article("c", "C", "z"), (_mention("c", 3, "Paris", TX), _mention("c", 30, "Paris", FR)))
-    assert [(s["name"], s["id"]) for s in tour_stops(None, [both])] == [("Paris", TX.id), ("Paris", FR.id)]  # two stops
-    assert lesson_payload(None, [both])["tourPlaces"] == [[TX.id, 7], [FR.id, 7]]
+    assert lesson_payload(None, [both])["tourPlaces"] == [[TX.id, 7], [FR.id, 7]]  # two places called Paris: two stops
     toured = Lesson(title="L", articles=(A.article,), entries=(LessonArticle(path="a.txt"),), tour=(TourStop(place="Dallas"),))
     own = lesson_payload(toured, [A])
     assert own["tourPlaces"] is None and own["tour"] == tour_stops(toured, [A]) and own["tour"][0]["id"] == DALLAS.id
