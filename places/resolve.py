@@ -336,6 +336,8 @@ def _supports(sources: set[str] | None, key: str) -> bool:
 def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOptions = ResolveOptions()) -> list[Resolution]:
     """Resolve candidates (text order) to gazetteer rows; unresolvable ones are left out."""
     known = _town_state([c for c in cands if c.indices], gazetteer)
+    if not known:
+        return []
     ctx = _Context()
     if options.context:
         for c in known:
@@ -407,13 +409,18 @@ _STATIC = weakref.WeakKeyDictionary()
 
 def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candidate], list[_Static]]:
     """statics(candidate): the static part of its first MAX_READINGS readings, in prior order, kept
-    across documents (news names the same places again and again)."""
-    by_options = _STATIC.get(gazetteer)
-    if by_options is None:
-        by_options = _STATIC[gazetteer] = {}
-    cache = by_options.get(options)
-    if cache is None:
-        cache = by_options[options] = {}
+    across documents (news names the same places again and again). The last cache found is taken
+    again while the index and options are the same objects (hashing the options cost more than a
+    short text's look-ups); it holds the index only by a weak reference, as _STATIC does."""
+    last_gazetteer, last_options, cache = _LAST_STATICS
+    if last_options is not options or last_gazetteer() is not gazetteer:
+        by_options = _STATIC.get(gazetteer)
+        if by_options is None:
+            by_options = _STATIC[gazetteer] = {}
+        cache = by_options.get(options)
+        if cache is None:
+            cache = by_options[options] = {}
+        _LAST_STATICS[:] = weakref.ref(gazetteer), options, cache
     row_of, is_airport = gazetteer.row, gazetteer.is_airport
 
     def statics(c: Candidate) -> list[_Static]:
@@ -433,6 +440,9 @@ def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candida
         return out
 
     return statics
+
+
+_LAST_STATICS: list = [lambda: None, None, None]  # (a weak reference to the index, the options, their cache)
 
 
 class _Near(NamedTuple):
@@ -563,6 +573,7 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
         hint = None if c.region_hint is None else row_of(c.region_hint)
         hint_region = (hint.country, hint.admin1) if hint is not None and hint.kind is _REGION else None
         hint_country = hint.country if hint is not None and hint.kind is _COUNTRY else None
+        hinted = hint_region is not None or hint_country is not None  # (a row's country is a str, never None)
         first_is_country = readings[0][3] is _COUNTRY
         parts: dict[str, tuple[bool, bool, float]] = {}
         out = []
@@ -601,7 +612,7 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
                 if linked and linked - {key}:
                     s += link_bonus
                     local += link_local
-            if region == hint_region or cc == hint_country:
+            if hinted and (region == hint_region or cc == hint_country):
                 s += hint_bonus
                 local += hint_bonus
             if local_kind and lat_cell in cells and lon_lo <= row.lon <= lon_hi:
