@@ -20,12 +20,9 @@ from places.model import Article, GeoparsedArticle, Kind, Mention, Place
 from places.recognize import Candidate, RecognizeOptions, recognize
 from places.resolve import ResolveOptions, resolve
 from places.sentences import excerpt_for
-from places.slots import filler
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
-
-_new_mention = filler(Mention)  # Mention(**fields), its slots set from C (see places.slots)
 
 _KIND_FROM_OSM = {
     "country": Kind.COUNTRY, "state": Kind.REGION, "province": Kind.REGION, "region": Kind.REGION,
@@ -100,9 +97,9 @@ class Geoparser:
         def add(c: Candidate, place: Place, conf: float, alts: tuple[Place, ...]) -> None:
             excerpt, excerpt_start = excerpt_for(text, c.start, c.end)
             excerpt = excerpts.setdefault((excerpt_start, len(excerpt)), excerpt)
-            mentions.append(_new_mention(article_id=article.id, start=c.start, end=c.end, text=c.text, place=place,
-                                         excerpt=excerpt, excerpt_start=excerpt_start, confidence=conf,
-                                         alternatives=alts, role="associative" if c.associative else "toponym"))
+            mentions.append(Mention(article.id, c.start, c.end, c.text, place, excerpt, excerpt_start,
+                                    confidence=conf, alternatives=alts,
+                                    role="associative" if c.associative else "toponym"))
 
         for k, r in enumerate(resolved):  # in text order
             resolved[k] = None  # type: ignore[call-overload]

@@ -24,7 +24,6 @@ from typing import NamedTuple
 from places.gazetteer import Gazetteer
 from places.indexformat import fold, token_key
 from places.model import Kind
-from places.slots import filler
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +56,6 @@ class Candidate:
     aviation: bool = False  # its sentence talks of flights or airports: an airport reading gains
     associative: bool = False  # a demonym ("Russian"): it involves its country without naming a place
     glued: bool = False  # a capitalised word right before or after it ("United States Department", "Radio Pyongyang")
-
-
-_new_candidate = filler(Candidate)  # Candidate(**fields), its slots set from C (see places.slots)
 
 
 class _Tok(NamedTuple):
@@ -454,10 +450,10 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
                 region_hint = extra = None
         name = text[first.start : last.end]
         glued = _glued(toks, i, j)
-        cand = _new_candidate(start=first.start, end=last.end, text=toks.strings.setdefault(name, name), key=key,
-                              indices=indices, weak=weak, region_hint=region_hint, common=common, division=division,
-                              glued=glued, aviation=bool(indices) and max(indices[:3]) >= airports
-                              and _aviation_context(text, first.start, last.end))
+        cand = Candidate(first.start, last.end, toks.strings.setdefault(name, name), key, indices, weak=weak,
+                         region_hint=region_hint, common=common, division=division, glued=glued,
+                         aviation=bool(indices) and max(indices[:3]) >= airports
+                         and _aviation_context(text, first.start, last.end))
         out.append(cand)
         i += match_len
         if extra is not None:
