@@ -28,8 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from itertools import repeat
-from operator import attrgetter, call
+from operator import attrgetter
 from typing import NamedTuple
 
 from places.confidence import CAPITAL_EXONYMS, SEATS_OF_POWER, Evidence, calibrated
@@ -133,22 +132,6 @@ _COUNTY_WORDS = (" county", " parish", " borough")
 
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence) if f.init)
 _evidence_values = attrgetter(*_EVIDENCE_FIELDS)
-# Every field a slot set by __init__ and no __post_init__: then an Evidence can be filled slot by
-# slot from C (see _new_evidence), the same object as Evidence(**values).
-_SLOT_SETTERS = tuple(getattr(Evidence, name).__set__ for name in _EVIDENCE_FIELDS)
-_FAST_EVIDENCE = (not hasattr(Evidence, "__post_init__") and len(_EVIDENCE_FIELDS) == len(fields(Evidence))
-                  and all(type(getattr(Evidence, name)).__name__ == "member_descriptor" for name in _EVIDENCE_FIELDS))
-
-
-def _new_evidence(values: dict[str, object]) -> Evidence:
-    """``Evidence(**values)``. With every field given (and _FAST_EVIDENCE), the slots are set by their
-    descriptors from C: a frozen dataclass's __init__ calls object.__setattr__ once a field from
-    Python, and a text's evidences cost a tenth of its geoparse."""
-    if not _FAST_EVIDENCE or len(values) != len(_EVIDENCE_FIELDS):
-        return Evidence(**values)
-    evidence = object.__new__(Evidence)
-    any(map(call, _SLOT_SETTERS, repeat(evidence), map(values.__getitem__, _EVIDENCE_FIELDS)))  # each returns None
-    return evidence
 
 
 def _calibrated(evidence: Evidence, seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
@@ -167,7 +150,7 @@ def _again(sense: str, glued: bool, firsts: dict[str, Evidence | None],
     if again is None and firsts.get(sense) is not None:
         values = dict(zip(_EVIDENCE_FIELDS, _evidence_values(firsts[sense])))  # dataclasses.replace, faster
         values["repeat"], values["glued"] = True, glued
-        evidence = _new_evidence(values)
+        evidence = Evidence(**values)
         again = repeats[(sense, glued)] = (evidence, calibrated(evidence))
     return again or (None, 0.9)
 
@@ -246,7 +229,7 @@ def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _C
     capital = _is_capital(row, c, gazetteer)
     rival_share, rival_support = _rivals(c, scored, ctx, gazetteer, geometry) if capital else (0.0, 0.0)
     alias = row.kind is Kind.CITY and _key_of(row.name) != c.key
-    return _new_evidence(dict(
+    return Evidence(
         margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
         hint=c.region_hint is not None, repeat=False, support=support, link=best in ctx.links,
         readings=readings, alias=alias,
@@ -257,7 +240,7 @@ def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _C
         rival_share=rival_share, rival_support=rival_support, glued=c.glued,
         exonym=alias and capital and (c.key, row.country) in _EXONYMS,
         rival_prior=geometry.far_prior if geometry and (capital or row.kind is _COUNTRY) else 0.0,
-    ))
+    )
 
 
 def _capital_prior(row: Row) -> bool:

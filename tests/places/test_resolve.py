@@ -160,25 +160,3 @@ def test_no_reading_within_reach_lies_outside_the_longitudes_of_the_near_test(la
         assert lo <= 10.0 - low and 10.0 + low <= hi, (a, low, lo, hi)
     assert _lon_reach([(lat, 179.0)], deg, options.near_km) == (-math.inf, math.inf)
     assert _lon_reach([(89.0 - deg / 2, 10.0)], deg, options.near_km) == (-math.inf, math.inf)
-
-
-def test_an_evidence_filled_slot_by_slot_is_the_one_its_init_makes(gaz):
-    """_new_evidence sets the slots from C; every mention's evidence of a text must equal, hash and
-    print as Evidence(**fields) would make it, and a partial set of fields takes the defaults."""
-    import dataclasses
-
-    from places.confidence import Evidence
-    from places.resolve import _FAST_EVIDENCE, _new_evidence
-
-    assert _FAST_EVIDENCE  # else the slow path is all there is, and this test says nothing
-    text = "Officials in Paris, Texas, and Paris said Moscow and Washington talked; Moscow said no."
-    evidences = [r.evidence for r in resolve(recognize(text, gaz), gaz)]
-    assert len(evidences) >= 5 and any(e.repeat for e in evidences)
-    for e in evidences:
-        values = {f.name: getattr(e, f.name) for f in dataclasses.fields(Evidence)}
-        made, fast = Evidence(**values), _new_evidence(values)
-        assert type(fast) is Evidence and fast == made and hash(fast) == hash(made) and repr(fast) == repr(made)
-    partial = _new_evidence({"margin": 0.5, "kind": "city", "prior": 10.0, "weak": False, "common": False,
-                             "hint": False, "repeat": False, "support": 0.0, "link": False, "readings": 2,
-                             "alias": False, "multiword": False, "abbreviation": False})
-    assert partial == Evidence(0.5, "city", 10.0, False, False, False, False, 0.0, False, 2, False, False, False)
