@@ -413,7 +413,7 @@ def _recognize(text: str, gazetteer: Gazetteer, options: RecognizeOptions, perso
             continue
         info = key_info(t.key)
         if info & 2 and i + 1 < n and seps[i + 1] in _JOINERS:  # some longer name begins with the word
-            match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens, bool(info & 1))
+            match_len, key = _longest_name(toks, i, t.key, gazetteer, max_tokens)
         else:  # the common case, without the call: a one-word name or none
             match_len, key = (1, t.key) if info & 1 else (0, "")
         j = i + match_len
@@ -475,38 +475,29 @@ def _glued(toks: Tokens, i: int, j: int) -> bool:
 _NO_GLUE = LEADS | WEEKDAYS_MONTHS
 
 
-def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int, alone: bool) -> tuple[int, str]:
+def _longest_name(toks: Tokens, i: int, key: str, gazetteer: Gazetteer, max_tokens: int) -> tuple[int, str]:
     """The longest name of the index at token ``i`` (whose key is ``key``, which some longer name's
-    key begins with, and which is a name itself when ``alone``: the caller asked ``key_info``):
-    (its length in tokens, its key), or (0, "").
+    key begins with: the caller asked ``key_info``): (its length in tokens, its key), or (0, "").
 
     A span is joinable separators between capitalised or connector words and ends on a capitalised
     one. It grows only while some name begins with its key so far (most capitalised words begin
     none), then the longest span that is a name wins.
     """
-    words, seps = toks._words, toks._seps
-    end = min(toks.n, i + max_tokens)
-    continues = gazetteer.continues
+    words, seps, n = toks._words, toks._seps, toks.n
     keys = [key]
-    m = i + 1  # the next token
-    while m < end and seps[m] in _JOINERS:
-        word = words[m]
+    while (len(keys) < max_tokens and i + len(keys) < n and (len(keys) == 1 or gazetteer.continues(keys[-1]))
+           and seps[i + len(keys)] in _JOINERS):
+        word = words[i + len(keys)]
         if word[0].isupper():
-            key = f"{key} {token_key(word)}"
+            keys.append(f"{keys[-1]} {token_key(word)}")
+        elif word.lower() in CONNECTORS:
+            keys.append(f"{keys[-1]} {word.lower()}")
         else:
-            low = word.lower()
-            if low not in CONNECTORS:
-                break
-            key = f"{key} {low}"
-        keys.append(key)
-        m += 1
-        if m >= end or not continues(key):
             break
-    has_key = gazetteer.has_key
-    for length in range(len(keys), 1, -1):
-        if words[i + length - 1][0].isupper() and has_key(keys[length - 1]):
+    for length in range(len(keys), 0, -1):
+        if words[i + length - 1][0].isupper() and gazetteer.has_key(keys[length - 1]):
             return length, keys[length - 1]
-    return (1, keys[0]) if alone else (0, "")
+    return 0, ""
 
 
 def _feature_tail(toks: Tokens, i: int, match_len: int, key: str, gazetteer: Gazetteer) -> tuple[int, str]:
