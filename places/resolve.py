@@ -158,44 +158,80 @@ def _again(sense: str, glued: bool, firsts: dict[str, Evidence | None],
 NEAR_KM = 161.0  # what the confidence estimates: a place, and within this distance of the right point
 
 
-def _spread(c: Candidate, scored: list, total: float, gazetteer: Gazetteer) -> tuple[float, int]:
+def _spread(c: Candidate, scored: list, total: float, near: frozenset[int]) -> tuple[float, int]:
     """The margin and the readings count the confidence weighs, where readings within NEAR_KM of
-    the chosen one are no rivals (the confidence asks "within 161 km", and a division is the
-    town it is named after, in that sense: Pyongyang the city and Pyongyang the province): the
-    softmax share of the chosen reading and those near it, and 1 + the readings farther off."""
-    (best_score, _), best = scored[0]
+    the chosen one (``near``: see _Geometry) are no rivals (the confidence asks "within 161 km",
+    and a division is the town it is named after, in that sense: Pyongyang the city and Pyongyang
+    the province): the softmax share of the chosen reading and those near it, and 1 + the
+    readings farther off."""
     if len(scored) == 1:
         return 1.0 / total, len(c.indices)
-    row = gazetteer.row(best)
-    lat, lon = row.lat, row.lon
-    share, near = 1.0, 0
+    best_score = scored[0][0][0]
+    share, count = 1.0, 0
     for k, ((s, _), x) in enumerate(scored[1:], 1):
-        other = gazetteer.row(x)
-        if abs(other.lat - lat) < NEAR_KM / 111.0 and haversine_km(lat, lon, other.lat, other.lon) <= NEAR_KM:
-            near += 1
+        if x in near:
+            count += 1
             if k < 10:
                 share += math.exp(min(50.0, s - best_score))
-    return share / total, len(c.indices) - near
+    return share / total, len(c.indices) - count
+
+
+class _Geometry(NamedTuple):
+    """Where a name's readings lie from one of them, which its name alone decides (kept across
+    documents: news names the same places again and again)."""
+
+    indices: tuple[int, ...]  # the name's readings it was computed for
+    near: frozenset[int]  # the readings (of the first MAX_READINGS) within NEAR_KM of the chosen one, itself too
+    # The largest prior of the farther ones (0 if none) that bear the name itself (China, Maine), not
+    # as one of their alternate names (Fuentes de Andalucía is "Ukraine" in some language).
+    far_prior: float
+
+
+_GEOMETRY: weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, int], _Geometry]] = weakref.WeakKeyDictionary()
+
+
+def _geometry(c: Candidate, best: int, gazetteer: Gazetteer) -> _Geometry:
+    """The geometry of the candidate's readings around ``best``, from the cache when it holds it."""
+    cache = _GEOMETRY.get(gazetteer)
+    if cache is None:
+        cache = _GEOMETRY[gazetteer] = {}
+    hit = cache.get((c.key, best))
+    if hit is not None and (hit.indices is c.indices or hit.indices == c.indices):
+        return hit
+    row = gazetteer.row(best)
+    lat, lon = row.lat, row.lon
+    near, far = set(), []
+    for x in c.indices[:MAX_READINGS]:
+        other = gazetteer.row(x)
+        if abs(other.lat - lat) < NEAR_KM / 111.0 and haversine_km(lat, lon, other.lat, other.lon) <= NEAR_KM:
+            near.add(x)
+        elif _key_of(other.name) == c.key:  # farther than NEAR_KM (within it, |Δlat| < NEAR_KM / 111 holds)
+            far.append(other.prior)
+    far_prior = max(far, default=0.0)
+    if len(cache) >= 50_000:
+        cache.clear()
+    found = cache[(c.key, best)] = _Geometry(c.indices, frozenset(near), far_prior)
+    return found
 
 
 def _first_evidence(c: Candidate, scored: list, total: float, support: float, ctx: _Context, gazetteer: Gazetteer,
                     seen: dict[Evidence, tuple[Evidence, float]]) -> tuple[Evidence, float]:
     """The evidence and confidence of a name's first mention, read as ``scored[0]``."""
-    margin, readings = _spread(c, scored, total, gazetteer)
-    return _calibrated(_evidence(c, scored, margin, support, ctx, gazetteer, repeat=False, readings=readings),
-                       seen)
+    geometry = _geometry(c, scored[0][1], gazetteer) if len(scored) > 1 else None
+    margin, readings = _spread(c, scored, total, geometry.near if geometry else frozenset())
+    return _calibrated(_evidence(c, scored, margin, support, ctx, gazetteer, geometry, readings=readings), seen)
 
 
-def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer, *,
-              repeat: bool, readings: int) -> Evidence:
+def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _Context, gazetteer: Gazetteer,
+              geometry: _Geometry | None, *, readings: int) -> Evidence:
     best = scored[0][1]
     row = gazetteer.row(best)
     capital = _is_capital(row, c, gazetteer)
-    rival_share, rival_support = _rivals(c, scored, ctx, gazetteer) if capital else (0.0, 0.0)
+    rival_share, rival_support = _rivals(c, scored, ctx, gazetteer, geometry) if capital else (0.0, 0.0)
     alias = row.kind is Kind.CITY and _key_of(row.name) != c.key
     return Evidence(
         margin=margin, kind=row.kind, prior=row.prior, weak=c.weak, common=c.common,
-        hint=c.region_hint is not None, repeat=repeat, support=support, link=best in ctx.links,
+        hint=c.region_hint is not None, repeat=False, support=support, link=best in ctx.links,
         readings=readings, alias=alias,
         multiword=" " in c.key, abbreviation=c.text.isupper() or "." in c.text,
         country_named=_supports(ctx.named_countries.get(row.country), c.key),
@@ -203,18 +239,8 @@ def _evidence(c: Candidate, scored: list, margin: float, support: float, ctx: _C
         seat_of_power=row.id in SEATS_OF_POWER, capital=capital, countries=len(ctx.countries),
         rival_share=rival_share, rival_support=rival_support, glued=c.glued,
         exonym=alias and capital and (c.key, row.country) in _EXONYMS,
-        rival_prior=_far_prior(c, scored, gazetteer) if capital or row.kind is _COUNTRY else 0.0,
+        rival_prior=geometry.far_prior if geometry and (capital or row.kind is _COUNTRY) else 0.0,
     )
-
-
-def _far_prior(c: Candidate, scored: list, gazetteer: Gazetteer) -> float:
-    """The largest prior of the name's namesakes farther than NEAR_KM from the chosen reading (0 if
-    none): readings that bear the name itself (China, Maine), not as one of their alternate names
-    (Fuentes de Andalucía is "Ukraine" in some language)."""
-    row = gazetteer.row(scored[0][1])
-    far = (gazetteer.row(x) for _, x in scored[1:])
-    return max((o.prior for o in far if _key_of(o.name) == c.key
-                and haversine_km(row.lat, row.lon, o.lat, o.lon) > NEAR_KM), default=0.0)
 
 
 def _capital_prior(row: Row) -> bool:
@@ -235,17 +261,21 @@ def _is_capital(row: Row, c: Candidate, gazetteer: Gazetteer) -> bool:
     return True
 
 
-def _rivals(c: Candidate, scored: list, ctx: _Context, gazetteer: Gazetteer) -> tuple[float, float]:
+def _rivals(c: Candidate, scored: list, ctx: _Context, gazetteer: Gazetteer,
+            geometry: _Geometry | None) -> tuple[float, float]:
     """What the text says for the readings farther than NEAR_KM from the chosen one (a capital's
     namesakes): the largest share of the text's other names read as towns in a rival's country
     (another country than the chosen reading's), and the largest local support of a rival (its
     state named, "Town, State", other places near it)."""
+    if geometry is None:  # one reading: no rivals
+        return 0.0, 0.0
     row = gazetteer.row(scored[0][1])
+    near = geometry.near
     share, support = 0.0, 0.0
     for (_, local), x in scored[1:]:
-        other = gazetteer.row(x)
-        if haversine_km(row.lat, row.lon, other.lat, other.lon) <= NEAR_KM:
+        if x in near:
             continue
+        other = gazetteer.row(x)
         support = max(support, local)
         if other.country and other.country != row.country and other.country in ctx.countries:
             share = max(share, ctx.share(_towns(ctx.countries[other.country], ctx, gazetteer), c.key))
@@ -306,6 +336,8 @@ def _supports(sources: set[str] | None, key: str) -> bool:
 def resolve(cands: list[Candidate], gazetteer: Gazetteer, *, options: ResolveOptions = ResolveOptions()) -> list[Resolution]:
     """Resolve candidates (text order) to gazetteer rows; unresolvable ones are left out."""
     known = _town_state([c for c in cands if c.indices], gazetteer)
+    if not known:
+        return []
     ctx = _Context()
     if options.context:
         for c in known:
@@ -377,13 +409,18 @@ _STATIC = weakref.WeakKeyDictionary()
 
 def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candidate], list[_Static]]:
     """statics(candidate): the static part of its first MAX_READINGS readings, in prior order, kept
-    across documents (news names the same places again and again)."""
-    by_options = _STATIC.get(gazetteer)
-    if by_options is None:
-        by_options = _STATIC[gazetteer] = {}
-    cache = by_options.get(options)
-    if cache is None:
-        cache = by_options[options] = {}
+    across documents (news names the same places again and again). The last cache found is taken
+    again while the index and options are the same objects (hashing the options cost more than a
+    short text's look-ups); it holds the index only by a weak reference, as _STATIC does."""
+    last_gazetteer, last_options, cache = _LAST_STATICS
+    if last_options is not options or last_gazetteer() is not gazetteer:
+        by_options = _STATIC.get(gazetteer)
+        if by_options is None:
+            by_options = _STATIC[gazetteer] = {}
+        cache = by_options.get(options)
+        if cache is None:
+            cache = by_options[options] = {}
+        _LAST_STATICS[:] = weakref.ref(gazetteer), options, cache
     row_of, is_airport = gazetteer.row, gazetteer.is_airport
 
     def statics(c: Candidate) -> list[_Static]:
@@ -405,6 +442,9 @@ def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candida
     return statics
 
 
+_LAST_STATICS: list = [lambda: None, None, None]  # (a weak reference to the index, the options, their cache)
+
+
 class _Near(NamedTuple):
     """The context's points, for one pass: ``nearby(lat, lon, key)`` gives the other names with a
     point within near_km; a reading whose floor(latitude) is not in ``cells``, or whose longitude
@@ -422,36 +462,56 @@ def _lon_reach(points: list[tuple[float, float]], deg: float, near_km: float) ->
     haversine_km's h = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2) is below sin²(near_km / 2R) within
     reach, and cos φ1 ≥ cos(|φ2| + deg), so |sin(Δλ/2)| < sin(near_km / 2R) / sqrt(cos(|φ2| + deg) cos φ2);
     the bound is widened by 1% and 0.01° against rounding."""
-    half = near_km / (2 * 6371.0)
     lo, hi = math.inf, -math.inf
     for a, b in points:
-        top = abs(a) + deg
-        if half >= math.pi / 2 or top >= 89.0:
+        reach = _reach(a, deg, near_km)
+        if reach is None:
             return -math.inf, math.inf
-        q = math.sin(half) / math.sqrt(math.cos(math.radians(top)) * math.cos(math.radians(a)))
-        if q >= 1.0:
-            return -math.inf, math.inf
-        reach = math.degrees(2 * math.asin(q)) * 1.01 + 0.01
         lo, hi = min(lo, b - reach), max(hi, b + reach)
     if lo < -180.0 or hi > 180.0:
         return -math.inf, math.inf
     return lo, hi
 
 
+@lru_cache(maxsize=20_000)
+def _reach(a: float, deg: float, near_km: float) -> float | None:
+    """How far in longitude a point at latitude ``a`` reaches (see _lon_reach; None: no bound).
+    Cached: local news names the same towns, whose latitudes recur from document to document."""
+    half = near_km / (2 * 6371.0)
+    top = abs(a) + deg
+    if half >= math.pi / 2 or top >= 89.0:
+        return None
+    q = math.sin(half) / math.sqrt(math.cos(math.radians(top)) * math.cos(math.radians(a)))
+    if q >= 1.0:
+        return None
+    return math.degrees(2 * math.asin(q)) * 1.01 + 0.01
+
+
+@lru_cache(maxsize=20_000)
+def _point_terms(a: float, band: float) -> tuple[float, float, range]:
+    """A point's latitude in radians, that one's cosine, and the latitude cells a reading within
+    ``band`` of it may lie in: each the same float as computed afresh."""
+    return math.radians(a), math.cos(math.radians(a)), range(math.floor(a - band), math.floor(a + band) + 1)
+
+
 def _near_finder(ctx: _Context, options: ResolveOptions) -> _Near | None:
     """The context's points for the near test (None: no points).
 
     The points sorted by latitude, each with its latitude in radians and that one's cosine (the
-    terms of haversine_km that depend on the point alone, computed once a pass, not once a
+    terms of haversine_km that depend on the point alone, computed once a latitude, not once a
     reading): a reading looks only at the points in its band of latitude.
     """
     if not ctx.points:
         return None
-    points = [(a, b, k, math.radians(a), math.cos(math.radians(a))) for a, b, k in sorted(ctx.points[:30])]
-    lats = [a for a, *_ in points]
     deg = options.near_km / 111.0
     band = deg + 1e-6  # a bisection finds a slightly wider band; the exact test below decides
-    cells = {cell for a in lats for cell in range(math.floor(a - band), math.floor(a + band) + 1)}
+    cells: set[int] = set()
+    points = []
+    for a, b, k in sorted(ctx.points[:30]):
+        p2, cos2, around = _point_terms(a, band)
+        points.append((a, b, k, p2, cos2))
+        cells.update(around)
+    lats = [a for a, *_ in points]
     near_km = options.near_km
     lons = _lon_reach([(a, b) for a, b, *_ in points], deg, near_km)
 
@@ -513,6 +573,7 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
         hint = None if c.region_hint is None else row_of(c.region_hint)
         hint_region = (hint.country, hint.admin1) if hint is not None and hint.kind is _REGION else None
         hint_country = hint.country if hint is not None and hint.kind is _COUNTRY else None
+        hinted = hint_region is not None or hint_country is not None  # (a row's country is a str, never None)
         first_is_country = readings[0][3] is _COUNTRY
         parts: dict[str, tuple[bool, bool, float]] = {}
         out = []
@@ -551,7 +612,7 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
                 if linked and linked - {key}:
                     s += link_bonus
                     local += link_local
-            if region == hint_region or cc == hint_country:
+            if hinted and (region == hint_region or cc == hint_country):
                 s += hint_bonus
                 local += hint_bonus
             if local_kind and lat_cell in cells and lon_lo <= row.lon <= lon_hi:

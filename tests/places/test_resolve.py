@@ -160,3 +160,27 @@ def test_no_reading_within_reach_lies_outside_the_longitudes_of_the_near_test(la
         assert lo <= 10.0 - low and 10.0 + low <= hi, (a, low, lo, hi)
     assert _lon_reach([(lat, 179.0)], deg, options.near_km) == (-math.inf, math.inf)
     assert _lon_reach([(89.0 - deg / 2, 10.0)], deg, options.near_km) == (-math.inf, math.inf)
+
+
+def test_a_names_geometry_is_the_haversine_reach_of_its_chosen_reading(gaz):
+    """_geometry (kept across documents): the readings within 161 km of the chosen one and the largest
+    prior of the farther ones bearing the name itself, as haversine_km says; a candidate of the same
+    name with other readings is not answered from the cache."""
+    import dataclasses
+
+    from places.indexformat import name_key
+    from places.resolve import MAX_READINGS, NEAR_KM, _geometry
+
+    (cand,) = [c for c in recognize("Springfield officials met.", gaz) if c.key == "springfield"]
+    assert len(cand.indices) > 5
+    for best in cand.indices[:3]:
+        geo = _geometry(cand, best, gaz)
+        b = gaz.row(best)
+        rows = {x: gaz.row(x) for x in cand.indices[:MAX_READINGS]}
+        near = {x for x, r in rows.items() if haversine_km(b.lat, b.lon, r.lat, r.lon) <= NEAR_KM}
+        far = [r.prior for x, r in rows.items() if x not in near and name_key(r.name) == cand.key]
+        assert geo.near == near and best in near and geo.far_prior == max(far, default=0.0)
+        assert _geometry(cand, best, gaz) is geo  # kept
+    fewer = dataclasses.replace(cand, indices=cand.indices[:1])
+    again = _geometry(fewer, cand.indices[0], gaz)
+    assert again.indices == fewer.indices and again.near == {cand.indices[0]}
