@@ -18,7 +18,7 @@ import bisect
 import re
 from itertools import accumulate, compress, count, islice
 from operator import itemgetter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from places.gazetteer import Gazetteer
@@ -56,6 +56,7 @@ class Candidate:
     aviation: bool = False  # its sentence talks of flights or airports: an airport reading gains
     associative: bool = False  # a demonym ("Russian"): it involves its country without naming a place
     glued: bool = False  # a capitalised word right before or after it ("United States Department", "Radio Pyongyang")
+    listed: bool = False  # one of a list of countries ("Ghana, Niger, Nigeria and Togo"): the country, not a namesake
 
 
 class _Tok(NamedTuple):
@@ -353,7 +354,7 @@ CHUNK_CHARS = 256_000
 def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = RecognizeOptions()) -> list[Candidate]:
     """Candidate place names in ``text``, in text order, non-overlapping."""
     if len(text) <= CHUNK_CHARS:
-        return _recognize(text, gazetteer, options, set())
+        return _country_lists(_recognize(text, gazetteer, options, set()), text, gazetteer)
     out: list[Candidate] = []
     persons: set[str] = set()
     strings: dict[str, str] = {}
@@ -362,6 +363,38 @@ def recognize(text: str, gazetteer: Gazetteer, *, options: RecognizeOptions = Re
         hi = _chunk_end(text, lo)
         out.extend(_recognize(text, gazetteer, options, persons, lo=lo, hi=hi, strings=strings))
         lo = hi
+    return _country_lists(out, text, gazetteer)
+
+
+# What joins two items of a list: "Ghana, Niger", "Niger and Nigeria", "Mali, or the Gambia".
+_LIST_GAP = re.compile(r"(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+
+
+def _country_lists(cands: list[Candidate], text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Mark the names of a list of countries (``listed``): three or more country names joined by
+    commas or "and"/"or", or two joined by "and"/"or". "Niger, Nigeria and Togo" is the country
+    Niger, not Nigeria's Niger State; one comma between two names ("Georgia, USA") may be "State,
+    Country" and is left to the resolver."""
+    links = []  # (k, joined by a word): candidates k and k + 1 are neighbours in a list
+    row = gazetteer.row
+    for k in range(len(cands) - 1):
+        a, b = cands[k], cands[k + 1]
+        if (b.start - a.end <= 8 and a.indices and b.indices and a.key != b.key and not a.division and not b.division
+                and _LIST_GAP.fullmatch(text, a.end, b.start) and row(a.indices[0]).kind is Kind.COUNTRY
+                and row(b.indices[0]).kind is Kind.COUNTRY):
+            gap = text[a.end:b.start]
+            links.append((k, "and" in gap or "or" in gap))
+    if not links:
+        return cands
+    out = list(cands)
+    chain: list[tuple[int, bool]] = []
+    for link in links + [(-2, False)]:
+        if chain and link[0] != chain[-1][0] + 1:
+            if len(chain) >= 2 or chain[0][1]:
+                for k in range(chain[0][0], chain[-1][0] + 2):
+                    out[k] = replace(out[k], listed=True)
+            chain = []
+        chain.append(link)
     return out
 
 

@@ -570,6 +570,8 @@ def _scorer(gazetteer: Gazetteer, ctx: _Context, options: ResolveOptions,
         """((score, local support), row) of each of the candidate's first MAX_READINGS readings, in prior order."""
         key, aviation, common = c.key, c.aviation, c.common
         readings = statics(c)
+        if c.listed:  # "Ghana, Niger, Nigeria and Togo": each the country (not Nigeria's Niger State)
+            readings = [r for r in readings if r[3] is _COUNTRY]
         hint = None if c.region_hint is None else row_of(c.region_hint)
         hint_region = (hint.country, hint.admin1) if hint is not None and hint.kind is _REGION else None
         hint_country = hint.country if hint is not None and hint.kind is _COUNTRY else None

@@ -37,7 +37,8 @@ PLAIN = (
      (("London", C, "GB"), ("Britain", N, "GB"), ("Ireland", N, "IE"), ("Dublin", C, "IE"))),
 )
 
-# One country named, and nothing else or only places in it: (text, span, kind, country), >= 0.9 too.
+# One country named, and nothing else or only places in it: (text, span, kind, country), >= 0.92 (no
+# namesake elsewhere of 1,000 people: a lone Moscow, which Moscow, Idaho shares, is not among them).
 ONE_COUNTRY = (
     ("Iran said on Monday it would resume enrichment.", "Iran", N, "IR"),
     ("Officials in Beijing said the plan would go ahead.", "Beijing", C, "CN"),
@@ -47,6 +48,8 @@ ONE_COUNTRY = (
     ("Germany said it would send more troops.", "Germany", N, "DE"),
     ("The government of Pakistan said it would appeal.", "Pakistan", N, "PK"),
     ("Officials in Nairobi said the vote would go ahead.", "Nairobi", C, "KE"),
+    ("Pyongyang said on Tuesday it had tested a missile.", "Pyongyang", C, "KP"),
+    ("Troops massed near Kiev overnight.", "Kiev", C, "UA"),
     # Two capitals, no country named.
     ("Talks between Seoul and Tokyo resumed on Monday.", "Seoul", C, "KR"),
 )
@@ -93,7 +96,7 @@ def test_countries_and_capitals_in_plain_sentences_are_near_certain(parser, text
 def test_a_country_or_capital_named_plainly_alone_is_near_certain(parser, text, span, kind, country):
     m = _mentions(parser, text).get(span)
     assert m is not None and m.place.kind is kind and m.place.country == country, m and m.place
-    assert m.confidence >= 0.9, m.confidence
+    assert m.confidence >= 0.92, m.confidence
 
 
 @pytest.mark.parametrize("text,span,most", DOUBTFUL, ids=[s for _, s, _ in DOUBTFUL])

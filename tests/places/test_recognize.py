@@ -174,3 +174,11 @@ def test_a_country_before_another_country_is_a_list_not_a_town_of_it(gaz):
     assert cands["Mali"].region_hint is None and gaz.row(cands["Mali"].indices[0]).id == "country:ML"
     assert gaz.row(cands["Guinea"].indices[0]).id == "country:GN"
     assert gaz.row(cands["Lebanon"].region_hint).id == "region:US.PA"
+
+
+def test_names_of_a_list_of_countries_are_marked_listed(gaz):
+    text = "Aid went to Ghana, Niger, Nigeria and Togo. Flights to Chad or Sudan stopped. She lives in Georgia, USA."
+    listed = {c.text: c.listed for c in recognize(text, gaz) if c.indices}
+    # Three names with commas, two with "and"/"or"; one comma between two ("State, Country") is no list.
+    assert listed == {"Ghana": True, "Niger": True, "Nigeria": True, "Togo": True, "Chad": True, "Sudan": True,
+                      "Georgia": False, "USA": False}

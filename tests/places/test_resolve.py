@@ -184,3 +184,22 @@ def test_a_names_geometry_is_the_haversine_reach_of_its_chosen_reading(gaz):
     fewer = dataclasses.replace(cand, indices=cand.indices[:1])
     again = _geometry(fewer, cand.indices[0], gaz)
     assert again.indices == fewer.indices and again.near == {cand.indices[0]}
+
+
+@pytest.mark.parametrize("text", [
+    "Vaccinators will work in Ghana, Guinea-Bissau, Niger, Nigeria and Togo.",
+    "Cholera spread from Nigeria and Niger to Chad.",
+    "Flights between Niger and Nigeria resumed.",
+])
+def test_a_country_in_a_list_of_countries_is_the_country_not_a_state_of_a_neighbour_in_it(gaz, text):
+    # Nigeria's Niger State gets the named neighbour's country bonus; in a list of countries it is Niger.
+    got = {t: p for t, p, _ in resolved(gaz, text)}
+    assert got["Niger"].id == "country:NE" and got["Nigeria"].id == "country:NG", got["Niger"]
+
+
+def test_a_state_beside_a_country_outside_a_list_is_still_the_state(gaz):
+    # Georgia in a list of US states; "State, Country" (two names, one comma) is no list.
+    got = {t: p for t, p, _ in resolved(gaz, "Storms hit Georgia, Alabama and Florida.")}
+    assert got["Georgia"].id.startswith("region:US.")
+    got = {t: p for t, p, _ in resolved(gaz, "She grew up in Savannah, Georgia, USA, and moved to Atlanta.")}
+    assert got["Georgia"].id.startswith("region:US.")
