@@ -80,14 +80,14 @@ def _window_command(args: list[str]) -> int:
 
 def _check_files_exist(files: Sequence[str]) -> None:
     """A missing file is one line before any window opens; a mistyped command gets a hint."""
-    import difflib
-
-    from places.articles import read_error_reason
-
     for position, name in enumerate(files):
         try:
             os.stat(name)
         except OSError as err:
+            import difflib  # only for a missing file: the window's start path imports neither
+
+            from places.articles import read_error_reason
+
             message = f"Cannot open {name}: {read_error_reason(err)}"
             close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.6) if position == 0 else []
             if close:
