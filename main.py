@@ -53,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _window_command(args: list[str]) -> int:
+    from viewer import startup
+
+    # First of all, the page process (folium) and the parse process: their Python start-up and
+    # imports overlap ours and Qt's (wrong arguments end them at exit); the request follows below.
+    startup.start_parse_process_early()
     parser = argparse.ArgumentParser(
         prog="gazette",
         description="See where the news happens: the places an article names, on an offline map.",
@@ -66,10 +71,7 @@ def _window_command(args: list[str]) -> int:
     _check_files_exist(opts.files)
     _choose_display(offscreen=opts.offscreen, screenshot=opts.screenshot is not None)
     paths = list(opts.files) or [str(SAMPLE_ARTICLE)]  # articles or lessons; the viewer reads them
-    from viewer import startup
-
     startup.mark("main: arguments checked")
-    startup.start_parse_process_early()  # the page process (folium) and the parse process, beside Qt's start-up
     from viewer.parseprocess import start_early
 
     start_early(paths, online=opts.online)  # the geoparse of the first open too
