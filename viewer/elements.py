@@ -198,14 +198,14 @@ class WorldData(_Verbatim, MacroElement):
         return basemapdata.derived().world
 
     def detail_blocks(self, mode: Mode) -> str:
+        if mode != "standalone":  # the window's page names them (without basemapdata's import)
+            return (
+                f'<script type="application/json" id="{self.detail_id}" data-src="{webassets.asset_url(webassets.DETAIL_TOPOJSON)}"></script>\n'
+                f'<script type="application/json" id="{self.water_id}" data-src="{webassets.asset_url(webassets.WATER_TOPOJSON)}"></script>\n'
+                f'<script type="application/json" id="{self.towns_id}" data-src="{webassets.TOWNS_PATH}"></script>'
+            )
         from viewer import basemapdata
 
-        if mode != "standalone":
-            return (
-                f'<script type="application/json" id="{self.detail_id}" data-src="{webassets.asset_url(basemapdata.DETAIL_TOPOJSON)}"></script>\n'
-                f'<script type="application/json" id="{self.water_id}" data-src="{webassets.asset_url(basemapdata.WATER_TOPOJSON)}"></script>\n'
-                f'<script type="application/json" id="{self.towns_id}" data-src="{basemapdata.TOWNS_PATH}"></script>'
-            )
         boxes = basemapdata.boxes_around(self._points())
         cells = basemapdata.cells_of(boxes)
         detail, water = basemapdata.detail_json(cells), basemapdata.water_json(cells)

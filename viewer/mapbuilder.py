@@ -312,15 +312,19 @@ def build_map(
     fit: bool = True,
 ) -> elements.GazetteMap:
     """A map of every place the articles mention; render it with :func:`render_page`."""
-    from viewer import elements  # folium: only where a page is rendered (the parse process never does)
-
     tiles = tile_spec(basemap)
     if title is None:
         title = lesson.title if lesson is not None and lesson.title else default_title(docs)
+    data = map_data(docs, tiles=tiles, connections=connections, title=title, lesson=lesson, bundle=bundle,
+                    editable=editable, fit=fit)  # fmt: skip
+    return _new_map(title, tiles, data)
+
+
+def _new_map(title: str, tiles: TileSpec | None, data: dict[str, Any]) -> elements.GazetteMap:
+    from viewer import elements  # folium: only where a page is rendered (the parse process never does)
+
     fmap = elements.GazetteMap(title=title, tiles=tiles)
     fmap.add_child(elements.WorldData())
-    data = map_data(docs, tiles=tiles, connections=connections, title=fmap.title, lesson=lesson, bundle=bundle,
-                    editable=editable, fit=fit)  # fmt: skip
     fmap.add_child(elements.MapData(data))
     return fmap
 
@@ -390,8 +394,11 @@ def _map_data_element(fmap: elements.GazetteMap) -> elements.MapData:
 
 def app_shell(*, basemap: str = OFFLINE) -> PageShell:
     """The shell of every window page on ``basemap`` (in app mode a shell depends on nothing else):
-    ``app_shell(basemap=b).fill(**app_page_data(docs, ...))`` is ``map_page(docs, basemap=b, ...)``."""
-    return page_shell(build_map([], basemap=basemap), mode="app")
+    ``app_shell(basemap=b).page(app_page_data(docs, ...))`` is ``map_page(docs, basemap=b, ...)``.
+
+    No page data is computed for it (the shell has a slot there): the page process renders it
+    right after folium's import, without the data's own imports (the lesson model, YAML)."""
+    return page_shell(_new_map(default_title([]), tile_spec(basemap), {}), mode="app")
 
 
 def app_page_data(docs: Sequence[GeoparsedArticle], *, basemap: str = OFFLINE, connections: bool = False) -> PageData:

@@ -211,7 +211,9 @@ def page_main() -> None:
     """Entry point of the page process: a basemap name in, ("shell", PageShell) or ("error", message) out."""
     out = sys.stdout.buffer
     try:
-        import viewer.elements  # noqa: F401  # folium: the whole cost of a shell
+        from viewer.lazyimport import cheap_folium_import
+
+        cheap_folium_import()  # folium and our elements, without what a shell never uses
         from viewer.mapbuilder import app_shell
     except Exception as err:  # the job renders the shell itself and reports properly
         write_frame(out, ("bug", type(err).__name__))

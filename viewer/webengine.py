@@ -46,8 +46,8 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from viewer import basemapdata, startup
-from viewer.webassets import ASSETS_DIR
+from viewer import startup
+from viewer.webassets import ASSETS_DIR, TOWNS_PATH
 
 SCHEME = "gazette"
 HOST = "app"
@@ -151,7 +151,7 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         self._assets_dir = assets_dir
         self._pages: dict[str, bytes] = {}
         self._cache: dict[Path, bytes] = {}
-        self._generators = dict({basemapdata.TOWNS_PATH: towns_bytes} if generated is None else generated)
+        self._generators = dict({TOWNS_PATH: towns_bytes} if generated is None else generated)
         self._made: dict[str, bytes] = {}
         self._waiting: dict[str, list[QWebEngineUrlRequestJob]] = {}
         self._generatedDone.connect(self._on_generated)
