@@ -14,15 +14,21 @@ the page process and the page, on one clock. ``--memory`` prints the running win
 ``--peer DIR`` also runs another checkout's main.py (e.g. an export of main) in turn with
 this one and the floor, and prints its figures beside: a before/after in the same minutes.
 
-    .venv/bin/python bench/cold_start.py [FILE] [--runs 5] [--profile] [--peer DIR]
+Our modules' bytecode is as scripts/bootstrap.sh leaves it (compiled, as pip compiles an installed
+package's) in both checkouts; ``--bytecode none`` removes it first, so every start compiles our
+modules from source (what a start costs where PYTHONDONTWRITEBYTECODE is set and nothing compiled them).
+
+    .venv/bin/python bench/cold_start.py [FILE] [--runs 5] [--profile] [--peer DIR] [--bytecode none]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import compileall
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,6 +50,18 @@ PHASE = re.compile(r"gazette-phase (.+) (-?[0-9.]+)$")
 def cpu_of_children() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def set_bytecode(checkout: Path, mode: str) -> None:
+    """Our modules' bytecode in ``checkout``: compiled as scripts/bootstrap.sh does, or none."""
+    for package in ("places", "viewer"):
+        if mode == "none":
+            for cache in (checkout / package).rglob("__pycache__"):
+                shutil.rmtree(cache)
+        else:
+            compileall.compile_dir(checkout / package, quiet=1)
+    if mode != "none":
+        compileall.compile_file(checkout / "main.py", quiet=1)
 
 
 def timed(cmd: list[str], *, profile: bool) -> tuple[float, float, dict[str, float], list[str]]:
@@ -83,13 +101,17 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print the median of each start-up phase")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-Qt floor")
     parser.add_argument("--peer", type=Path, metavar="DIR", help="another checkout whose main.py runs in turn with this one")
+    parser.add_argument("--bytecode", choices=("bootstrap", "none"), default="bootstrap",
+                        help="our modules' bytecode: compiled as the bootstrap leaves it, or none (compiled at every start)")
     opts = parser.parse_args()
+    for checkout in (REPO, *([opts.peer] if opts.peer else [])):
+        set_bytecode(checkout, opts.bytecode)
     gazette: list[tuple[float, float]] = []
     floor: list[float] = []
     peer: list[float] = []
     cpu: dict[str, list[float]] = defaultdict(list)
     phases: dict[str, list[float]] = defaultdict(list)
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; our bytecode: {opts.bytecode}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         page = write_page(Path(tmp) / "floor.html")
         for i in range(opts.runs):

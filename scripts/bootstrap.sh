@@ -50,6 +50,11 @@ if [ "$(cat "$npm_stamp" 2>/dev/null || true)" != "$npm_key" ]; then
   echo "$npm_key" >"$npm_stamp"
 fi
 
+# Our own modules' bytecode, as pip compiles an installed package's: a start then reads it instead
+# of compiling every module from source in each of its processes (~0.4 CPU s a window start where
+# PYTHONDONTWRITEBYTECODE is set). Up-to-date files are only stat'ed.
+.venv/bin/python -m compileall -q places viewer main.py >/dev/null
+
 # Qt's xcb platform plugin and QtWebEngine link against system libraries a fresh desktop may
 # lack; scripts/qt_system_deps.py derives the Debian packages from ldd and installs them (as root
 # or with sudo), or stops with the exact apt-get line. Re-checked only when the Python
