@@ -320,9 +320,26 @@ def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
         if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
             prior[n] = prior[n] * 3 + 2e6
     # "The City" (London) and the like would swallow ordinary phrases: see _kept_alternates.
-    found = [_latin_json_strings(alts) if pop >= 1000 else () for alts, pop in zip(towns.alternates, towns.pop)]
-    alternates = name_keys(_kept_alternates(_decoded(list(chain.from_iterable(found)))))
-    return _TownKeys(prior, name_keys(towns.name), list(map(len, found)), alternates)
+    found, counts = _latin_alternates(towns)
+    alternates = name_keys(_kept_alternates(_decoded(found)))
+    return _TownKeys(prior, name_keys(towns.name), counts, alternates)
+
+
+def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
+    """The towns of 1,000 or more's alternate names as :func:`_latin_json_strings` gives them, town after town,
+    and how many each town has (0 for a smaller one): one pattern over all the lists joined, not one a town."""
+    lists = [alts if pop >= 1000 else "" for alts, pop in zip(towns.alternates, towns.pop)]
+    joined = ", ".join(lists)
+    if '\\"' in joined:  # an escaped quote (in some town's list): each list on its own
+        found = [_latin_json_strings(alts) for alts in lists]
+        return list(chain.from_iterable(found)), list(map(len, found))
+    # Without an escaped quote a list of n strings has 2n quotes, and the lists' ", " joints match nothing.
+    found = _LATIN_JSON_STRING_NO_QUOTES.findall(joined)
+    counts = [alts.count('"') >> 1 for alts in lists]
+    if len(found) != sum(counts):  # not as a JSON array's inside would be: each on its own
+        found = [_latin_json_strings(alts) for alts in lists]
+        return list(chain.from_iterable(found)), list(map(len, found))
+    return found, counts
 
 
 class _TownReader:
