@@ -185,6 +185,23 @@ def test_a_failed_child_is_no_result():
     assert _in_child(fails)() is None
 
 
+def test_a_child_sends_its_parts_as_they_are_made():
+    from places._gazetteer_build import _in_child
+
+    def two_parts():
+        yield ("a", [1, 2.5])
+        yield {"b": frozenset({"c"})}
+
+    def fails_second():
+        yield "first"
+        raise RuntimeError("no")
+
+    parts = _in_child(two_parts, parts=2)
+    assert parts() == ("a", [1, 2.5]) and parts() == {"b": frozenset({"c"})} and parts() is None
+    failing = _in_child(fails_second, parts=2)
+    assert failing() == "first" and failing() is None  # the caller reads the second part itself
+
+
 @pytest.mark.parametrize("alternates", [
     ["The Hague", "the x", "THE Y", "ab\n", "a\n", "abc\n", "ABC", "ABc", "Thé x", "The", "Ĳssel", "ĸab", "ǅab",
      "xyz\n\n", "ab×", "a’b", "", "\n", "Ærø (Island)", "Cice [a. 1140]", "北京", "Sol'deu"],
