@@ -382,8 +382,9 @@ class _TownReader:
                    keys.prior, keys.name, keys.counts, keys.alternates)
             del towns, keys, read
         lexicon = _read_lexicon()
+        # The words as one text: marshal writes a set's items sorted by their bytes, a second's work for these.
         yield ([(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
-                for a in airport_records()], lexicon.words, lexicon.census_tables)
+                for a in airport_records()], "\n".join(lexicon.words), lexicon.census_tables)
 
     def _child_later(self) -> tuple | None:
         if self._later is None and self._child is not None:
@@ -399,7 +400,9 @@ class _TownReader:
     def lexicon(self) -> _Lexicon:
         """The lexicon (after :meth:`result`): as the child read it, or read now."""
         later = self._child_later()
-        return _read_lexicon() if later is None else _Lexicon(*later[1:])
+        if later is None:
+            return _read_lexicon()
+        return _Lexicon(frozenset(later[1].split("\n")) if later[1] else frozenset(), later[2])
 
     def result(self) -> tuple[_Towns, _TownKeys]:
         """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
