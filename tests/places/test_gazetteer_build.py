@@ -159,6 +159,19 @@ def test_towns_read_over_two_processes_equal_one_process(tmp_path: Path, ensure_
     assert keys.prior[6] == 3 * towns.pop[6] + 2e6  # "Alt 7" is an alternate name of town 7: the capital
 
 
+@pytest.mark.parametrize("lexicon_beside", [True, False])
+def test_the_child_reads_the_airports_and_lexicon_as_the_build_would(tmp_path: Path, lexicon_beside: bool):
+    from places._gazetteer_build import _read_lexicon, _TownReader
+    from places.airports import airport_records
+
+    path = tmp_path / "cities500.json"
+    _write_cities(path, _many_towns(30), ensure_ascii=True)
+    reader = _TownReader(path, {}, lexicon_beside)
+    reader.result()
+    assert reader._child is not None  # not yet asked for its second part
+    assert reader.airports() == list(airport_records()) and reader.lexicon() == _read_lexicon()
+
+
 def test_a_town_id_on_both_sides_of_the_cut_means_json(tmp_path: Path):
     from places._gazetteer_build import _TownReader, _town_keys, _towns_by_json
 
