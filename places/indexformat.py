@@ -146,9 +146,22 @@ def name_keys(names: list[str]) -> list[str]:
     odd = map(or_, map(not_, map(str.isascii, names)), map(contains, names, repeat(".")))
     if breaks:  # and those names' lines
         odd = map(or_, odd, map(contains, names, repeat("\n")))
-    for i in compress(range(len(names)), list(odd)):
-        out[i] = name_key(names[i])
+    redo = list(compress(range(len(names)), list(odd)))
+    for i, key in zip(redo, _line_keys([names[i].replace("\n", " ") for i in redo]) if redo else ()):
+        out[i] = key
     return out if names else []
+
+
+# A token or a line break: the tokens of names joined one a line, each line's apart.
+_TOKENS_AND_BREAKS = re.compile(f"{TOKEN_RE.pattern}|\n", re.UNICODE).findall
+
+
+def _line_keys(names: list[str]) -> list[str]:
+    """``[name_key(name) for name in names]`` (no line break in a name) in a few passes over them all joined:
+    the tokens one a line, each line's joined by single spaces, then all folded at once (folding is character by
+    character, and no separator changes a neighbour's case or decomposition) and the dots dropped."""
+    text = " ".join(_TOKENS_AND_BREAKS("\n".join(names))).replace(" \n", "\n").replace("\n ", "\n")
+    return fold(text).replace(".", "").split("\n")
 
 
 def index_path(cache_dir: Path | None = None) -> Path:

@@ -159,6 +159,19 @@ def test_towns_read_over_two_processes_equal_one_process(tmp_path: Path, ensure_
     assert keys.prior[6] == 3 * towns.pop[6] + 2e6  # "Alt 7" is an alternate name of town 7: the capital
 
 
+@pytest.mark.parametrize("lexicon_beside", [True, False])
+def test_the_child_reads_the_airports_and_lexicon_as_the_build_would(tmp_path: Path, lexicon_beside: bool):
+    from places._gazetteer_build import _read_lexicon, _TownReader
+    from places.airports import airport_records
+
+    path = tmp_path / "cities500.json"
+    _write_cities(path, _many_towns(30), ensure_ascii=True)
+    reader = _TownReader(path, {}, lexicon_beside)
+    reader.result()
+    assert reader._child is not None  # not yet asked for its second part
+    assert reader.airports() == list(airport_records()) and reader.lexicon() == _read_lexicon()
+
+
 def test_a_town_id_on_both_sides_of_the_cut_means_json(tmp_path: Path):
     from places._gazetteer_build import _TownReader, _town_keys, _towns_by_json
 
@@ -183,6 +196,23 @@ def test_a_failed_child_is_no_result():
     assert _in_child(lambda: ("a", [1, 2.5])) is not None
     assert _in_child(lambda: ("a", [1, 2.5]))() == ("a", [1, 2.5])
     assert _in_child(fails)() is None
+
+
+def test_a_child_sends_its_parts_as_they_are_made():
+    from places._gazetteer_build import _in_child
+
+    def two_parts():
+        yield ("a", [1, 2.5])
+        yield {"b": frozenset({"c"})}
+
+    def fails_second():
+        yield "first"
+        raise RuntimeError("no")
+
+    parts = _in_child(two_parts, parts=2)
+    assert parts() == ("a", [1, 2.5]) and parts() == {"b": frozenset({"c"})} and parts() is None
+    failing = _in_child(fails_second, parts=2)
+    assert failing() == "first" and failing() is None  # the caller reads the second part itself
 
 
 @pytest.mark.parametrize("alternates", [
