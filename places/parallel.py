@@ -68,6 +68,8 @@ def _init_worker(demonyms: bool, environ: dict[str, str], ready: Any) -> None:
         if base is None:
             base = shared_geoparser()
             base.parse(WARM_UP)  # the index loaded and its first-use caches filled, offline
+        else:
+            base.gazetteer.prefault()  # the server's pages its look-ups write, copied now, before the first article
         _geoparser = base.with_demonyms() if demonyms else base
         gc.freeze()  # the index's objects live as long as the worker: the collector need not walk them again
     except BaseException as err:  # noqa: BLE001 - re-raised by the first task, in the parent
@@ -84,10 +86,12 @@ def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
     with _server_lock:
         context.set_forkserver_preload(["places.poolserver"])
-        # The server inherits this environment: places importable wherever we were started, and
-        # the preload told it is in the server. Set only while the server is started.
-        saved = {key: os.environ.get(key) for key in ("PYTHONPATH", SERVER_ENV)}
+        # The server inherits this environment: places importable wherever we were started (this
+        # places: not the working folder's, which ``python -c`` would put first, say another
+        # checkout's), and the preload told it is in the server. Set only while the server is started.
+        saved = {key: os.environ.get(key) for key in ("PYTHONPATH", "PYTHONSAFEPATH", SERVER_ENV)}
         os.environ["PYTHONPATH"] = _ROOT + (os.pathsep + saved["PYTHONPATH"] if saved["PYTHONPATH"] else "")
+        os.environ["PYTHONSAFEPATH"] = "1"
         os.environ[SERVER_ENV] = "1"
         try:
             forkserver.ensure_running()
