@@ -75,7 +75,10 @@ def test_a_worker_takes_the_parents_environment_of_today(monkeypatch):
     try:
         parallel._init_worker(True, environ, ready)
     finally:
-        gc.unfreeze()  # the worker freezes what it holds; this process is no worker
+        collecting = gc.isenabled()
+        gc.unfreeze()  # the worker freezes what it holds and stops the collector; this process is no worker
+        gc.enable()
+    assert not collecting
     assert ready.get_nowait() == os.getpid()
     assert os.environ.get("GAZETTE_TEST_PARENT_ONLY") == "1" and "GAZETTE_TEST_SERVER_ONLY" not in os.environ
     article = Article(id="a", title="", text="Russian ships left Odesa.")
@@ -103,3 +106,14 @@ def test_the_workers_import_this_places_not_the_working_folders(tmp_path):
                          text=True, timeout=300, check=False)  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["True"]
+
+
+def test_chunks_keep_input_order_and_shrink_once_the_end_is_in_sight(lgl):
+    articles = lgl * 10  # 400
+    chunks = list(parallel._chunks(articles[:50], iter(articles[50:]), 2))
+    assert [a for chunk in chunks for a in chunk] == articles
+    sizes = [len(chunk) for chunk in chunks]
+    assert set(sizes[:40]) == {parallel._CHUNK}  # full chunks until the end is near
+    assert sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)  # then smaller, down to one article
+    unknown_end = parallel._chunks([], iter(articles), 2)
+    assert len(next(unknown_end)) == parallel._CHUNK  # no more read than it needs to see the end coming
