@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import time
 
@@ -139,3 +140,37 @@ def test_key_info_is_has_key_and_continues_in_one(gaz):
         for _ in range(2):  # asked again: the cached answer
             assert gaz.key_info(key) == gaz.has_key(key) + 2 * gaz.continues(key), key
     assert gaz.key_info("new york") == 3 and gaz.key_info("zzyzzx") == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork and ru_minflt: Linux and macOS")
+def test_prefault_copies_a_forks_shared_pages_before_its_first_lookups(gaz):
+    # A pool worker is a fork of the process that loaded the index: a look-up's bisection writes
+    # the reference counts of the keys it compares, which copies those pages one fault at a time
+    # unless prefault() has copied them all first. The same fresh keys are looked up either way.
+    import random
+    import resource
+
+    rng = random.Random(7)
+    fresh = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7)) for _ in range(3000)]  # all over the key table
+
+    def faults_of_lookups(prefault: bool) -> int:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report its faults over the pipe, and leave without cleaning up
+            try:
+                if prefault:
+                    gaz.prefault()
+                before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+                for key in fresh:
+                    gaz.has_key(key)
+                os.write(write, str(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as f:
+            out = int(f.read())
+        os.waitpid(pid, 0)
+        return out
+
+    cold, prefaulted = faults_of_lookups(False), faults_of_lookups(True)
+    assert cold > 300 and prefaulted * 5 < cold, (cold, prefaulted)

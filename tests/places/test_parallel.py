@@ -6,8 +6,11 @@ import gc
 import json
 import os
 import queue
+import subprocess
+import sys
 import time
 from itertools import islice
+from pathlib import Path
 
 import pytest
 
@@ -72,8 +75,45 @@ def test_a_worker_takes_the_parents_environment_of_today(monkeypatch):
     try:
         parallel._init_worker(True, environ, ready)
     finally:
-        gc.unfreeze()  # the worker freezes what it holds; this process is no worker
+        collecting = gc.isenabled()
+        gc.unfreeze()  # the worker freezes what it holds and stops the collector; this process is no worker
+        gc.enable()
+    assert not collecting
     assert ready.get_nowait() == os.getpid()
     assert os.environ.get("GAZETTE_TEST_PARENT_ONLY") == "1" and "GAZETTE_TEST_SERVER_ONLY" not in os.environ
     article = Article(id="a", title="", text="Russian ships left Odesa.")
     assert parallel._geoparser.parse(article) == shared_geoparser(demonyms=True).parse(article)
+
+
+_FROM_ANOTHER_FOLDER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from places.geoparse import shared_geoparser
+from places.model import Article
+from places.parallel import geoparse_stream
+articles = [Article(id=str(n), title="", text=f"Ships left Odesa for Varna and Istanbul on day {n}.") for n in range(6)]
+print(list(geoparse_stream(articles, jobs=2, min_parallel=1)) == [shared_geoparser().parse(a) for a in articles])
+"""
+
+
+def test_the_workers_import_this_places_not_the_working_folders(tmp_path):
+    # Started from another checkout (a folder with a places package of its own), the workers still
+    # run this one's code: the fork server's ``python -c`` would put the working folder first.
+    (tmp_path / "places").mkdir()
+    (tmp_path / "places" / "__init__.py").write_text("raise RuntimeError('the working folder places')\n")
+    root = str(Path(parallel.__file__).resolve().parent.parent)
+    out = subprocess.run([sys.executable, "-c", _FROM_ANOTHER_FOLDER, root], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300, check=False)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True"]
+
+
+def test_chunks_keep_input_order_and_shrink_once_the_end_is_in_sight(lgl):
+    articles = lgl * 10  # 400
+    chunks = list(parallel._chunks(articles[:50], iter(articles[50:]), 2))
+    assert [a for chunk in chunks for a in chunk] == articles
+    sizes = [len(chunk) for chunk in chunks]
+    assert set(sizes[:40]) == {parallel._CHUNK}  # full chunks until the end is near
+    assert sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)  # then smaller, down to one article
+    unknown_end = parallel._chunks([], iter(articles), 2)
+    assert len(next(unknown_end)) == parallel._CHUNK  # no more read than it needs to see the end coming
