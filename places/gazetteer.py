@@ -166,7 +166,7 @@ class Gazetteer:
         A fork shares the fork server's pages until it writes them, and a look-up's bisection writes
         the reference count of every key it compares: without this the worker's first look-ups copy
         those pages one fault at a time (about 8,000, most of its first articles' faults)."""
-        deque(self._ix.names._keys, maxlen=0)
+        self._ix.names.touch()
 
     def row(self, i: int) -> Row:
         # The rows' cache first: resolution asks for the same rows again and again, and a hit
@@ -357,6 +357,10 @@ class _Names:
         """Does some key start with ``prefix``? (The keys are sorted: the first one not below it tells.)"""
         k = bisect.bisect_left(self._keys, prefix)
         return k < len(self._keys) and self._keys[k].startswith(prefix)
+
+    def touch(self) -> None:
+        """Write each key's object once (its reference count): see :meth:`Gazetteer.prefault`."""
+        deque(self._keys, maxlen=0)
 
     def __len__(self) -> int:
         return len(self._keys)

@@ -192,9 +192,7 @@ _GEOMETRY: weakref.WeakKeyDictionary[Gazetteer, dict[tuple[str, int], _Geometry]
 
 def _geometry(c: Candidate, best: int, gazetteer: Gazetteer) -> _Geometry:
     """The geometry of the candidate's readings around ``best``, from the cache when it holds it."""
-    cache = _GEOMETRY.get(gazetteer)
-    if cache is None:
-        cache = _GEOMETRY[gazetteer] = {}
+    cache = _of_index(_GEOMETRY, gazetteer)
     hit = cache.get((c.key, best))
     if hit is not None and (hit.indices is c.indices or hit.indices == c.indices):
         return hit
@@ -210,8 +208,17 @@ def _geometry(c: Candidate, best: int, gazetteer: Gazetteer) -> _Geometry:
     far_prior = max(far, default=0.0)
     if len(cache) >= 50_000:
         cache.clear()
-    found = cache[(c.key, best)] = _Geometry(c.indices, frozenset(near), far_prior)
+    cache[(c.key, best)] = found = _Geometry(c.indices, frozenset(near), far_prior)
     return found
+
+
+def _of_index(table: weakref.WeakKeyDictionary, gazetteer: Gazetteer) -> dict:
+    """``table``'s dict for ``gazetteer`` (made on first need): a cache kept across documents, as
+    long as the index lives."""
+    cache = table.get(gazetteer)
+    if cache is None:
+        cache = table[gazetteer] = {}
+    return cache
 
 
 def _first_evidence(c: Candidate, scored: list, total: float, support: float, ctx: _Context, gazetteer: Gazetteer,
@@ -414,9 +421,7 @@ def _statics(gazetteer: Gazetteer, options: ResolveOptions) -> Callable[[Candida
     short text's look-ups); it holds the index only by a weak reference, as _STATIC does."""
     last_gazetteer, last_options, cache = _LAST_STATICS
     if last_options is not options or last_gazetteer() is not gazetteer:
-        by_options = _STATIC.get(gazetteer)
-        if by_options is None:
-            by_options = _STATIC[gazetteer] = {}
+        by_options = _of_index(_STATIC, gazetteer)
         cache = by_options.get(options)
         if cache is None:
             cache = by_options[options] = {}
