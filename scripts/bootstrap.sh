@@ -55,6 +55,13 @@ fi
 # PYTHONDONTWRITEBYTECODE is set). Up-to-date files are only stat'ed.
 .venv/bin/python -m compileall -q places viewer main.py >/dev/null
 
+# PySide6's signature support modules ship inside libshiboken, which compiles them from source in
+# every Qt process (~35 ms of each start). SBK_EMBED=0, PySide's own switch, writes them out beside
+# shiboken6 as files, which are then imported and compiled like any installed module; SBK_EMBED=1
+# first drops a copy an earlier PySide6 may have left.
+SBK_EMBED=1 .venv/bin/python -c "import shiboken6" && SBK_EMBED=0 .venv/bin/python -c "import shiboken6"
+.venv/bin/python -m compileall -q "$(.venv/bin/python -c 'import os, shiboken6; print(os.path.dirname(shiboken6.__file__))')/files.dir" >/dev/null
+
 # Qt's xcb platform plugin and QtWebEngine link against system libraries a fresh desktop may
 # lack; scripts/qt_system_deps.py derives the Debian packages from ldd and installs them (as root
 # or with sudo), or stops with the exact apt-get line. Re-checked only when the Python
