@@ -127,7 +127,7 @@ def _first_map_view(basemap: str) -> MapView:
 def _import_serving(loading: Callable[[], bool], module: str) -> None:
     """Import ``module`` in a thread while the event loop runs, as long as ``loading()``: the page's
     requests (gazette:// is served on the GUI thread) are answered meanwhile, not after the import."""
-    if not loading() or os.environ.get("GZX_NOTHREAD"):
+    if not loading():
         importlib.import_module(module)
         return
     from PySide6.QtCore import QEventLoop, QTimer

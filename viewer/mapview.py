@@ -108,7 +108,8 @@ class MapView(QWebEngineView):
         shell, self._shell = self._shell, None
         data = shell.data_of(html) if shell is not None else None
         if data is not None:  # the waiting shell's own page: its data into it, the page is as if loaded
-            self._provide = ("void gazette.provide(" + json.dumps(data.title) + "," + json.dumps(data.data_json) + ")", html)
+            args = ",".join(json.dumps(a) for a in (data.title, data.data_json, self.width(), self.height()))
+            self._provide = (f"void gazette.provide({args})", html)
             if self._shell_loaded:
                 self._run_provide()
             return

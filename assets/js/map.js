@@ -22,6 +22,7 @@
   // A country only involved through demonyms ("Russian forces"): shaded lighter, dashed, never pinned.
   var ASSOCIATIVE_SHADE = { color: "#fbd7a8", fillOpacity: 0.35, dashArray: "4 3", label: "Only through demonyms (“Russian”)" };
   var TILE_TIMEOUT_MS = 4000;
+  var RESIZE_WAIT_MS = 250;  // a waiting page's resize (provide) comes sooner or not at all
 
   var state = {
     map: null,
@@ -1498,9 +1499,21 @@
 
   // The data of a waiting shell (see build): the page becomes the one loaded with this title and
   // data block (dataText: the block's text, as the shell's data slot would have held it).
-  function provide(title, dataText) {
+  // width, height: the view's size as the window knows it; a page not resized to it yet waits for that.
+  function provide(title, dataText, width, height) {
     var waiting = state.waiting;
     if (!waiting) return false;
+    if (width && (window.innerWidth !== width || window.innerHeight !== height) && !waiting.resizing) {
+      waiting.resizing = true;
+      var go = function () {
+        window.removeEventListener("resize", go);
+        window.clearTimeout(timer);
+        provide(title, dataText);
+      };
+      var timer = window.setTimeout(go, RESIZE_WAIT_MS);
+      window.addEventListener("resize", go);
+      return true;
+    }
     state.waiting = null;
     document.title = title;
     document.getElementById(waiting.elementId).textContent = dataText;
