@@ -4,10 +4,12 @@ from __future__ import annotations
 
 __all__ = ["MAP_READY_TIMEOUT_S", "run", "sample_paths"]
 
+import importlib
 import os
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +20,12 @@ from viewer.webassets import SAMPLE_DIR
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from viewer.mapview import MapView
     from viewer.window import MainWindow
 
 MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
+IMPORT_POLL_MS = 5
+FIRST_SHELL_WAIT_S = 2.0  # longer (a very busy machine): the first page loads the ordinary way
 
 
 def sample_paths() -> list[Path]:
@@ -44,13 +49,15 @@ def run(
     startup.mark("app: run")
     app = application()
     startup.mark("app: QApplication")
+    chosen = _start_basemap(basemap)
+    map_view = _first_map_view(chosen)
+    _import_serving(map_view.is_loading, "viewer.window")
     from viewer.window import MainWindow
 
     startup.mark("app: window imported")
 
     files = [Path(p) for p in paths] or sample_paths()
-    remembered = None if basemap == "offline" else basemap  # the default: the basemap chosen last time
-    window = MainWindow(basemap=remembered, connections=connections, online=online)
+    window = MainWindow(basemap=chosen, connections=connections, online=online, map_view=map_view)
     window.show()
     startup.mark("app: window shown")
     outcome: dict[str, object] = {}
@@ -93,6 +100,57 @@ def run(
             print(f"gazette: {outcome['error']}", file=sys.stderr)
     _tear_down(app, window)
     return code
+
+
+def _start_basemap(basemap: str) -> str:
+    """The window's basemap: the one asked for, else (the default, offline) the one chosen last time."""
+    from viewer.basemaps import BASEMAP_LABELS, OFFLINE
+    from viewer.settings import Remembered
+
+    if basemap != OFFLINE:
+        return basemap
+    return Remembered().basemap(BASEMAP_LABELS) or OFFLINE
+
+
+def _first_map_view(basemap: str) -> MapView:
+    """The map view, made before the rest of the window: it loads ``basemap``'s page shell at once
+    (from the page process), so that the page's scripts load and its world is decoded while the window
+    is built and the article read; the first map's data then goes into that page (MapView.load_page)."""
+    from viewer.mapview import MapView
+    from viewer.worker import first_shell
+
+    shell = first_shell(basemap, timeout=FIRST_SHELL_WAIT_S)
+    startup.mark("app: shell taken")
+    return MapView(shell=shell)
+
+
+def _import_serving(loading: Callable[[], bool], module: str) -> None:
+    """Import ``module`` in a thread while the event loop runs, as long as ``loading()``: the page's
+    requests (gazette:// is served on the GUI thread) are answered meanwhile, not after the import."""
+    if not loading():
+        importlib.import_module(module)
+        return
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            importlib.import_module(module)
+        except BaseException as err:  # raised again on the GUI thread
+            failed.append(err)
+
+    thread = threading.Thread(target=work, name="gazette-import")
+    thread.start()
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: thread.is_alive() or loop.quit())
+    timer.start(IMPORT_POLL_MS)
+    loop.exec()
+    timer.stop()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _tear_down(app: QApplication, window: MainWindow) -> None:

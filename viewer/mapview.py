@@ -23,10 +23,12 @@ from PySide6.QtWidgets import QWidget
 
 from viewer import startup, webassets
 from viewer.bridge import Bridge
+from viewer.pageshell import PageShell
 from viewer.webengine import WebEngine, WebPage, qwebchannel_source
 
 CHANNEL_SCRIPT_NAME = "gazette-channel"
 WAITING_NAME = "waiting.html"
+WAITING_TITLE = "Gazette"
 WAITING_PAGE = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -45,7 +47,9 @@ class MapView(QWebEngineView):
     placeMenuRequested = Signal(str)
     viewChanged = Signal(float, float, float, int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, shell: PageShell | None = None) -> None:
+        """``shell``: the first page's shell, loaded at once (its data is merged in when
+        :meth:`load_page` is given that shell filled); else a waiting page of the map's colour."""
         super().__init__(parent)
         self.setAcceptDrops(False)  # drops go to the window, which opens the files
         self.engine = WebEngine()  # not our child: the page must go before its profile (dispose)
@@ -67,9 +71,17 @@ class MapView(QWebEngineView):
         self._serial = 0
         self._partial = False
         self._pending: tuple[str, bool] | None = None
-        # Start the page's renderer now, while the first article is still being read, on a
-        # sea-coloured page of our own (the map's background) rather than a white one.
-        self.setUrl(self.engine.scheme_handler.set_page(WAITING_PAGE, name=WAITING_NAME))
+        self._shell: PageShell | None = shell  # the waiting shell on screen, until its data comes
+        self._shell_loaded = False
+        self._provide: tuple[str, str] | None = None  # (script, page): its data, come before the shell loaded
+        # Start the page's renderer now, while the first article is still being read: on the
+        # shell, which decodes the world meanwhile, or on a sea-coloured page (the map's background).
+        if shell is not None:
+            self.loadFinished.connect(self._on_shell_loaded)
+            self.setUrl(self.engine.scheme_handler.set_page(shell.waiting_page(WAITING_TITLE)))
+            startup.mark("window: shell load started")
+        else:
+            self.setUrl(self.engine.scheme_handler.set_page(WAITING_PAGE, name=WAITING_NAME))
         self._load_started = 0.0
         self.last_load_seconds: float | None = None
         """Seconds from :meth:`load_page` to the last ready handshake."""
@@ -77,6 +89,10 @@ class MapView(QWebEngineView):
     @property
     def is_ready(self) -> bool:
         return self.bridge.is_ready
+
+    def is_loading(self) -> bool:
+        """The waiting shell is still loading (its requests want the event loop)."""
+        return self._shell is not None and not self._shell_loaded
 
     def load_page(self, html: str, *, known_ids: Iterable[str], origins: Iterable[str] = (), partial: bool = False) -> None:
         """Show ``html``; clicks are accepted for ``known_ids``; tiles only from ``origins``.
@@ -88,12 +104,42 @@ class MapView(QWebEngineView):
         self.bridge.reset()
         self.bridge.set_known_ids(known_ids)
         self.engine.set_online_origins(self.web_page, origins)
+        self._load_started = time.perf_counter()
+        shell, self._shell = self._shell, None
+        data = shell.data_of(html) if shell is not None else None
+        if data is not None:  # the waiting shell's own page: its data into it, the page is as if loaded
+            args = ",".join(json.dumps(a) for a in (data.title, data.data_json, self.width(), self.height()))
+            self._provide = (f"void gazette.provide({args})", html)
+            if self._shell_loaded:
+                self._run_provide()
+            return
+        self._provide = None
+        self._navigate(html)
+
+    def _navigate(self, html: str) -> None:
         self._serial += 1
         url = self.engine.scheme_handler.set_page(html)
         url.setQuery(f"v={self._serial}")  # a new navigation even when the HTML is unchanged
-        self._load_started = time.perf_counter()
         startup.mark("window: page load started")
         self.setUrl(url)
+
+    def _on_shell_loaded(self, ok: bool) -> None:
+        self.loadFinished.disconnect(self._on_shell_loaded)
+        self._shell_loaded = ok
+        if self._provide is None:
+            return
+        if ok:
+            self._run_provide()
+        else:  # the shell did not load: the page the ordinary way
+            _script, html = self._provide
+            self._provide = None
+            self._navigate(html)
+
+    def _run_provide(self) -> None:
+        assert self._provide is not None
+        (script, _html), self._provide = self._provide, None
+        startup.mark("window: page data provided")
+        self.web_page.runJavaScript(script, 0)
 
     def call(self, fn_name: str, *args: object) -> str:
         """Call ``gazette.<fn_name>(*args)`` in the page, once it is ready (see :class:`Bridge`)."""

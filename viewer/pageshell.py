@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = ["DATA_ELEMENT_ID", "DATA_SLOT", "TITLE_SLOT", "WORLD_ELEMENT_ID", "SCRIPT_ESCAPES", "PageData", "PageShell", "script_json"]
 
+import html
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -74,3 +75,18 @@ class PageShell:
 
     def page(self, data: PageData) -> str:
         return self.fill(title=data.title, data_json=data.data_json)
+
+    def waiting_page(self, title: str) -> str:
+        """The shell before its data is known: map.js decodes the world and waits for ``gazette.provide``
+        (:class:`viewer.mapview.MapView` loads it while the first article is read)."""
+        return self.fill(title=title, data_json=script_json({"waiting": True, "world": WORLD_ELEMENT_ID}))
+
+    def data_of(self, page: str) -> PageData | None:
+        """What fills this shell to make ``page`` (None when ``page`` is not this shell filled)."""
+        if not (page.startswith(self.head) and page.endswith(self.tail)):
+            return None
+        at = page.find(self.middle, len(self.head))
+        if at < 0:
+            return None
+        data = PageData(title=html.unescape(page[len(self.head) : at]), data_json=page[at + len(self.middle) : len(page) - len(self.tail)])
+        return data if self.page(data) == page else None

@@ -300,6 +300,22 @@ class ShellSource:
         with self._lock:
             return self._shells.setdefault(basemap, shell)
 
+    def made(self, basemap: str, *, timeout: float) -> PageShell | None:
+        """``basemap``'s shell if it is made or the page process sends it within ``timeout`` seconds;
+        never rendered here (the window's first page: a waiting page rather than folium on the GUI thread)."""
+        self.prestart()
+        self.request(basemap)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while basemap not in self._shells and basemap in self._asked and self._process is not None:
+                if time.monotonic() > deadline:
+                    return None
+                try:
+                    self._receive_locked()
+                except GazetteError:  # reported when the job asks for it
+                    return None
+            return self._shells.get(basemap)
+
     def _receive_locked(self) -> None:
         assert self._reader is not None
         frame = self._reader.next(timeout=POLL_S)

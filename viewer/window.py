@@ -51,7 +51,8 @@ class MainWindow(QMainWindow):
     """The current map page finished building and the bridge handshake is done."""
 
     def __init__(
-        self, *, basemap: str | None = None, connections: bool = False, online: bool = False, parse: Parse | None = None
+        self, *, basemap: str | None = None, connections: bool = False, online: bool = False, parse: Parse | None = None,
+        map_view: MapView | None = None,
     ) -> None:
         super().__init__()
         self.remembered = Remembered()  # basemap None: the one chosen last time
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self._running: set[ParseJob] = set()  # including cancelled jobs still winding down
         self.online_notice = ""
 
-        self.map_view = MapView()
+        self.map_view = map_view if map_view is not None else MapView()  # app.run makes it first, on its shell
         self.stream = StreamingMap(self.map_view, self)  # a folder's places appear as they are parsed
         self.first_run = SampleWhileBuilding(self)
         self.map_view.ready.connect(self.mapReady)

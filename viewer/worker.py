@@ -15,7 +15,7 @@ is what :func:`viewer.mapbuilder.map_page` makes.  Cancel kills the child.  With
 
 from __future__ import annotations
 
-__all__ = ["ParseJob", "ParseResult", "child_main", "geoparse_paths", "prestart_child", "stop_spare_child"]
+__all__ = ["ParseJob", "ParseResult", "child_main", "first_shell", "geoparse_paths", "prestart_child", "stop_spare_child"]
 
 import atexit
 import logging
@@ -33,6 +33,7 @@ from places.errors import GazetteError
 from places.model import Article, GeoparsedArticle, Mention
 from viewer import startup
 from viewer.basemaps import MapOptions
+from viewer.pageshell import PageShell
 from viewer.parseprocess import (POLL_S, FrameReader, ParseRequest, ShellSource, child_main, end_process, geoparse_paths,
                                  request_sent, write_frame)
 from viewer.streaming import PartialFeed, PartialResult
@@ -208,15 +209,22 @@ class ParseJob(QThread):
         finally:
             end_process(child)
             if not self._cancel.is_set():
-                prestart_child()  # warm for the next open
+                _prestart_later()  # warm for the next open, once this one's page is built
 
 
+SPARE_DELAY_S = 2.0  # the next open's parse process starts this long after an open's data came
 _spare: subprocess.Popen | None = None
+_spare_timer: threading.Timer | None = None
 _spare_lock = threading.Lock()
 
 
 def _spawn_child() -> subprocess.Popen:
     return startup.take_early_parse_process() or startup.spawn_parse_process()
+
+
+def first_shell(basemap: str, *, timeout: float) -> PageShell | None:
+    """The page process's shell for ``basemap`` if it comes within ``timeout`` s (the window's first page)."""
+    return _shells.made(basemap, timeout=timeout)
 
 
 def prestart_child() -> None:
@@ -227,6 +235,19 @@ def prestart_child() -> None:
     with _spare_lock:
         if _spare is None or _spare.poll() is not None:
             _spare = _spawn_child()
+
+
+def _prestart_later() -> None:
+    """:func:`prestart_child` in a little while: its imports and index load would otherwise take CPU
+    from the page being built (two cores: the window, the page's renderer and this child)."""
+    global _spare_timer
+    timer = threading.Timer(SPARE_DELAY_S, prestart_child)
+    timer.daemon = True
+    with _spare_lock:
+        if _spare_timer is not None:
+            _spare_timer.cancel()
+        _spare_timer = timer
+    timer.start()
 
 
 def _take_child() -> subprocess.Popen:
@@ -241,9 +262,12 @@ def _take_child() -> subprocess.Popen:
 @atexit.register
 def stop_spare_child() -> None:
     """Kill the idle parse process, if any (at exit, or when the last window closes)."""
-    global _spare
+    global _spare, _spare_timer
     with _spare_lock:
         child, _spare = _spare, None
+        if _spare_timer is not None:
+            _spare_timer.cancel()
+            _spare_timer = None
     if child is not None:
         end_process(child)
     _shells.stop()

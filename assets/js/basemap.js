@@ -96,6 +96,14 @@
     return { parts: parts, rings: rings };
   }
 
+  // The land's path of a list of features, made once (a waiting page makes it before its data comes).
+  var prepared = { features: null, land: null };
+
+  function prepareLand(features) {
+    if (prepared.features !== features) prepared = { features: features, land: landPath(features) };
+    return prepared.land;
+  }
+
   // The compact text of viewer/basemapdata.py: integers zigzagged and written in mixed radix
   // with characters safe in a JSON string (a digit below END ends a number, least significant first).
   var DIGITS = "!", END = 59, DIGIT = new Int16Array(128).fill(-1);
@@ -246,7 +254,7 @@
       L.Canvas.prototype.initialize.call(this, options);
       this._landStyle = style;
       this._features = land;
-      this._coarse = [landPath(land)];
+      this._coarse = [prepareLand(land)];
       this._detail = null;
       this._cells = null;  // an export's detail: only inside these cells (a clip path)
       this._water = null;
@@ -472,6 +480,7 @@
     DETAIL_ZOOM: DETAIL_ZOOM,
     TOWN_ZOOM: TOWN_ZOOM,
     addLand: addLand,
+    prepareLand: prepareLand,
     describe: describe,
     parseTopology: parseTopology,
     cellShapes: cellShapes,

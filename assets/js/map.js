@@ -22,15 +22,19 @@
   // A country only involved through demonyms ("Russian forces"): shaded lighter, dashed, never pinned.
   var ASSOCIATIVE_SHADE = { color: "#fbd7a8", fillOpacity: 0.35, dashArray: "4 3", label: "Only through demonyms (“Russian”)" };
   var TILE_TIMEOUT_MS = 4000;
+  var RESIZE_WAIT_MS = 250;  // a waiting page's resize (provide) comes sooner or not at all
 
   var state = {
     map: null,
     world: null,
+    worldElement: null,
+    waiting: null,
     worldById: {},
     worldByName: {},
     offline: null,
     labels: null,
     labelInfo: [],
+    labelInfoFor: null,
     tiles: null,
     tileName: null,
     fellBack: false,
@@ -174,6 +178,8 @@
   function setWorld(map, elementId) {
     phase("page: build started");
     state.map = map;
+    if (state.world && state.worldElement === elementId) return;  // decoded while the page waited for its data
+    state.worldElement = elementId;
     var node = document.getElementById(elementId);
     if (!node || typeof topojson === "undefined") return;
     var topo = window.gazetteBasemap.parseTopology(node.textContent);  // an export's arcs are compact text
@@ -202,7 +208,6 @@
     // One canvas path for all the land (basemap.js): a Leaflet layer per country made ~240
     // SVG paths re-projected on every zoom, the biggest part of the page's start.
     state.offline = window.gazetteBasemap.addLand(map, state.world.features, LAND, "gzBasemap", "gzLabels");
-    state.labelInfo = null;  // worked out when first needed (updateLabels): not at world zoom
     state.labels = L.layerGroup([], { pane: "gzLabels" }).addTo(map);
     map.on("zoomend", updateLabels);
     // While the page is built, the places' fit moves the view right after: the labels wait for
@@ -210,6 +215,27 @@
     if (state.points) updateLabels();
     addAttribution((options && options.attribution) || "Natural Earth", options && options.attributionUrl);
     phase("page: basemap drawn");
+  }
+
+  // Where each country's label goes and how big its largest ring is: worked out once per world,
+  // when first needed (not at world zoom) or while a waiting page has time (prepareWorld).
+  function labelInfoOf(world) {
+    if (state.labelInfoFor !== world) {
+      state.labelInfoFor = world;
+      state.labelInfo = world.features.map(function (f) {
+        var ring = largestRing(f.geometry);
+        return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
+      });
+    }
+    return state.labelInfo;
+  }
+
+  // What a page does with its world whatever its data: decoded, the land's path and the labels' places.
+  function prepareWorld(map, elementId) {
+    setWorld(map, elementId);
+    if (!state.world) return;
+    window.gazetteBasemap.prepareLand(state.world.features);
+    labelInfoOf(state.world);
   }
 
   function labelsForView() {
@@ -222,13 +248,7 @@
     state.labelsZoom = zoom;
     state.labels.clearLayers();
     if (zoom < 2) return;
-    if (!state.labelInfo) {
-      state.labelInfo = state.world.features.map(function (f) {
-        var ring = largestRing(f.geometry);
-        return { name: f.properties.name, at: ringCentroid(ring), bounds: ringBounds(ring) };
-      });
-    }
-    state.labelInfo.forEach(function (info) {
+    labelInfoOf(state.world).forEach(function (info) {
       var nw = map.project(info.bounds.getNorthWest(), zoom);
       var se = map.project(info.bounds.getSouthEast(), zoom);
       var width = Math.abs(se.x - nw.x), height = Math.abs(se.y - nw.y);
@@ -1415,10 +1435,17 @@
   }
 
   // The page's one call: draw everything in the JSON block ``elementId`` (viewer.mapbuilder.map_data).
+  // A shell the window loads before its data is known (viewer/mapview.py) has {waiting: true,
+  // world: ...} there: only the world is decoded now, and provide() draws the rest when it comes.
   function build(map, elementId) {
     state.map = map;
     var node = document.getElementById(elementId);
     var data = JSON.parse(node.textContent);
+    if (data.waiting) {
+      state.waiting = { map: map, elementId: elementId };
+      prepareWorld(map, data.world);
+      return;
+    }
     state.kinds = data.kinds || {};
     state.legend = data.legend || {};
     setArticles(data);
@@ -1468,6 +1495,33 @@
     ["mousedown", "wheel", "touchstart", "keydown", "dblclick"].forEach(function (name) {
       map.getContainer().addEventListener(name, moved, { passive: true });
     });
+  }
+
+  // The data of a waiting shell (see build): the page becomes the one loaded with this title and
+  // data block (dataText: the block's text, as the shell's data slot would have held it).
+  // width, height: the view's size as the window knows it; a page not resized to it yet waits for that.
+  function provide(title, dataText, width, height) {
+    var waiting = state.waiting;
+    if (!waiting) return false;
+    if (width && (window.innerWidth !== width || window.innerHeight !== height) && !waiting.resizing) {
+      waiting.resizing = true;
+      var go = function () {
+        window.removeEventListener("resize", go);
+        window.clearTimeout(timer);
+        provide(title, dataText);
+      };
+      var timer = window.setTimeout(go, RESIZE_WAIT_MS);
+      window.addEventListener("resize", go);
+      return true;
+    }
+    state.waiting = null;
+    document.title = title;
+    document.getElementById(waiting.elementId).textContent = dataText;
+    // The view may have been resized since the map was made (the window laid out around it),
+    // and a page hidden meanwhile ran no frame to notice: the first view fits the size it has now.
+    waiting.map.invalidateSize({ pan: false });
+    build(waiting.map, waiting.elementId);
+    return true;
   }
 
   // Streaming: the data of more articles (the whole value map_data gives, as build reads it)
@@ -1520,6 +1574,7 @@
     greatCircleKm: greatCircleKm,
     setArticleShown: setArticleShown,
     update: update,
+    provide: provide,
     setHeat: setHeat,
     setTime: setTime,
     time: timeState,

@@ -1,4 +1,5 @@
-"""viewer.lazyimport: folium imported without numpy, requests, xyzservices and its templates'
+"""viewer.lazyimport: folium imported without numpy, requests, xyzservices, branca's colormaps,
+urllib.request and its templates'
 compilation renders every window shell byte for byte as the ordinary import does, and what it
 deferred still works when something needs it."""
 
@@ -25,7 +26,7 @@ _SHELLS = (
     "from viewer.mapbuilder import app_shell\n"
     "def real(name): return name in sys.modules and type(sys.modules[name]).__name__ != '_Deferred'\n"
     "offline = app_shell(basemap=OFFLINE)\n"
-    "loaded = sorted(m for m in ('numpy', 'requests', 'xyzservices', 'urllib3') if real(m))\n"
+    "loaded = sorted(m for m in ('numpy', 'requests', 'xyzservices', 'urllib3', 'branca.colormap', 'urllib.request') if real(m))\n"
     "shells = {b: [s.head, s.middle, s.tail] for b in BASEMAPS for s in [offline if b == OFFLINE else app_shell(basemap=b)]}\n"
     "print(json.dumps({'loaded': loaded, 'shells': shells}))\n"
 )
@@ -34,7 +35,7 @@ _SHELLS = (
 def test_the_cheap_import_renders_every_shell_as_the_ordinary_import_and_loads_none_of_the_three_for_the_offline_one():
     cheap = json.loads(_python("from viewer.lazyimport import cheap_folium_import; cheap_folium_import()\n" + _SHELLS))
     plain = json.loads(_python("import folium, viewer.elements\n" + _SHELLS))
-    assert plain["loaded"] == ["numpy", "requests", "urllib3", "xyzservices"]
+    assert plain["loaded"] == ["branca.colormap", "numpy", "requests", "urllib.request", "urllib3", "xyzservices"]
     assert cheap["loaded"] == []  # the window's default shell needed none of them
     assert ELEMENT_NAME.sub("_ID", json.dumps(cheap["shells"])) == ELEMENT_NAME.sub("_ID", json.dumps(plain["shells"]))
 
@@ -50,10 +51,16 @@ def test_what_was_deferred_works_when_needed():
         "import xyzservices.providers as providers\n"
         "print(providers.query_name('OpenStreetMap.Mapnik').name)\n"
         "print(folium.Map(location=[1, 2], tiles='OpenStreetMap').location)\n"  # folium's own tile lookup
+        "scale = folium.LinearColormap(['red', 'blue'], vmin=0, vmax=1)\n"  # a colormap made: the real class
+        "print(type(scale).__name__, isinstance(scale, folium.ColorMap), isinstance(scale.to_step(3), folium.StepColormap))\n"
+        "from branca.element import urlopen\n"
+        "print(urlopen('data:text/plain,hello').read())\n"
     )
     assert _python(code).splitlines() == [
         "[1.0, 2.0] []",
         "[3.0, 4.0] ['numpy']",
         "OpenStreetMap.Mapnik",
         "[1.0, 2.0]",
+        "LinearColormap True True",
+        "b'hello'",
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.support.window import TINY_PAGE
 from tests.support.window import run_page_js as run_js
 from viewer.mapview import MapView
@@ -64,3 +66,62 @@ def test_every_page_gets_the_channel_again(qtbot, tiny):
         "function",
         "object",
     ]
+
+
+def _shown(qtbot, view: MapView) -> list:
+    """What the map page draws: its view, size, title, data, places, shapes and pins."""
+    return json.loads(run_js(qtbot, view.web_page, """JSON.stringify([gazette.presentation(), window.innerWidth, window.innerHeight,
+        document.title, gazette.places(),
+        document.getElementById('gz-data').textContent,
+        document.querySelectorAll('path.leaflet-interactive').length,
+        Array.from(document.querySelectorAll('.leaflet-marker-icon, .leaflet-tooltip, .gz-country-label'),
+                   n => n.className + '@' + n.style.transform + ':' + n.textContent)])"""))
+
+
+def test_a_shell_loaded_before_its_data_draws_the_page_loaded_whole(qtbot):
+    from tests.support.grain import grain_doc
+    from viewer.mapbuilder import app_page_data, app_shell
+
+    shell = app_shell()
+    page = shell.page(app_page_data([grain_doc()]))
+    known = [place["id"] for place in json.loads(shell.data_of(page).data_json)["places"]]
+    primed, whole = MapView(shell=shell), MapView()
+    try:
+        primed.resize(500, 400)
+        primed.show()
+        qtbot.waitUntil(lambda: not primed.is_loading(), timeout=15000)
+        assert not primed.is_ready  # a waiting shell sends no "ready"
+        primed.resize(800, 560)  # the window lays out after the shell loaded: the first view fits the new size
+        with qtbot.waitSignal(primed.ready, timeout=15000):
+            primed.load_page(page, known_ids=known)
+        assert primed.engine.scheme_handler.served.count("/map.html") == 1  # its data came in, no second load
+        whole.resize(800, 560)
+        whole.show()
+        with qtbot.waitSignal(whole.ready, timeout=15000):
+            whole.load_page(page, known_ids=known)
+        (primed_view, *primed_drawn), (whole_view, *whole_drawn) = _shown(qtbot, primed), _shown(qtbot, whole)
+        assert primed_drawn == whole_drawn  # size, title, data, places, shapes, pins and labels where they are
+        # The same view; Leaflet's own late resize check makes the primed map work its centre out
+        # from pixels again, which may differ from the fitted centre by less than a pixel.
+        assert primed_view["zoom"] == whole_view["zoom"]
+        assert primed_view["lat"] == pytest.approx(whole_view["lat"], abs=0.2)
+        assert primed_view["lon"] == pytest.approx(whole_view["lon"], abs=0.2)
+        qtbot.wait(500)  # both past the basemap's settle timer, as the app's screenshot waits
+        assert primed.grab().toImage() == whole.grab().toImage()
+    finally:
+        primed.dispose()
+        whole.dispose()
+
+
+def test_a_shell_given_another_page_loads_it_the_ordinary_way(qtbot):
+    from viewer.mapbuilder import app_shell
+
+    view = MapView(shell=app_shell())
+    try:
+        view.load_page(TINY_PAGE, known_ids=["geonames:1"])  # before the shell even finished loading
+        with qtbot.waitSignal(view.ready, timeout=15000):
+            pass
+        assert view.web_page.url().query() == "v=1"
+        assert run_js(qtbot, view.web_page, "document.getElementById('pin').textContent") == "pin"
+    finally:
+        view.dispose()

@@ -53,3 +53,19 @@ def test_the_shell_of_an_empty_map_is_the_shell_of_any_app_page():
     full = mapbuilder.page_shell(mapbuilder.build_map(docs), mode="app")
     empty = mapbuilder.app_shell()
     assert _same_page(full.head + full.middle + full.tail) == _same_page(empty.head + empty.middle + empty.tail)
+
+
+def test_a_page_is_known_as_its_shell_filled_and_gives_back_what_filled_it():
+    shell = PageShell.from_rendered(f"<title>{TITLE_SLOT}</title><script>{DATA_SLOT}</script><p>tail</p>")
+    data = PageData(title='Kyiv & "Odesa" <b> \u2028', data_json=script_json({"t": "</script>", "n": [1, 2]}))
+    assert shell.data_of(shell.page(data)) == data
+    other = PageShell.from_rendered(f"<title>{TITLE_SLOT}</title><script>{DATA_SLOT}</script><p>other</p>")
+    assert other.data_of(shell.page(data)) is None
+    assert shell.data_of(shell.page(data).replace("&amp;", "&")) is None  # not what fill makes
+    assert shell.data_of("<title>x</title>") is None
+
+
+def test_the_waiting_page_is_the_shell_with_a_waiting_data_block_naming_the_world():
+    shell = mapbuilder.app_shell()
+    waiting = shell.waiting_page("Gazette")
+    assert shell.data_of(waiting) == PageData("Gazette", script_json({"waiting": True, "world": mapbuilder.WORLD_ELEMENT_ID}))

@@ -81,6 +81,18 @@ def test_without_a_page_process_the_shell_is_rendered_here():
     assert shell is not None and _shell_text(shell) == _shell_text(app_shell())
 
 
+def test_the_first_shell_is_the_page_process_s_or_none_never_rendered_here():
+    source = ShellSource(startup.spawn_page_process)
+    try:
+        assert source.made("offline", timeout=0.0) is None  # not sent yet: the window loads a waiting page
+        shell = source.made("offline", timeout=60.0)
+        assert shell is not None and _shell_text(shell) == _shell_text(app_shell())
+        assert source.made("no-such-basemap", timeout=60.0) is None  # the job reports the error later
+    finally:
+        source.stop()
+    assert ShellSource(lambda: None).made("offline", timeout=60.0) is None  # no page process: no folium here
+
+
 def test_the_early_request_is_told_once_to_the_job_that_adopts_the_child(tmp_path):
     article = tmp_path / "note.txt"
     article.write_text("Ships left Odesa for Istanbul.\n", encoding="utf-8")
