@@ -1,6 +1,6 @@
 """Speed and memory of Gazette's geoparser beside geotext, over the same LGL articles, one run.
 
-    .venv/bin/python bench/geoparse_bench.py [--corpus ../shared/corpora/LGL.jsonl] [--limit N] [--pool]
+    .venv/bin/python bench/geoparse_bench.py [--corpus ../shared/corpora/LGL.jsonl] [--limit N] [--pool] [--cold]
 
 Prints the warm index load time, ms/article (median, mean) for Gazette and for geotext
 (``from geotext import GeoText``), their ratio, this process's peak RSS and the peak RSS of one
@@ -13,6 +13,9 @@ have loaded their index and are warm: ``on_ready``) to the last result received,
 process timed the same way (``jobs=1``), best and median of ``--pool-runs``, output compared,
 and each worker's CPU seconds in the timed window (from /proc: both near the wall time means
 both cores did the work).
+
+``--cold`` adds a fresh process's first and second pass over the corpus (CPU seconds): what a pool
+worker pays to fill its per-name caches, beside the warm figure.
 """
 
 from __future__ import annotations
@@ -76,6 +79,27 @@ def peak_rss_kib() -> int:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def cold_warm_child(corpus: Path, limit: int | None) -> int:
+    """``--cold``'s child: a fresh process loads the index and geoparses the corpus twice; prints each
+    pass's CPU seconds. The first pass fills every per-name cache (look-ups, rows, static scores,
+    geometry) as a pool worker must; the second is the warm figure the one-core median reuses."""
+    parser = Geoparser(Gazetteer.load())
+    articles = [Article(id=str(n), title="", text=t) for n, t in enumerate(read_texts(corpus, limit))]
+    for _ in range(2):
+        c0 = time.process_time()
+        for a in articles:
+            parser.parse(a)
+        print(f"{time.process_time() - c0:.3f}")
+    return 0
+
+
+def cold_section(corpus: Path, limit: int | None) -> None:
+    cmd = [sys.executable, __file__, "--cold-child", "--corpus", str(corpus)] + (["--limit", str(limit)] if limit else [])
+    cold, warm = (float(x) for x in subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()[-2:])
+    print(f"cold vs warm   a fresh process: first pass {cold:.3f} CPU s, second {warm:.3f} CPU s "
+          f"(the cold fill: {cold - warm:.3f} s; load average {os.getloadavg()[0]:.1f})")
 
 
 def child_rss_mb(corpus: Path, limit: int | None) -> float:
@@ -160,10 +184,14 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3, help="runs per article; the best one counts")
     ap.add_argument("--pool", action="store_true", help="also time the process pool (issue 12)")
     ap.add_argument("--pool-runs", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="also time a fresh process's first (cold) and second pass")
     ap.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cold-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.rss_child:
         return one_process_rss(args.corpus, args.limit)
+    if args.cold_child:
+        return cold_warm_child(args.corpus, args.limit)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     if not args.corpus.exists():
@@ -199,6 +227,8 @@ def main() -> int:
     print(f"peak RSS                 {rss_mb:.0f} MB (this process: index, Gazette and geotext)")
     print(f"peak RSS one geoparser   {child_rss_mb(args.corpus, args.limit):.0f} MB (a fresh process: load the index, "
           f"geoparse the corpus; target <= 150 MB)")
+    if args.cold:
+        cold_section(args.corpus, args.limit)
     if args.pool:
         pool_section(articles, args.pool_runs)
     return 0
