@@ -56,11 +56,17 @@ fi
 .venv/bin/python -m compileall -q places viewer main.py >/dev/null
 
 # PySide6's signature support modules ship inside libshiboken, which compiles them from source in
-# every Qt process (~35 ms of each start). SBK_EMBED=0, PySide's own switch, writes them out beside
-# shiboken6 as files, which are then imported and compiled like any installed module; SBK_EMBED=1
-# first drops a copy an earlier PySide6 may have left.
-SBK_EMBED=1 .venv/bin/python -c "import shiboken6" && SBK_EMBED=0 .venv/bin/python -c "import shiboken6"
-.venv/bin/python -m compileall -q "$(.venv/bin/python -c 'import os, shiboken6; print(os.path.dirname(shiboken6.__file__))')/files.dir" >/dev/null
+# every Qt process (~15-30 ms of each start). SBK_EMBED=0, PySide's own switch, writes them out
+# beside shiboken6 as files, which are then imported and compiled like any installed module. Done
+# again only when the Python dependencies change (a copy an earlier PySide6 left is dropped first).
+sbk_stamp=.venv/.gazette-shiboken-files
+if [ "$(cat "$sbk_stamp" 2>/dev/null || true)" != "$deps_key" ]; then
+  sbk_files="$(.venv/bin/python -c 'import importlib.util, os; print(os.path.dirname(importlib.util.find_spec("shiboken6").origin))')/files.dir"
+  rm -rf "$sbk_files"
+  SBK_EMBED=0 .venv/bin/python -c "import shiboken6"
+  .venv/bin/python -m compileall -q "$sbk_files" >/dev/null
+  echo "$deps_key" >"$sbk_stamp"
+fi
 
 # Qt's xcb platform plugin and QtWebEngine link against system libraries a fresh desktop may
 # lack; scripts/qt_system_deps.py derives the Debian packages from ldd and installs them (as root

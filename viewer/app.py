@@ -104,12 +104,10 @@ def run(
 
 def _start_basemap(basemap: str) -> str:
     """The window's basemap: the one asked for, else (the default, offline) the one chosen last time."""
-    from viewer.basemaps import BASEMAP_LABELS, OFFLINE
+    from viewer.basemaps import OFFLINE
     from viewer.settings import Remembered
 
-    if basemap != OFFLINE:
-        return basemap
-    return Remembered().basemap(BASEMAP_LABELS) or OFFLINE
+    return Remembered().start_basemap(None if basemap == OFFLINE else basemap)
 
 
 def _first_map_view(basemap: str) -> MapView:

@@ -287,13 +287,9 @@ class ShellSource:
     def get(self, basemap: str, *, cancelled: Callable[[], bool]) -> PageShell | None:
         """``basemap``'s shell (None when ``cancelled()`` turned true while waiting); GazetteError if it cannot be made."""
         self.request(basemap)
-        with self._lock:
-            while basemap not in self._shells and basemap in self._asked and self._process is not None:
-                if cancelled():
-                    return None
-                self._receive_locked()
-            if basemap in self._shells:
-                return self._shells[basemap]
+        shell = self._sent(basemap, give_up=cancelled)
+        if shell is not None or cancelled():
+            return shell
         from viewer.mapbuilder import app_shell
 
         shell = app_shell(basemap=basemap)  # no page process: folium here, in the job's thread
@@ -306,14 +302,18 @@ class ShellSource:
         self.prestart()
         self.request(basemap)
         deadline = time.monotonic() + timeout
+        try:
+            return self._sent(basemap, give_up=lambda: time.monotonic() > deadline)
+        except GazetteError:  # reported when the job asks for it
+            return None
+
+    def _sent(self, basemap: str, *, give_up: Callable[[], bool]) -> PageShell | None:
+        """``basemap``'s shell once the page process has sent it (None: not asked of it, or ``give_up()``)."""
         with self._lock:
             while basemap not in self._shells and basemap in self._asked and self._process is not None:
-                if time.monotonic() > deadline:
+                if give_up():
                     return None
-                try:
-                    self._receive_locked()
-                except GazetteError:  # reported when the job asks for it
-                    return None
+                self._receive_locked()
             return self._shells.get(basemap)
 
     def _receive_locked(self) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from viewer.basemaps import BASEMAP_LABELS, OFFLINE
+
 ORGANISATION = "Gazette"
 APPLICATION = "Gazette"
 KEY_RECENT = "files/recent"
@@ -51,6 +53,10 @@ class Remembered:
     def basemap(self, known: object) -> str | None:
         value = self.settings.value(KEY_BASEMAP, "")
         return value if isinstance(value, str) and value in known else None  # type: ignore[operator]
+
+    def start_basemap(self, asked: str | None) -> str:
+        """The basemap a window starts on: ``asked``, else the one chosen last time, else offline."""
+        return asked or self.basemap(BASEMAP_LABELS) or OFFLINE
 
     def set_basemap(self, name: str) -> None:
         self.settings.setValue(KEY_BASEMAP, name)

@@ -20,7 +20,7 @@ from places.errors import GazetteError
 from places.model import GeoparsedArticle
 from viewer import dialogs
 from viewer.basemapmenu import FALLBACK_NOTICE, BasemapMenu
-from viewer.basemaps import BASEMAP_LABELS, OFFLINE, MapOptions
+from viewer.basemaps import MapOptions
 from viewer.corrections import Correction
 from viewer.exportmenu import ExportMenu
 from viewer.filemenu import OPEN_FILTER, FileSources
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.remembered = Remembered()  # basemap None: the one chosen last time
-        self.basemap = basemap or self.remembered.basemap(BASEMAP_LABELS) or OFFLINE
+        self.basemap = self.remembered.start_basemap(basemap)
         self.connections = connections
         self.online = online
         self.parse = parse  # None: parse in a child process (see viewer.worker); else this, in a thread
