@@ -23,7 +23,7 @@ MAX_PAYLOAD = 4096
 MAX_ID = 200
 MAX_TEXT = 500
 JS_FUNCTIONS = frozenset({"focusPlace", "present", "presentStep", "quizAnswer", "setArticleShown", "fitShown"})
-MESSAGE_TYPES = frozenset({"ready", "place-clicked", "place-menu", "basemap-fallback", "place-moved", "view"})
+MESSAGE_TYPES = frozenset({"ready", "waiting", "place-clicked", "place-menu", "basemap-fallback", "place-moved", "view"})
 
 
 class Bridge(QObject):
@@ -31,6 +31,8 @@ class Bridge(QObject):
 
     ready = Signal()
     """The channel and the map are both up; JS calls can be made."""
+    waiting = Signal()
+    """A waiting shell decodes its world and asks for its data (``gazette.provide``); no JS calls yet."""
     placeClicked = Signal(str)
     """A marker or country shape was clicked; the argument is a known ``Place.id``."""
     basemapFallback = Signal(str, str)
@@ -80,6 +82,8 @@ class Bridge(QObject):
             for script in queued:
                 self._run_js(script)
             self.ready.emit()
+        elif kind == "waiting":
+            self.waiting.emit()
         elif kind == "place-clicked":
             self.placeClicked.emit(message["id"])
         elif kind == "place-menu":

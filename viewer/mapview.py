@@ -62,6 +62,7 @@ class MapView(QWebEngineView):
         self.web_page.setWebChannel(self.channel)
         self.web_page.scripts().insert(_channel_script())
         self.bridge.ready.connect(self._on_ready)
+        self.bridge.waiting.connect(self._on_shell_waiting)
         self.bridge.placeClicked.connect(self.placeClicked)
         self.bridge.basemapFallback.connect(self.basemapFallback)
         self.bridge.placeMoved.connect(self.placeMoved)
@@ -73,7 +74,8 @@ class MapView(QWebEngineView):
         self._pending: tuple[str, bool] | None = None
         self._shell: PageShell | None = shell  # the waiting shell on screen, until its data comes
         self._shell_loaded = False
-        self._provide: tuple[str, str] | None = None  # (script, page): its data, come before the shell loaded
+        self._shell_waiting = False  # the shell's map.js asked for its data (it may still be loading)
+        self._provide: tuple[str, str] | None = None  # (script, page): its data, come before the shell asked
         # Start the page's renderer now, while the first article is still being read: on the
         # shell, which decodes the world meanwhile, or on a sea-coloured page (the map's background).
         if shell is not None:
@@ -110,7 +112,7 @@ class MapView(QWebEngineView):
         if data is not None:  # the waiting shell's own page: its data into it, the page is as if loaded
             args = ",".join(json.dumps(a) for a in (data.title, data.data_json, self.width(), self.height()))
             self._provide = (f"void gazette.provide({args})", html)
-            if self._shell_loaded:
+            if self._shell_waiting or self._shell_loaded:
                 self._run_provide()
             return
         self._provide = None
@@ -122,6 +124,15 @@ class MapView(QWebEngineView):
         url.setQuery(f"v={self._serial}")  # a new navigation even when the HTML is unchanged
         startup.mark("window: page load started")
         self.setUrl(url)
+
+    def _on_shell_waiting(self) -> None:
+        # Sooner than loadFinished (which waits for the page's load event and comes ~0.1 s after
+        # its world is decoded): the document is ours and committed, so runJavaScript reaches it.
+        if self._shell_waiting or (self._shell is None and self._provide is None):
+            return  # not a waiting shell on screen, or asked already
+        self._shell_waiting = True
+        if self._provide is not None:
+            self._run_provide()
 
     def _on_shell_loaded(self, ok: bool) -> None:
         self.loadFinished.disconnect(self._on_shell_loaded)

@@ -1,7 +1,8 @@
 // The page side of the Qt bridge: window.gazetteBridge.send(obj) -> Python Bridge.receive(json).
 // Injected by the window (viewer/mapview.py) right after Qt's qwebchannel.js, before the page's
 // own scripts; pages never name it. Sends {type: "ready"} once both the QWebChannel and the
-// map (gazette:ready) are up; messages sent before that are queued.
+// map (gazette:ready) are up; messages sent before that are queued. A waiting shell's
+// {type: "waiting"} (gazetteBridge.waiting()) goes as soon as the channel is up.
 (function () {
   "use strict";
   if (window.gazetteBridge) return;
@@ -31,8 +32,21 @@
     }
   }
 
+  // A waiting shell's request for its data (map.js build): sent once the channel is up, not held for "ready".
+  var waitingAsked = false, waitingSent = false;
+  function maybeWaiting() {
+    if (bridge && waitingAsked && !waitingSent) {
+      waitingSent = true;
+      deliver({ type: "waiting" });
+    }
+  }
+
   window.gazetteBridge = {
     phase: phase,
+    waiting: function () {
+      waitingAsked = true;
+      maybeWaiting();
+    },
     send: function (obj) {
       if (bridge && readySent) {
         deliver(obj);
@@ -78,6 +92,7 @@
     new QWebChannel(qt.webChannelTransport, function (channel) {
       phase("page: channel up");
       bridge = channel.objects.bridge;
+      maybeWaiting();
       maybeReady();
     });
     return true;

@@ -1443,6 +1443,9 @@
     var data = JSON.parse(node.textContent);
     if (data.waiting) {
       state.waiting = { map: map, elementId: elementId };
+      // The window sends the data as soon as it has it and the page asked, not once the page
+      // finished loading: the request goes now, and its answer runs right after the world is decoded.
+      if (window.gazetteBridge && window.gazetteBridge.waiting) window.gazetteBridge.waiting();
       prepareWorld(map, data.world);
       return;
     }

@@ -22,6 +22,15 @@ def test_calls_before_ready_are_queued():
     assert len(ran) == 1
 
 
+def test_a_waiting_shell_asks_for_its_data_before_ready():
+    ran, asked = [], []
+    bridge = Bridge(ran.append)
+    bridge.waiting.connect(lambda: asked.append(True))
+    bridge.call("focusPlace", "a")
+    bridge.receive(json.dumps({"type": "waiting"}))
+    assert asked == [True] and not bridge.is_ready and ran == []  # calls still wait for "ready"
+
+
 def test_only_allowed_functions_with_json_arguments():
     ran = []
     bridge = Bridge(ran.append)

@@ -113,6 +113,35 @@ def test_a_shell_loaded_before_its_data_draws_the_page_loaded_whole(qtbot):
         whole.dispose()
 
 
+def test_a_waiting_shell_takes_its_data_when_it_asks_not_once_it_loaded(qtbot):
+    from tests.support.grain import grain_doc
+    from viewer.mapbuilder import app_page_data, app_shell
+
+    shell = app_shell()
+    page = shell.page(app_page_data([grain_doc()]))
+    known = [place["id"] for place in json.loads(shell.data_of(page).data_json)["places"]]
+    view = MapView(shell=shell)
+    loaded_when_provided: list[bool] = []
+    provide = view._run_provide
+
+    def spy() -> None:
+        loaded_when_provided.append(view._shell_loaded)
+        provide()
+
+    view._run_provide = spy  # type: ignore[method-assign]
+    try:
+        view.resize(800, 560)
+        view.show()
+        with qtbot.waitSignal(view.ready, timeout=15000):
+            view.load_page(page, known_ids=known)  # the data before the page asked for it
+        # It went in on the page's "waiting" (its world decoded), not on loadFinished (its load event).
+        assert loaded_when_provided == [False]
+        assert view.engine.scheme_handler.served.count("/map.html") == 1
+        assert sorted(json.loads(run_js(qtbot, view.web_page, "JSON.stringify(gazette.places())"))) == sorted(known)
+    finally:
+        view.dispose()
+
+
 def test_a_shell_given_another_page_loads_it_the_ordinary_way(qtbot):
     from viewer.mapbuilder import app_shell
 
