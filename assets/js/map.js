@@ -218,7 +218,7 @@
   }
 
   // Where each country's label goes and how big its largest ring is: worked out once per world,
-  // when first needed (not at world zoom) or while a waiting page has time (prepareWorld).
+  // when first needed (not at world zoom) or once the page is idle after its first paint (labelsLater).
   function labelInfoOf(world) {
     if (state.labelInfoFor !== world) {
       state.labelInfoFor = world;
@@ -230,12 +230,21 @@
     return state.labelInfo;
   }
 
-  // What a page does with its world whatever its data: decoded, the land's path and the labels' places.
+  // What a page does with its world whatever its data: decoded and the land's path. (The labels'
+  // places wait for labelsLater: a waiting page's data has mostly come before its world is decoded.)
   function prepareWorld(map, elementId) {
     setWorld(map, elementId);
     if (!state.world) return;
     window.gazetteBasemap.prepareLand(state.world.features);
-    labelInfoOf(state.world);
+  }
+
+  // The labels' places when the page is idle, not before its first paint (at world zoom no label is shown).
+  function labelsLater() {
+    var world = state.world;
+    if (!world) return;
+    var run = function () { if (state.world === world) labelInfoOf(world); };
+    if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 2000 });
+    else window.setTimeout(run, 500);
   }
 
   function labelsForView() {
@@ -1466,6 +1475,7 @@
     map.on("popupopen", placePopup);
     watchReader(map);
     finish(map);
+    labelsLater();
     if (state.editable) map.on("moveend", reportView);  // the tour editor's "Add view"
     if (state.lesson && state.lesson.file) {
       // An exported tour: the keys of presentation mode work in any browser, from stop 1.
