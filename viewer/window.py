@@ -277,8 +277,9 @@ class MainWindow(QMainWindow):
                 self.show_error(str(err))
                 return False
         self.session.commit(change)
-        self.side_panel.fill(self.session.groups.values(), docs=self.session.docs, titles=self.session.titles())
+        # The page first: its renderer builds the map while the list and excerpts are filled here.
         self.stream.show(page, known_ids=self.session.groups, basemap=self.basemap)
+        self.side_panel.fill(self.session.groups.values(), docs=self.session.docs, titles=self.session.titles())
         self._update_chrome()
         self.stateChanged.emit()
         if change.select:

@@ -207,9 +207,17 @@ class ParseJob(QThread):
                     log.error("parse process failed: %s", payload[1])
                     raise GazetteError(BUG_MESSAGE.format(payload[0]))
         finally:
-            end_process(child)
+            _end_in_background(child)
             if not self._cancel.is_set():
                 _prestart_later()  # warm for the next open, once this one's page is built
+
+
+def _end_in_background(child: subprocess.Popen) -> None:
+    """Kill ``child`` now and reap it on a thread: waiting for the kernel to take down a process
+    holding the index took 10-40 ms, between the page data's arrival and the window's showing it."""
+    if child.poll() is None:
+        child.kill()
+    threading.Thread(target=end_process, args=(child,), name="gazette-reap", daemon=True).start()
 
 
 SPARE_DELAY_S = 2.0  # the next open's parse process starts this long after an open's data came
