@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from viewer.window import MainWindow
 
 MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
-IMPORT_POLL_MS = 5
+IMPORT_SWITCH_S = 0.001  # the GIL's switch interval while the window module is imported on a thread
 FIRST_SHELL_WAIT_S = 2.0  # longer (a very busy machine): the first page loads the ordinary way
 
 
@@ -50,8 +50,11 @@ def run(
     app = application()
     startup.mark("app: QApplication")
     chosen = _start_basemap(basemap)
+    import viewer.mapview  # noqa: F401  # here, not in both threads at once
+
+    importing = _Import("viewer.window")  # beside the shell's wait and the web view's making
     map_view = _first_map_view(chosen)
-    _import_serving(map_view.is_loading, "viewer.window")
+    importing.finish(serving=map_view.is_loading())
     from viewer.window import MainWindow
 
     startup.mark("app: window imported")
@@ -122,33 +125,49 @@ def _first_map_view(basemap: str) -> MapView:
     return MapView(shell=shell)
 
 
-def _import_serving(loading: Callable[[], bool], module: str) -> None:
-    """Import ``module`` in a thread while the event loop runs, as long as ``loading()``: the page's
-    requests (gazette:// is served on the GUI thread) are answered meanwhile, not after the import."""
-    if not loading():
-        importlib.import_module(module)
-        return
-    from PySide6.QtCore import QEventLoop, QTimer
+class _Import:
+    """Import a module on a thread, started at once; :meth:`finish` waits for it, running the event
+    loop meanwhile when asked (the page's requests, gazette:// served on the GUI thread, are
+    answered during the import instead of after it)."""
 
-    failed: list[BaseException] = []
+    def __init__(self, module: str) -> None:
+        from PySide6.QtCore import QObject, Signal
 
-    def work() -> None:
-        try:
-            importlib.import_module(module)
-        except BaseException as err:  # raised again on the GUI thread
-            failed.append(err)
+        class Done(QObject):
+            done = Signal()
 
-    thread = threading.Thread(target=work, name="gazette-import")
-    thread.start()
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.timeout.connect(lambda: thread.is_alive() or loop.quit())
-    timer.start(IMPORT_POLL_MS)
-    loop.exec()
-    timer.stop()
-    thread.join()
-    if failed:
-        raise failed[0]
+        self._failed: list[BaseException] = []
+        self._done = threading.Event()  # set before the signal: a wait that connects late sees it
+        self._notice = Done()  # its signal, emitted on the thread, reaches the GUI thread queued
+        # The GUI thread waits for the GIL at each request it answers: at most 1 ms, not 5.
+        self._switch = sys.getswitchinterval()
+        sys.setswitchinterval(IMPORT_SWITCH_S)
+
+        def work() -> None:
+            try:
+                importlib.import_module(module)
+            except BaseException as err:  # raised again on the GUI thread
+                self._failed.append(err)
+            finally:
+                self._done.set()
+                self._notice.done.emit()
+
+        self._thread = threading.Thread(target=work, name="gazette-import")
+        self._thread.start()
+
+    def finish(self, *, serving: bool) -> None:
+        """Wait for the import (with the event loop running when ``serving``); its error is raised here."""
+        if serving and not self._done.is_set():
+            from PySide6.QtCore import QEventLoop
+
+            loop = QEventLoop()
+            self._notice.done.connect(loop.quit)
+            if not self._done.is_set():  # else the signal may have gone before the connection
+                loop.exec()
+        self._thread.join()
+        sys.setswitchinterval(self._switch)
+        if self._failed:
+            raise self._failed[0]
 
 
 def _tear_down(app: QApplication, window: MainWindow) -> None:

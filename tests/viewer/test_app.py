@@ -60,3 +60,38 @@ def test_batch_screenshot_with_an_unreadable_file_reports_it_and_shows_the_rest(
     assert result.returncode == 0, result.stderr[-2000:]
     assert "gazette: 1 of 2 files could not be read:" in result.stderr and "empty.txt (empty)" in result.stderr
     assert QImage(str(tmp_path / "shot.png")).width() > 100
+
+
+def test_the_window_module_imported_on_a_thread_while_the_event_loop_runs(qtbot, tmp_path, monkeypatch):
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from viewer.app import _Import
+
+    (tmp_path / "gz_slow_module.py").write_text("import time\ntime.sleep(0.3)\nVALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    switch = sys.getswitchinterval()
+    importing = _Import("gz_slow_module")
+    importing.finish(serving=True)
+    timer.stop()
+    assert sys.modules["gz_slow_module"].VALUE == 1
+    assert len(ticks) >= 5  # the loop ran meanwhile: the page's requests are answered during the import
+    assert sys.getswitchinterval() == switch
+
+
+def test_a_window_import_that_fails_raises_on_the_gui_thread(qtbot):
+    import pytest
+
+    from viewer.app import _Import
+
+    importing = _Import("gz_no_such_module_anywhere")
+    with pytest.raises(ModuleNotFoundError):
+        importing.finish(serving=True)
+    importing = _Import("gz_no_such_module_anywhere")
+    with pytest.raises(ModuleNotFoundError):
+        importing.finish(serving=False)  # no loop: a plain wait
