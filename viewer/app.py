@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from viewer.mapview import MapView
+    from viewer.pageshell import PageShell
     from viewer.window import MainWindow
 
 MAP_READY_TIMEOUT_S = 180.0  # a first run may compile the gazetteer index
@@ -47,13 +48,14 @@ def run(
     """
     started = time.perf_counter()
     startup.mark("app: run")
+    chosen = _start_basemap(basemap)  # QSettings with its names given: no QApplication needed
+    shell = _ShellFetch(chosen)  # the page process's shell comes over its pipe while Qt starts
     app = application()
     startup.mark("app: QApplication")
-    chosen = _start_basemap(basemap)
     import viewer.mapview  # noqa: F401  # here, not in both threads at once
 
     importing = _Import("viewer.window")  # beside the shell's wait and the web view's making
-    map_view = _first_map_view(chosen)
+    map_view = _first_map_view(shell.result())
     importing.finish(serving=map_view.is_loading())
     from viewer.window import MainWindow
 
@@ -113,14 +115,33 @@ def _start_basemap(basemap: str) -> str:
     return Remembered().start_basemap(None if basemap == OFFLINE else basemap)
 
 
-def _first_map_view(basemap: str) -> MapView:
-    """The map view, made before the rest of the window: it loads ``basemap``'s page shell at once
+class _ShellFetch:
+    """``basemap``'s page shell from the page process, read on a thread started at once: the page
+    process sends it only once asked, and a 750 kB pickle waits in its pipe for a reader."""
+
+    def __init__(self, basemap: str) -> None:
+        from viewer.worker import first_shell  # imported here, not on the thread beside the QApplication's imports
+
+        self._shell: list[PageShell | None] = [None]
+
+        def fetch() -> None:
+            self._shell[0] = first_shell(basemap, timeout=FIRST_SHELL_WAIT_S)
+
+        self._thread = threading.Thread(target=fetch, name="gazette-shell", daemon=True)
+        self._thread.start()
+
+    def result(self) -> PageShell | None:
+        """The shell (None: none came in time, the first page loads the ordinary way)."""
+        self._thread.join(FIRST_SHELL_WAIT_S + 1.0)
+        return self._shell[0]
+
+
+def _first_map_view(shell: PageShell | None) -> MapView:
+    """The map view, made before the rest of the window: it loads the basemap's page shell at once
     (from the page process), so that the page's scripts load and its world is decoded while the window
     is built and the article read; the first map's data then goes into that page (MapView.load_page)."""
     from viewer.mapview import MapView
-    from viewer.worker import first_shell
 
-    shell = first_shell(basemap, timeout=FIRST_SHELL_WAIT_S)
     startup.mark("app: shell taken")
     return MapView(shell=shell)
 

@@ -95,3 +95,23 @@ def test_a_window_import_that_fails_raises_on_the_gui_thread(qtbot):
     importing = _Import("gz_no_such_module_anywhere")
     with pytest.raises(ModuleNotFoundError):
         importing.finish(serving=False)  # no loop: a plain wait
+
+
+def test_the_first_shell_is_read_on_a_thread_begun_before_the_qapplication(monkeypatch):
+    import threading
+
+    from viewer import app, worker
+
+    asked: list[tuple[str, str]] = []
+    release = threading.Event()
+
+    def first_shell(basemap: str, *, timeout: float) -> object:
+        asked.append((basemap, threading.current_thread().name))
+        release.wait(5)
+        return "the shell"
+
+    monkeypatch.setattr(worker, "first_shell", first_shell)
+    fetch = app._ShellFetch("offline")
+    release.set()
+    assert fetch.result() == "the shell"
+    assert asked == [("offline", "gazette-shell")]
