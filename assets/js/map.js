@@ -1512,19 +1512,23 @@
 
   // The data of a waiting shell (see build): the page becomes the one loaded with this title and
   // data block (dataText: the block's text, as the shell's data slot would have held it).
-  // width, height: the view's size as the window knows it; a page not resized to it yet waits for that.
+  // width, height: the view's size as the window knows it; a page not resized to it yet waits for that
+  // (a resize to another size, one the renderer had queued behind the world's decoding, is not it).
   function provide(title, dataText, width, height) {
     var waiting = state.waiting;
     if (!waiting) return false;
     if (width && (window.innerWidth !== width || window.innerHeight !== height) && !waiting.resizing) {
       waiting.resizing = true;
       var go = function () {
-        window.removeEventListener("resize", go);
+        window.removeEventListener("resize", resized);
         window.clearTimeout(timer);
         provide(title, dataText);
       };
+      var resized = function () {
+        if (window.innerWidth === width && window.innerHeight === height) go();
+      };
       var timer = window.setTimeout(go, RESIZE_WAIT_MS);
-      window.addEventListener("resize", go);
+      window.addEventListener("resize", resized);
       return true;
     }
     state.waiting = null;
