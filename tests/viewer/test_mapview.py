@@ -142,6 +142,27 @@ def test_a_waiting_shell_takes_its_data_when_it_asks_not_once_it_loaded(qtbot):
         view.dispose()
 
 
+def test_a_waiting_shell_builds_once_resized_to_the_size_it_was_given_not_on_any_resize(qtbot):
+    from tests.support.grain import grain_doc
+    from viewer.mapbuilder import app_page_data, app_shell
+
+    shell = app_shell()
+    data = app_page_data([grain_doc()])
+    view = MapView(shell=shell)
+    try:
+        view.resize(500, 400)
+        view.show()
+        qtbot.waitUntil(lambda: not view.is_loading(), timeout=15000)
+        args = ",".join(json.dumps(a) for a in (data.title, data.data_json, 640, 480))
+        # A resize that is not to the size given (here: none at all) does not build the map.
+        assert run_js(qtbot, view.web_page, f"gazette.provide({args}); window.dispatchEvent(new Event('resize')); gazette.ready") is False
+        view.resize(640, 480)
+        qtbot.waitUntil(lambda: run_js(qtbot, view.web_page, "gazette.ready") is True, timeout=5000)
+        assert json.loads(run_js(qtbot, view.web_page, "JSON.stringify([window.innerWidth, window.innerHeight])")) == [640, 480]
+    finally:
+        view.dispose()
+
+
 def test_a_shell_given_another_page_loads_it_the_ordinary_way(qtbot):
     from viewer.mapbuilder import app_shell
 
