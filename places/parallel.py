@@ -277,9 +277,12 @@ def _docs(chunk: tuple[Article, ...], future: Future[_Answer], places: dict[_Pla
         yield GeoparsedArticle(article, tuple(mentions))
 
 
+_KINDS = {kind.value: kind for kind in Kind}  # Kind(value) goes through EnumType.__call__: 1.4 µs, this 0.03 µs
+
+
 def _place(rec: _PlaceRecord) -> Place:
     pid, name, lat, lon, kind, country, country_name, population, source = rec
-    return Place(pid, name, lat, lon, Kind(kind), country, country_name, population, source)
+    return Place(pid, name, lat, lon, _KINDS[kind], country, country_name, population, source)
 
 
 def _wait_ready(ready: Any, first: list[Future[Any]], jobs: int) -> None:
