@@ -227,6 +227,9 @@ def _in_pool(head: list[Article], rest: Iterator[Article], *, jobs: int, demonym
         finally:
             for _, f in pending:
                 f.cancel()
+        # Every answer is in: the pool's own thread sees the workers out (10-20 ms of joining
+        # processes and threads), not the caller, who has its last result. Leaving early still waits.
+        pool.shutdown(wait=False)
 
 
 def _start_workers(pool: ProcessPoolExecutor, jobs: int, first: list[Future[Any]]) -> None:

@@ -49,6 +49,26 @@ def test_leaving_early_stops_the_workers(lgl):
     stream.close()  # would hang, or leave processes behind, if the pool were not shut down
 
 
+def test_the_stream_ends_without_waiting_for_the_workers_to_exit_unless_left_early(lgl, monkeypatch):
+    # Once every answer is in, the pool's thread sees the workers out; the caller has its last
+    # result and goes on. Left early, the stream waits until the workers have stopped.
+    waits = []
+
+    class Recording(parallel.ProcessPoolExecutor):
+        def shutdown(self, wait=True, **kwargs):
+            waits.append(wait)
+            super().shutdown(wait=wait, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recording)
+    assert len(list(geoparse_stream(iter(lgl), jobs=2, min_parallel=4))) == len(lgl)
+    assert waits[0] is False
+    waits.clear()
+    stream = geoparse_stream(iter(lgl * 3), jobs=2, min_parallel=4)
+    next(stream)
+    stream.close()
+    assert waits == [True]
+
+
 def test_the_source_is_read_while_the_workers_start(lgl):
     pulled = []
 
