@@ -316,9 +316,9 @@ def _chunks(head: list[Article], rest: Iterator[Article], jobs: int) -> Iterator
     workers need; chunks of 8 were 82 round trips for LGL's 588 articles, these are ~35."""
     buffered: deque[Article] = deque(head)
     ended = False
-    made = 0
+    made, grown = 0, min(_FIRST_CHUNK, _CHUNK)
     while True:
-        size = min(_CHUNK, _FIRST_CHUNK << (made // jobs))
+        size = grown
         while not ended and len(buffered) < 2 * size * jobs:  # enough to see the end coming
             article = next(rest, None)
             if article is None:
@@ -330,4 +330,6 @@ def _chunks(head: list[Article], rest: Iterator[Article], jobs: int) -> Iterator
         if ended:
             size = max(1, min(size, len(buffered) // (2 * jobs)))
         made += 1
+        if made % jobs == 0:  # a chunk of this size for each worker: the next ones twice as large
+            grown = min(_CHUNK, 2 * grown)
         yield tuple(buffered.popleft() for _ in range(min(size, len(buffered))))
