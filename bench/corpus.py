@@ -1,6 +1,8 @@
 """A week of news at scale: the 588 LGL articles as a folder, and 10,000 synthetic places.
 
-    .venv/bin/python bench/corpus.py [--jobs N] [--runs 3] [--cli-runs 5]
+    .venv/bin/python bench/corpus.py [--jobs N] [--runs 3] [--cli-runs 5] [--only-pool]
+
+``--only-pool``: step 1's geoparse alone, each run printed (pool and one process alternately).
 
 1. LGL (``../shared/corpora/LGL.jsonl``, text only) written out as 588 files into a temp folder,
    loaded as a folder (places.sources.open_sources), geoparsed with the pool
@@ -249,13 +251,36 @@ def _peak_mb() -> tuple[float, float]:
     return own, children
 
 
+def only_pool(*, jobs: int, runs: int) -> None:
+    """Step 1's geoparse alone (pool, then one process, alternately): each run, best and median, the load."""
+    with tempfile.TemporaryDirectory(prefix="gazette-lgl-") as tmp:
+        write_lgl_folder(Path(tmp))
+        articles = open_sources([tmp]).articles
+        pools, ones = [], []
+        for run in range(runs):
+            seconds, pooled = time_pool(articles, jobs=jobs)
+            pools.append(seconds)
+            seconds, single = time_one_process(articles)
+            ones.append(seconds)
+            assert pooled == single, "the pool must give what one process gives"
+            print(f"  run {run + 1}: pool of {jobs} {pools[-1]:.3f} s, one process {ones[-1]:.3f} s "
+                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+    print(f"geoparse, pool of {jobs}: best {min(pools):.3f} s, median {sorted(pools)[len(pools) // 2]:.3f} s "
+          f"(target <= 0.6 s); one process: best {min(ones):.3f} s, median {sorted(ones)[len(ones) // 2]:.3f} s; "
+          f"identical output")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cli-runs", type=int, default=5, help="runs of ./gazette export DIR -o week.html")
+    parser.add_argument("--only-pool", action="store_true", help="step 1's geoparse only, every run printed")
     opts = parser.parse_args()
     shared_geoparser().gazetteer  # noqa: B018 - the index, loaded before any clock starts
+    if opts.only_pool:
+        only_pool(jobs=opts.jobs, runs=opts.runs)
+        return
     with tempfile.TemporaryDirectory(prefix="gazette-lgl-") as tmp:
         n = write_lgl_folder(Path(tmp))
         started = time.perf_counter()

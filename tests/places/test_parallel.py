@@ -49,6 +49,26 @@ def test_leaving_early_stops_the_workers(lgl):
     stream.close()  # would hang, or leave processes behind, if the pool were not shut down
 
 
+def test_the_stream_ends_without_waiting_for_the_workers_to_exit_unless_left_early(lgl, monkeypatch):
+    # Once every answer is in, the pool's thread sees the workers out; the caller has its last
+    # result and goes on. Left early, the stream waits until the workers have stopped.
+    waits = []
+
+    class Recording(parallel.ProcessPoolExecutor):
+        def shutdown(self, wait=True, **kwargs):
+            waits.append(wait)
+            super().shutdown(wait=wait, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recording)
+    assert len(list(geoparse_stream(iter(lgl), jobs=2, min_parallel=4))) == len(lgl)
+    assert waits[0] is False
+    waits.clear()
+    stream = geoparse_stream(iter(lgl * 3), jobs=2, min_parallel=4)
+    next(stream)
+    stream.close()
+    assert waits == [True]
+
+
 def test_the_source_is_read_while_the_workers_start(lgl):
     pulled = []
 
@@ -108,12 +128,28 @@ def test_the_workers_import_this_places_not_the_working_folders(tmp_path):
     assert out.stdout.split() == ["True"]
 
 
-def test_chunks_keep_input_order_and_shrink_once_the_end_is_in_sight(lgl):
+def test_chunks_keep_input_order_grow_and_shrink_once_the_end_is_in_sight(lgl):
     articles = lgl * 10  # 400
     chunks = list(parallel._chunks(articles[:50], iter(articles[50:]), 2))
     assert [a for chunk in chunks for a in chunk] == articles
     sizes = [len(chunk) for chunk in chunks]
-    assert set(sizes[:40]) == {parallel._CHUNK}  # full chunks until the end is near
-    assert sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)  # then smaller, down to one article
-    unknown_end = parallel._chunks([], iter(articles), 2)
-    assert len(next(unknown_end)) == parallel._CHUNK  # no more read than it needs to see the end coming
+    first = parallel._FIRST_CHUNK
+    assert sizes[:4] == [first, first, 2 * first, 2 * first]  # each worker's first chunk small, then doubling
+    assert max(sizes) == parallel._CHUNK and sizes[6] == parallel._CHUNK
+    assert len(chunks) < len(articles) // first * 2 // 3  # far fewer round trips than chunks of the first size
+    peak = sizes.index(max(sizes))
+    assert sizes[:peak] == sorted(sizes[:peak])
+    assert sizes[-1] == 1 and sizes[peak:] == sorted(sizes[peak:], reverse=True)  # then smaller, down to one article
+
+
+def test_chunks_read_no_more_than_they_need_to_see_the_end_coming(lgl):
+    pulled = []
+
+    def source():
+        for article in lgl * 10:
+            pulled.append(article)
+            yield article
+
+    unknown_end = parallel._chunks([], source(), 2)
+    assert len(next(unknown_end)) == parallel._FIRST_CHUNK
+    assert len(pulled) == 2 * parallel._FIRST_CHUNK * 2  # the first chunk went out after two chunks per worker were read
