@@ -21,8 +21,9 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate, chain, count, islice, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from importlib import resources
+from operator import contains, eq, or_
 from pathlib import Path
 
 import yaml
@@ -324,16 +325,30 @@ class _TownKeys:
 
 
 def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
-    capital_forms = {cc: _json_forms(name) for cc, name in capitals.items() if name}
     prior = list(map(float, towns.pop))
-    for n, (cc, name) in enumerate(zip(towns.cc, towns.name)):
-        capital = capitals.get(cc)
-        if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
-            prior[n] = prior[n] * 3 + 2e6
+    for n in _capital_named(towns, capitals):
+        prior[n] = prior[n] * 3 + 2e6
     # "The City" (London) and the like would swallow ordinary phrases: see _kept_alternates.
     found, counts = _latin_alternates(towns)
     alternates = name_keys(_kept_alternates(_decoded(found)))
     return _TownKeys(prior, name_keys(towns.name), counts, alternates)
+
+
+def _capital_named(towns: _Towns, capitals: dict[str, str]) -> list[int]:
+    """The towns that bear their country's capital's name, as their name or an alternate one."""
+    named = {cc: name for cc, name in capitals.items() if name}
+    forms = {cc: _json_forms(name) for cc, name in named.items()}
+    # First a test over all the towns in C loops (no Python a town) that says yes for each town that bears it
+    # and for a few more (a NUL, which stands in where a country has no capital, is in no JSON text); those
+    # are asked again. The unescaped form is looked for only where it differs from the escaped one.
+    escaped = {cc: pair[0] for cc, pair in forms.items()}
+    unescaped = {cc: pair[1] for cc, pair in forms.items() if pair[1] != pair[0]}
+    cc, alts = towns.cc, towns.alternates
+    capital = list(map(named.get, cc, repeat("\0")))
+    maybe = map(or_, map(or_, map(eq, towns.name, capital), map(contains, alts, map(escaped.get, cc, repeat("\0")))),
+                map(contains, alts, map(unescaped.get, cc, repeat("\0"))))
+    return [n for n in compress(count(), maybe)
+            if cc[n] in named and (towns.name[n] == capital[n] or towns.also_named(n, capital[n], forms[cc[n]]))]
 
 
 def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
@@ -917,9 +932,21 @@ def _name_table(index: _Places, keys: list[str]) -> _NameTable:
     # Ties keep the order of the set of rows, as they always have (the index's bytes stay the same).
     rows = [idxs if len(idxs) == 1 else sorted(set(idxs), key=by_prior, reverse=True)[:60]
             for idxs in map(index.names.__getitem__, keys)]
-    return _NameTable("\n".join(keys), array(NAME_TABLE_TYPE, map(len, rows)).tobytes(),
-                      array(NAME_TABLE_TYPE, chain.from_iterable(rows)).tobytes(),
-                      min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+    text = "\n".join(keys)
+    return _NameTable(text, array(NAME_TABLE_TYPE, map(len, rows)).tobytes(),
+                      array(NAME_TABLE_TYPE, chain.from_iterable(rows)).tobytes(), _max_tokens(text))
+
+
+def _max_tokens(keys: str) -> int:
+    """The most tokens a key of ``keys`` (one a line) has, at most 8: one search of the text for a line with 7
+    spaces (there is one in GeoNames), where counting each key's spaces took a tenth of a second."""
+    for spaces in range(7, 0, -1):
+        if _SPACES[spaces].search(keys):
+            return spaces + 1
+    return 1
+
+
+_SPACES = [re.compile(f"(?m)^(?:[^ \n]* ){{{n}}}") for n in range(8)]  # a line with n spaces or more
 
 
 def _middle_key(names: dict[str, list[int]]) -> str:
@@ -966,7 +993,7 @@ def _payload_columns(index: _Places) -> dict:
     cc_cells = {c: (c or "").ljust(2)[:2] for c in set(ccs)}
     return {
         "names": _lines(names),
-        "name_ends": array(NAME_TABLE_TYPE, accumulate((len(name) + 1 for name in names), initial=-1))[1:].tobytes(),
+        "name_ends": array(NAME_TABLE_TYPE, accumulate(map((1).__add__, map(len, names)), initial=-1))[1:].tobytes(),
         "ids": ids,
         "gid": gid.tobytes(),
         "lat": array(COLUMN_TYPES["lat"], index.lat).tobytes(),

@@ -244,3 +244,29 @@ def test_only_the_capital_itself_gets_the_capital_prior():
     lifted = [row for row in towns if row.prior != row.population]
     assert len(lifted) == 1 and abs(lifted[0].lat - 38.9) < 0.2 and abs(lifted[0].lon + 77.04) < 0.2
     assert lifted[0].prior == 3 * lifted[0].population + 2e6
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_capital_named_towns_are_those_asked_one_by_one(tmp_path: Path, ensure_ascii: bool):
+    from places._gazetteer_build import _capital_named, _json_forms, _towns_by_pattern
+
+    towns = [_town(1, "Andorra la Vella", []), _town(2, "Vila", ["Andorra la Vella"]),
+             _town(3, "Encamp", ["Andorra la Vella x", "Andorra"]), _town(4, "Zürich", ["Sant Julià"]),
+             _town(5, "Sant Julià", []), _town(6, "x", ['Sant "Julià"']), _town(7, "\0", ["\0"])]
+    for n, cc in ((4, "CH"), (5, "XX"), (6, "FR"), (7, "ZZ")):
+        towns[n - 1]["countrycode"] = cc
+    path = tmp_path / "cities500.json"
+    _write_cities(path, towns, ensure_ascii=ensure_ascii)
+    read = _towns_by_pattern(path.read_text(encoding="utf-8"))
+    capitals = {"AD": "Andorra la Vella", "CH": "Sant Julià", "FR": 'Sant "Julià"', "XX": "", "ZZ": ""}
+    one_by_one = [n for n, (cc, name) in enumerate(zip(read.cc, read.name)) if capitals.get(cc) and (
+        name == capitals[cc] or read.also_named(n, capitals[cc], _json_forms(capitals[cc])))]
+    assert _capital_named(read, capitals) == one_by_one == [0, 1, 3, 5]
+
+
+@pytest.mark.parametrize("keys", [[], [""], ["a"], ["a b", "c"], [" ", "a  b"], ["a b c d e f g"],
+                                  ["x", "a b c d e f g h i j"], ["a\tb c"]])
+def test_max_tokens_counts_each_keys_spaces(keys):
+    from places._gazetteer_build import _max_tokens
+
+    assert _max_tokens("\n".join(keys)) == min(1 + max((key.count(" ") for key in keys), default=0), 8)
