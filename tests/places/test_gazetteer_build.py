@@ -270,3 +270,30 @@ def test_max_tokens_counts_each_keys_spaces(keys):
     from places._gazetteer_build import _max_tokens
 
     assert _max_tokens("\n".join(keys)) == min(1 + max((key.count(" ") for key in keys), default=0), 8)
+
+
+def test_the_towns_rounded_points_are_the_childs_and_the_parents_alike(tmp_path: Path):
+    from places._gazetteer_build import _rounded_points, _TownReader
+
+    path = tmp_path / "cities500.json"
+    towns = _many_towns(80)
+    for n, town in enumerate(towns):  # halves and near-halves of a hundredth, both signs
+        town["latitude"], town["longitude"] = (-1) ** n * (n / 1000 + 0.005), 1.005 * n - 40.125
+    _write_cities(path, towns, ensure_ascii=True)
+    reader = _TownReader(path, {})
+    read, _ = reader.result()
+    assert reader._joined_at is not None and 0 < reader._joined_at < len(read)  # both read a part
+    rounded = ([round(x, 2) for x in read.lat], [round(x, 2) for x in read.lon])
+    assert reader.points(read) == rounded == _rounded_points(read)
+    assert reader.airports()  # the airports come after the points
+
+
+def test_the_points_are_rounded_here_where_the_child_failed(tmp_path: Path):
+    from places._gazetteer_build import _rounded_points, _TownReader
+
+    path = tmp_path / "cities500.json"
+    _write_cities(path, _many_towns(40), ensure_ascii=True)
+    reader = _TownReader(path, {})
+    read, _ = reader.result()
+    reader._points = ()  # as _in_child gives a failed child's part
+    assert reader.points(read) == _rounded_points(read)
