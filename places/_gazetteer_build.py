@@ -457,13 +457,18 @@ class _TownReader:
         rest = self._child() if self._child is not None else None
         if first is not None and rest is not None:
             towns, keys = first
-            gid, name, lat, lon, cc, pop, admin1, prior, name_key_, counts, alternates = rest
-            joined = _Towns(towns.gid + gid, towns.name + name, towns.lat + lat, towns.lon + lon, towns.cc + cc,
-                            towns.pop + pop, towns.admin1 + admin1, [])
+            at = len(towns)
+            # The rest onto the first part's lists (a new list would take each of the first part's items again).
+            joined = _Towns(towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1, [])
+            joined_keys = _TownKeys(keys.prior, keys.name, keys.counts, keys.alternates)
+            columns = (joined.gid, joined.name, joined.lat, joined.lon, joined.cc, joined.pop, joined.admin1,
+                       joined_keys.prior, joined_keys.name, joined_keys.counts, joined_keys.alternates)
+            for column, part in zip(columns, rest, strict=True):
+                column.extend(part)
+            del first, towns, keys, rest
             if len(set(joined.gid)) == len(joined):
-                self._joined_at = len(towns)
-                return joined, _TownKeys(keys.prior + prior, keys.name + name_key_, keys.counts + counts,
-                                         keys.alternates + alternates)
+                self._joined_at = at
+                return joined, joined_keys
         read = _keyed_towns(text, self._capitals)  # one process, and json.loads for another layout
         if read is None:
             towns = _towns_by_json(text)
