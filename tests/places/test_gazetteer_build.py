@@ -297,3 +297,17 @@ def test_the_points_are_rounded_here_where_the_child_failed(tmp_path: Path):
     read, _ = reader.result()
     reader._points = ()  # as _in_child gives a failed child's part
     assert reader.points(read) == _rounded_points(read)
+
+
+def test_a_part_of_the_mapped_file_reads_as_read_text_reads_it(tmp_path: Path):
+    from places._gazetteer_build import _mapped, _text_of
+
+    path = tmp_path / "cities500.json"
+    path.write_bytes("a\r\nb\rc\nSão Tomé\r\n".encode("utf-8"))
+    data = _mapped(path)
+    assert _text_of(data) == path.read_text(encoding="utf-8")
+    cut = data.find(b"S")
+    assert _text_of(data, 0, cut) + _text_of(data, cut) == path.read_text(encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    assert _mapped(empty) == b"" and _text_of(_mapped(empty)) == ""
