@@ -63,6 +63,25 @@ def time_one_process(articles: Sequence[Article]) -> tuple[float, list[Geoparsed
     return time_pool(articles, jobs=1)
 
 
+def pool_and_one_process(articles: Sequence[Article], *, jobs: int, runs: int, each_run: bool = False
+                         ) -> tuple[list[float], list[float], list[GeoparsedArticle]]:
+    """``runs`` times the pool, then one process, on ``articles`` (their output compared): the seconds of
+    each and one process's output; ``each_run`` prints every run with the load."""
+    pools: list[float] = []
+    ones: list[float] = []
+    single: list[GeoparsedArticle] = []
+    for run in range(runs):
+        seconds, pooled = time_pool(articles, jobs=jobs)
+        pools.append(seconds)
+        seconds, single = time_one_process(articles)
+        ones.append(seconds)
+        assert pooled == single, "the pool must give what one process gives"
+        if each_run:
+            print(f"  run {run + 1}: pool of {jobs} {pools[-1]:.3f} s, one process {ones[-1]:.3f} s "
+                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+    return pools, ones, single
+
+
 def synthetic(*, places: int = 10_000, articles: int = 1_000, seed: int = 12) -> list[GeoparsedArticle]:
     """``places`` distinct places mentioned across ``articles`` articles dated over a year."""
     rng = random.Random(seed)
@@ -256,15 +275,7 @@ def only_pool(*, jobs: int, runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="gazette-lgl-") as tmp:
         write_lgl_folder(Path(tmp))
         articles = open_sources([tmp]).articles
-        pools, ones = [], []
-        for run in range(runs):
-            seconds, pooled = time_pool(articles, jobs=jobs)
-            pools.append(seconds)
-            seconds, single = time_one_process(articles)
-            ones.append(seconds)
-            assert pooled == single, "the pool must give what one process gives"
-            print(f"  run {run + 1}: pool of {jobs} {pools[-1]:.3f} s, one process {ones[-1]:.3f} s "
-                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+        pools, ones, _ = pool_and_one_process(articles, jobs=jobs, runs=runs, each_run=True)
     print(f"geoparse, pool of {jobs}: best {min(pools):.3f} s, median {sorted(pools)[len(pools) // 2]:.3f} s "
           f"(target <= 0.6 s); one process: best {min(ones):.3f} s, median {sorted(ones)[len(ones) // 2]:.3f} s; "
           f"identical output")
@@ -288,13 +299,7 @@ def main() -> None:
         load = time.perf_counter() - started
         articles = sources.articles
         print(f"LGL: {n} files written, {len(articles)} articles loaded as a folder in {load:.2f} s ({sources.summary or 'all read'})")
-        pools, ones = [], []
-        for _ in range(opts.runs):
-            seconds, pooled = time_pool(articles, jobs=opts.jobs)
-            pools.append(seconds)
-            seconds, single = time_one_process(articles)
-            ones.append(seconds)
-            assert pooled == single, "the pool must give what one process gives"
+        pools, ones, single = pool_and_one_process(articles, jobs=opts.jobs, runs=opts.runs)
         mentions = sum(len(d.mentions) for d in single)
         print(f"  geoparse, pool of {opts.jobs}: best {min(pools):.3f} s, median {sorted(pools)[len(pools) // 2]:.3f} s "
               f"(target <= 0.6 s); one process: best {min(ones):.3f} s; {mentions} mentions, identical output")

@@ -96,16 +96,19 @@ def cold_warm_child(corpus: Path, limit: int | None) -> int:
 
 
 def cold_section(corpus: Path, limit: int | None) -> None:
-    cmd = [sys.executable, __file__, "--cold-child", "--corpus", str(corpus)] + (["--limit", str(limit)] if limit else [])
-    cold, warm = (float(x) for x in subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()[-2:])
+    cold, warm = (float(x) for x in _child_words("--cold-child", corpus, limit)[-2:])
     print(f"cold vs warm   a fresh process: first pass {cold:.3f} CPU s, second {warm:.3f} CPU s "
           f"(the cold fill: {cold - warm:.3f} s; load average {os.getloadavg()[0]:.1f})")
 
 
+def _child_words(flag: str, corpus: Path, limit: int | None) -> list[str]:
+    """What this script printed, word by word, run afresh with ``flag`` (one of its hidden child modes)."""
+    cmd = [sys.executable, __file__, flag, "--corpus", str(corpus)] + (["--limit", str(limit)] if limit else [])
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
+
+
 def child_rss_mb(corpus: Path, limit: int | None) -> float:
-    cmd = [sys.executable, __file__, "--rss-child", "--corpus", str(corpus)] + (["--limit", str(limit)] if limit else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
-    return int(out[-1]) / 1024
+    return int(_child_words("--rss-child", corpus, limit)[-1]) / 1024
 
 
 def children_cpu() -> dict[int, float]:

@@ -92,8 +92,8 @@ def main() -> None:
     _install()
     shared_geoparser().gazetteer  # noqa: B018 - the index, loaded before any clock starts
     with open(LGL, encoding="utf-8") as f:
-        articles = [Article(id=f"{n:04}-{json.loads(line)['id']}", title="", text=json.loads(line)["text"])
-                    for n, line in enumerate(f)]  # fmt: skip
+        records = [json.loads(line) for line in f]
+    articles = [Article(id=f"{n:04}-{r['id']}", title="", text=r["text"]) for n, r in enumerate(records)]
     list(geoparse_stream(articles[:50], jobs=2, min_parallel=1))  # the fork server started, as in bench/corpus.py's later runs
     rows = []
     for run in range(opts.runs):
