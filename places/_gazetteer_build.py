@@ -300,10 +300,14 @@ def _decoded(raws: list[str] | tuple[str, ...]) -> list[str]:
 # them names in other scripts the index never keeps. Any other layout is read by json.loads.
 _ANY_JSON_STR = r'"[^"\\]*+(?:\\.[^"\\]*+)*+"'  # a JSON string, escapes and all (unrolled: no per-character branch)
 _JSON_STR = r'"([^"\\]*+(?:\\.[^"\\]*+)*+)"'  # the same, its inside captured
+# A time zone has no escape; the alternate names run to the "]}" that ends the town's object, the one followed by
+# the next town's key or by the end (inside a JSON string, a quote after "]}, " would be escaped): the names are
+# checked string by string later (see _latin_alternates), and here they are skipped in one fast loop, not parsed.
+# A town the pattern misses makes the count differ, and json.loads reads the file.
 _TOWN_RE = re.compile(
     r'"geonameid": (-?\d+), "name": ' + _JSON_STR + r', "latitude": ([-+.\deE]+), "longitude": ([-+.\deE]+), '
-    r'"countrycode": ' + _JSON_STR + r', "population": (\d+), "timezone": ' + _ANY_JSON_STR
-    + r', "admin1code": ' + _JSON_STR + r', "alternatenames": \[((?:' + _ANY_JSON_STR + r'(?:, )?)*+)\]\}'
+    r'"countrycode": ' + _JSON_STR + r', "population": (\d+), "timezone": "[^"\\]*+"'
+    r', "admin1code": ' + _JSON_STR + r', "alternatenames": \[((?:[^\]]++|\](?!\}(?:, "|\}?\s*+\Z)))*+)\]\}'
 )
 # Each JSON string of an alternate-name list: its inside when it is made only of what _LATIN
 # accepts (ASCII, Latin letters raw or escaped as \u00c0-\u024f or \u1e00-\u1eff, the curly
@@ -757,7 +761,9 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     del cols, table, lists
     data = pack_index(marshal.dumps(payload))
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out, data)
+    # Not flushed to the disk (a tenth of a second): the index's digest is checked at every load, and one a
+    # power cut spoilt is built anew.
+    atomic_write_bytes(out, data, durable=False)
     _progress(1.0, f"Indexed {len(index):,} places under {len(index.names):,} names")
     if finished is not None:
         finished()

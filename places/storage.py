@@ -100,8 +100,10 @@ def _remove_stale_temps(directory: Path, name: str) -> None:
             os.close(fd)
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically; raise SaveError (old file intact) on failure."""
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` atomically; raise SaveError (old file intact) on failure. ``durable=False``
+    leaves out the flushes to the disk (the file and its folder): for a cache that checks its own bytes when read,
+    where a power cut may lose the new file but never leaves a part of one in its place unnoticed."""
     shown = Path(path)
     target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
     directory = target.parent if str(target.parent) else Path(".")
@@ -134,12 +136,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             else:
                 # mkstemp creates 0600; a new file should get the usual umask-derived mode.
                 os.fchmod(fd, 0o666 & ~_umask())
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             os.replace(tmp_name, target)
             tmp_name = None
         finally:
             os.close(fd)
-        _fsync_directory(directory)
+        if durable:
+            _fsync_directory(directory)
     except OSError as err:
         raise SaveError(f"Could not save {shown}: {_reason(err)}.") from err
     finally:

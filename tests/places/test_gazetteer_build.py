@@ -86,7 +86,7 @@ def _town(gid: int, name: str, alternates: list[str], population: int = 5000) ->
 
 TRICKY_ALTERNATES = [
     "Zürich", "Cice [a. 1140]", 'The "Old" Town', "Москва", "back\\slash", "O’Hare", "Đà Nẵng", "x]}", "Line\n",
-    "abc", "", "北京", "Sol'deu", "Ærø (Island)",
+    "abc", "", "北京", "Sol'deu", "Ærø (Island)", 'ends]}, "quoted', "]}}",
 ]
 
 

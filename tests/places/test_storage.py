@@ -181,3 +181,15 @@ def test_stale_temp_files_of_a_killed_write_are_removed_but_live_ones_kept(tmp_p
     finally:
         os.close(fd)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".map.html.live5678.tmp", ".map.html.notours.tmp", "map.html"]
+
+
+def test_a_cache_write_skips_the_disk_flushes_but_not_the_rename(tmp_path, monkeypatch):
+    flushes = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushes.append(fd), real(fd))[1])
+    target = tmp_path / "index.idx"
+    target.write_bytes(b"old")
+    atomic_write_bytes(target, b"new" * 1000, durable=False)
+    assert flushes == [] and target.read_bytes() == b"new" * 1000 and _leftovers(tmp_path) == []
+    atomic_write_bytes(target, b"again")
+    assert len(flushes) >= 1 and target.read_bytes() == b"again"
