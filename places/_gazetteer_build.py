@@ -743,8 +743,9 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _add_airports(index, reader.airports(), lexicon)
     del reader
     _progress(0.9, "Ranking candidates and reading census first names and surnames")
-    # Over two cores: a child ranks the keys from the middle one on and reads the census lists.
-    pivot = _middle_key(index.names)
+    # Over two cores: a child ranks the keys from the pivot on and reads the census lists; this process ranks a
+    # little less than half of them, as it lays out the columns too (which take longer than the census lists).
+    pivot = _middle_key(index.names, _LOWER_SHARE)
     upper = _beside(lambda: _upper_part(index, pivot, lexicon), spare)
     lower = _name_table(index, sorted(filter(pivot.__gt__, index.names)))  # the keys before the pivot
     cols = _payload_columns(index)
@@ -1016,10 +1017,13 @@ def _max_tokens(keys: str) -> int:
 _SPACES = [re.compile(f"(?m)^(?:[^ \n]* ){{{n}}}") for n in range(8)]  # a line with n spaces or more
 
 
-def _middle_key(names: dict[str, list[int]]) -> str:
-    """A key about halfway through the sorted keys (of every 64th of them): the two halves' split."""
+_LOWER_SHARE = 0.47
+
+
+def _middle_key(names: dict[str, list[int]], share: float = 0.5) -> str:
+    """A key about ``share`` of the way through the sorted keys (of every 64th of them): the two parts' split."""
     sample = sorted(islice(names, 0, None, 64))
-    return sample[len(sample) // 2] if sample else ""
+    return sample[min(int(len(sample) * share), len(sample) - 1)] if sample else ""
 
 
 def _upper_part(index: _Places, pivot: str, lexicon: _Lexicon) -> tuple[tuple, dict[str, str]]:
