@@ -45,6 +45,14 @@ def test_a_name_table_in_two_parts_equals_it_whole():
     whole = _table_fields(_name_table(index, sorted(index.names)))
     assert _table_fields(_name_table(index, lower), _name_table(index, upper)) == whole
     assert _table_fields(_name_table(index, []), _name_table(index, sorted(index.names))) == whole
+    # A pivot at another share splits as well, and one at either end leaves every key on one side.
+    for share in (0.0, 0.3, 0.47, 1.0):
+        pivot = _middle_key(index.names, share)
+        lower, upper = ([k for k in sorted(index.names) if (k >= pivot) == side] for side in (False, True))
+        assert _table_fields(_name_table(index, lower), _name_table(index, upper)) == whole
+    many = {f"key {n:04}": [n] for n in range(640)}  # every 64th is sampled: 10 keys
+    assert [_middle_key(many, share) for share in (0.0, 0.47, 0.5, 1.0)] == ["key 0000", "key 0256", "key 0320",
+                                                                           "key 0576"]
 
 
 def test_curated_yaml_is_valid_and_sourced():
