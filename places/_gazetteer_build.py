@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, count, islice, repeat
-from operator import contains, eq, or_
+from operator import add, contains, eq, or_
 from pathlib import Path
 
 import yaml
@@ -653,6 +653,28 @@ class _Places:
             self.add_name(name, i)
         return i
 
+    def add_rows(self, rows: list[Row], names: list[list[str]]) -> list[int]:
+        """``[add(rows[n], names[n]) for n ...]`` in bulk: the columns extended, the names keyed all at once. The
+        numbers returned are the objects the name lists hold, as :meth:`add`'s are (marshal marks shared ones)."""
+        numbers = list(range(len(self), len(self) + len(rows)))
+        if not rows:
+            return numbers
+        ids = [row.id for row in rows]
+        geonames = [pid.startswith("geonames:") for pid in ids]
+        self.gid.extend(int(pid[9:]) if own else -1 for pid, own in zip(ids, geonames))
+        self.other_id.extend(None if own else pid for pid, own in zip(ids, geonames))
+        for column, values in zip(self._columns(), list(zip(*rows))[1:]):
+            column.extend(values)
+        keys = iter(name_keys(list(chain.from_iterable(names))))
+        table = self.names
+        for i, n_names in zip(numbers, map(len, names)):
+            for key in islice(keys, n_names):
+                if key:
+                    entry = table[key]
+                    if not entry or entry[-1] != i:
+                        entry.append(i)
+        return numbers
+
     def add_towns(self, towns: _Towns, admin1: list[str], prior: list[float]) -> int:
         """Rows for all the towns at once (their names are added by the caller); returns the first's row."""
         first, n = len(self), len(towns)
@@ -879,14 +901,20 @@ def _match_towns(towns: _Towns, hits: list[tuple[str, str] | None]) -> tuple[lis
 def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: _Towns, divisions: _Divisions,
                    hits: list, town_admin1: list[str], admin1_code: dict) -> dict[str, int]:
     """Rows for first- and second-level divisions; returns "cc.admin1" -> row."""
+    # The keys made in C loops: (cc, admin1) of each town, and (cc,) + (admin1, admin2) of each town cities1000
+    # has (its admin1 is the hit's).
     pop1: dict[tuple[str, str], int] = defaultdict(int)
+    for key, pop in zip(zip(towns.cc, town_admin1), towns.pop):
+        pop1[key] += pop
     pop2: dict[tuple[str, str, str], int] = defaultdict(int)
-    for cc, a1, hit, pop in zip(towns.cc, town_admin1, hits, towns.pop):
-        pop1[(cc, a1)] += pop
-        if hit and hit[1]:
-            pop2[(cc, a1, hit[1])] += pop
+    for key, pop in zip(map(add, zip(compress(towns.cc, hits)), compress(hits, hits)), compress(towns.pop, hits)):
+        if key[2]:
+            pop2[key] += pop
     region_points = {e["region"]: e for e in curated.get("region_points") or []}
     regions: dict[str, int] = {}
+    rows: list[Row] = []  # added together at the end, their names keyed in one pass
+    names: list[list[str]] = []
+    region_keys: list[str] = []  # "cc.admin1" of the first rows
     for (cc, a1), pts in divisions.admin1.items():
         if cc not in countries.rows:
             continue
@@ -898,21 +926,26 @@ def _add_divisions(index: _Places, curated: dict, countries: _Countries, towns: 
         else:
             lat, lon = _cells_centre(pts)
             source = "GeoNames (centre of the area its towns cover)"
-        i = index.add(Row(f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), Kind.REGION, cc, pop,
-                          source, a1, 2e5 + pop * 0.4),
-                      [a1, *((override or {}).get("aliases") or []), *_division_aliases(a1)])
-        regions[f"{cc}.{a1}"] = i
+        region_keys.append(f"{cc}.{a1}")
+        rows.append(Row(f"region:{cc}.{code}", a1, round(lat, 4), round(lon, 4), Kind.REGION, cc, pop, source, a1,
+                        2e5 + pop * 0.4))
+        names.append([a1, *((override or {}).get("aliases") or []), *_division_aliases(a1)])
     for (cc, a1, a2), pts in divisions.admin2.items():
         if cc not in countries.rows:
             continue
         pop = int(pop2.get((cc, a1, a2), 0))
-        lat = sum(p[0] for p in pts) / len(pts)
-        lon = sum(p[1] for p in pts) / len(pts)
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(a2)).strip("-")
+        lats, lons = zip(*pts)
+        slug = _SLUG_GAPS.sub("-", fold(a2)).strip("-")
         code = admin1_code.get((cc, a1), a1)
-        index.add(Row(f"county:{cc}.{code}.{slug}", a2, round(lat, 4), round(lon, 4), Kind.COUNTY, cc, pop,
-                      "GeoNames (mean of its towns)", a1, 1e3 + pop * 0.3), [a2, *_division_aliases(a2)])
+        rows.append(Row(f"county:{cc}.{code}.{slug}", a2, round(sum(lats) / len(pts), 4),
+                        round(sum(lons) / len(pts), 4), Kind.COUNTY, cc, pop, "GeoNames (mean of its towns)", a1,
+                        1e3 + pop * 0.3))
+        names.append([a2, *_division_aliases(a2)])
+    regions.update(zip(region_keys, index.add_rows(rows, names)))
     return regions
+
+
+_SLUG_GAPS = re.compile(r"[^a-z0-9]+")
 
 
 def _add_region_abbreviations(regions: dict[str, int]) -> None:

@@ -319,3 +319,19 @@ def test_a_part_of_the_mapped_file_reads_as_read_text_reads_it(tmp_path: Path):
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"")
     assert _mapped(empty) == b"" and _text_of(_mapped(empty)) == ""
+
+
+def test_rows_added_in_bulk_equal_rows_added_one_by_one():
+    rows = [Row("region:FR.Bretagne", "Bretagne", 48.0, -3.0, Kind.REGION, "FR", 3_000_000, "GeoNames", "Bretagne", 2e5),
+            Row("geonames:7", "St. Malo", 48.6, -2.0, Kind.CITY, "FR", 46_000, "GeoNames", "Bretagne", 46e3),
+            Row("county:FR.53.finistere", "Finistère", 48.2, -4.0, Kind.COUNTY, "FR", 0, "ours", "Bretagne", 1e3)]
+    names = [["Bretagne", "Brittany", "bretagne"], ["St. Malo", "Saint-Malo", ""], ["Finistère", "Finistere"]]
+    one_by_one, bulk = _Places(), _Places()
+    for places in (one_by_one, bulk):
+        places.add(Row("country:FR", "France", 46.0, 2.0, Kind.COUNTRY, "FR", 1, "ours", "", 1e8), ["France", "Bretagne"])
+    numbers = [one_by_one.add(row, row_names) for row, row_names in zip(rows, names)]
+    assert bulk.add_rows(rows, names) == numbers == [1, 2, 3]
+    assert [bulk.row(i) for i in range(len(bulk))] == [one_by_one.row(i) for i in range(len(one_by_one))]
+    assert bulk.names == one_by_one.names and list(bulk.names) == list(one_by_one.names)
+    assert bulk.names["bretagne"] == [0, 1] and bulk.names["finistere"] == [3]
+    assert bulk.add_rows([], []) == []
