@@ -18,6 +18,7 @@ import mmap
 import os
 import re
 import sys
+import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -558,13 +559,38 @@ def _in_child(work: Callable[[], object], parts: int = 1) -> Callable[[], object
 
 
 def _spare_core() -> bool:
-    """Whether the machine has a core to spare (its load, a minute's mean, below the cores less a half). On a
-    busy one, cores shared with others, a second process would only add its cost (copied pages, the result
-    sent over), not speed."""
+    """Whether the machine has a core to spare: its load, a minute's mean, below the cores less a half, or, as
+    the mean lags a minute behind (a first run builds right after the set-up's installs), no other process
+    runnable now while this one runs, in most of a few looks. On a busy one, cores shared with others, a second
+    process would only add its cost (copied pages, the result sent over), not speed."""
+    cores = os.cpu_count() or 1
     try:
-        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+        load = os.getloadavg()[0]
     except OSError:
-        return False
+        load = float(cores)
+    return _has_spare_core(load, _runnable_now(), cores)
+
+
+def _has_spare_core(load: float, runnable: list[int], cores: int) -> bool:
+    """``runnable``: the processes runnable at each look, this one among them (none where it cannot be read)."""
+    if load < cores - 0.5:
+        return True
+    looks = sorted(runnable)
+    return bool(looks) and cores >= 2 and looks[len(looks) // 2] - 1 <= cores - 2
+
+
+def _runnable_now(looks: int = 5, apart: float = 0.002) -> list[int]:
+    """The runnable processes (the reader among them) at a few looks at /proc/loadavg, ``apart`` seconds apart."""
+    counts = []
+    for n in range(looks):
+        try:
+            with open("/proc/loadavg", "rb") as f:
+                counts.append(int(f.read().split()[3].split(b"/")[0]))
+        except (OSError, IndexError, ValueError):
+            return []
+        if n < looks - 1:
+            time.sleep(apart)
+    return counts
 
 
 def _beside(work: Callable[[], tuple], fork: bool) -> Callable[[], tuple]:

@@ -335,3 +335,30 @@ def test_rows_added_in_bulk_equal_rows_added_one_by_one():
     assert bulk.names == one_by_one.names and list(bulk.names) == list(one_by_one.names)
     assert bulk.names["bretagne"] == [0, 1] and bulk.names["finistere"] == [3]
     assert bulk.add_rows([], []) == []
+
+
+@pytest.mark.parametrize(
+    ("load", "runnable", "cores", "spare"),
+    [
+        (0.3, [], 2, True),  # a quiet minute
+        (1.6, [1, 1, 2, 1, 1], 2, True),  # a busy minute just ended: only this process runs now
+        (1.6, [2, 2, 1, 2, 3], 2, False),  # another process runs beside it
+        (1.6, [], 2, False),  # nothing to look at: the minute's mean decides
+        (3.0, [3, 2, 3], 4, True),  # four cores, one other process: a core is still free
+        (0.9, [1], 1, False),  # one core is never spare
+    ],
+)
+def test_a_core_is_spare_when_the_minute_was_quiet_or_nothing_else_runs_now(load, runnable, cores, spare):
+    from places._gazetteer_build import _has_spare_core
+
+    assert _has_spare_core(load, runnable, cores) is spare
+
+
+def test_the_runnable_processes_are_read_from_proc():
+    from places._gazetteer_build import _runnable_now
+
+    looks = _runnable_now(looks=3, apart=0.0)
+    if not Path("/proc/loadavg").exists():
+        assert looks == []
+    else:
+        assert len(looks) == 3 and all(n >= 1 for n in looks)  # this process is running as it reads
