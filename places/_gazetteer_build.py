@@ -568,7 +568,8 @@ def _spare_core() -> bool:
         load = os.getloadavg()[0]
     except OSError:
         load = float(cores)
-    return _has_spare_core(load, _runnable_now(), cores)
+    # The looks (8 ms) only where the minute's load does not already say yes.
+    return _has_spare_core(load, [], cores) or _has_spare_core(load, _runnable_now(), cores)
 
 
 def _has_spare_core(load: float, runnable: list[int], cores: int) -> bool:
@@ -670,9 +671,7 @@ class _Places:
 
     def add(self, row: Row, names: Iterable[str] = ()) -> int:
         i = len(self)
-        geonames = row.id.startswith("geonames:")
-        self.gid.append(int(row.id[9:]) if geonames else -1)
-        self.other_id.append(None if geonames else row.id)
+        self._append_id(row.id)
         for column, value in zip(self._columns(), row[1:]):
             column.append(value)
         for name in names:
@@ -683,23 +682,20 @@ class _Places:
         """``[add(rows[n], names[n]) for n ...]`` in bulk: the columns extended, the names keyed all at once. The
         numbers returned are the objects the name lists hold, as :meth:`add`'s are (marshal marks shared ones)."""
         numbers = list(range(len(self), len(self) + len(rows)))
-        if not rows:
-            return numbers
-        ids = [row.id for row in rows]
-        geonames = [pid.startswith("geonames:") for pid in ids]
-        self.gid.extend(int(pid[9:]) if own else -1 for pid, own in zip(ids, geonames))
-        self.other_id.extend(None if own else pid for pid, own in zip(ids, geonames))
+        for row in rows:
+            self._append_id(row.id)
         for column, values in zip(self._columns(), list(zip(*rows))[1:]):
             column.extend(values)
         keys = iter(name_keys(list(chain.from_iterable(names))))
-        table = self.names
         for i, n_names in zip(numbers, map(len, names)):
             for key in islice(keys, n_names):
-                if key:
-                    entry = table[key]
-                    if not entry or entry[-1] != i:
-                        entry.append(i)
+                self._add_key(key, i)
         return numbers
+
+    def _append_id(self, pid: str) -> None:
+        geonames = pid.startswith("geonames:")
+        self.gid.append(int(pid[9:]) if geonames else -1)
+        self.other_id.append(None if geonames else pid)
 
     def add_towns(self, towns: _Towns, admin1: list[str], prior: list[float]) -> int:
         """Rows for all the towns at once (their names are added by the caller); returns the first's row."""
@@ -717,7 +713,9 @@ class _Places:
                 self.prior)
 
     def add_name(self, name: str, i: int) -> None:
-        key = name_key(name)
+        self._add_key(name_key(name), i)
+
+    def _add_key(self, key: str, i: int) -> None:
         if key:
             entry = self.names[key]
             if not entry or entry[-1] != i:  # a place's names are added together; duplicates go at ranking
@@ -793,7 +791,7 @@ def _build(out: Path, version: str, finished: Callable[[], None] | None = None) 
     _progress(0.9, "Ranking candidates and reading census first names and surnames")
     # Over two cores: a child ranks the keys from the pivot on and reads the census lists; this process ranks a
     # little less than half of them, as it lays out the columns too (which take longer than the census lists).
-    pivot = _middle_key(index.names, _LOWER_SHARE)
+    pivot = _split_key(index.names, _LOWER_SHARE)
     upper = _beside(lambda: _upper_part(index, pivot, lexicon), spare)
     lower = _name_table(index, sorted(filter(pivot.__gt__, index.names)))  # the keys before the pivot
     cols = _payload_columns(index)
@@ -1079,7 +1077,7 @@ _SPACES = [re.compile(f"(?m)^(?:[^ \n]* ){{{n}}}") for n in range(8)]  # a line 
 _LOWER_SHARE = 0.47
 
 
-def _middle_key(names: dict[str, list[int]], share: float = 0.5) -> str:
+def _split_key(names: dict[str, list[int]], share: float = 0.5) -> str:
     """A key about ``share`` of the way through the sorted keys (of every 64th of them): the two parts' split."""
     sample = sorted(islice(names, 0, None, 64))
     return sample[min(int(len(sample) * share), len(sample) - 1)] if sample else ""

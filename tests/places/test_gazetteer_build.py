@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from places._gazetteer_build import _middle_key, _name_table, _payload_columns, _Places, _table_fields, load_curated
+from places._gazetteer_build import _split_key, _name_table, _payload_columns, _Places, _table_fields, load_curated
 from places.errors import GazetteerError
 from places.indexformat import COLUMN_TYPES, KINDS, NAME_TABLE_TYPE, Row
 from places.model import Kind
@@ -39,7 +39,7 @@ def test_a_name_table_in_two_parts_equals_it_whole():
     for n, name in enumerate(["Paris", "Lyon", "Nice", "Metz", "Paris", "Brest", "Nice", "Paris", "Caen", "Laval"]):
         index.add(Row(f"geonames:{n}", name, 1.0, 2.0, Kind.CITY, "FR", n, "GeoNames", "", float(n % 3)),
                   [name, f"{name} {name[::-1]}"])
-    pivot = _middle_key(index.names)
+    pivot = _split_key(index.names)
     lower, upper = ([k for k in sorted(index.names) if (k >= pivot) == side] for side in (False, True))
     assert lower and upper  # the split is at a key between the first and the last
     whole = _table_fields(_name_table(index, sorted(index.names)))
@@ -47,11 +47,11 @@ def test_a_name_table_in_two_parts_equals_it_whole():
     assert _table_fields(_name_table(index, []), _name_table(index, sorted(index.names))) == whole
     # A pivot at another share splits as well, and one at either end leaves every key on one side.
     for share in (0.0, 0.3, 0.47, 1.0):
-        pivot = _middle_key(index.names, share)
+        pivot = _split_key(index.names, share)
         lower, upper = ([k for k in sorted(index.names) if (k >= pivot) == side] for side in (False, True))
         assert _table_fields(_name_table(index, lower), _name_table(index, upper)) == whole
     many = {f"key {n:04}": [n] for n in range(640)}  # every 64th is sampled: 10 keys
-    assert [_middle_key(many, share) for share in (0.0, 0.47, 0.5, 1.0)] == ["key 0000", "key 0256", "key 0320",
+    assert [_split_key(many, share) for share in (0.0, 0.47, 0.5, 1.0)] == ["key 0000", "key 0256", "key 0320",
                                                                            "key 0576"]
 
 
