@@ -72,7 +72,7 @@ class _Index:
     first_names: frozenset[str]
     surnames: frozenset[str]
     common_words: frozenset[str] = frozenset()
-    rare_surnames: str = "\n"  # one a line, between line breaks: asked rarely, so kept as one string
+    rare_surnames: str = "\n"  # sorted, one a line, between line breaks: asked rarely, so kept as one string
     airports: tuple[int, int] = (0, 0)  # the rows [lo, hi) are airports
 
 
@@ -229,7 +229,7 @@ class Gazetteer:
 
     def is_rare_surname(self, key: str) -> bool:
         """A surname of the census list beyond the common ones that is no place's name and no English word."""
-        return f"\n{key}\n" in self._ix.rare_surnames
+        return _in_sorted_lines(self._ix.rare_surnames, key)
 
     def region_abbr(self, key: str) -> int | None:
         """Row of the US state with this abbreviation key ("ga", "nc", "tx"), else None."""
@@ -364,6 +364,23 @@ class _Names:
 
     def __len__(self) -> int:
         return len(self._keys)
+
+
+def _in_sorted_lines(lines: str, key: str) -> bool:
+    """Is ``key`` one of the lines of ``lines`` (sorted lines, each between line breaks)? A bisection over the
+    text: a search of all 70,000 census surnames' 566,000 characters took a third of a millisecond."""
+    lo, hi = 0, len(lines) - 1  # line breaks: the key's line, if it is there, lies between them
+    while lo < hi:
+        start = lines.rfind("\n", lo, (lo + hi) // 2 + 1)  # the break before the middle's line
+        end = lines.index("\n", start + 1)
+        line = lines[start + 1 : end]
+        if key == line:
+            return True
+        if key < line:
+            hi = start
+        else:
+            lo = end
+    return False
 
 
 def _column(data: bytes, typecode: str) -> memoryview:

@@ -8,7 +8,7 @@ The file is ``MAGIC`` + the SHA-256 of the payload + the payload, ``marshal`` of
 (the places as columns, see :data:`COLUMN_TYPES`), ``keys``/``offsets``/``flat`` (name key ->
 rows, best prior first), ``demonyms``, ``countries``, ``regions``, ``max_tokens``,
 ``first_names``, ``surnames``, ``rare_surnames`` (census surnames beyond the common ones that name no
-place and are no English word), ``common_words`` (one-word keys English also uses as common words,
+place and are no English word, sorted), ``common_words`` (one-word keys English also uses as common words,
 where a town or division is at stake) and ``airports`` (the rows [lo, hi) that are airports, the
 index's last rows).
 """

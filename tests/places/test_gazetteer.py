@@ -174,3 +174,17 @@ def test_prefault_copies_a_forks_shared_pages_before_its_first_lookups(gaz):
 
     cold, prefaulted = faults_of_lookups(False), faults_of_lookups(True)
     assert cold > 300 and prefaulted * 5 < cold, (cold, prefaulted)
+
+
+@pytest.mark.parametrize("text", ["\n", "\n\n", "\na\n", "\na\nb\n", "\n\nab\nabc\nb\nba\nz\n"])
+def test_in_sorted_lines_answers_as_a_search_for_the_line_does(text):
+    for key in ["", "a", "ab", "abc", "abd", "b", "ba", "bb", "c", "z", "zz", "0", "A"]:
+        assert gz._in_sorted_lines(text, key) is (f"\n{key}\n" in text), (text, key)
+
+
+def test_rare_surnames_are_sorted_and_each_is_found(gaz):
+    text = gaz._ix.rare_surnames
+    lines = text[1:-1].split("\n")
+    assert len(lines) > 10_000 and lines == sorted(lines)
+    assert all(gaz.is_rare_surname(name) for name in lines[::97])
+    assert not any(gaz.is_rare_surname(name + "q") for name in lines[::97] if f"\n{name}q\n" not in text)
