@@ -167,6 +167,29 @@ def test_towns_read_over_two_processes_equal_one_process(tmp_path: Path, ensure_
     assert keys.prior[6] == 3 * towns.pop[6] + 2e6  # "Alt 7" is an alternate name of town 7: the capital
 
 
+@pytest.mark.parametrize("block_chars", [1, 300, 10**9])
+def test_towns_read_block_by_block_equal_one_block(tmp_path: Path, monkeypatch, block_chars: int):
+    from places import _gazetteer_build as build
+
+    towns = _many_towns(60)
+    # What ends a town's object, inside names: escaped in JSON, so no block is cut there.
+    towns[10]["name"] = 'Cut }, "12": {"geonameid": here'
+    towns[20]["alternatenames"] = ['Alt }, "99": {"geonameid": 1', "Plain"]
+    towns[30]["name"] = "Ends }, "  # '}, "' in the text, the name's closing quote
+    path = tmp_path / "cities500.json"
+    _write_cities(path, towns)
+    text = path.read_text(encoding="utf-8")
+    capitals = {"AD": "Alt 7"}
+    monkeypatch.setattr(build, "_BLOCK_CHARS", 10**9)
+    one_towns, one_keys = build._keyed_towns(text, capitals)
+    monkeypatch.setattr(build, "_BLOCK_CHARS", block_chars)
+    block_towns, block_keys = build._keyed_towns(text, capitals)
+    assert _columns(block_towns) == _columns(one_towns) and block_keys == one_keys and len(block_towns) == 60
+    assert block_towns.name[10] == towns[10]["name"] and "plain" in block_keys.alternates
+    assert [m.start() + 1 for m in build._TOWN_BREAK.finditer(text)] == [
+        text.index(f'"{t["geonameid"]}": {{') - 2 for t in towns[1:]]
+
+
 @pytest.mark.parametrize("lexicon_beside", [True, False])
 def test_the_child_reads_the_airports_and_lexicon_as_the_build_would(tmp_path: Path, lexicon_beside: bool):
     from places._gazetteer_build import _read_lexicon, _TownReader
