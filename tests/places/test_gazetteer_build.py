@@ -153,7 +153,7 @@ def _many_towns(count: int) -> list[dict]:
 
 @pytest.mark.parametrize("ensure_ascii", [True, False])
 def test_towns_read_over_two_processes_equal_one_process(tmp_path: Path, ensure_ascii: bool):
-    from places._gazetteer_build import _TownReader, _keyed_towns
+    from places._gazetteer_build import _capital_forms, _TownReader, _keyed_towns
 
     path = tmp_path / "cities500.json"
     _write_cities(path, _many_towns(120), ensure_ascii=ensure_ascii)
@@ -161,7 +161,7 @@ def test_towns_read_over_two_processes_equal_one_process(tmp_path: Path, ensure_
     reader = _TownReader(path, capitals)
     assert reader._child is not None  # Linux forks: the file's last part is read by a child
     towns, keys = reader.result()
-    alone_towns, alone_keys = _keyed_towns(path.read_text(encoding="utf-8"), capitals)
+    alone_towns, alone_keys = _keyed_towns(path.read_text(encoding="utf-8"), _capital_forms(capitals))
     assert _columns(towns) == _columns(alone_towns) and len(towns) == 120
     assert keys == alone_keys
     assert keys.prior[6] == 3 * towns.pop[6] + 2e6  # "Alt 7" is an alternate name of town 7: the capital
@@ -179,7 +179,7 @@ def test_towns_read_block_by_block_equal_one_block(tmp_path: Path, monkeypatch, 
     path = tmp_path / "cities500.json"
     _write_cities(path, towns)
     text = path.read_text(encoding="utf-8")
-    capitals = {"AD": "Alt 7"}
+    capitals = build._capital_forms({"AD": "Alt 7"})
     monkeypatch.setattr(build, "_BLOCK_CHARS", 10**9)
     one_towns, one_keys = build._keyed_towns(text, capitals)
     monkeypatch.setattr(build, "_BLOCK_CHARS", block_chars)
@@ -204,7 +204,7 @@ def test_the_child_reads_the_airports_and_lexicon_as_the_build_would(tmp_path: P
 
 
 def test_a_town_id_on_both_sides_of_the_cut_means_json(tmp_path: Path):
-    from places._gazetteer_build import _TownReader, _town_keys, _towns_by_json
+    from places._gazetteer_build import _capital_forms, _TownReader, _town_keys, _towns_by_json
 
     towns = _many_towns(40)
     path = tmp_path / "cities500.json"
@@ -215,7 +215,7 @@ def test_a_town_id_on_both_sides_of_the_cut_means_json(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     read, keys = _TownReader(path, {}).result()
     by_json = _towns_by_json(text)
-    assert _columns(read) == _columns(by_json) and keys == _town_keys(by_json, {})
+    assert _columns(read) == _columns(by_json) and keys == _town_keys(by_json, _capital_forms({}))
 
 
 def test_a_failed_child_is_no_result():
@@ -279,7 +279,7 @@ def test_only_the_capital_itself_gets_the_capital_prior():
 
 @pytest.mark.parametrize("ensure_ascii", [True, False])
 def test_capital_named_towns_are_those_asked_one_by_one(tmp_path: Path, ensure_ascii: bool):
-    from places._gazetteer_build import _capital_named, _json_forms, _towns_by_pattern
+    from places._gazetteer_build import _capital_forms, _capital_named, _json_forms, _towns_by_pattern
 
     towns = [_town(1, "Andorra la Vella", []), _town(2, "Vila", ["Andorra la Vella"]),
              _town(3, "Encamp", ["Andorra la Vella x", "Andorra"]), _town(4, "Zürich", ["Sant Julià"]),
@@ -292,7 +292,7 @@ def test_capital_named_towns_are_those_asked_one_by_one(tmp_path: Path, ensure_a
     capitals = {"AD": "Andorra la Vella", "CH": "Sant Julià", "FR": 'Sant "Julià"', "XX": "", "ZZ": ""}
     one_by_one = [n for n, (cc, name) in enumerate(zip(read.cc, read.name)) if capitals.get(cc) and (
         name == capitals[cc] or read.also_named(n, capitals[cc], _json_forms(capitals[cc])))]
-    assert _capital_named(read, capitals) == one_by_one == [0, 1, 3, 5]
+    assert _capital_named(read, _capital_forms(capitals)) == one_by_one == [0, 1, 3, 5]
 
 
 @pytest.mark.parametrize("keys", [[], [""], ["a"], ["a b", "c"], [" ", "a  b"], ["a b c d e f g"],
