@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,21 @@ def event_loop_while_opening(qtbot, window: MainWindow, path: Path) -> LoopRun:
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    started = time.perf_counter()
-    gui_cpu_before = time.thread_time()
-    window.open_paths([path])
-    qtbot.waitUntil(lambda: not window.busy, timeout=600000)
-    seconds = time.perf_counter() - started
-    gui_cpu = time.thread_time() - gui_cpu_before
-    timer.stop()
+    # What the earlier tests of this process left is collected and set aside first: late in a whole run the
+    # collector's walks over those objects (a 0.7 s stall once) are no part of the open's work on the GUI thread.
+    gc.collect()
+    gc.freeze()
+    try:
+        timer.start()
+        started = time.perf_counter()
+        gui_cpu_before = time.thread_time()
+        window.open_paths([path])
+        qtbot.waitUntil(lambda: not window.busy, timeout=600000)
+        seconds = time.perf_counter() - started
+        gui_cpu = time.thread_time() - gui_cpu_before
+        timer.stop()
+    finally:
+        gc.unfreeze()
     gaps = tuple(sorted(b - a for a, b in zip(ticks, ticks[1:])))
     return LoopRun(seconds, tuple(ticks), gaps, gui_cpu)
 
