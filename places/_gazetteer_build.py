@@ -905,6 +905,9 @@ def _add_continents(index: _Places) -> None:
                       "GeoNames", "", 2e9), [c["name"]])
 
 
+_DIVISION_ROWS = 1000  # the divisions' table is read this many rows at a time (see _read_divisions)
+
+
 def _read_divisions() -> _Divisions:
     divisions = _Divisions({}, defaultdict(list), defaultdict(list))
     towns, admin1, admin2 = divisions.towns, divisions.admin1, divisions.admin2
@@ -933,9 +936,6 @@ def _read_divisions() -> _Divisions:
                     if second:
                         admin2[(code, first, second)].append(point)
     return divisions
-
-
-_DIVISION_ROWS = 1000
 
 
 def _town_hits(towns: _Towns, divisions: _Divisions,
