@@ -424,8 +424,7 @@ class _TownReader:
             yield None
         else:
             towns, keys = read
-            yield (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
-                   keys.prior, keys.name, keys.counts, keys.alternates)
+            yield _town_columns(towns, keys)
             del keys, read
             # Made while the parent loads the towns above, so the matching waits for only its own part's.
             yield _rounded_points(towns)
@@ -484,16 +483,12 @@ class _TownReader:
             towns, keys = first
             at = len(towns)
             # The rest onto the first part's lists (a new list would take each of the first part's items again).
-            joined = _Towns(towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1, [])
-            joined_keys = _TownKeys(keys.prior, keys.name, keys.counts, keys.alternates)
-            columns = (joined.gid, joined.name, joined.lat, joined.lon, joined.cc, joined.pop, joined.admin1,
-                       joined_keys.prior, joined_keys.name, joined_keys.counts, joined_keys.alternates)
-            for column, part in zip(columns, rest, strict=True):
+            for column, part in zip(_town_columns(towns, keys), rest, strict=True):
                 column.extend(part)
-            del first, towns, keys, rest
-            if len(set(joined.gid)) == len(joined):
+            del first, rest
+            if len(set(towns.gid)) == len(towns):
                 self._joined_at = at
-                return joined, joined_keys
+                return towns, keys
         text = _text_of(data)
         del data
         read = _keyed_towns(text, self._capitals)  # one process, and json.loads for another layout
@@ -535,8 +530,7 @@ def _keyed_towns(text: str, capitals: _Capitals, start: int = 0,
     left out (the keys have what the index needs)."""
     end = len(text) if end is None else end
     towns, keys = _Towns([], [], [], [], [], [], [], []), _TownKeys([], [], [], [])
-    columns = (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
-               keys.prior, keys.name, keys.counts, keys.alternates)
+    columns = _town_columns(towns, keys)
     lo = start
     while lo < end:
         cut = _TOWN_BREAK.search(text, lo + _BLOCK_CHARS, end) if end - lo > _BLOCK_CHARS else None
@@ -544,13 +538,17 @@ def _keyed_towns(text: str, capitals: _Capitals, start: int = 0,
         block = _towns_by_pattern(text, lo, hi)
         if block is None:
             return None
-        block_keys = _town_keys(block, capitals)
-        for column, part in zip(columns, (block.gid, block.name, block.lat, block.lon, block.cc, block.pop,
-                                          block.admin1, block_keys.prior, block_keys.name, block_keys.counts,
-                                          block_keys.alternates), strict=True):
+        for column, part in zip(columns, _town_columns(block, _town_keys(block, capitals)), strict=True):
             column.extend(part)
         lo = hi
     return (towns, keys) if len(set(towns.gid)) == len(towns) else None
+
+
+def _town_columns(towns: _Towns, keys: _TownKeys) -> tuple[list, ...]:
+    """The towns' lists and their keys' in one order (their raw alternate names left out): as the child sends
+    them, and as blocks and parts are joined."""
+    return (towns.gid, towns.name, towns.lat, towns.lon, towns.cc, towns.pop, towns.admin1,
+            keys.prior, keys.name, keys.counts, keys.alternates)
 
 
 def _in_child(work: Callable[[], object], parts: int = 1) -> Callable[[], object] | None:
